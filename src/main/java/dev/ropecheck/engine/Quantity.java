@@ -1,0 +1,110 @@
+package dev.ropecheck.engine;
+
+/**
+ * The quantities every RoPE attention engine can report (MATH §2–3), with the papers' numbering.
+ * Vectors are stored as {@code n x 1} matrices and scalars as {@code 1 x 1}.
+ */
+public enum Quantity {
+    /** {@code u = A = exp(s)}, {@code n x n} (Def. 3.12). */
+    A("A", Shape.N_N),
+    /** {@code alpha_i = Σ_j A_ij} (Def. 3.13). */
+    ALPHA("alpha", Shape.N_1),
+    /** {@code f = diag(alpha)^{-1} A} (Def. 3.14). */
+    F("f", Shape.N_N),
+    /** {@code h = A3 Y} (Def. 3.15). */
+    H("h", Shape.N_D),
+    /** {@code Att = f h} (Def. 3.1). */
+    ATTENTION("attention", Shape.N_D),
+    /** {@code c = f h - E} (Def. 3.16). */
+    C("c", Shape.N_D),
+    /** {@code L = (1/2) Σ c_il^2} (Def. 3.17). */
+    LOSS("loss", Shape.ONE),
+    /** {@code r_i = <c_i, Att_i>} (Lemma 4.1, Section 3). */
+    R("r", Shape.N_1),
+    /** {@code p = f ∘ q - diag(r) f}, {@code p_ij = ∂L/∂s_ij} (Lemma 5.1–5.3). */
+    P("p", Shape.N_N),
+    /** {@code G = ∂L/∂X}, {@code d^2 x d^2}, rows {@code (a,c)}, columns {@code (b,e)} (Lemma 3.18, 5.4–5.6). */
+    GRAD_X("gradX", Shape.D2_D2),
+    /** {@code dQ_i = (1/d) Σ_j p_ij K_j W_{i-j}^T} (only with weights). */
+    DQ("dQ", Shape.N_D),
+    /** {@code dK_j = (1/d) Σ_i p_ij Q_i W_{i-j}} (only with weights). */
+    DK("dK", Shape.N_D),
+    /** {@code dV = f^T c}. */
+    DV("dV", Shape.N_D),
+    /** {@code ∂L/∂W_Q = A1^T dQ} (only with weights). */
+    GRAD_WQ("gradWQ", Shape.D_D),
+    /** {@code ∂L/∂W_K = A2^T dK} (only with weights). */
+    GRAD_WK("gradWK", Shape.D_D),
+    /** {@code ∂L/∂W_V = ∂L/∂Y = A3^T f^T c}. */
+    GRAD_WV("gradWV", Shape.D_D);
+
+    /** The shapes a quantity can have, in terms of {@code n} and {@code d}. */
+    public enum Shape {
+        N_N, N_1, N_D, ONE, D2_D2, D_D;
+
+        public int rows(int n, int d) {
+            switch (this) {
+                case N_N:
+                case N_1:
+                case N_D:
+                    return n;
+                case ONE:
+                    return 1;
+                case D2_D2:
+                    return d * d;
+                default:
+                    return d;
+            }
+        }
+
+        public int cols(int n, int d) {
+            switch (this) {
+                case N_N:
+                    return n;
+                case N_1:
+                case ONE:
+                    return 1;
+                case D2_D2:
+                    return d * d;
+                default:
+                    return d;
+            }
+        }
+    }
+
+    private final String key;
+    private final Shape shape;
+
+    Quantity(String key, Shape shape) {
+        this.key = key;
+        this.shape = shape;
+    }
+
+    /** The name used in reports and the JSON result format. */
+    public String key() {
+        return key;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    /** True for quantities that only exist when {@code X = W_Q ⊗ W_K} is given by its factors. */
+    public boolean needsWeights() {
+        return this == DQ || this == DK || this == GRAD_WQ || this == GRAD_WK;
+    }
+
+    /** True for the {@code n x n} quantities, which fast engines never form. */
+    public boolean isQuadratic() {
+        return shape == Shape.N_N;
+    }
+
+    public static Quantity byKey(String key) {
+        for (Quantity q : values()) {
+            if (q.key.equals(key)) {
+                return q;
+            }
+        }
+        throw new IllegalArgumentException("unknown quantity \"" + key + "\"");
+    }
+}

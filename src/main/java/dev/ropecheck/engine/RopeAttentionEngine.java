@@ -1,0 +1,45 @@
+package dev.ropecheck.engine;
+
+import dev.ropecheck.model.RopeInstance;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The one contract all RoPE attention engines share (reference, exact, fast): given an instance,
+ * compute some of the {@link Quantity quantities} of MATH §2–3.
+ */
+public interface RopeAttentionEngine {
+
+    /** A short stable name ("reference", "exact", "fast-fft", "fast-lowrank"). */
+    String name();
+
+    /**
+     * The quantities this engine can compute for {@code instance} (e.g. fast engines never return
+     * {@code n x n} quantities; weight gradients need {@code W_Q, W_K}).
+     */
+    Set<Quantity> supported(RopeInstance instance);
+
+    /**
+     * Computes the requested quantities (and may compute more).
+     *
+     * @throws IllegalArgumentException when a requested quantity is not {@link #supported}, or the
+     *     instance is outside what this engine accepts (the message names the limit)
+     */
+    RopeResult compute(RopeInstance instance, Set<Quantity> wanted);
+
+    /** Computes every supported quantity. */
+    default RopeResult computeAll(RopeInstance instance) {
+        return compute(instance, supported(instance));
+    }
+
+    /** The quantities that need no weights, for an instance given by {@code X}. */
+    static Set<Quantity> withoutWeightQuantities(Set<Quantity> all, RopeInstance instance) {
+        Set<Quantity> s = EnumSet.noneOf(Quantity.class);
+        for (Quantity q : all) {
+            if (instance.hasWeights() || !q.needsWeights()) {
+                s.add(q);
+            }
+        }
+        return s;
+    }
+}

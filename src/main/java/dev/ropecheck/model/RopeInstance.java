@@ -1,0 +1,335 @@
+package dev.ropecheck.model;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+/**
+ * One RoPE attention problem (MATH §2; RoPE-grad Defs. 3.1, 3.2): {@code A1, A2, A3, E ∈ R^{n x d}},
+ * {@code X ∈ R^{d^2 x d^2}} (given, or {@code X = W_Q ⊗ W_K}), {@code Y ∈ R^{d x d}} (given, or
+ * {@code Y = W_V}) and a relative-position family {@code W}.
+ *
+ * <p>Immutable and validated on construction ({@link Builder#build()}): shapes, finiteness, the
+ * family's {@code d} and length, and, when an entry bound {@code B} is declared, {@code |entry| <= B}
+ * for every entry of {@code A1, A2, A3, E} and of the weights or {@code X, Y}. Accessors return
+ * copies.
+ */
+public final class RopeInstance {
+    private final int n;
+    private final int d;
+    private final DMatrixRMaj a1;
+    private final DMatrixRMaj a2;
+    private final DMatrixRMaj a3;
+    private final DMatrixRMaj e;
+    private final DMatrixRMaj wq;
+    private final DMatrixRMaj wk;
+    private final DMatrixRMaj x;
+    private final DMatrixRMaj y;
+    private final boolean yFromWv;
+    private final PositionFamily family;
+    private final double entryBound;
+
+    private RopeInstance(Builder b) {
+        if (b.a1 == null) {
+            throw new IllegalArgumentException("A1 is missing");
+        }
+        this.n = b.a1.numRows;
+        this.d = b.a1.numCols;
+        Check.range("n", n, 1, 1 << 24);
+        Check.range("d", d, 1, 1 << 8);
+        if (b.family == null) {
+            throw new IllegalArgumentException("family is missing");
+        }
+        if (b.family.d() != d) {
+            throw new IllegalArgumentException("family " + b.family.name() + " has d = " + b.family.d()
+                    + " but A1 has d = " + d + " columns");
+        }
+        b.family.requireCovers(n);
+        this.family = b.family;
+        this.entryBound = b.entryBound;
+        this.a1 = input("A1", b.a1, n, d);
+        this.a2 = input("A2", b.a2, n, d);
+        this.a3 = input("A3", b.a3, n, d);
+        this.e = input("E", b.e, n, d);
+        if (b.x != null && (b.wq != null || b.wk != null)) {
+            throw new IllegalArgumentException("give either X or W_Q and W_K, not both");
+        }
+        if (b.x != null) {
+            this.wq = null;
+            this.wk = null;
+            this.x = input("X", b.x, d * d, d * d);
+        } else {
+            if (b.wq == null || b.wk == null) {
+                throw new IllegalArgumentException("X is missing: give X (d^2 x d^2) or both W_Q and W_K (d x d)");
+            }
+            this.wq = input("W_Q", b.wq, d, d);
+            this.wk = input("W_K", b.wk, d, d);
+            DMatrixRMaj kron = new DMatrixRMaj(d * d, d * d);
+            CommonOps_DDRM.kron(wq, wk, kron);
+            this.x = kron;
+        }
+        if (b.y != null && b.wv != null) {
+            throw new IllegalArgumentException("give either Y or W_V, not both");
+        }
+        if (b.y == null && b.wv == null) {
+            throw new IllegalArgumentException("Y is missing: give Y or W_V (d x d)");
+        }
+        this.yFromWv = b.wv != null;
+        this.y = input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d);
+    }
+
+    private DMatrixRMaj input(String name, DMatrixRMaj m, int rows, int cols) {
+        Check.shape(name, m, rows, cols);
+        Check.finite(name, m);
+        if (!Double.isNaN(entryBound)) {
+            Check.bounded(name, m, entryBound);
+        }
+        return m.copy();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preloaded with this instance's fields. */
+    public Builder toBuilder() {
+        Builder b = new Builder().a1(a1).a2(a2).a3(a3).e(e).family(family);
+        if (hasWeights()) {
+            b.wq(wq).wk(wk);
+        } else {
+            b.x(x);
+        }
+        if (yFromWv) {
+            b.wv(y);
+        } else {
+            b.y(y);
+        }
+        if (!Double.isNaN(entryBound)) {
+            b.entryBound(entryBound);
+        }
+        return b;
+    }
+
+    public int n() {
+        return n;
+    }
+
+    public int d() {
+        return d;
+    }
+
+    public DMatrixRMaj a1() {
+        return a1.copy();
+    }
+
+    public DMatrixRMaj a2() {
+        return a2.copy();
+    }
+
+    public DMatrixRMaj a3() {
+        return a3.copy();
+    }
+
+    public DMatrixRMaj e() {
+        return e.copy();
+    }
+
+    /** {@code X} ({@code d^2 x d^2}); equals {@code W_Q ⊗ W_K} when built from weights. */
+    public DMatrixRMaj x() {
+        return x.copy();
+    }
+
+    /** {@code Y} ({@code d x d}); equals {@code W_V} when built from weights. */
+    public DMatrixRMaj y() {
+        return y.copy();
+    }
+
+    /** True when {@code X = W_Q ⊗ W_K} was given through its factors. */
+    public boolean hasWeights() {
+        return wq != null;
+    }
+
+    /** True when {@code Y} was given as {@code W_V}. */
+    public boolean hasValueWeight() {
+        return yFromWv;
+    }
+
+    /** {@code W_Q}; only when {@link #hasWeights()}. */
+    public DMatrixRMaj wq() {
+        requireWeights();
+        return wq.copy();
+    }
+
+    /** {@code W_K}; only when {@link #hasWeights()}. */
+    public DMatrixRMaj wk() {
+        requireWeights();
+        return wk.copy();
+    }
+
+    /** {@code W_V = Y}. */
+    public DMatrixRMaj wv() {
+        return y.copy();
+    }
+
+    private void requireWeights() {
+        if (wq == null) {
+            throw new IllegalStateException("this instance was given X directly, not W_Q and W_K");
+        }
+    }
+
+    public PositionFamily family() {
+        return family;
+    }
+
+    /** The declared entry bound {@code B}, or NaN when none was declared. */
+    public double entryBound() {
+        return entryBound;
+    }
+
+    /** {@code Q = A1 W_Q} (only with weights). */
+    public DMatrixRMaj q() {
+        requireWeights();
+        DMatrixRMaj q = new DMatrixRMaj(n, d);
+        CommonOps_DDRM.mult(a1, wq, q);
+        return q;
+    }
+
+    /** {@code K = A2 W_K} (only with weights). */
+    public DMatrixRMaj k() {
+        requireWeights();
+        DMatrixRMaj k = new DMatrixRMaj(n, d);
+        CommonOps_DDRM.mult(a2, wk, k);
+        return k;
+    }
+
+    /** {@code h = V = A3 Y} (Def. 3.15). */
+    public DMatrixRMaj h() {
+        DMatrixRMaj h = new DMatrixRMaj(n, d);
+        CommonOps_DDRM.mult(a3, y, h);
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("RopeInstance{n=").append(n).append(", d=").append(d).append(", family=").append(family.name());
+        if (!Double.isNaN(entryBound)) {
+            sb.append(", B=").append(entryBound);
+        }
+        sb.append('\n');
+        appendMatrix(sb, "A1", a1);
+        appendMatrix(sb, "A2", a2);
+        appendMatrix(sb, "A3", a3);
+        appendMatrix(sb, "E", e);
+        if (hasWeights()) {
+            appendMatrix(sb, "W_Q", wq);
+            appendMatrix(sb, "W_K", wk);
+        } else {
+            appendMatrix(sb, "X", x);
+        }
+        appendMatrix(sb, yFromWv ? "W_V" : "Y", y);
+        return sb.append('}').toString();
+    }
+
+    private static void appendMatrix(StringBuilder sb, String name, DMatrixRMaj m) {
+        sb.append("  ").append(name).append(" = [");
+        for (int r = 0; r < m.numRows; r++) {
+            sb.append(r == 0 ? "[" : ", [");
+            for (int c = 0; c < m.numCols; c++) {
+                sb.append(c == 0 ? "" : ", ").append(m.unsafe_get(r, c));
+            }
+            sb.append(']');
+        }
+        sb.append("]\n");
+    }
+
+    /** Collects the fields of a {@link RopeInstance}; {@link #build()} validates them. */
+    public static final class Builder {
+        private DMatrixRMaj a1;
+        private DMatrixRMaj a2;
+        private DMatrixRMaj a3;
+        private DMatrixRMaj e;
+        private DMatrixRMaj wq;
+        private DMatrixRMaj wk;
+        private DMatrixRMaj x;
+        private DMatrixRMaj y;
+        private DMatrixRMaj wv;
+        private PositionFamily family;
+        private double entryBound = Double.NaN;
+
+        public Builder a1(DMatrixRMaj v) {
+            a1 = v;
+            return this;
+        }
+
+        public Builder a2(DMatrixRMaj v) {
+            a2 = v;
+            return this;
+        }
+
+        public Builder a3(DMatrixRMaj v) {
+            a3 = v;
+            return this;
+        }
+
+        public Builder e(DMatrixRMaj v) {
+            e = v;
+            return this;
+        }
+
+        public Builder wq(DMatrixRMaj v) {
+            wq = v;
+            return this;
+        }
+
+        public Builder wk(DMatrixRMaj v) {
+            wk = v;
+            return this;
+        }
+
+        public Builder x(DMatrixRMaj v) {
+            x = v;
+            return this;
+        }
+
+        public Builder y(DMatrixRMaj v) {
+            y = v;
+            return this;
+        }
+
+        public Builder wv(DMatrixRMaj v) {
+            wv = v;
+            return this;
+        }
+
+        public Builder family(PositionFamily v) {
+            family = v;
+            return this;
+        }
+
+        /** Declares {@code B}: every entry of every input matrix must satisfy {@code |entry| <= B}. */
+        public Builder entryBound(double bound) {
+            Check.positive("entry bound B", bound);
+            entryBound = bound;
+            return this;
+        }
+
+        /** Clears {@code X} and the query/key weights, so one of them can be set anew. */
+        public Builder clearX() {
+            x = null;
+            wq = null;
+            wk = null;
+            return this;
+        }
+
+        /** Clears {@code Y} and {@code W_V}. */
+        public Builder clearY() {
+            y = null;
+            wv = null;
+            return this;
+        }
+
+        public RopeInstance build() {
+            return new RopeInstance(this);
+        }
+    }
+}

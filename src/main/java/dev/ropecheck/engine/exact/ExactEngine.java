@@ -63,6 +63,11 @@ public final class ExactEngine implements RopeAttentionEngine {
         this.fault = fault;
     }
 
+    /** The defect this engine was built with ({@link Fault#NONE} for the public constructor). */
+    Fault fault() {
+        return fault;
+    }
+
     @Override
     public String name() {
         return "exact";

@@ -6,6 +6,9 @@ package dev.ropecheck.engine.exact;
  * (MATH §2–3, RoPE-grad Lemmas 5.4–5.6). No allocation inside the {@code O(n)} per-row loops.
  */
 final class RowWorker implements Runnable {
+    /** Rows of {@code p} buffered before they are added to {@code M} ({@link #flushM}). */
+    static final int BLOCK = 64;
+
     private final ExactEngine.Plan pl;
     private final int from;
     private final int to;
@@ -49,10 +52,17 @@ final class RowWorker implements Runnable {
         double[] ci = new double[d];
         double[] ai = new double[d];
         double[] a1i = new double[d];
-        double[] pa = new double[d];
         double[] dqRow = new double[d];
         double lossAcc = 0.0;
+        double[] pBlock = pl.needG ? new double[BLOCK * n] : null;
+        double[] acc = pl.needG ? new double[dd] : null;
+        double[] xbuf = pl.needG ? new double[BLOCK * d] : null;
+        int blockStart = from;
         for (int i = from; i < to; i++) {
+            if (pl.needG && i - blockStart == BLOCK) {
+                flushM(pBlock, blockStart, i, acc, xbuf);
+                blockStart = i;
+            }
             pl.scores.row(i, s, work);
             // Stable softmax: subtract the row maximum s_{i,k*} (proofs-notes/stable-softmax.md).
             int kstar = 0;
@@ -143,18 +153,7 @@ final class RowWorker implements Runnable {
                 }
                 int wb = (i - j + n - 1) * size;
                 if (pl.needG) {
-                    int mb = (i - j + n - 1) * dd;
-                    for (int a = 0; a < d; a++) {
-                        pa[a] = p * a1i[a];
-                    }
-                    int aj = j * d;
-                    for (int a = 0; a < d; a++) {
-                        double x = pa[a];
-                        int row = mb + a * d;
-                        for (int c = 0; c < d; c++) {
-                            m[row + c] += x * pl.a2[aj + c];
-                        }
-                    }
+                    pBlock[(i - blockStart) * n + j] = p;
                 }
                 if (pl.needDQ) {
                     int kj = j * d;
@@ -181,6 +180,76 @@ final class RowWorker implements Runnable {
                 }
             }
         }
+        if (pl.needG && to > blockStart) {
+            flushM(pBlock, blockStart, to, acc, xbuf);
+        }
         this.loss = lossAcc;
+    }
+
+    /**
+     * Adds the rows {@code [i0, i1)} of {@code p} to {@code M_m[a,c] = Σ_{i-j=m} p_ij A1[i,a] A2[j,c]},
+     * one offset at a time with a local accumulator (so {@code M} is streamed once per block of
+     * {@link #BLOCK} rows, not once per row). Each term passes through 2 multiplications, fewer than
+     * {@code BLOCK} additions in the block and one addition per block into {@code M_m}: at most
+     * {@code n + 1} roundings before the worker merge.
+     */
+    private void flushM(double[] pBlock, int i0, int i1, double[] acc, double[] xbuf) {
+        final int n = pl.n;
+        final int d = pl.d;
+        final int dd = d * d;
+        final double[] a1 = pl.a1;
+        final double[] a2 = pl.a2;
+        // Offsets present in rows [i0, i1): m = i - j from i0 - (n - 1) to i1 - 1.
+        for (int mo = i0 - (n - 1); mo <= i1 - 1; mo++) {
+            int lo = Math.max(i0, mo);
+            int hi = Math.min(i1, n + mo);
+            if (lo >= hi) {
+                continue;
+            }
+            // x[(i - lo), a] = p_{i,i-m} A1[i,a]; then M_m[a,c] += Σ_i x[i,a] A2[i-m,c] as a small GEMM
+            // with four independent accumulators (one rounding order per entry: increasing i).
+            int len = hi - lo;
+            for (int i = lo; i < hi; i++) {
+                double p = pBlock[(i - i0) * n + (i - mo)];
+                int ai = i * d;
+                int xo = (i - lo) * d;
+                for (int a = 0; a < d; a++) {
+                    xbuf[xo + a] = p * a1[ai + a];
+                }
+            }
+            int a2o = (lo - mo) * d;
+            for (int a = 0; a < d; a++) {
+                int c = 0;
+                for (; c + 3 < d; c += 4) {
+                    double s0 = 0.0;
+                    double s1 = 0.0;
+                    double s2 = 0.0;
+                    double s3 = 0.0;
+                    for (int t = 0; t < len; t++) {
+                        double x = xbuf[t * d + a];
+                        int q = a2o + t * d + c;
+                        s0 += x * a2[q];
+                        s1 += x * a2[q + 1];
+                        s2 += x * a2[q + 2];
+                        s3 += x * a2[q + 3];
+                    }
+                    acc[a * d + c] = s0;
+                    acc[a * d + c + 1] = s1;
+                    acc[a * d + c + 2] = s2;
+                    acc[a * d + c + 3] = s3;
+                }
+                for (; c < d; c++) {
+                    double s0 = 0.0;
+                    for (int t = 0; t < len; t++) {
+                        s0 += xbuf[t * d + a] * a2[a2o + t * d + c];
+                    }
+                    acc[a * d + c] = s0;
+                }
+            }
+            int mb = (mo + n - 1) * dd;
+            for (int t = 0; t < dd; t++) {
+                m[mb + t] += acc[t];
+            }
+        }
     }
 }

@@ -41,8 +41,10 @@ final class ExactChecks {
                 continue;
             }
             Deviation dev = Deviation.measure(got.get(q), naive.get(q), allowed);
-            synchronized (WORST) {
-                WORST.merge(q, dev.ratio(), Math::max);
+            if (engine.fault() == Fault.NONE) {
+                synchronized (WORST) {
+                    WORST.merge(q, dev.ratio(), Math::max);
+                }
             }
             if (!dev.holds()) {
                 bad.add(dev.describe(q.key()) + " | " + ExactRoundingModel.tolerance(q, inst, null).explanation());

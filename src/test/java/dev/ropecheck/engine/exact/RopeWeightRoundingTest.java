@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ExactRoundingModel#weightError}: the double RoPE weights ({@code cos, sin} of
  * {@code fl(m · pow(base, fl(-2k/d)))}) differ from the exact ones ({@code cos, sin} of the exact
- * {@code m base^(-2k/d)}, 40 digits) by at most {@code η_W} (rounding-model.md §1), which grows
+ * {@code m base^(-2k/d)}, 30 digits) by at most {@code η_W} (rounding-model.md §1), which grows
  * linearly in {@code n}; identity weights are exact.
  */
 class RopeWeightRoundingTest {
@@ -30,12 +30,15 @@ class RopeWeightRoundingTest {
             RopeFamily fam = new RopeFamily(8, RopeFamily.DEFAULT_BASE, layout);
             double eta = ExactRoundingModel.weightError(fam, n);
             Support s = fam.support();
-            for (int m : new int[] {-(n - 1), -4093, -3001, -1000, -3, 1, 2, 77, 1234, 3333, 4001, 4091, n - 2, n - 1}) {
+            int[] ms = layout == RopeFamily.Layout.INTERLEAVED
+                    ? new int[] {-(n - 1), -3001, -3, 1, 77, 1234, 3333, 4001, 4091, n - 2, n - 1}
+                    : new int[] {-4093, 2}; // the layouts only permute dimensions: the angles are the same
+            for (int m : ms) {
                 for (int k = 0; k < s.size(); k++) {
                     int b = s.row(k);
                     int e = s.col(k);
-                    Apfloat exact = fam.weight(m, b, e, 40);
-                    double err = Math.abs(new Apfloat(new java.math.BigDecimal(fam.weight(m, b, e)), 40)
+                    Apfloat exact = fam.weight(m, b, e, 30);
+                    double err = Math.abs(new Apfloat(new java.math.BigDecimal(fam.weight(m, b, e)), 30)
                             .subtract(exact).doubleValue());
                     assertTrue(err <= eta, layout + " m=" + m + " (" + b + "," + e + "): |err| = " + err + " = "
                             + err / eta + " x η_W = " + eta);

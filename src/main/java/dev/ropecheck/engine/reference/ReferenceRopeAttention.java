@@ -6,7 +6,6 @@ import dev.ropecheck.model.Support;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apfloat.Apfloat;
-import org.apfloat.ApfloatMath;
 
 /**
  * RoPE attention, its loss and its exact gradient in arbitrary precision: the oracle every other
@@ -221,7 +220,7 @@ public final class ReferenceRopeAttention {
         for (int i = 0; i < n; i++) {
             Apfloat sum = Apfloat.ZERO;
             for (int j = 0; j < n; j++) {
-                Apfloat e = finite(ApfloatMath.exp(finite(s.get(i, j), prec)), prec);
+                Apfloat e = ApExp.exp(s.get(i, j), prec);
                 a[i * n + j] = e;
                 sum = sum.add(e);
             }

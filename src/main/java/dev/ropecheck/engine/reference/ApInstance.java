@@ -74,6 +74,31 @@ public final class ApInstance {
                 wk, fam, s, w);
     }
 
+    /**
+     * This instance carried at fewer digits: every entry and every weight rounded to {@code lower}
+     * digits (exact inputs with fewer significant digits are unchanged). Reusing the weights saves
+     * recomputing the family's full-precision cos/sin, the dominant cost for RoPE.
+     */
+    public ApInstance withDigits(long lower) {
+        if (lower < 10 || lower > digits) {
+            throw new IllegalArgumentException("digits = " + lower + " must lie in [10, " + digits + "]");
+        }
+        Apfloat[][] w2 = new Apfloat[w.length][];
+        for (int i = 0; i < w.length; i++) {
+            w2[i] = new Apfloat[w[i].length];
+            for (int k = 0; k < w[i].length; k++) {
+                w2[i][k] = round(w[i][k], lower);
+            }
+        }
+        return new ApInstance(n, d, lower, a1.rounded(lower), a2.rounded(lower), a3.rounded(lower), e.rounded(lower),
+                x.rounded(lower), y.rounded(lower), wq == null ? null : wq.rounded(lower),
+                wk == null ? null : wk.rounded(lower), family, support, w2);
+    }
+
+    static Apfloat round(Apfloat v, long digits) {
+        return v.signum() != 0 && v.precision() > digits ? v.precision(digits) : v;
+    }
+
     /** A copy with a general {@code X} ({@code d^2 x d^2}); the weights are dropped. */
     public ApInstance withX(ApMatrix newX) {
         shape("X", newX, d * d, d * d);

@@ -85,6 +85,15 @@ public final class ApMatrix {
         return new ApMatrix(rows, cols, a);
     }
 
+    /** Every entry with precision at most {@code digits} (exact zeros stay exact). */
+    public ApMatrix rounded(long digits) {
+        Apfloat[] a = new Apfloat[data.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = ApInstance.round(data[i], digits);
+        }
+        return new ApMatrix(rows, cols, a);
+    }
+
     /** The transpose. */
     public ApMatrix transpose() {
         Apfloat[] a = new Apfloat[data.length];

@@ -53,19 +53,20 @@ public final class ReferenceEngine implements RopeAttentionEngine {
     }
 
     /**
-     * Cost of one {@link #compute} in apfloat multiply-add units (about 1 microsecond each at 60–80
-     * digits once warm), for both evaluations: per evaluation {@code (2n-1) d^2 |S|} (the
-     * {@code T_m}) twice (also {@code G}), {@code 2 n^2 d^2} (scores, {@code M_m}), {@code 6 n^2 d}
-     * (attention, {@code p}, {@code dV}), {@code 2 n^2 |S|} ({@code dQ, dK}), {@code 60 n^2} (an
-     * exp is about 60 multiplies) and {@code (2n-1) |S| w} for the family's weights, with
-     * {@code w = 10^4} for RoPE (full-precision cos/sin measured at 10–100 ms per angle) and
-     * {@code w = 1} otherwise; all scaled by {@code (digits/50)^1.5}.
+     * Cost of one {@link #compute} in apfloat multiply-add units (0.5–1 microsecond each at 60–80
+     * digits once warm): per evaluation (there are two) {@code (2n-1) d^2 |S|} (the {@code T_m})
+     * twice (also {@code G}), {@code 2 n^2 d^2} (scores, {@code M_m}), {@code 6 n^2 d} (attention,
+     * {@code p}, {@code dV}), {@code 2 n^2 |S|} ({@code dQ, dK}), {@code 60 n^2} (an exp is about 60
+     * multiplies); once, {@code (2n-1) |S| w} for the family's weights, with {@code w = 10^4} for
+     * RoPE (its full-precision cos/sin measured at 10–100 ms per angle) and {@code w = 1} otherwise;
+     * all scaled by {@code (digits/50)^1.5}.
      */
     public static double costEstimate(int n, int d, int supportSize, boolean rope, long digits) {
         double nn = (double) n * n;
         double perEval = 2.0 * (2 * n - 1) * d * d * supportSize + 2 * nn * d * d + 6 * nn * d + 2 * nn * supportSize
-                + 60 * nn + (2.0 * n - 1) * supportSize * (rope ? 1e4 : 1);
-        return 2 * perEval * Math.pow(Math.max(digits, 50) / 50.0, 1.5);
+                + 60 * nn;
+        double weights = (2.0 * n - 1) * supportSize * (rope ? 1e4 : 1);
+        return (2 * perEval + weights) * Math.pow(Math.max(digits, 50) / 50.0, 1.5);
     }
 
     @Override

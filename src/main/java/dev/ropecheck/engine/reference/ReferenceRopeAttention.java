@@ -70,8 +70,9 @@ public final class ReferenceRopeAttention {
      * are the first evaluation, the trust is their agreement with the second.
      */
     public ReferenceResult compute(RopeInstance inst) {
-        Evaluation lo = evaluate(ApInstance.of(inst, workingDigits()));
-        Evaluation hi = evaluate(ApInstance.of(inst, workingDigits() + TRUST_EXTRA_DIGITS));
+        ApInstance hiIn = ApInstance.of(inst, workingDigits() + TRUST_EXTRA_DIGITS);
+        Evaluation hi = evaluate(hiIn);
+        Evaluation lo = evaluate(hiIn.withDigits(workingDigits()));
         return ReferenceResult.of(lo, hi, digits);
     }
 

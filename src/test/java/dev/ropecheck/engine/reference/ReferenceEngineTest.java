@@ -47,11 +47,11 @@ class ReferenceEngineTest {
     }
 
     @Test
-    @DisplayName("Reference trust: the digits claimed at 50 digits hold against a 120-digit evaluation")
+    @DisplayName("Reference trust: the digits claimed at 50 digits hold against a 100-digit evaluation")
     void trustedDigitsHoldAgainstHigherPrecision() {
         ReferenceRopeAttention lo = new ReferenceRopeAttention(50);
-        ReferenceRopeAttention hi = new ReferenceRopeAttention(120);
-        qt().withExamples(12).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
+        ReferenceRopeAttention hi = new ReferenceRopeAttention(100);
+        qt().withExamples(8).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
             ReferenceResult a = lo.compute(inst);
             ReferenceResult b = hi.compute(inst);
@@ -62,7 +62,7 @@ class ReferenceEngineTest {
                 // t agreeing digits claim err < 10^-(t-1) * scale (floor, plus the conservative exponent read-out).
                 Apfloat allowed = scale.multiply(new Apfloat("1e" + (-(t - 1)), 130));
                 assertTrue(err.compareTo(allowed) <= 0 || (t == 0), q.key() + ": claimed " + t
-                        + " digits but the 120-digit value differs by " + err.precision(5) + " (scale "
+                        + " digits but the 100-digit value differs by " + err.precision(5) + " (scale "
                         + scale.precision(5) + ") for " + spec);
             }
         });
@@ -91,7 +91,7 @@ class ReferenceEngineTest {
     void timingN16D4() {
         RopeInstance inst = new InstanceSpec(16, 4, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 16L).build();
         ReferenceEngine engine = new ReferenceEngine();
-        engine.computeAll(new InstanceSpec(4, 4, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 4L).build());
+        engine.computeAll(new InstanceSpec(2, 4, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 4L).build());
         long t0 = System.nanoTime();
         RopeResult r = engine.computeAll(inst);
         double sec = (System.nanoTime() - t0) / 1e9;

@@ -84,11 +84,29 @@ public abstract class EngineContract {
 
     /** Checks every quantity both engines compute; returns the engine's result. */
     protected RopeResult checkAgainstReference(String caseId, RopeInstance inst) {
-        RopeAttentionEngine eng = engine();
-        Set<Quantity> wanted = EnumSet.copyOf(eng.supported(inst));
-        RopeResult got = eng.compute(inst, wanted);
-        RopeResult ref = reference().compute(inst, wanted);
-        QuantityBound b = bound();
+        Comparison c = compare(engine(), reference(), bound(), inst);
+        for (java.util.Map.Entry<Quantity, Deviation> e : c.deviations().entrySet()) {
+            log().record(caseId, e.getKey().key(), e.getValue());
+        }
+        assertTrue(c.failures().isEmpty(), () -> engine().name() + " vs reference outside the bound for " + caseId
+                + c.failures() + "\n" + inst);
+        return c.result();
+    }
+
+    /**
+     * The outcome of one comparison: the engine's result, each quantity's deviation and the failure
+     * lines (empty when every quantity is within its bound).
+     */
+    public record Comparison(RopeResult result, java.util.Map<Quantity, Deviation> deviations, String failures) {
+    }
+
+    /** Compares every quantity {@code engine} supports on {@code inst} with {@code reference}. */
+    public static Comparison compare(RopeAttentionEngine engine, RopeAttentionEngine reference, QuantityBound b,
+            RopeInstance inst) {
+        Set<Quantity> wanted = EnumSet.copyOf(engine.supported(inst));
+        RopeResult got = engine.compute(inst, wanted);
+        RopeResult ref = reference.compute(inst, wanted);
+        java.util.Map<Quantity, Deviation> devs = new java.util.EnumMap<>(Quantity.class);
         StringBuilder failures = new StringBuilder();
         for (Quantity q : wanted) {
             if (!got.has(q)) {
@@ -96,14 +114,12 @@ public abstract class EngineContract {
                 continue;
             }
             Deviation dev = Deviation.measure(got.get(q), ref.get(q), b.allowed(q, inst, ref));
-            log().record(caseId, q.key(), dev);
+            devs.put(q, dev);
             if (!dev.holds()) {
                 failures.append("\n  ").append(dev.describe(q.key()));
             }
         }
-        assertTrue(failures.length() == 0, () -> eng.name() + " vs reference outside the bound for " + caseId
-                + failures + "\n" + inst);
-        return got;
+        return new Comparison(got, devs, failures.toString());
     }
 
     @Test

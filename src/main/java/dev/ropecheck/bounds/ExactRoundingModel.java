@@ -98,12 +98,12 @@ public final class ExactRoundingModel implements QuantityBound {
      * @param epsS bound on {@code |s~_ij - s_ij|}
      * @param rho per-entry relative perturbation of the shifted exponentials (common factor removed)
      * @param phi relative error of {@code f}: {@code |f~ - f| <= phi f}
-     * @param hHat bound on {@code |h|}
-     * @param epsH bound on {@code |h~ - h|}
+     * @param hHat bound on {@code |h|} ({@code max Σ_a |A3||Y|}, or the trusted {@code max |h|} when smaller)
+     * @param epsH bound on {@code |h~ - h|} ({@code γ_d max Σ_a |A3||Y|})
      * @param epsG1 bound on the error of {@code fl(h~_j - h~_k*)}
      * @param epsD bound on the error of {@code D_i = Σ_j f_ij (h_j - h_k*)}
      * @param epsAtt bound on {@code |Att~ - Att|}
-     * @param cHat bound on {@code |c|}
+     * @param cHat bound on {@code |c|} ({@code hHat + max|E|}, or the trusted {@code max |c|} when smaller)
      * @param epsC bound on {@code |c~ - c|}
      * @param tHat bound on {@code |t_ij| = |<c_i, h_j - Att_i>|}
      * @param epsT bound on {@code |t~_ij - t_ij|}
@@ -326,14 +326,15 @@ public final class ExactRoundingModel implements QuantityBound {
         double gn = gamma(n);
         double phi = (1 + rho) * (1 + gn) / (1 - rho) - 1;
         // §5 h, Att, c.
-        double hHat = maxAbs(absProduct(inst.a3(), inst.y()));
-        double epsH = gamma(d) * hHat;
+        double hSum = maxAbs(absProduct(inst.a3(), inst.y()));
+        double epsH = gamma(d) * hSum;
+        double hHat = Math.min(hSum, trustedMaxAbs(trusted, Quantity.H, hSum));
         double h1 = hHat + epsH;
         double epsG1 = 2 * epsH + U * 2 * h1;
         double g2 = 2 * hHat + epsG1;
         double epsD = phi * g2 + epsG1 + gn * (1 + phi) * g2;
         double epsAtt = (epsH + epsD) + U * (hHat + epsH + epsD);
-        double cHat = hHat + maxAbs(inst.e());
+        double cHat = Math.min(hHat + maxAbs(inst.e()), trustedMaxAbs(trusted, Quantity.C, Double.POSITIVE_INFINITY));
         double epsC = epsAtt + U * (cHat + epsAtt);
         // §7 p.
         double epsW = (epsG1 + epsD) * (1 + U) + 2 * U * hHat;

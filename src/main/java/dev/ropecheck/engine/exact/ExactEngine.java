@@ -16,8 +16,9 @@ import org.ejml.data.DMatrixRMaj;
  * Exact RoPE attention, loss and gradient in double precision by the algorithms behind RoPE-grad
  * Theorem 5.7 (Lemmas 5.1–5.6): time {@code O(n^2 (d + |S|))} for the forward pass and loss with
  * weights ({@code O(n^2 d^2)} with a general {@code X}), {@code O(n^2 d^2 + n d^2 |S|)} for
- * {@code G = ∂L/∂X}, {@code O(n^2 |S|)} for {@code dQ, dK}; memory {@code O(n d^2)} unless an
- * {@code n x n} quantity is requested.
+ * {@code G = ∂L/∂X}, {@code O(n^2 |S|)} for {@code dQ, dK}; memory {@code O(n d^2 + 64 n)} (the
+ * {@code M_m}, and 64 buffered rows of {@code p} per worker) unless an {@code n x n} quantity is
+ * requested.
  *
  * <p>Algorithm, one row {@code i} at a time (MATH §2–3):
  * <ol>

@@ -103,8 +103,4 @@ final class ScoreRows {
             }
         }
     }
-
-    boolean hasWeights() {
-        return weights;
-    }
 }

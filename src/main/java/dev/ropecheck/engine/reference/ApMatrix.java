@@ -34,6 +34,17 @@ public final class ApMatrix {
         return new ApMatrix(m.numRows, m.numCols, a);
     }
 
+    /** A {@code rows x cols} matrix of the given row-major entries (copied; no nulls). */
+    public static ApMatrix of(int rows, int cols, Apfloat... entries) {
+        Apfloat[] a = entries.clone();
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == null) {
+                throw new IllegalArgumentException("entry " + i + " is missing");
+            }
+        }
+        return new ApMatrix(rows, cols, a);
+    }
+
     /** The exact zero matrix. */
     public static ApMatrix zeros(int rows, int cols) {
         Apfloat[] a = new Apfloat[rows * cols];

@@ -1,6 +1,7 @@
 package dev.ropecheck.engine.reference;
 
 import dev.ropecheck.model.ExactValues;
+import java.util.Arrays;
 import org.apfloat.Apfloat;
 import org.apfloat.ApfloatMath;
 import org.ejml.data.DMatrixRMaj;
@@ -48,7 +49,7 @@ public final class ApMatrix {
     /** The exact zero matrix. */
     public static ApMatrix zeros(int rows, int cols) {
         Apfloat[] a = new Apfloat[rows * cols];
-        java.util.Arrays.fill(a, Apfloat.ZERO);
+        Arrays.fill(a, Apfloat.ZERO);
         return new ApMatrix(rows, cols, a);
     }
 

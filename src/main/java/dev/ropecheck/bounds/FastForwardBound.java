@@ -84,6 +84,15 @@ public final class FastForwardBound {
     }
 
     /**
+     * Score rounding of the low-rank variant, {@code s̃ = <Q̃'_i, K̃'_j>/d} with rows rotated in double:
+     * {@code sigma <= 2.01 (γ_d + 2 omega + 3 γ_2) betaRot} (each rotated pair is within
+     * {@code (γ_d + 2 omega + 3γ_2)} of the exact one relative to its bound; fast-forward-error.md §3).
+     */
+    public static double rotatedScoreRounding(int d, double betaRot, double omega) {
+        return Math.nextUp(2.01 * (gamma(d) + 2 * omega + 3 * gamma(2)) * betaRot);
+    }
+
+    /**
      * Weight error of {@code RopeFamily.weight} in double at offsets {@code |m| <= n-1}:
      * {@code omega = (n-1)(ln(base) + 3) u + 2u} (pow, the exponent and the product {@code m theta} each
      * within one rounding, {@code Math.cos/sin} within 1 ulp).

@@ -100,8 +100,11 @@ public final class ReferenceTensorAttention implements TensorAttentionEngine {
         }
     }
 
-    /** The chain rule of {@link dev.ropecheck.tensor.engine.TensorChainRule}, in apfloat. */
-    private Apfloat[][] weightGradient(TensorQuantity q, TensorInstance in, Values v) {
+    /**
+     * A weight gradient ({@code GRAD_WQ, GRAD_WK1, GRAD_WK2, GRAD_WV1, GRAD_WV2}) by the chain rule of
+     * {@link dev.ropecheck.tensor.engine.TensorChainRule}, in apfloat, from {@code v = evaluate(ApInputs.of(in, digits))}.
+     */
+    public Apfloat[][] weightGradient(TensorQuantity q, TensorInstance in, Values v) {
         int d = in.d();
         Apfloat[][] out = new Apfloat[d][d];
         if (q.needsKeyWeights()) {

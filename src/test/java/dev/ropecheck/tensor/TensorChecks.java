@@ -22,6 +22,12 @@ final class TensorChecks {
      */
     static double within(TensorResult computed, TensorResult trusted, TensorQuantityBound bound, TensorInstance in,
             Set<TensorQuantity> qs, Object spec) {
+        return within(computed, trusted, bound, in, qs, spec, null);
+    }
+
+    /** As above, also folding each quantity's ratio into {@code worstByQuantity} (max) when it is not null. */
+    static double within(TensorResult computed, TensorResult trusted, TensorQuantityBound bound, TensorInstance in,
+            Set<TensorQuantity> qs, Object spec, java.util.Map<TensorQuantity, Double> worstByQuantity) {
         double worst = 0;
         for (TensorQuantity q : qs) {
             DMatrixRMaj t = trusted.get(q);
@@ -31,6 +37,9 @@ final class TensorChecks {
             assertTrue(dev.holds(), () -> computed.engine() + " vs " + trusted.engine() + " " + dev.describe(q.key())
                     + "\n  spec: " + spec);
             worst = Math.max(worst, dev.ratio());
+            if (worstByQuantity != null) {
+                worstByQuantity.merge(q, dev.ratio(), Math::max);
+            }
         }
         return worst;
     }

@@ -35,7 +35,8 @@ import org.quicktheories.generators.Generate;
  * standard ones; {@code ∇_X L[a,(c1,c2)] = ∇L_std[a,c1] [c2 = 0]} with {@code ∇L_std = (1/d) A1^T p_std A2}, and
  * {@code ∇_Y L[(c1,c2),l] = (A4^T f_std^T c_std)[c1,l] [c2 = 0]}.
  *
- * <p>The standard side is computed independently here in apfloat (50 digits). Tolerances: the tensor reference
+ * <p>The standard side is computed independently here in apfloat (50 digits) and cross-checked against the
+ * project's {@code StandardAttentionReference}. Tolerances: the tensor reference
  * agrees to {@link TensorExactRounding#comparisonSlack} (both 50-digit computations); the exact engine within
  * {@link TensorExactRounding}; the fast engine within {@link TensorFastErrorBound} (certified delta).
  */
@@ -190,6 +191,31 @@ class MatrixAttentionSpecialCaseTest {
         return worst;
     }
 
+    /** This test's standard attention against the project's own {@code StandardAttentionReference} (same tolerance). */
+    private static void agreesWithProjectStandardReference(StandardInstance s, Map<TensorQuantity, DMatrixRMaj> std,
+            Object spec) {
+        dev.ropecheck.engine.standard.StandardAttentionReference.Result r =
+                new dev.ropecheck.engine.standard.StandardAttentionReference(DIGITS).compute(s);
+        int d = s.d();
+        DMatrixRMaj grad = new DMatrixRMaj(d, d * d);
+        for (int a = 0; a < d; a++) {
+            for (int c1 = 0; c1 < d; c1++) {
+                grad.set(a, c1 * d, ReferenceTensorAttention.toDouble(r.grad()[a][c1]));
+            }
+        }
+        Map<TensorQuantity, DMatrixRMaj> other = new EnumMap<>(TensorQuantity.class);
+        other.put(TensorQuantity.ATTENTION, ReferenceTensorAttention.toDouble(r.attention()));
+        other.put(TensorQuantity.LOSS, new DMatrixRMaj(1, 1, true, ReferenceTensorAttention.toDouble(r.loss())));
+        other.put(TensorQuantity.GRAD_X, grad);
+        for (Map.Entry<TensorQuantity, DMatrixRMaj> e : other.entrySet()) {
+            DMatrixRMaj mine = std.get(e.getKey());
+            double allowed = 2 * TensorExactRounding.comparisonSlack(TensorChecks.maxAbs(mine));
+            Deviation dev = Deviation.measure(e.getValue(), mine, allowed);
+            assertTrue(dev.holds(), "StandardAttentionReference vs this test's standard attention: "
+                    + dev.describe(e.getKey().key()) + "\n  spec: " + spec);
+        }
+    }
+
     @Test
     @DisplayName("MATH §7/§8: tensor attention with A3 = A5 = 1 e_0^T collapses to standard attention (reference, exact, fast)")
     void tensorAttentionCollapsesToStandardAttention() {
@@ -202,6 +228,7 @@ class MatrixAttentionSpecialCaseTest {
                     StandardInstance s = randomStandard(nd[0], nd[1], b, seed);
                     TensorInstance in = embed(s);
                     Map<TensorQuantity, DMatrixRMaj> std = standard(s);
+                    agreesWithProjectStandardReference(s, std, spec);
                     TensorResult ref = new ReferenceTensorAttention().computeAll(in);
                     TensorResult ex = new ExactTensorAttention().computeAll(in);
                     TensorResult fa = new FastTensorAttention(1e-3).computeAll(in);

@@ -21,7 +21,7 @@ import org.ejml.data.DMatrixRMaj;
  *   <li>{@code |∇_Y L~ - ∇_Y L|[(e1,e2),l] <= Σ_i (ρ(|c_il| + ε_l) + ε_l) Σ_j f_ij |A4[j1,e1]| |A5[j2,e2]|};</li>
  *   <li>weight gradients by {@link WeightGradientBounds}.</li>
  * </ul>
- * The fast engine's own rounding enters through {@code δ_eff = δ + γ_K e^{2β}(1+δ)},
+ * The fast engine's own rounding enters through {@code δ_eff = δ + γ_K (Σ_t |a_t| β^t) e^β (1+δ)} ({@code <= γ_K e^{2β}(1+δ)} for Taylor),
  * {@code K = 2n + r(d+1) + 6g + 4d^2 + 4d + 32} (a rounding model, see the note; below {@code 10^-10} for the sizes
  * tested, so it never decides a verdict). The bound needs the trusted {@code f} and {@code h}, so it is for
  * instances the reference or exact engine can handle.
@@ -31,6 +31,7 @@ public final class TensorFastErrorBound implements TensorQuantityBound {
     private final double beta;
     private final int rank;
     private final int degree;
+    private final double absSum;
 
     /**
      * @param delta relative bound on {@code |Ã - A| / A} (certified by the polynomial, or measured)
@@ -39,6 +40,14 @@ public final class TensorFastErrorBound implements TensorQuantityBound {
      * @param degree the polynomial degree {@code g}
      */
     public TensorFastErrorBound(double delta, double beta, int rank, int degree) {
+        this(delta, beta, rank, degree, Math.exp(beta));
+    }
+
+    /**
+     * As above, with {@code absSum = Σ_t |a_t| beta^t} of the polynomial (the scale of its rounding; {@code <= e^beta}
+     * for Taylor).
+     */
+    public TensorFastErrorBound(double delta, double beta, int rank, int degree, double absSum) {
         if (!(delta >= 0 && delta < 1)) {
             throw new IllegalArgumentException("delta = " + delta + " must lie in [0, 1)");
         }
@@ -46,17 +55,20 @@ public final class TensorFastErrorBound implements TensorQuantityBound {
         this.beta = beta;
         this.rank = rank;
         this.degree = degree;
+        this.absSum = absSum;
     }
 
     /** The bound with the certified {@code δ} the fast engine recorded in its result's metadata. */
     public static TensorFastErrorBound certified(TensorResult fast) {
-        return new TensorFastErrorBound(meta(fast, "delta"), meta(fast, "beta"), (int) meta(fast, "rank"),
-                (int) meta(fast, "degree"));
+        double beta = meta(fast, "beta");
+        double abs = fast.metadata().containsKey("absSum") ? meta(fast, "absSum") : Math.exp(beta);
+        return new TensorFastErrorBound(meta(fast, "delta"), beta, (int) meta(fast, "rank"), (int) meta(fast, "degree"),
+                abs);
     }
 
     /** The same bound with another {@code δ} (e.g. the measured {@code max |P(S) - e^S| / e^S}). */
     public TensorFastErrorBound withDelta(double newDelta) {
-        return new TensorFastErrorBound(newDelta, beta, rank, degree);
+        return new TensorFastErrorBound(newDelta, beta, rank, degree, absSum);
     }
 
     public double delta() {
@@ -71,10 +83,10 @@ public final class TensorFastErrorBound implements TensorQuantityBound {
         return Double.parseDouble(v);
     }
 
-    /** {@code δ_eff}: {@code δ} plus the rounding model's contribution for {@code n, d}. */
+    /** {@code δ_eff}: {@code δ} plus the rounding model's contribution {@code γ_K absSum e^β (1+δ)} for {@code n, d}. */
     public double effectiveDelta(int n, int d) {
         double k = 2.0 * n + (double) rank * (d + 1) + 6.0 * degree + 4.0 * d * d + 4.0 * d + 32;
-        return delta + gamma(k) * Math.exp(2 * beta) * (1 + delta);
+        return delta + gamma(k) * absSum * Math.exp(beta) * (1 + delta);
     }
 
     @Override

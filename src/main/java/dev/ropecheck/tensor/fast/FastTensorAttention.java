@@ -32,7 +32,7 @@ import org.ejml.data.DMatrixRMaj;
  *       {@code Cw = U1^T diag(alpha~)^{-1} c~}; weight gradients by {@link TensorChainRule}.</li>
  * </ul>
  * Error: {@code proofs-notes/tensor-fast-error.md}, implemented by
- * {@link dev.ropecheck.tensor.bounds.TensorFastErrorBound}. Metadata: {@code beta, degree, rank, eta, delta, features}.
+ * {@link dev.ropecheck.tensor.bounds.TensorFastErrorBound}. Metadata: {@code beta, degree, rank, eta, delta, features, eps, absSum (Σ|a_t| beta^t), method}.
  */
 public final class FastTensorAttention implements TensorAttentionEngine {
     private final double eps;
@@ -170,7 +170,7 @@ public final class FastTensorAttention implements TensorAttentionEngine {
 
         TensorResult.Builder b = TensorResult.builder(name()).meta("beta", feat.beta).meta("degree", poly.degree())
                 .meta("rank", r).meta("eta", poly.eta()).meta("delta", poly.delta()).meta("features", feat.k)
-                .meta("eps", eps);
+                .meta("eps", eps).meta("absSum", poly.absSum()).meta("method", "taylor");
         boolean wantGradX = wanted.contains(TensorQuantity.GRAD_X) || wanted.contains(TensorQuantity.GRAD_WQ)
                 || wanted.contains(TensorQuantity.GRAD_WK1) || wanted.contains(TensorQuantity.GRAD_WK2);
         boolean wantGradY = wanted.contains(TensorQuantity.GRAD_Y) || wanted.contains(TensorQuantity.GRAD_WV1)

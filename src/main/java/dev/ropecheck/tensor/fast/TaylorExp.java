@@ -97,6 +97,15 @@ public final class TaylorExp {
         return eta;
     }
 
+    /** {@code Σ_t |a_t| beta^t = P(beta)} (Taylor coefficients are positive), at most {@code e^beta}. */
+    public double absSum() {
+        double s = 0;
+        for (int t = degree; t >= 0; t--) {
+            s = s * beta + coefficients[t];
+        }
+        return s * (1 + (2 * degree + 2) * 0x1p-52);
+    }
+
     /** Certified relative bound: {@code |P(z) - e^z| <= delta e^z} on {@code [-beta, beta]}. */
     public double delta() {
         return eta * Math.exp(beta);

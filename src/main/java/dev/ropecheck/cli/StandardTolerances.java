@@ -1,17 +1,80 @@
 package dev.ropecheck.cli;
 
+import dev.ropecheck.bounds.QuantityBound;
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.RopeInstance;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
 /**
- * The production {@link ToleranceSource}: the exact class is judged by
- * {@code dev.ropecheck.bounds.ExactRoundingModel}, the fast class by the proved bound of
- * {@code dev.ropecheck.bounds}. While those are not in this build, no class can be judged and
- * {@code check} says so instead of inventing a threshold.
+ * The production {@link ToleranceSource}: each engine class is judged by a {@link QuantityBound}
+ * of {@code dev.ropecheck.bounds} — the exact class by {@code ExactRoundingModel}. A class whose
+ * bound is not in this build cannot be judged, and {@code check} says so instead of inventing a
+ * threshold.
  */
-public final class StandardTolerances {
-    private StandardTolerances() {
+public final class StandardTolerances implements ToleranceSource {
+    /** Class name of the exact class's rounding model, looked up when present. */
+    static final String EXACT_MODEL = "dev.ropecheck.bounds.ExactRoundingModel";
+
+    private final Map<EngineClass, QuantityBound> bounds;
+    private final Map<EngineClass, String> sources;
+
+    public StandardTolerances(Map<EngineClass, QuantityBound> bounds, Map<EngineClass, String> sources) {
+        this.bounds = new EnumMap<>(EngineClass.class);
+        this.bounds.putAll(bounds);
+        this.sources = new EnumMap<>(EngineClass.class);
+        this.sources.putAll(sources);
     }
 
+    /** The bounds of this build. */
     public static ToleranceSource create() {
-        return ToleranceSource.none("no proved tolerance is available in this build: dev.ropecheck.bounds"
-                + " (ExactRoundingModel, fast approximation bound) is not wired into the check command");
+        Map<EngineClass, QuantityBound> b = new EnumMap<>(EngineClass.class);
+        Map<EngineClass, String> s = new EnumMap<>(EngineClass.class);
+        QuantityBound exact = load(EXACT_MODEL);
+        if (exact != null) {
+            b.put(EngineClass.EXACT, exact);
+            s.put(EngineClass.EXACT, EXACT_MODEL + " (rounding model of the exact formulas)");
+        }
+        return new StandardTolerances(b, s);
+    }
+
+    private static QuantityBound load(String className) {
+        try {
+            Class<?> c = Class.forName(className);
+            if (!QuantityBound.class.isAssignableFrom(c)) {
+                return null;
+            }
+            return (QuantityBound) c.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    @Override
+    public OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, double eps, Quantity q) {
+        QuantityBound b = bounds.get(cls);
+        if (b == null || !reference.has(q)) {
+            return OptionalDouble.empty();
+        }
+        double v = b.allowed(q, instance, reference);
+        return Double.isFinite(v) && v >= 0 ? OptionalDouble.of(v) : OptionalDouble.empty();
+    }
+
+    @Override
+    public String describe(EngineClass cls) {
+        String s = sources.get(cls);
+        if (s != null) {
+            return s;
+        }
+        return cls == EngineClass.EXACT ? "no bound for class exact in this build: " + EXACT_MODEL + " is not present"
+                : "no proved bound for class " + cls.name().toLowerCase(java.util.Locale.ROOT)
+                        + " is wired into dev.ropecheck.cli.StandardTolerances yet";
+    }
+
+    @Override
+    public boolean supports(EngineClass cls) {
+        return bounds.containsKey(cls);
     }
 }

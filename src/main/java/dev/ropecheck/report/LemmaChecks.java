@@ -18,7 +18,7 @@ public final class LemmaChecks {
                 .register(new RopeIdentityCheck())
                 .register(new RowsSumToOneCheck(engines))
                 .register(new SumPZeroCheck(engines))
-                .register(new EngineAgreementCheck(engines, "exact", "engine-exact-vs-reference"))
+                .register(new EngineAgreementCheck(engines, "exact", "theorem-5.7"))
                 .register(new TimingMeasurement(engines, List.of("exact", "fast-fft", "fast-lowrank")))
                 .register(new DegreeMeasurement(engines, List.of("fast-fft", "fast-lowrank")));
     }

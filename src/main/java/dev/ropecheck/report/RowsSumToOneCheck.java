@@ -29,7 +29,7 @@ public final class RowsSumToOneCheck implements LemmaCheck {
 
     @Override
     public String id() {
-        return "def-3.14-rows-sum-to-one";
+        return "def-3.14";
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Lemma 4.1 / MATH §3: {@code Σ_j p_ij = 0} for every row (since {@code Σ_j f_ij = 1} and
+ * Lemma 4.1 part 4 / MATH §3: {@code Σ_j p_ij = 0} for every row (part 4 gives {@code Σ_j ∂f_ij = 0}, as {@code Σ_j f_ij = 1}; and
  * {@code r_i = Σ_j f_ij q_ij}), measured on the exact engine's {@code p}, summed exactly.
  *
  * <p><b>Bound.</b> With {@code T} the exact engine's bound on {@code max |p^_ij - p_ij|}
@@ -27,7 +27,7 @@ public final class SumPZeroCheck implements LemmaCheck {
 
     @Override
     public String id() {
-        return "lemma-4.1-sum-p-zero";
+        return "lemma-4.1-part-4";
     }
 
     @Override

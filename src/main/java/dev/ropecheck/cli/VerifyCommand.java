@@ -100,7 +100,8 @@ final class VerifyCommand implements Callable<Integer> {
         pw.print(ReportWriter.table(results).render());
         List<String> notes = new ArrayList<>();
         notes.add(String.format(java.util.Locale.ROOT, "%s run, %.1f s; engines: %s.", full ? "full" : "quick", seconds,
-                String.join(", ", context.engines().available().stream().map(EngineRegistry.Entry::name).toList())));
+                context.engines().available().isEmpty() ? "none"
+                        : String.join(", ", context.engines().available().stream().map(EngineRegistry.Entry::name).toList())));
         for (EngineRegistry.Entry e : context.engines().entries()) {
             if (!e.available()) {
                 notes.add("engine " + e.name() + " not in this build: " + e.missing());

@@ -1,0 +1,309 @@
+package dev.ropecheck.engine.exact;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeAttentionEngine;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.RopeInstance;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Exact RoPE attention, loss and gradient in double precision by the algorithms behind RoPE-grad
+ * Theorem 5.7 (Lemmas 5.1–5.6): time {@code O(n^2 (d + |S|))} for the forward pass and loss with
+ * weights ({@code O(n^2 d^2)} with a general {@code X}), {@code O(n^2 d^2 + n d^2 |S|)} for
+ * {@code G = ∂L/∂X}, {@code O(n^2 |S|)} for {@code dQ, dK}; memory {@code O(n d^2)} unless an
+ * {@code n x n} quantity is requested.
+ *
+ * <p>Algorithm, one row {@code i} at a time (MATH §2–3):
+ * <ol>
+ *   <li>scores {@code s_i} ({@link ScoreRows}); stable softmax with the row maximum
+ *       {@code s_{i,k*}} subtracted: {@code f_ij = exp(s_ij - s_ik*) / Σ_j exp(s_ij - s_ik*)},
+ *       {@code alpha_i = exp(s_ik*) Σ_j exp(s_ij - s_ik*)} (see proofs-notes/stable-softmax.md);
+ *   <li>{@code Att_i = h_k* + D_i} with {@code D_i = Σ_j f_ij (h_j - h_k*)}, {@code c_i = Att_i - E_i};
+ *   <li>{@code p_ij = f_ij <c_i, (h_j - h_k*) - D_i>}, which is {@code f_ij <c_i, h_j - Att_i>}
+ *       (= {@code f_ij (q_ij - r_i)}, Lemma 4.1) evaluated without cancellation on near one-hot rows;
+ *   <li>{@code M_{i-j} += p_ij A1_i^T A2_j} (offset grouping), {@code dQ_i += p_ij K_j W_{i-j}^T},
+ *       {@code dK_j += p_ij Q_i W_{i-j}}, {@code dV_j += f_ij c_i};
+ * </ol>
+ * then {@code G[(a,c),(b,e)] = (1/d) Σ_m M_m[a,c] W_m[b,e]} on {@code S} (zero elsewhere) and the
+ * weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV}. Neither {@code q} nor the
+ * {@code n^2 x d^4} matrix of Lemma 5.3 is formed. Rows are split over at most two workers
+ * (fixed, so results do not depend on the machine); partial sums are merged in worker order.
+ *
+ * <p>Error bound: {@link dev.ropecheck.bounds.ExactRoundingModel} (proofs-notes/rounding-model.md)
+ * assumes exactly this evaluation order.
+ */
+public final class ExactEngine implements RopeAttentionEngine {
+
+    /** Rows at or above which two workers are used. */
+    static final int PARALLEL_THRESHOLD = 256;
+    /** The number of workers for large inputs (constant, so rounding does not depend on the host). */
+    public static final int WORKERS = 2;
+
+    private static final Set<Quantity> BACKWARD = EnumSet.of(Quantity.P, Quantity.GRAD_X, Quantity.DQ,
+            Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
+
+    private final Fault fault;
+
+    /** The correct engine. */
+    public ExactEngine() {
+        this(Fault.NONE);
+    }
+
+    /** An engine with a deliberate defect, for the suite's power tests. */
+    ExactEngine(Fault fault) {
+        if (fault == null) {
+            throw new IllegalArgumentException("fault is missing");
+        }
+        this.fault = fault;
+    }
+
+    /** The defect this engine was built with ({@link Fault#NONE} for the public constructor). */
+    Fault fault() {
+        return fault;
+    }
+
+    @Override
+    public String name() {
+        return "exact";
+    }
+
+    @Override
+    public Set<Quantity> supported(RopeInstance instance) {
+        if (instance == null) {
+            throw new IllegalArgumentException("instance is missing");
+        }
+        return RopeAttentionEngine.withoutWeightQuantities(EnumSet.allOf(Quantity.class), instance);
+    }
+
+    /** The number of workers used for an instance with {@code n} tokens. */
+    public static int workers(int n) {
+        return n >= PARALLEL_THRESHOLD ? WORKERS : 1;
+    }
+
+    @Override
+    public RopeResult compute(RopeInstance inst, Set<Quantity> wanted) {
+        if (inst == null) {
+            throw new IllegalArgumentException("instance is missing");
+        }
+        if (wanted == null) {
+            throw new IllegalArgumentException("wanted is missing");
+        }
+        Set<Quantity> ok = supported(inst);
+        for (Quantity q : wanted) {
+            if (!ok.contains(q)) {
+                throw new IllegalArgumentException("quantity " + q.key() + " is not supported for this instance"
+                        + " (dQ, dK, gradWQ, gradWK need X = W_Q ⊗ W_K given by its factors)");
+            }
+        }
+        long t0 = System.nanoTime();
+        Plan plan = new Plan(inst, wanted, fault);
+        int nw = workers(inst.n());
+        RowWorker[] ws = new RowWorker[nw];
+        int n = inst.n();
+        for (int t = 0; t < nw; t++) {
+            ws[t] = new RowWorker(plan, (int) ((long) n * t / nw), (int) ((long) n * (t + 1) / nw));
+        }
+        runAll(ws);
+        RopeResult.Builder out = RopeResult.builder(name());
+        plan.finish(ws, out);
+        out.meta("algorithm", "RoPE-grad Theorem 5.7 (exact, double)");
+        out.meta("workers", nw);
+        out.meta("millis", (System.nanoTime() - t0) / 1e6);
+        if (fault != Fault.NONE) {
+            out.meta("fault", fault);
+        }
+        return out.build();
+    }
+
+    private static void runAll(RowWorker[] ws) {
+        if (ws.length == 1) {
+            ws[0].run();
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(ws.length - 1, r -> {
+            Thread th = new Thread(r, "exact-engine-worker");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            Future<?>[] fs = new Future<?>[ws.length - 1];
+            for (int t = 1; t < ws.length; t++) {
+                fs[t - 1] = pool.submit(ws[t]);
+            }
+            ws[0].run();
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            throw new IllegalStateException(c);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** What to compute and the shared read-only inputs; also the shared row-indexed outputs. */
+    static final class Plan {
+        final Fault fault;
+        final int n;
+        final int d;
+        final double scale;
+        final OffsetWeights w;
+        final ScoreRows scores;
+        final double[] a1;
+        final double[] a2;
+        final double[] a3;
+        final double[] e;
+        final double[] h;
+        final boolean wantA;
+        final boolean wantF;
+        final boolean wantP;
+        final boolean backward;
+        final boolean needG;
+        final boolean needDQ;
+        final boolean needDK;
+        final boolean needDV;
+        final Set<Quantity> wanted;
+        // Row-indexed outputs (each row written by exactly one worker).
+        final double[] alpha;
+        final double[] att;
+        final double[] c;
+        final double[] r;
+        final double[] dq;
+        final double[] aOut;
+        final double[] fOut;
+        final double[] pOut;
+
+        Plan(RopeInstance inst, Set<Quantity> wanted, Fault fault) {
+            this.fault = fault;
+            this.wanted = EnumSet.noneOf(Quantity.class);
+            this.wanted.addAll(wanted);
+            this.n = inst.n();
+            this.d = inst.d();
+            this.scale = fault == Fault.SQRT_D_SCALING ? Math.sqrt(d) : d;
+            this.w = new OffsetWeights(inst.family(), n, fault);
+            this.scores = new ScoreRows(inst, w, scale);
+            this.a1 = inst.a1().data;
+            this.a2 = inst.a2().data;
+            this.a3 = inst.a3().data;
+            this.e = inst.e().data;
+            this.h = DenseOps.mult(a3, n, d, inst.y().data, d);
+            this.wantA = wanted.contains(Quantity.A);
+            this.wantF = wanted.contains(Quantity.F);
+            this.wantP = wanted.contains(Quantity.P);
+            boolean bw = false;
+            for (Quantity q : wanted) {
+                bw |= BACKWARD.contains(q);
+            }
+            this.backward = bw;
+            this.needG = wanted.contains(Quantity.GRAD_X);
+            this.needDQ = wanted.contains(Quantity.DQ) || wanted.contains(Quantity.GRAD_WQ);
+            this.needDK = wanted.contains(Quantity.DK) || wanted.contains(Quantity.GRAD_WK);
+            this.needDV = wanted.contains(Quantity.DV) || wanted.contains(Quantity.GRAD_WV);
+            this.alpha = new double[n];
+            this.att = new double[n * d];
+            this.c = new double[n * d];
+            this.r = new double[n];
+            this.dq = needDQ ? new double[n * d] : null;
+            this.aOut = wantA ? new double[n * n] : null;
+            this.fOut = wantF ? new double[n * n] : null;
+            this.pOut = wantP ? new double[n * n] : null;
+        }
+
+        /** Merges the workers' partial sums (in worker order) and emits the wanted quantities. */
+        void finish(RowWorker[] ws, RopeResult.Builder out) {
+            double loss = 0.0;
+            for (RowWorker wk : ws) {
+                loss += wk.loss;
+            }
+            put(out, Quantity.A, aOut, n, n);
+            putVector(out, Quantity.ALPHA, alpha);
+            put(out, Quantity.F, fOut, n, n);
+            put(out, Quantity.H, h, n, d);
+            put(out, Quantity.ATTENTION, att, n, d);
+            put(out, Quantity.C, c, n, d);
+            if (wanted.contains(Quantity.LOSS)) {
+                out.putScalar(Quantity.LOSS, 0.5 * loss);
+            }
+            putVector(out, Quantity.R, r);
+            put(out, Quantity.P, pOut, n, n);
+            if (needG) {
+                put(out, Quantity.GRAD_X, gradient(ws), d * d, d * d);
+            }
+            if (needDQ) {
+                put(out, Quantity.DQ, dq, n, d);
+                put(out, Quantity.GRAD_WQ, DenseOps.transposeMult(a1, n, d, dq, d), d, d);
+            }
+            if (needDK) {
+                double[] dk = merge(ws, wk -> wk.dk, n * d);
+                for (int t = 0; t < dk.length; t++) {
+                    dk[t] /= scale;
+                }
+                put(out, Quantity.DK, dk, n, d);
+                put(out, Quantity.GRAD_WK, DenseOps.transposeMult(a2, n, d, dk, d), d, d);
+            }
+            if (needDV) {
+                double[] dv = merge(ws, wk -> wk.dv, n * d);
+                put(out, Quantity.DV, dv, n, d);
+                put(out, Quantity.GRAD_WV, DenseOps.transposeMult(a3, n, d, dv, d), d, d);
+            }
+        }
+
+        /** {@code G[(a,c), (b_k,e_k)] = (Σ_m M_m[a,c] W_m[k]) / d}; zero off the support (Lemma 5.3 grouped by offset). */
+        private double[] gradient(RowWorker[] ws) {
+            int dd = d * d;
+            int offsets = 2 * n - 1;
+            double[] mm = merge(ws, wk -> wk.m, offsets * dd);
+            double[] g = new double[dd * dd];
+            for (int ac = 0; ac < dd; ac++) {
+                for (int kk = 0; kk < w.size; kk++) {
+                    double acc = 0.0;
+                    for (int idx = 0; idx < offsets; idx++) {
+                        acc += mm[idx * dd + ac] * w.w[idx * w.size + kk];
+                    }
+                    g[ac * dd + w.pair[kk]] = acc / scale;
+                }
+            }
+            return g;
+        }
+
+        private interface Part {
+            double[] of(RowWorker w);
+        }
+
+        private static double[] merge(RowWorker[] ws, Part part, int len) {
+            double[] out = part.of(ws[0]).clone();
+            for (int t = 1; t < ws.length; t++) {
+                double[] x = part.of(ws[t]);
+                for (int i = 0; i < len; i++) {
+                    out[i] += x[i];
+                }
+            }
+            return out;
+        }
+
+        private void put(RopeResult.Builder out, Quantity q, double[] v, int rows, int cols) {
+            if (v != null && wanted.contains(q)) {
+                out.put(q, DMatrixRMaj.wrap(rows, cols, v));
+            }
+        }
+
+        private void putVector(RopeResult.Builder out, Quantity q, double[] v) {
+            if (wanted.contains(q)) {
+                out.putVector(q, v);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.ropecheck.engine.reference;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeAttentionEngine;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.RopeFamily;
+import dev.ropecheck.model.RopeInstance;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The {@link ReferenceRopeAttention arbitrary-precision reference} as a {@link RopeAttentionEngine}
+ * (name {@code "reference"}): every quantity, rounded to the nearest double. Metadata:
+ * {@code precision} (requested digits), {@code trustedDigits} (see {@link ReferenceResult}), and per
+ * quantity {@code digits.<key>} and {@code absError.<key>}.
+ *
+ * <p>Size guard: the cost of one {@link #compute} is estimated by {@link #costEstimate} in apfloat
+ * operations (both trust evaluations included); instances with {@code n > }{@link #MAX_N} or a cost
+ * above {@link #MAX_COST} are rejected.
+ */
+public final class ReferenceEngine implements RopeAttentionEngine {
+    /** Largest accepted {@code n}. */
+    public static final int MAX_N = 256;
+    /**
+     * Largest accepted {@link #costEstimate}: 6e7 units, about a minute on the 2-core build machine
+     * (measurements in {@code ReferenceEngineTest#timingN16D4} and the report of the reference).
+     */
+    public static final double MAX_COST = 6e7;
+
+    private final ReferenceRopeAttention reference;
+
+    public ReferenceEngine() {
+        this(new ReferenceRopeAttention());
+    }
+
+    public ReferenceEngine(ReferenceRopeAttention reference) {
+        this.reference = reference;
+    }
+
+    /** An engine at {@code digits} decimal digits. */
+    public static ReferenceEngine withDigits(long digits) {
+        return new ReferenceEngine(new ReferenceRopeAttention(digits));
+    }
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public Set<Quantity> supported(RopeInstance instance) {
+        return RopeAttentionEngine.withoutWeightQuantities(EnumSet.allOf(Quantity.class), instance);
+    }
+
+    /**
+     * Cost of one {@link #compute} in apfloat multiply-add units (0.5–1 microsecond each at 60–80
+     * digits once warm): per evaluation (there are two) {@code (2n-1) d^2 |S|} (the {@code T_m})
+     * twice (also {@code G}), {@code 2 n^2 d^2} (scores, {@code M_m}), {@code 6 n^2 d} (attention,
+     * {@code p}, {@code dV}), {@code 2 n^2 |S|} ({@code dQ, dK}), {@code 60 n^2} (an exp is about 60
+     * multiplies); once, {@code (2n-1) |S| w} for the family's weights, with {@code w = 10^4} for
+     * RoPE (its full-precision cos/sin measured at 10–100 ms per angle) and {@code w = 1} otherwise;
+     * all scaled by {@code (digits/50)^1.5}.
+     */
+    public static double costEstimate(int n, int d, int supportSize, boolean rope, long digits) {
+        double nn = (double) n * n;
+        double perEval = 2.0 * (2 * n - 1) * d * d * supportSize + 2 * nn * d * d + 6 * nn * d + 2 * nn * supportSize
+                + 60 * nn;
+        double weights = (2.0 * n - 1) * supportSize * (rope ? 1e4 : 1);
+        return (2 * perEval + weights) * Math.pow(Math.max(digits, 50) / 50.0, 1.5);
+    }
+
+    @Override
+    public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
+        Set<Quantity> ok = supported(instance);
+        for (Quantity q : wanted) {
+            if (!ok.contains(q)) {
+                throw new IllegalArgumentException("quantity " + q.key() + " is not supported for this instance"
+                        + (q.needsWeights() ? " (it needs X given as W_Q ⊗ W_K)" : ""));
+            }
+        }
+        int n = instance.n();
+        if (n > MAX_N) {
+            throw new IllegalArgumentException("n = " + n + " exceeds the reference engine's limit n <= " + MAX_N
+                    + "; use the \"exact\" engine for larger instances");
+        }
+        double cost = costEstimate(n, instance.d(), instance.family().support().size(),
+                instance.family() instanceof RopeFamily, reference.digits());
+        if (cost > MAX_COST) {
+            throw new IllegalArgumentException(String.format(
+                    "n = %d, d = %d, |S| = %d at %d digits costs about %.3g apfloat operations, above the reference"
+                            + " engine's limit %.3g; use the \"exact\" engine for instances this large",
+                    n, instance.d(), instance.family().support().size(), reference.digits(), cost, MAX_COST));
+        }
+        ReferenceResult r = reference.compute(instance);
+        RopeResult.Builder b = RopeResult.builder(name());
+        for (Quantity q : r.quantities()) {
+            b.put(q, r.get(q).toDouble());
+        }
+        b.meta("precision", r.digits()).meta("trustedDigits", r.trustedDigits());
+        for (Quantity q : r.quantities()) {
+            b.meta("digits." + q.key(), r.agreeingDigits(q));
+            b.meta("absError." + q.key(), ApMatrix.toDouble(r.absoluteError(q)));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.ropecheck.engine.standard;
+
+import dev.ropecheck.model.ExactValues;
+import dev.ropecheck.model.StandardInstance;
+import org.apfloat.Apfloat;
+import org.apfloat.ApfloatMath;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Standard attention (no positions) and its loss gradient in arbitrary precision (AS24; MATH §7,
+ * the target of RoPE-grad Section 7's reduction):
+ * {@code L_std(X0) = (1/2) ||diag(alpha)^{-1} exp(A1 X0 A2^T / d) A3 Y - E||_F^2} and
+ * {@code ∇L_std = (1/d) A1^T p A2} with {@code p_ij = f_ij <c_i, h_j - Att_i>}.
+ *
+ * <p>Written directly from those formulas, sharing no code with the RoPE reference, so that the
+ * Section 7 reduction test compares two independent computations. Entries are plain
+ * {@code Apfloat[][]} arrays. Inputs are converted exactly; the computation carries
+ * {@code digits + 10} digits.
+ */
+public final class StandardAttentionReference {
+    private final long digits;
+
+    /** @param digits decimal digits, {@code 10 <= digits <= 10000} */
+    public StandardAttentionReference(long digits) {
+        if (digits < 10 || digits > 10_000) {
+            throw new IllegalArgumentException("precision digits = " + digits + " must lie in [10, 10000]");
+        }
+        this.digits = digits;
+    }
+
+    /**
+     * The forward quantities and the gradient.
+     *
+     * @param f {@code n x n} normalised softmax
+     * @param attention {@code f A3 Y}, {@code n x d}
+     * @param loss {@code L_std}
+     * @param grad {@code ∇L_std}, {@code d x d}
+     */
+    public record Result(Apfloat[][] f, Apfloat[][] attention, Apfloat loss, Apfloat[][] grad) {
+    }
+
+    public Result compute(StandardInstance inst) {
+        long w = digits + 10;
+        int n = inst.n();
+        int d = inst.d();
+        Apfloat[][] a1 = exact(inst.a1(), w);
+        Apfloat[][] a2 = exact(inst.a2(), w);
+        Apfloat[][] a3 = exact(inst.a3(), w);
+        Apfloat[][] e = exact(inst.e(), w);
+        Apfloat[][] x0 = exact(inst.x0(), w);
+        Apfloat[][] y = exact(inst.y(), w);
+        Apfloat dAp = new Apfloat(d, w);
+        // A1 X0 (n x d), then scores (A1 X0) A2^T / d
+        Apfloat[][] ax = mul(a1, x0);
+        Apfloat[][] f = new Apfloat[n][n];
+        for (int i = 0; i < n; i++) {
+            Apfloat[] ex = new Apfloat[n];
+            Apfloat alpha = Apfloat.ZERO;
+            for (int j = 0; j < n; j++) {
+                Apfloat s = Apfloat.ZERO;
+                for (int c = 0; c < d; c++) {
+                    s = s.add(ax[i][c].multiply(a2[j][c]));
+                }
+                s = s.divide(dAp);
+                Apfloat v = ApfloatMath.exp(s.signum() == 0 ? s : s.precision(Math.min(s.precision(), w)));
+                if (v.precision() > w) {
+                    v = v.precision(w);
+                }
+                ex[j] = v;
+                alpha = alpha.add(v);
+            }
+            for (int j = 0; j < n; j++) {
+                f[i][j] = ex[j].divide(alpha);
+            }
+        }
+        Apfloat[][] h = mul(a3, y);
+        Apfloat[][] att = mul(f, h);
+        Apfloat[][] c = new Apfloat[n][d];
+        Apfloat loss = Apfloat.ZERO;
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < d; l++) {
+                c[i][l] = att[i][l].subtract(e[i][l]);
+                loss = loss.add(c[i][l].multiply(c[i][l]));
+            }
+        }
+        loss = loss.divide(new Apfloat(2, w));
+        Apfloat[][] p = new Apfloat[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                Apfloat sum = Apfloat.ZERO;
+                for (int l = 0; l < d; l++) {
+                    sum = sum.add(c[i][l].multiply(h[j][l].subtract(att[i][l])));
+                }
+                p[i][j] = f[i][j].multiply(sum);
+            }
+        }
+        // (1/d) A1^T p A2
+        Apfloat[][] pa2 = mul(p, a2);
+        Apfloat[][] grad = new Apfloat[d][d];
+        for (int a = 0; a < d; a++) {
+            for (int c2 = 0; c2 < d; c2++) {
+                Apfloat sum = Apfloat.ZERO;
+                for (int i = 0; i < n; i++) {
+                    sum = sum.add(a1[i][a].multiply(pa2[i][c2]));
+                }
+                grad[a][c2] = sum.divide(dAp);
+            }
+        }
+        return new Result(f, att, loss, grad);
+    }
+
+    private static Apfloat[][] exact(DMatrixRMaj m, long w) {
+        Apfloat[][] out = new Apfloat[m.numRows][m.numCols];
+        for (int r = 0; r < m.numRows; r++) {
+            for (int c = 0; c < m.numCols; c++) {
+                out[r][c] = ExactValues.apfloat(m.unsafe_get(r, c), w);
+            }
+        }
+        return out;
+    }
+
+    private static Apfloat[][] mul(Apfloat[][] x, Apfloat[][] y) {
+        int inner = y.length;
+        Apfloat[][] out = new Apfloat[x.length][y[0].length];
+        for (int r = 0; r < x.length; r++) {
+            for (int c = 0; c < y[0].length; c++) {
+                Apfloat s = Apfloat.ZERO;
+                for (int k = 0; k < inner; k++) {
+                    s = s.add(x[r][k].multiply(y[k][c]));
+                }
+                out[r][c] = s;
+            }
+        }
+        return out;
+    }
+}

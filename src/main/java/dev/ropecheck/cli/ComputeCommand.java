@@ -51,6 +51,9 @@ final class ComputeCommand implements Callable<Integer> {
             description = "Also write the n x n quantities (A, f, p) when the engine computes them.")
     boolean includeQuadratic;
 
+    /** Largest n for which n x n fields are written. */
+    static final int MAX_QUADRATIC_N = 4096;
+
     ComputeCommand(CliContext context) {
         this.context = context;
     }
@@ -90,22 +93,31 @@ final class ComputeCommand implements Callable<Integer> {
     static ResultDocument compute(EngineRegistry registry, String name, EngineRegistry.Options options,
             RopeInstance instance, boolean includeQuadratic) {
         registry.requireCapacity(name, instance.n());
+        if (includeQuadratic && instance.n() > MAX_QUADRATIC_N) {
+            throw new IllegalArgumentException("--include-quadratic at n = " + instance.n() + " would write n^2 = "
+                    + (long) instance.n() * instance.n() + " entries per n x n field; it is limited to n <= " + MAX_QUADRATIC_N);
+        }
         RopeAttentionEngine e = registry.create(name, options);
-        Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
-        for (Quantity q : e.supported(instance)) {
-            if (includeQuadratic || !q.isQuadratic()) {
-                wanted.add(q);
+        EngineRegistry.Entry entry = registry.require(name);
+        long t0 = System.nanoTime();
+        ResultDocument doc;
+        if (e instanceof dev.ropecheck.engine.reference.ReferenceEngine) {
+            doc = ReferenceDecimals.compute(instance, options.precisionDigits(), includeQuadratic);
+        } else {
+            Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
+            for (Quantity q : e.supported(instance)) {
+                if (includeQuadratic || !q.isQuadratic()) {
+                    wanted.add(q);
+                }
+            }
+            RopeResult r = e.compute(instance, wanted);
+            doc = ResultDocument.of(r, instance.n(), instance.d(), includeQuadratic);
+            if (entry.engineClass() == EngineClass.REFERENCE) {
+                doc.meta("precision_digits", Long.toString(options.precisionDigits()));
             }
         }
-        long t0 = System.nanoTime();
-        RopeResult r = e.compute(instance, wanted);
         double ms = (System.nanoTime() - t0) / 1e6;
-        ResultDocument doc = ResultDocument.of(r, instance.n(), instance.d(), includeQuadratic);
-        EngineRegistry.Entry entry = registry.require(name);
-        if (entry.engineClass() == EngineClass.REFERENCE) {
-            doc.meta("precision_digits", Long.toString(options.precisionDigits()));
-            ReferenceDecimals.attach(r, doc);
-        } else if (entry.engineClass() == EngineClass.FAST) {
+        if (entry.engineClass() == EngineClass.FAST) {
             doc.meta("eps", Double.toString(options.eps()));
         }
         doc.meta("time_ms", String.format(java.util.Locale.ROOT, "%.3f", ms));

@@ -70,10 +70,11 @@ public final class EngineRegistry {
     /** The engines of this project. Adding an engine is one line here. */
     public static EngineRegistry standard() {
         return new EngineRegistry()
-                .register("reference", EngineClass.REFERENCE, "dev.ropecheck.engine.reference.ReferenceEngine",
-                        Arg.PRECISION, 256, "arbitrary precision costs O(n^2 d^2) big-number operations")
-                .register("exact", EngineClass.EXACT, "dev.ropecheck.engine.exact.ExactEngine", Arg.NONE, 4096,
-                        "it forms n x n matrices (A, f, p)")
+                .register("reference", EngineClass.REFERENCE, dev.ropecheck.engine.reference.ReferenceEngine.MAX_N,
+                        "arbitrary precision costs O(n^2 d^2) big-number operations",
+                        o -> dev.ropecheck.engine.reference.ReferenceEngine.withDigits(o.precisionDigits()))
+                .register("exact", EngineClass.EXACT, 1 << 16, "its time grows as n^2",
+                        o -> new dev.ropecheck.engine.exact.ExactEngine())
                 .register("fast-fft", EngineClass.FAST, "dev.ropecheck.engine.fast.FftEngine", Arg.EPS, 1 << 24,
                         "the model's limit on n")
                 .register("fast-lowrank", EngineClass.FAST, "dev.ropecheck.engine.fast.LowRankEngine", Arg.EPS, 1 << 24,

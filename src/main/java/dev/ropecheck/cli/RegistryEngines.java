@@ -43,7 +43,7 @@ final class RegistryEngines implements Engines {
         if (e.isEmpty() || !context.tolerances().supports(e.get().engineClass())) {
             return OptionalDouble.empty();
         }
-        return context.tolerances().allowed(e.get().engineClass(), instance, reference, options.eps(), q);
+        return context.tolerances().allowed(e.get().engineClass(), instance, reference, true, options.eps(), q);
     }
 
     @Override

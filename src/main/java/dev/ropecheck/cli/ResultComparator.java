@@ -94,7 +94,7 @@ public final class ResultComparator {
                         + q.shape().rows(n, d) + "x" + q.shape().cols(n, d));
             }
             FieldError err = FieldError.of(cand, ref);
-            OptionalDouble tol = tolerances.allowed(cls, instance, reference, eps, q);
+            OptionalDouble tol = tolerances.allowed(cls, instance, reference, !standIn, eps, q);
             if (tol.isEmpty()) {
                 rows.add(new Row(q, err, Double.NaN, Verdict.UNCHECKED, "no bound for this field"));
                 continue;
@@ -102,7 +102,7 @@ public final class ResultComparator {
             double allowed = tol.getAsDouble();
             String note = "";
             if (standIn) {
-                OptionalDouble own = tolerances.allowed(EngineClass.EXACT, instance, reference, eps, q);
+                OptionalDouble own = tolerances.allowed(EngineClass.EXACT, instance, reference, false, eps, q);
                 if (own.isEmpty()) {
                     rows.add(new Row(q, err, Double.NaN, Verdict.UNCHECKED, "no bound for the stand-in's own error"));
                     continue;

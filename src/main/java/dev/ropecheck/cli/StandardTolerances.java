@@ -1,5 +1,6 @@
 package dev.ropecheck.cli;
 
+import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
@@ -15,9 +16,6 @@ import java.util.OptionalDouble;
  * threshold.
  */
 public final class StandardTolerances implements ToleranceSource {
-    /** Class name of the exact class's rounding model, looked up when present. */
-    static final String EXACT_MODEL = "dev.ropecheck.bounds.ExactRoundingModel";
-
     private final Map<EngineClass, QuantityBound> bounds;
     private final Map<EngineClass, String> sources;
 
@@ -32,33 +30,21 @@ public final class StandardTolerances implements ToleranceSource {
     public static ToleranceSource create() {
         Map<EngineClass, QuantityBound> b = new EnumMap<>(EngineClass.class);
         Map<EngineClass, String> s = new EnumMap<>(EngineClass.class);
-        QuantityBound exact = load(EXACT_MODEL);
-        if (exact != null) {
-            b.put(EngineClass.EXACT, exact);
-            s.put(EngineClass.EXACT, EXACT_MODEL + " (rounding model of the exact formulas)");
-        }
+        b.put(EngineClass.EXACT, new ExactRoundingModel());
+        s.put(EngineClass.EXACT, "dev.ropecheck.bounds.ExactRoundingModel (forward-error model of the exact engine's"
+                + " evaluation order, proofs-notes/rounding-model.md)");
         return new StandardTolerances(b, s);
     }
 
-    private static QuantityBound load(String className) {
-        try {
-            Class<?> c = Class.forName(className);
-            if (!QuantityBound.class.isAssignableFrom(c)) {
-                return null;
-            }
-            return (QuantityBound) c.getConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
-    }
-
     @Override
-    public OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, double eps, Quantity q) {
+    public OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, boolean trusted, double eps,
+            Quantity q) {
         QuantityBound b = bounds.get(cls);
         if (b == null || !reference.has(q)) {
             return OptionalDouble.empty();
         }
-        double v = b.allowed(q, instance, reference);
+        // An untrusted (double) reference must not lend its magnitudes: null asks for instance-only bounds.
+        double v = b.allowed(q, instance, trusted ? reference : null);
         return Double.isFinite(v) && v >= 0 ? OptionalDouble.of(v) : OptionalDouble.empty();
     }
 
@@ -68,8 +54,7 @@ public final class StandardTolerances implements ToleranceSource {
         if (s != null) {
             return s;
         }
-        return cls == EngineClass.EXACT ? "no bound for class exact in this build: " + EXACT_MODEL + " is not present"
-                : "no proved bound for class " + cls.name().toLowerCase(java.util.Locale.ROOT)
+        return "no proved bound for class " + cls.name().toLowerCase(java.util.Locale.ROOT)
                         + " is wired into dev.ropecheck.cli.StandardTolerances yet";
     }
 

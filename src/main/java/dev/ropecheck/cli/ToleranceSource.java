@@ -18,10 +18,15 @@ public interface ToleranceSource {
      * The largest allowed {@code |candidate - exact|} over the entries of {@code q}, or empty when
      * this source has no bound for {@code q} (the field is then reported as unchecked).
      *
-     * @param reference the reference values of the instance (for bounds that scale with them)
+     * @param reference values of the instance from the engine serving as the reference (for bounds
+     *     that scale with magnitudes)
+     * @param trusted true when {@code reference} is the arbitrary-precision reference rounded to
+     *     double (accurate to {@code u}); false when it is itself a double evaluation (the exact
+     *     engine standing in), whose magnitudes a bound must not rely on
      * @param eps the fast engines' parameter (ignored for {@link EngineClass#EXACT})
      */
-    OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, double eps, Quantity q);
+    OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, boolean trusted, double eps,
+            Quantity q);
 
     /** One line saying where the bounds come from, printed under the table. */
     String describe(EngineClass cls);
@@ -33,8 +38,8 @@ public interface ToleranceSource {
     static ToleranceSource none(String why) {
         return new ToleranceSource() {
             @Override
-            public OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, double eps,
-                    Quantity q) {
+            public OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, boolean trusted,
+                    double eps, Quantity q) {
                 return OptionalDouble.empty();
             }
 

@@ -14,7 +14,8 @@ import java.util.OptionalDouble;
  */
 final class ProvisionalTolerances implements ToleranceSource {
     @Override
-    public OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, double eps, Quantity q) {
+    public OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, boolean trusted, double eps,
+            Quantity q) {
         if (!reference.has(q)) {
             return OptionalDouble.empty();
         }

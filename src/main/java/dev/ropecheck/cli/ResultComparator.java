@@ -34,7 +34,7 @@ public final class ResultComparator {
     }
 
     /** One field's comparison. */
-    public record Row(Quantity quantity, FieldError error, double allowed, Verdict verdict, String note) {
+    public record Row(Quantity quantity, String shape, FieldError error, double allowed, Verdict verdict, String note) {
         /** {@code maxAbs / allowed}: below 1 passes; the tightness of the bound when it passes. */
         public double ratio() {
             return error.maxAbs() / allowed;
@@ -59,7 +59,7 @@ public final class ResultComparator {
             TextTable t = new TextTable("field", "shape", "max abs err", "max rel err", "allowed", "err/allowed", "verdict");
             for (Row r : rows) {
                 boolean checked = r.verdict() != Verdict.UNCHECKED;
-                t.row(r.quantity().key(), "", TextTable.num(r.error().maxAbs()), TextTable.num(r.error().maxRel()),
+                t.row(r.quantity().key(), r.shape(), TextTable.num(r.error().maxAbs()), TextTable.num(r.error().maxRel()),
                         checked ? TextTable.num(r.allowed()) : "-", checked ? TextTable.num(r.ratio()) : "-",
                         r.verdict() + (r.note().isEmpty() ? "" : " (" + r.note() + ")"));
             }
@@ -94,9 +94,10 @@ public final class ResultComparator {
                         + q.shape().rows(n, d) + "x" + q.shape().cols(n, d));
             }
             FieldError err = FieldError.of(cand, ref);
+            String shape = cand.numRows + "x" + cand.numCols;
             OptionalDouble tol = tolerances.allowed(cls, instance, reference, !standIn, eps, q);
             if (tol.isEmpty()) {
-                rows.add(new Row(q, err, Double.NaN, Verdict.UNCHECKED, "no bound for this field"));
+                rows.add(new Row(q, shape, err, Double.NaN, Verdict.UNCHECKED, "no bound for this field"));
                 continue;
             }
             double allowed = tol.getAsDouble();
@@ -104,7 +105,7 @@ public final class ResultComparator {
             if (standIn) {
                 OptionalDouble own = tolerances.allowed(EngineClass.EXACT, instance, reference, false, eps, q);
                 if (own.isEmpty()) {
-                    rows.add(new Row(q, err, Double.NaN, Verdict.UNCHECKED, "no bound for the stand-in's own error"));
+                    rows.add(new Row(q, shape, err, Double.NaN, Verdict.UNCHECKED, "no bound for the stand-in's own error"));
                     continue;
                 }
                 allowed += own.getAsDouble();
@@ -113,7 +114,7 @@ public final class ResultComparator {
                 allowed += (0x1.0p-53 + Math.pow(10, 1 - referenceDigits)) * (1 + 0x1.0p-52) * err.refMax();
             }
             Verdict v = err.maxAbs() <= allowed ? Verdict.PASS : Verdict.FAIL;
-            rows.add(new Row(q, err, allowed, v, note));
+            rows.add(new Row(q, shape, err, allowed, v, note));
         }
         return new Outcome(rows, referenceName, standIn);
     }

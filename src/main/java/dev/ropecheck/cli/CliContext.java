@@ -14,6 +14,7 @@ public record CliContext(EngineRegistry engines, ToleranceSource tolerances) {
 
     /** The engines of this build and the tolerances of {@link StandardTolerances}. */
     public static CliContext standard() {
-        return new CliContext(EngineRegistry.standard(), StandardTolerances.create());
+        EngineRegistry engines = EngineRegistry.standard();
+        return new CliContext(engines, StandardTolerances.create(engines));
     }
 }

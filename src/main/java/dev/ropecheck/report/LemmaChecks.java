@@ -19,6 +19,7 @@ public final class LemmaChecks {
                 .register(new RowsSumToOneCheck(engines))
                 .register(new SumPZeroCheck(engines))
                 .register(new EngineAgreementCheck(engines, "exact", "theorem-5.7"))
+                .register(new Section7ReductionCheck())
                 .register(new TimingMeasurement(engines, List.of("exact", "fast-fft", "fast-lowrank")))
                 .register(new DegreeMeasurement(engines, List.of("fast-fft", "fast-lowrank")));
     }

@@ -38,12 +38,18 @@ final class RegistryEngines implements Engines {
     }
 
     @Override
-    public OptionalDouble allowed(String name, RopeInstance instance, RopeResult reference, Quantity q) {
+    public Optional<RopeAttentionEngine> engine(String name, double eps) {
+        return context.engines().find(name).filter(EngineRegistry.Entry::available)
+                .map(e -> e.factory().create(new EngineRegistry.Options(options.precisionDigits(), eps)));
+    }
+
+    @Override
+    public OptionalDouble allowed(String name, RopeInstance instance, RopeResult reference, boolean trusted, Quantity q) {
         Optional<EngineRegistry.Entry> e = context.engines().find(name);
         if (e.isEmpty() || !context.tolerances().supports(e.get().engineClass())) {
             return OptionalDouble.empty();
         }
-        return context.tolerances().allowed(e.get().engineClass(), instance, reference, true, options.eps(), q);
+        return context.tolerances().allowed(e.get().engineClass(), instance, reference, trusted, options.eps(), q);
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class EngineAgreementCheck implements LemmaCheck {
                     continue;
                 }
                 FieldError err = FieldError.of(e.get(q), r.get(q));
-                OptionalDouble tol = engines.allowed(engineName, c.instance(), r, q);
+                OptionalDouble tol = engines.allowed(engineName, c.instance(), r, true, q);
                 if (tol.isEmpty()) {
                     return CheckResult.skipped(this, "no bound for " + engineName + ": " + engines.whyNoBound(engineName));
                 }

@@ -17,6 +17,9 @@ public interface Engines {
     /** The engine called {@code name} ("reference", "exact", "fast-fft", "fast-lowrank"), if in this build. */
     Optional<RopeAttentionEngine> engine(String name);
 
+    /** Engine {@code name} built with approximation parameter {@code eps} (fast engines), if in this build. */
+    Optional<RopeAttentionEngine> engine(String name, double eps);
+
     /** The largest {@code n} engine {@code name} is run on. */
     int maxN(String name);
 
@@ -26,8 +29,12 @@ public interface Engines {
     /**
      * The allowed {@code max |value - exact|} for field {@code q} of engine {@code name}'s result on
      * {@code instance}, or empty when no bound is in this build.
+     *
+     * @param reference values for magnitudes
+     * @param trusted true when {@code reference} is the arbitrary-precision reference rounded to
+     *     double; false when it is a double evaluation (then only instance magnitudes are used)
      */
-    OptionalDouble allowed(String name, RopeInstance instance, RopeResult reference, Quantity q);
+    OptionalDouble allowed(String name, RopeInstance instance, RopeResult reference, boolean trusted, Quantity q);
 
     /** Why {@link #allowed} is empty for engine {@code name} (for the report). */
     String whyNoBound(String name);

@@ -20,8 +20,11 @@ public final class LemmaChecks {
                 .register(new SumPZeroCheck(engines))
                 .register(new EngineAgreementCheck(engines, "exact", "theorem-5.7"))
                 .register(new Section7ReductionCheck())
+                .register(new FastForwardCheck(engines, "fast-fft", "lemma-6.1", false))
+                .register(new FastForwardCheck(engines, "fast-lowrank", "fast-forward-lowrank", true))
                 .register(new TimingMeasurement(engines, List.of("exact", "fast-fft", "fast-lowrank")))
-                .register(new DegreeMeasurement(engines, List.of("fast-fft", "fast-lowrank")));
+                .register(new DegreeMeasurement(engines, List.of("fast-fft", "fast-lowrank")))
+                .register(new ErrorVsDegreeMeasurement(engines, "fast-fft"));
     }
 
     public LemmaChecks register(LemmaCheck check) {

@@ -57,7 +57,7 @@ public final class SumPZeroCheck implements LemmaCheck {
                 return CheckResult.skipped(this, "the exact engine does not report p");
             }
             RopeResult reference = ref.get().compute(c.instance(), EnumSet.of(Quantity.P));
-            OptionalDouble t = engines.allowed("exact", c.instance(), reference, Quantity.P);
+            OptionalDouble t = engines.allowed("exact", c.instance(), reference, true, Quantity.P);
             if (t.isEmpty()) {
                 return CheckResult.skipped(this, "no bound on p for the exact engine: " + engines.whyNoBound("exact"));
             }

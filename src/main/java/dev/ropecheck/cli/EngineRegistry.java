@@ -59,7 +59,7 @@ public final class EngineRegistry {
     public enum Arg {
         /** {@code (long digits)} or {@code (int digits)}. */
         PRECISION,
-        /** {@code (double eps)}. */
+        /** {@code (double eps)}, or {@code (double eps, Method m)} with {@code m = CHEBYSHEV}. */
         EPS,
         /** {@code ()}. */
         NONE
@@ -123,6 +123,20 @@ public final class EngineRegistry {
                         Optional<Constructor<?>> c = constructor(type, double.class);
                         if (c.isPresent()) {
                             return (RopeAttentionEngine) c.get().newInstance(options.eps());
+                        }
+                        // (double eps, Method method): the polynomial construction, Chebyshev when offered
+                        for (Constructor<?> k : type.getConstructors()) {
+                            Class<?>[] p = k.getParameterTypes();
+                            if (p.length == 2 && p[0] == double.class && p[1].isEnum()) {
+                                Object[] constants = p[1].getEnumConstants();
+                                Object pick = constants[0];
+                                for (Object o : constants) {
+                                    if (((Enum<?>) o).name().equals("CHEBYSHEV")) {
+                                        pick = o;
+                                    }
+                                }
+                                return (RopeAttentionEngine) k.newInstance(options.eps(), pick);
+                            }
                         }
                         break;
                     default:

@@ -46,7 +46,11 @@ public final class Main {
                 commandLine.getErr().println("ropecheck " + name + ": " + m);
                 return EXIT_USAGE;
             }
-            commandLine.getErr().println("ropecheck " + name + ": internal error: " + ex);
+            commandLine.getErr().println("ropecheck " + name + ": internal error: " + ex
+                    + " (run with -Dropecheck.debug=true for the stack trace)");
+            if (Boolean.getBoolean("ropecheck.debug")) {
+                ex.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
+            }
             return EXIT_INTERNAL;
         });
         return cl;

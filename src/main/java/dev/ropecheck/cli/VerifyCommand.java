@@ -82,24 +82,38 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         List<CheckResult> results = new ArrayList<>();
         List<Series> series = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         long t0 = System.nanoTime();
         for (LemmaCheck c : registry.checks()) {
             if (only != null && !c.id().contains(only)) {
                 continue;
             }
-            CheckResult r = c.run(cases, progress);
+            CheckResult r;
+            try {
+                r = c.run(cases, progress);
+            } catch (RuntimeException e) {
+                // A check that breaks is a failed check, reported with its cause; the others still run.
+                r = new CheckResult(c.id(), c.title(), 0, Double.NaN, Double.NaN, Verdict.FAIL,
+                        "error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of());
+                if (Boolean.getBoolean("ropecheck.debug")) {
+                    e.printStackTrace();
+                }
+            }
             results.add(r);
             series.addAll(r.series());
         }
         if (only == null) {
             for (Measurement m : registry.measurements()) {
-                series.addAll(m.run(cases, progress));
+                try {
+                    series.addAll(m.run(cases, progress));
+                } catch (RuntimeException e) {
+                    notes.add("measurement \"" + m.title() + "\" failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         pw.print(ReportWriter.table(results).render());
-        List<String> notes = new ArrayList<>();
-        notes.add(String.format(java.util.Locale.ROOT, "%s run, %.1f s; engines: %s.", full ? "full" : "quick", seconds,
+        notes.add(0, String.format(java.util.Locale.ROOT, "%s run, %.1f s; engines: %s.", full ? "full" : "quick", seconds,
                 context.engines().available().isEmpty() ? "none"
                         : String.join(", ", context.engines().available().stream().map(EngineRegistry.Entry::name).toList())));
         for (EngineRegistry.Entry e : context.engines().entries()) {

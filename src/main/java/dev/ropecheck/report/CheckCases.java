@@ -24,13 +24,13 @@ public record CheckCases(boolean extended, List<Integer> sizes, List<Integer> di
     }
 
     public static CheckCases quick() {
-        return new CheckCases(false, List.of(1, 2, 4, 8, 16, 32), List.of(2, 4), 2, List.of(64, 128, 256, 512, 1024),
+        return new CheckCases(false, List.of(1, 2, 4, 8, 16, 32), List.of(2, 4), 2, List.of(256, 1024, 4096),
                 List.of(0.25, 0.5, 1.0, 2.0));
     }
 
     public static CheckCases full() {
         return new CheckCases(true, List.of(1, 2, 4, 8, 16, 32, 64, 128), List.of(2, 4, 8), 4,
-                List.of(64, 128, 256, 512, 1024, 2048, 4096), List.of(0.25, 0.5, 1.0, 2.0, 4.0));
+                List.of(256, 1024, 4096, 16384), List.of(0.25, 0.5, 1.0, 2.0, 4.0));
     }
 
     /** The largest size. */

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The polynomial degree {@code g} and rank the fast engines choose vs the entry bound {@code B}
  * (MATH §4–5: {@code g = Θ(max(log(1/eps)/log(log(1/eps)/B), B))}), read from their result metadata
- * keys {@code degree} and {@code rank}; RoPE instance {@code n = 64, d = 4}.
+ * keys {@code degree} and {@code rank}; RoPE instance {@code n = 64, d = 2}.
  */
 public final class DegreeMeasurement implements Measurement {
     private final Engines engines;
@@ -41,7 +41,7 @@ public final class DegreeMeasurement implements Measurement {
                 List<Double> ys = new ArrayList<>();
                 for (double b : cases.bounds()) {
                     progress.step(name + " " + key + " B=" + b, 0, 1);
-                    var inst = InstanceGenerator.build(new InstanceGenerator.Params(64, 4, InstanceGenerator.Family.ROPE, b,
+                    var inst = InstanceGenerator.build(new InstanceGenerator.Params(64, 2, InstanceGenerator.Family.ROPE, b,
                             17, true, false));
                     RopeResult r;
                     try {

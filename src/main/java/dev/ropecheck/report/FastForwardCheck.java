@@ -55,7 +55,7 @@ public final class FastForwardCheck implements LemmaCheck {
             return CheckResult.skipped(this, "needs engines " + engineName + " and exact");
         }
         List<Integer> ns = new ArrayList<>(cases.sizes());
-        ns.add(cases.extended() ? 1024 : 256);
+        ns.add(cases.maxN() * 8); // one larger n: 256 in --quick, 1024 in --full
         double worstRatio = -1;
         double worstErr = 0;
         double worstBound = 1;

@@ -75,10 +75,10 @@ public final class EngineRegistry {
                         o -> dev.ropecheck.engine.reference.ReferenceEngine.withDigits(o.precisionDigits()))
                 .register("exact", EngineClass.EXACT, 1 << 16, "its time grows as n^2",
                         o -> new dev.ropecheck.engine.exact.ExactEngine())
-                .register("fast-fft", EngineClass.FAST, "dev.ropecheck.engine.fast.FftEngine", Arg.EPS, 1 << 24,
-                        "the model's limit on n")
-                .register("fast-lowrank", EngineClass.FAST, "dev.ropecheck.engine.fast.LowRankEngine", Arg.EPS, 1 << 24,
-                        "the model's limit on n");
+                .register("fast-fft", EngineClass.FAST, 1 << 24, "the model's limit on n",
+                        o -> new dev.ropecheck.engine.fast.FftEngine(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV))
+                .register("fast-lowrank", EngineClass.FAST, 1 << 24, "the model's limit on n",
+                        o -> new dev.ropecheck.engine.fast.LowRankEngine(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV));
     }
 
     /** Registers an engine given by its class name (unavailable when the class is not in this build). */

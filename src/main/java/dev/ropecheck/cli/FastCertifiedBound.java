@@ -59,8 +59,12 @@ final class FastCertifiedBound implements QuantityBound {
 
     private double number(RopeInstance instance, String key) {
         if (instance != lastInstance) {
-            RopeResult r = engine.compute(instance, EnumSet.of(Quantity.ATTENTION));
-            lastMeta = r.metadata();
+            try {
+                lastMeta = engine.compute(instance, EnumSet.of(Quantity.ATTENTION)).metadata();
+            } catch (IllegalArgumentException refused) {
+                // the engine refuses this instance (degree or monomial cap): it certifies nothing here
+                lastMeta = java.util.Map.of();
+            }
             lastInstance = instance;
         }
         String v = lastMeta.get(key);

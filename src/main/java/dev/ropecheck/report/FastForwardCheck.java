@@ -120,8 +120,11 @@ public final class FastForwardCheck implements LemmaCheck {
                 "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, engineName + " attention vs exact", xs, ys)));
     }
 
-    /** The engine's certified bound for {@code q} from its metadata, NaN when absent. */
-    static double certified(RopeResult r, Quantity q, RopeResult exact) {
+    /**
+     * The engine's certified bound on {@code max |value - true|} for {@code q} from its metadata
+     * ({@code alpha}: the relative bound times {@code max alpha} of {@code exact}), NaN when absent.
+     */
+    public static double certified(RopeResult r, Quantity q, RopeResult exact) {
         String key;
         switch (q) {
             case ATTENTION:

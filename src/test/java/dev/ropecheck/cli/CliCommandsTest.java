@@ -128,7 +128,7 @@ class CliCommandsTest {
                 "--out", inst.toString()).exit());
         RopeInstance instance = InstanceReader.read(inst);
         Path good = writeScaled(instance, new StubEngine("foreign").computeAll(instance), 1, "good.json");
-        CliContext noBounds = new CliContext(ctx.engines(), StandardTolerances.create());
+        CliContext noBounds = new CliContext(ctx.engines(), StandardTolerances.create(ctx.engines())); // no fast-fft: no fast bound
         CliRunner.Run r = CliRunner.run(noBounds, "check", "--instance", inst.toString(), "--candidate", good.toString(),
                 "--engine-class", "fast");
         assertEquals(Main.EXIT_UNAVAILABLE, r.exit(), r::toString);

@@ -73,26 +73,28 @@ final class CheckCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Reference ref = chooseReference(context.engines(), instance.n());
+        RopeResult reference = null;
+        if (!ref.standIn) {
+            try {
+                reference = computeReference(ref.name, options, instance, cand);
+            } catch (IllegalArgumentException tooCostly) {
+                // e.g. the reference's cost guard: fall back to the exact engine as a stand-in
+                Optional<EngineRegistry.Entry> exact = context.engines().find("exact").filter(EngineRegistry.Entry::available);
+                if (exact.isEmpty() || instance.n() > exact.get().maxN()) {
+                    throw tooCostly;
+                }
+                ref = new Reference("exact", true, tooCostly.getMessage());
+            }
+        }
         if (ref.standIn) {
             if (!tol.supports(EngineClass.EXACT)) {
                 throw new Main.Unavailable("n = " + instance.n() + " needs the exact engine as a stand-in, but: "
                         + tol.describe(EngineClass.EXACT));
             }
-            out.println("note: n = " + instance.n() + " is beyond the reference engine (" + ref.why
+            out.println("note: the reference engine cannot take this instance (" + ref.why
                     + "); the exact engine stands in for it and its own bound is added to every allowed error");
+            reference = computeReference(ref.name, options, instance, cand);
         }
-        RopeAttentionEngine engine = context.engines().create(ref.name, options);
-        Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
-        Set<Quantity> supported = engine.supported(instance);
-        for (Quantity q : cand.quantities()) {
-            if (supported.contains(q)) {
-                wanted.add(q);
-            }
-        }
-        if (wanted.isEmpty()) {
-            throw new IllegalArgumentException(candidateFile + " holds no field the " + ref.name + " engine computes");
-        }
-        RopeResult reference = engine.compute(instance, wanted);
         ResultComparator.Outcome outcome = ResultComparator.compare(instance, cand.toResult(), reference, ref.name,
                 ref.standIn ? 0 : options.precisionDigits(), cls, options.eps(), tol);
         out.println("candidate " + candidateFile + " (engine \"" + cand.engine() + "\", class "
@@ -106,6 +108,22 @@ final class CheckCommand implements Callable<Integer> {
         return ok ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 
+    private RopeResult computeReference(String name, EngineRegistry.Options options, RopeInstance instance,
+            ResultDocument cand) {
+        RopeAttentionEngine engine = context.engines().create(name, options);
+        Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
+        Set<Quantity> supported = engine.supported(instance);
+        for (Quantity q : cand.quantities()) {
+            if (supported.contains(q)) {
+                wanted.add(q);
+            }
+        }
+        if (wanted.isEmpty()) {
+            throw new IllegalArgumentException(candidateFile + " holds no field the " + name + " engine computes");
+        }
+        return engine.compute(instance, wanted);
+    }
+
     /** Which engine serves as the reference for {@code n}. */
     record Reference(String name, boolean standIn, String why) {
     }
@@ -115,7 +133,7 @@ final class CheckCommand implements Callable<Integer> {
         if (reference.isPresent() && n <= reference.get().maxN()) {
             return new Reference("reference", false, "");
         }
-        String why = reference.isPresent() ? "n <= " + reference.get().maxN() + ": " + reference.get().limitReason()
+        String why = reference.isPresent() ? "n = " + n + " > " + reference.get().maxN() + ": " + reference.get().limitReason()
                 : engines.find("reference").map(EngineRegistry.Entry::missing).orElse("not registered");
         Optional<EngineRegistry.Entry> exact = engines.find("exact").filter(EngineRegistry.Entry::available);
         if (exact.isPresent() && n <= exact.get().maxN()) {

@@ -30,6 +30,12 @@ public final class Main {
         cl.addSubcommand("check", new CheckCommand(context));
         cl.addSubcommand("golden", new GoldenCommand(context));
         cl.addSubcommand("verify", new VerifyCommand(context));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("ropecheck " + c.getCommandName() + ": " + ex.getMessage() + " (see: ropecheck "
+                    + (c.getParent() == null ? "" : c.getCommandName() + " ") + "--help)");
+            return EXIT_USAGE;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             String name = commandLine.getCommandName();
             if (ex instanceof Unavailable) {

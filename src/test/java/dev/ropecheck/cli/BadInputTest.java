@@ -167,6 +167,16 @@ class BadInputTest {
     }
 
     @Test
+    void badOptionValuesAndMissingOptions() throws IOException {
+        fails(new String[] {"make-instance", "--n", "many", "--d", "2", "--family", "rope", "--bound", "1", "--out",
+                dir.resolve("out.json").toString()}, "--n", "many");
+        fails(new String[] {"make-instance", "--n", "0", "--d", "2", "--family", "rope", "--bound", "1", "--out",
+                dir.resolve("out.json").toString()}, "--n = 0", "[1, 2^24]");
+        fails(new String[] {"compute", "--engine", "exact"}, "--in");
+        fails(new String[] {"compute", "--engine", "exact", "--in", "x.json", "--eps", "0.5"}, "--eps = 0.5", "(0, 0.1)");
+    }
+
+    @Test
     void unknownEngine() throws IOException {
         Path in = dir.resolve("in.json");
         Files.writeString(in, valid);

@@ -43,7 +43,7 @@ public final class RowsSumToOneCheck implements LemmaCheck {
         if (eng.isEmpty()) {
             return CheckResult.skipped(this, "needs the exact engine, which is not in this build");
         }
-        TreeCases tc = new TreeCases(cases, Math.min(engines.maxN("exact"), cases.extended() ? 1024 : 256));
+        WiderCases tc = new WiderCases(cases, Math.min(engines.maxN("exact"), cases.extended() ? 1024 : 256));
         List<CaseInstances.Case> list = tc.list;
         double worstRatio = -1;
         double worstErr = 0;
@@ -88,10 +88,10 @@ public final class RowsSumToOneCheck implements LemmaCheck {
     }
 
     /** The run's sizes, extended up to {@code maxN} by doubling, one seed and d each. */
-    static final class TreeCases {
+    static final class WiderCases {
         final List<CaseInstances.Case> list;
 
-        TreeCases(CheckCases cases, int maxN) {
+        WiderCases(CheckCases cases, int maxN) {
             List<Integer> sizes = new ArrayList<>(cases.sizes());
             for (int n = cases.maxN() * 2; n <= maxN; n *= 2) {
                 sizes.add(n);

@@ -85,8 +85,8 @@ class VerifyCommandTest {
                 dir.resolve("a").toString());
         assertEquals(0, ok.exit(), ok::toString);
         assertTrue(ok.out().contains("def-3.14") && ok.out().contains("PASS"), ok::toString);
-        // f scaled by 1 + 2^-40: rows sum to 1 + 2^-40, far outside (u + gamma_{n-1}) / (1 - gamma_{n-1}) for n <= 256.
-        EngineRegistry broken = new EngineRegistry().register("exact", EngineClass.EXACT, 256, "stub",
+        // f scaled by 1 + 2^-40: rows sum to 1 + 2^-40, far outside (u + gamma_{n-1}) / (1 - gamma_{n-1}) for n <= 64.
+        EngineRegistry broken = new EngineRegistry().register("exact", EngineClass.EXACT, 64, "stub",
                 o -> new StubEngine("exact", 1 + 0x1.0p-40));
         CliRunner.Run bad = CliRunner.run(new CliContext(broken, new ProvisionalTolerances()), "verify", "--only", "def-3.14",
                 "--out", dir.resolve("b").toString());

@@ -45,6 +45,12 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--eps", defaultValue = "1e-6", description = "The fast implementation's eps (default: ${DEFAULT-VALUE}).")
     double eps;
 
+    @Option(names = "--fast-engine", paramLabel = "NAME",
+            description = "With --engine-class fast: whose certified bound applies, fast-fft or fast-lowrank (default: the"
+                    + " candidate's engine field when it names one of them, else fast-fft). The candidate is held to the"
+                    + " bound that engine certifies for this instance and eps (same polynomial construction).")
+    String fastEngine;
+
     @Option(names = "--precision", defaultValue = "50", paramLabel = "DIGITS",
             description = "Digits of the reference engine (default: ${DEFAULT-VALUE}).")
     long precision;
@@ -67,6 +73,14 @@ final class CheckCommand implements Callable<Integer> {
                     + " but the instance " + instanceFile + " has n = " + instance.n() + ", d = " + instance.d());
         }
         ToleranceSource tol = context.tolerances();
+        if (cls == EngineClass.FAST && tol instanceof StandardTolerances) {
+            String fe = fastEngine != null ? fastEngine
+                    : cand.engine().equals("fast-lowrank") || cand.engine().equals("fast-fft") ? cand.engine() : "fast-fft";
+            if (!fe.equals("fast-fft") && !fe.equals("fast-lowrank")) {
+                throw new IllegalArgumentException("--fast-engine " + fe + " must be fast-fft or fast-lowrank");
+            }
+            tol = StandardTolerances.create(context.engines(), fe);
+        }
         if (!tol.supports(cls)) {
             throw new Main.Unavailable("cannot judge class " + cls.name().toLowerCase(java.util.Locale.ROOT) + ": "
                     + tol.describe(cls));

@@ -36,16 +36,25 @@ public final class StandardTolerances implements ToleranceSource {
 
     /** The bounds of this build, the fast class's from {@code engines}' fast-fft engine when present. */
     public static ToleranceSource create(EngineRegistry engines) {
+        return create(engines, "fast-fft");
+    }
+
+    /**
+     * The bounds of this build; the fast class is held to the bound that {@code fastEngine}
+     * (fast-fft or fast-lowrank) certifies for the same instance and {@code eps}.
+     */
+    public static StandardTolerances create(EngineRegistry engines, String fastEngine) {
         Map<EngineClass, BoundFactory> b = new EnumMap<>(EngineClass.class);
         Map<EngineClass, String> s = new EnumMap<>(EngineClass.class);
         b.put(EngineClass.EXACT, eps -> new ExactRoundingModel());
         s.put(EngineClass.EXACT, "dev.ropecheck.bounds.ExactRoundingModel (forward-error model of the exact engine's"
                 + " evaluation order, proofs-notes/rounding-model.md)");
-        engines.find("fast-fft").filter(EngineRegistry.Entry::available).ifPresent(fft -> {
-            b.put(EngineClass.FAST, eps -> new FastCertifiedBound(fft.factory().create(
+        engines.find(fastEngine).filter(EngineRegistry.Entry::available).ifPresent(fast -> {
+            b.put(EngineClass.FAST, eps -> new FastCertifiedBound(fast.factory().create(
                     new EngineRegistry.Options(EngineRegistry.Options.DEFAULT_PRECISION, eps))));
-            s.put(EngineClass.FAST, "dev.ropecheck.bounds.FastForwardBound as certified by the fast-fft engine for this"
-                    + " eps (MATH §5 error transfer, proofs-notes/fast-forward-error.md); gradients have no fast bound yet");
+            s.put(EngineClass.FAST, "dev.ropecheck.bounds.FastForwardBound as certified by the " + fastEngine
+                    + " engine for this instance and eps (MATH §5 error transfer, proofs-notes/fast-forward-error.md);"
+                    + " gradients have no fast bound yet");
         });
         return new StandardTolerances(b, s);
     }

@@ -72,4 +72,35 @@ class RealEnginesCliTest {
         assertEquals(new java.math.BigDecimal(alpha0).doubleValue(), doc.grid(Quantity.ALPHA).get(0, 0), 0.0);
         assertEquals("40", doc.meta().get("precision"));
     }
+
+    @Test
+    @DisplayName("check --engine-class fast: each fast engine's result passes against the bound it certifies (MATH §5); attention off by 1e-4 fails")
+    void checkJudgesFastResultsByTheCertifiedBound() throws Exception {
+        Path inst = dir.resolve("i.json");
+        assertEquals(0, CliRunner.run(ctx, "make-instance", "--n", "6", "--d", "2", "--family", "rope-half", "--bound", "0.5",
+                "--seed", "1", "--out", inst.toString()).exit());
+        for (String engine : new String[] {"fast-fft", "fast-lowrank"}) {
+            Path res = dir.resolve(engine + ".json");
+            CliRunner.Run c = CliRunner.run(ctx, "compute", "--engine", engine, "--in", inst.toString(), "--out", res.toString());
+            assertEquals(0, c.exit(), c::toString);
+            CliRunner.Run ok = CliRunner.run(ctx, "check", "--instance", inst.toString(), "--candidate", res.toString(),
+                    "--engine-class", "fast", "--precision", "30");
+            assertEquals(0, ok.exit(), ok::toString);
+            assertTrue(ok.out().contains("certified by the " + engine), ok::toString);
+            ResultDocument doc = ResultReader.read(res);
+            ResultDocument bad = new ResultDocument(engine, doc.n(), doc.d());
+            for (Quantity q : doc.quantities()) {
+                DMatrixRMaj m = doc.grid(q).toMatrix();
+                if (q == Quantity.ATTENTION) {
+                    m.data[3] += 1e-4;
+                }
+                bad.put(q, m);
+            }
+            Path badFile = dir.resolve(engine + "-bad.json");
+            AtomicFile.write(badFile, o -> ResultWriter.write(bad, o));
+            CliRunner.Run no = CliRunner.run(ctx, "check", "--instance", inst.toString(), "--candidate", badFile.toString(),
+                    "--engine-class", "fast", "--precision", "30");
+            assertEquals(1, no.exit(), no::toString);
+        }
+    }
 }

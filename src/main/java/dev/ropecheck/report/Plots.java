@@ -35,10 +35,14 @@ public final class Plots {
         List<Image> out = new ArrayList<>();
         for (Map.Entry<Plot, List<Series>> e : byPlot.entrySet()) {
             Plot p = e.getKey();
-            XYChart chart = new XYChartBuilder().width(800).height(500).title(p.title()).xAxisTitle(p.xLabel())
+            XYChart chart = new XYChartBuilder().width(1100).height(600).title(p.title()).xAxisTitle(p.xLabel())
                     .yAxisTitle(p.yLabel()).build();
             chart.getStyler().setXAxisLogarithmic(p.logX()).setYAxisLogarithmic(p.logY());
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            if (p.logY()) {
+                // One label per few decades: log axes spanning 1e-50..1e-6 otherwise print overlapping labels.
+                chart.getStyler().setYAxisDecimalPattern("0E0").setYAxisTickMarkSpacingHint(60);
+            }
             int dropped = 0;
             int drawn = 0;
             Set<String> names = new HashSet<>();

@@ -114,22 +114,33 @@ class FastForwardBoundTest {
         });
     }
 
+    /**
+     * eps = 1e-14: the measured error must be within the derived bound (plus the exact engine's rounding
+     * bound), and — the acceptance target of the task, not a derived tolerance — within {@code 1e-12 ||h||}.
+     */
     @Test
-    @DisplayName("MATH §5 at eps = 1e-14: both fast engines match the exact engine to 1e-12 relative to ||h||")
+    @DisplayName("MATH §5 at eps = 1e-14: both fast engines within their bound and within 1e-12 ||h|| of the exact engine")
     void tinyEpsMatchesExact() {
-        qt().withExamples(20).forAll(FastInstances.rotations(20)).checkAssert(spec -> {
+        double[] worst = new double[2];
+        qt().withExamples(12).forAll(FastInstances.rotations(20)).checkAssert(spec -> {
             RopeInstance in = spec.build();
             RopeResult ex = EXACT.compute(in, FWD);
+            double exTol = ExactRoundingModel.tolerance(Quantity.ATTENTION, in, null).bound();
             double hInf = Math.max(FastForward.maxAbs(in.h()), Double.MIN_NORMAL);
-            for (FastForward f : new FastForward[] {new FftEngine(1e-14, Method.CHEBYSHEV).forward(in),
-                new LowRankEngine(1e-14, Method.CHEBYSHEV).forward(in)}) {
-                double rel = maxAbsDiff(f.attention(), ex.get(Quantity.ATTENTION)) / hInf;
+            FastForward[] fs = {new FftEngine(1e-14, Method.CHEBYSHEV).forward(in),
+                new LowRankEngine(1e-14, Method.CHEBYSHEV).forward(in)};
+            for (int k = 0; k < 2; k++) {
+                FastForward f = fs[k];
+                double err = maxAbsDiff(f.attention(), ex.get(Quantity.ATTENTION));
+                double bound = f.bound().attention() + exTol;
+                assertTrue(err <= bound, () -> spec + ": error " + err + " = " + err / bound + " x bound");
+                double rel = err / hInf;
+                worst[k] = Math.max(worst[k], rel);
                 assertTrue(rel <= 1e-12, () -> spec + ": relative error " + rel + " > 1e-12 at eps 1e-14 ("
                         + f.metadata() + ")");
-                double relBound = f.bound().attention() / hInf;
-                assertTrue(relBound <= 1e-11, () -> spec + ": bound " + relBound + " x ||h|| is not tight at eps 1e-14");
             }
         });
+        System.out.printf("eps=1e-14: max ||Att~ - Att||/||h||: fast-fft %.3g, fast-lowrank %.3g%n", worst[0], worst[1]);
     }
 
     @Test

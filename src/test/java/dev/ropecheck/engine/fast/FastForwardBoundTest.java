@@ -163,6 +163,23 @@ class FastForwardBoundTest {
         assertThrows(IllegalArgumentException.class, () -> new LowRankEngine(1.5, Method.TAYLOR));
     }
 
+    @Test
+    @org.junit.jupiter.api.Tag("long")
+    @DisplayName("MATH §5 error transfer at n = 512, 2048 (RoPE, identity, explicit; both engines where applicable)")
+    void boundHoldsAtLargerN() {
+        for (int n : new int[] {512, 2048}) {
+            for (FamilyKind fk : new FamilyKind[] {FamilyKind.ROPE_INTERLEAVED, FamilyKind.ROPE_HALF_SPLIT,
+                FamilyKind.IDENTITY, FamilyKind.EXPLICIT}) {
+                InstanceSpec spec = new InstanceSpec(n, 4, fk, 0.5, true, 1000L + n);
+                RopeInstance in = spec.build();
+                checkAgainstExact("fast-fft", spec, in, new FftEngine(1e-6, Method.CHEBYSHEV).forward(in));
+                if (fk != FamilyKind.EXPLICIT) {
+                    checkAgainstExact("fast-lowrank", spec, in, new LowRankEngine(1e-6, Method.CHEBYSHEV).forward(in));
+                }
+            }
+        }
+    }
+
     @AfterAll
     static void writeTightness() throws IOException {
         if (ROWS.isEmpty()) {

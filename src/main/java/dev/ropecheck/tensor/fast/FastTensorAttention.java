@@ -5,6 +5,7 @@ import dev.ropecheck.tensor.engine.TensorChainRule;
 import dev.ropecheck.tensor.engine.TensorQuantity;
 import dev.ropecheck.tensor.engine.TensorResult;
 import dev.ropecheck.tensor.model.TensorInstance;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
@@ -141,7 +142,7 @@ public final class FastTensorAttention implements TensorAttentionEngine {
         double twoLoss = 0;
         double[] acc = new double[d1];
         for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(acc, 0);
+            Arrays.fill(acc, 0);
             int base = i * r;
             for (int m = 0; m < r; m++) {
                 double v = u1[base + m];

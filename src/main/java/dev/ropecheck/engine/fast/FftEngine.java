@@ -1,0 +1,254 @@
+package dev.ropecheck.engine.fast;
+
+import dev.ropecheck.approx.ExpApproximations;
+import dev.ropecheck.approx.ExpPolynomial;
+import dev.ropecheck.approx.Method;
+import dev.ropecheck.approx.ScoreBound;
+import dev.ropecheck.bounds.FastForwardBound;
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeAttentionEngine;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.RopeFamily;
+import dev.ropecheck.model.RopeInstance;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.ejml.data.DMatrixRMaj;
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * Fast RoPE attention forward by the polynomial method and FFT (RoPE-fwd Thm 1.3, RoPE-grad Lemma 6.1,
+ * MATH §5), for any family: {@code Ã_ij = P(s_ij) = Σ_κ γ_κ φ_κ(i) τ_κ(i-j) ψ_κ(j)} over the
+ * {@code C(T+g, g)} multisets of the score's {@link ExpansionTerms terms}; each product
+ * {@code Ã v} is one Toeplitz product per monomial, done as a linear convolution by real FFT of
+ * length {@code L >= 2n-1} (the kernel's transform computed once per monomial, reused for the
+ * {@code d+1} right-hand sides {@code 1, h_0..h_{d-1}}); monomials whose {@code τ_κ} is constant in
+ * {@code m} (every monomial of the identity family) take a plain sum instead.
+ *
+ * <p>{@code P} is the minimal-degree {@link ExpApproximations approximation} with
+ * {@code etaPolynomial <= eps} on {@code [-beta, beta]}, {@code beta = ScoreBound.beta}. A general
+ * {@code X} is handled through {@code T = d |S|} terms (see {@link ExpansionTerms}); the monomial
+ * count is capped ({@link #DEFAULT_MONOMIAL_CAP}) with an {@link IllegalArgumentException} naming
+ * the count. Error: {@link FastForwardBound} with {@link FastForwardBound#fftRounding}.
+ * Time {@code O(C(T+g,g) d n log n)}, memory {@code O(g n + L)}.
+ */
+public final class FftEngine implements RopeAttentionEngine {
+    public static final String NAME = "fast-fft";
+    public static final long DEFAULT_MONOMIAL_CAP = 200_000;
+    /** Used when every score is exactly 0 (beta = 0): any positive interval covers it. */
+    static final double MIN_BETA = 1e-3;
+
+    private final double eps;
+    private final Method method;
+    private final long monomialCap;
+
+    public FftEngine(double eps, Method method) {
+        this(eps, method, DEFAULT_MONOMIAL_CAP);
+    }
+
+    /**
+     * @param eps target {@code max |P(z) - e^z|} on {@code [-beta, beta]}, in {@code (0, 1)}
+     * @param method Taylor or Chebyshev
+     * @param monomialCap largest {@code C(T+g, g)} accepted
+     */
+    public FftEngine(double eps, Method method, long monomialCap) {
+        if (!(eps > 0 && eps < 1)) {
+            throw new IllegalArgumentException("eps = " + eps + " must lie in (0, 1)");
+        }
+        if (method == null) {
+            throw new IllegalArgumentException("method is missing");
+        }
+        if (monomialCap < 1) {
+            throw new IllegalArgumentException("monomialCap = " + monomialCap + " must be >= 1");
+        }
+        this.eps = eps;
+        this.method = method;
+        this.monomialCap = monomialCap;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<Quantity> supported(RopeInstance instance) {
+        return EnumSet.copyOf(FastForward.QUANTITIES);
+    }
+
+    @Override
+    public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
+        FastForward.requireSupported(NAME, wanted);
+        return forward(instance).toResult(NAME, wanted);
+    }
+
+    /** The polynomial this engine uses for {@code instance}. */
+    public ExpPolynomial polynomial(RopeInstance instance) {
+        double beta = Math.max(ScoreBound.beta(instance), MIN_BETA);
+        return ExpApproximations.minimalDegree(method, beta, eps, ExpApproximations.Scope.POLYNOMIAL);
+    }
+
+    /** The full forward pass with its bound. */
+    public FastForward forward(RopeInstance in) {
+        int n = in.n();
+        int d = in.d();
+        ExpPolynomial p = polynomial(in);
+        ExpansionTerms terms = ExpansionTerms.of(in);
+        long monomials = Binomial.multisets(terms.count, p.degree());
+        requireCap(monomials, terms.count, p);
+        DMatrixRMaj h = in.h();
+        double[][] rhs = new double[d + 1][];
+        rhs[0] = ones(n);
+        for (int l = 0; l < d; l++) {
+            rhs[l + 1] = ExpansionTerms.column(h, l);
+        }
+        Apply apply = new Apply(terms, p, d, rhs);
+        long visited = apply.run();
+        if (visited != monomials) {
+            throw new IllegalStateException("visited " + visited + " monomials, expected C(T+g,g) = " + monomials);
+        }
+        int length = FftPlans.lengthFor(n);
+        double[] hs = FastForward.hStats(in, h);
+        FastForwardBound bound = new FastForwardBound(p.beta(), p.deltaPolynomial(), p.absSum(),
+                FastForwardBound.scoreRounding(d, p.beta(), omega(in), p.beta()),
+                FastForwardBound.fftRounding(length, p.degree(), monomials, n), hs[0], hs[1],
+                FastForward.maxAbs(in.e()));
+        double[][] numer = new double[d][];
+        System.arraycopy(apply.out, 1, numer, 0, d);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("eps", eps);
+        meta.put("terms", terms.count);
+        meta.put("monomials", monomials);
+        meta.put("fftMonomials", apply.fftMonomials);
+        meta.put("directMonomials", monomials - apply.fftMonomials);
+        meta.put("fftLength", length);
+        meta.put("flops", estimatedFlops(n, d, length, monomials, apply.fftMonomials));
+        return new FastForward(in, p, bound, apply.out[0], numer, h, meta);
+    }
+
+    /**
+     * {@code Ã v} for each given vector (test hook for the expansion identity {@code Ã_ij = P(s̃_ij)}):
+     * the same expansion and FFT path as {@link #forward}, with the polynomial {@code p}.
+     */
+    public static double[][] applyKernel(RopeInstance in, ExpPolynomial p, double[][] vectors) {
+        Apply apply = new Apply(ExpansionTerms.of(in), p, in.d(), vectors);
+        apply.run();
+        return apply.out;
+    }
+
+    /** Rounding constant of the expansion for {@code in} and {@code p} (see {@link FastForwardBound#fftRounding}). */
+    public static double roundingConstant(RopeInstance in, ExpPolynomial p) {
+        ExpansionTerms terms = ExpansionTerms.of(in);
+        return FastForwardBound.fftRounding(FftPlans.lengthFor(in.n()), p.degree(),
+                Binomial.multisets(terms.count, p.degree()), in.n());
+    }
+
+    /** The weight error {@code omega} of the family in double (0 unless RoPE). */
+    static double omega(RopeInstance in) {
+        if (in.family() instanceof RopeFamily) {
+            return FastForwardBound.ropeWeightError(in.n(), ((RopeFamily) in.family()).base());
+        }
+        return 0;
+    }
+
+    private void requireCap(long monomials, int t, ExpPolynomial p) {
+        if (monomials > monomialCap) {
+            throw new IllegalArgumentException("fast-fft: C(T+g, g) = " + (monomials == Long.MAX_VALUE ? "overflow"
+                    : String.valueOf(monomials)) + " monomials (T = " + t + " terms, degree g = " + p.degree()
+                    + ", beta = " + p.beta() + ") exceeds the cap " + monomialCap);
+        }
+    }
+
+    static double estimatedFlops(int n, int d, int length, long monomials, long fftMonomials) {
+        double fft = 2.5 * length * (Math.log(length) / Math.log(2));
+        double perFft = fft * (2.0 * (d + 1) + 1) + 6.0 * length * (d + 1);
+        double perDirect = 4.0 * n * (d + 1);
+        return fftMonomials * perFft + (monomials - fftMonomials) * perDirect + monomials * 3.0 * n;
+    }
+
+    static double[] ones(int n) {
+        double[] o = new double[n];
+        java.util.Arrays.fill(o, 1.0);
+        return o;
+    }
+
+    /** One pass of the expansion applied to a set of right-hand sides. */
+    private static final class Apply implements MonomialWalk.Visitor {
+        final ExpansionTerms terms;
+        final ExpPolynomial p;
+        final int d;
+        final double[][] rhs;
+        final double[][] out;
+        final int n;
+        final int length;
+        final DoubleFFT_1D fft;
+        final double[] kernel;
+        final double[] buf;
+        long fftMonomials;
+
+        Apply(ExpansionTerms terms, ExpPolynomial p, int d, double[][] rhs) {
+            this.terms = terms;
+            this.p = p;
+            this.d = d;
+            this.rhs = rhs;
+            this.n = terms.n;
+            this.out = new double[rhs.length][n];
+            this.length = FftPlans.lengthFor(n);
+            this.fft = FftPlans.plan(length);
+            this.kernel = new double[length];
+            this.buf = new double[length];
+        }
+
+        long run() {
+            return new MonomialWalk(terms, p.coefficients(), d).walk(this);
+        }
+
+        @Override
+        public void visit(int size, double gamma, double[] phi, double[] tau, boolean tauConstant, double[] psi) {
+            if (gamma == 0) {
+                return;
+            }
+            if (tauConstant) {
+                double c = gamma * tau[0];
+                for (int r = 0; r < rhs.length; r++) {
+                    double[] v = rhs[r];
+                    double s = 0;
+                    for (int j = 0; j < n; j++) {
+                        s += psi[j] * v[j];
+                    }
+                    double cs = c * s;
+                    double[] o = out[r];
+                    for (int i = 0; i < n; i++) {
+                        o[i] += cs * phi[i];
+                    }
+                }
+                return;
+            }
+            fftMonomials++;
+            // kernel: k[m] = tau(m) for m = 0..n-1, k[L - m] = tau(-m) for m = 1..n-1, zero between
+            java.util.Arrays.fill(kernel, 0.0);
+            for (int m = 0; m < n; m++) {
+                kernel[m] = tau[m + n - 1];
+            }
+            for (int m = 1; m < n; m++) {
+                kernel[length - m] = tau[n - 1 - m];
+            }
+            fft.realForward(kernel);
+            for (int r = 0; r < rhs.length; r++) {
+                double[] v = rhs[r];
+                for (int j = 0; j < n; j++) {
+                    buf[j] = psi[j] * v[j];
+                }
+                java.util.Arrays.fill(buf, n, length, 0.0);
+                fft.realForward(buf);
+                FftPlans.multiplyPacked(buf, kernel, length);
+                fft.realInverse(buf, true);
+                double[] o = out[r];
+                for (int i = 0; i < n; i++) {
+                    o[i] += gamma * phi[i] * buf[i];
+                }
+            }
+        }
+    }
+}

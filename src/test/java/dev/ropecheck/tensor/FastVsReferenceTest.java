@@ -3,6 +3,8 @@ package dev.ropecheck.tensor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
+import dev.ropecheck.approx.ExpPolynomial;
+import dev.ropecheck.approx.Method;
 import dev.ropecheck.bounds.Deviation;
 import dev.ropecheck.tensor.bounds.TensorExactRounding;
 import dev.ropecheck.tensor.bounds.TensorFastErrorBound;
@@ -11,7 +13,6 @@ import dev.ropecheck.tensor.engine.TensorQuantity;
 import dev.ropecheck.tensor.engine.TensorResult;
 import dev.ropecheck.tensor.exact.ExactTensorAttention;
 import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.fast.TaylorExp;
 import dev.ropecheck.tensor.model.TensorInstance;
 import dev.ropecheck.tensor.reference.ApInputs;
 import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
@@ -27,7 +28,7 @@ import org.quicktheories.generators.Generate;
 /**
  * The fast polynomial-method engine (Tensor-grad main theorem) against the reference, within the error-transfer
  * bound of {@code proofs-notes/tensor-fast-error.md} ({@link TensorFastErrorBound}), once with the certified
- * {@code δ} of the exp polynomial and once with the measured {@code δ* = max_ij |P(S_ij) - e^{S_ij}| / e^{S_ij}}
+ * {@code δ} of the exp polynomial (Taylor or Chebyshev, {@code dev.ropecheck.approx}) and once with the measured {@code δ* = max_ij |P(S_ij) - e^{S_ij}| / e^{S_ij}}
  * (the transfer argument holds for any {@code δ} bounding the actual perturbation; the second shows how tight the
  * transfer itself is). Worst ratios are printed.
  */
@@ -40,7 +41,7 @@ class FastVsReferenceTest {
     static final java.util.Map<TensorQuantity, Double> MEASURED = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** {@code δ* = max |P(S) - e^S| / e^S} over the reference scores, in apfloat. */
-    static double measuredDelta(TensorInstance in, TaylorExp poly) {
+    static double measuredDelta(TensorInstance in, ExpPolynomial poly) {
         ReferenceTensorAttention.Values v = REF.evaluate(ApInputs.of(in, DIGITS));
         double[] a = poly.coefficients();
         double worst = 0;
@@ -58,14 +59,14 @@ class FastVsReferenceTest {
         return worst;
     }
 
-    private static void check(TensorInstanceSpec spec, double eps, boolean useWeights) {
+    private static void check(TensorInstanceSpec spec, double eps, boolean useWeights, Method method) {
         TensorInstance in = spec.build();
-        FastTensorAttention fast = new FastTensorAttention(eps, useWeights);
+        FastTensorAttention fast = new FastTensorAttention(eps, useWeights, method);
         TensorResult fr = fast.computeAll(in);
         TensorResult ref = REF.computeAll(in);
         TensorFastErrorBound certified = TensorFastErrorBound.certified(fr);
         assertTrue(certified.delta() <= eps, "certified delta " + certified.delta() + " above eps " + eps);
-        String where = spec + " eps=" + eps + " weights=" + useWeights + " " + fr.metadata();
+        String where = spec + " eps=" + eps + " weights=" + useWeights + " method=" + method + " " + fr.metadata();
         TensorChecks.within(fr, ref, certified, in, fr.quantities(), where, CERTIFIED);
         double delta = measuredDelta(in, fast.polynomial(in));
         assertTrue(delta <= certified.delta(), "measured delta " + delta + " exceeds the certified " + certified.delta());
@@ -79,10 +80,10 @@ class FastVsReferenceTest {
         CERTIFIED.clear();
         MEASURED.clear();
         Gen<Double> eps = Generate.pick(List.of(1e-3, 1e-6));
-        Gen<Boolean> weights = Generate.booleans();
+        Gen<Object[]> options = Generate.booleans().zip(Generate.enumValues(Method.class), (w, m) -> new Object[] {w, m});
         qt().withExamples(40)
-                .forAll(TensorGenerators.instances(4, 2, List.of(0.05, 0.25, 0.5, 1.0)), eps, weights)
-                .checkAssert((spec, e, w) -> check(spec, e, w));
+                .forAll(TensorGenerators.instances(4, 2, List.of(0.05, 0.25, 0.5, 1.0)), eps, options)
+                .checkAssert((spec, e, o) -> check(spec, e, (Boolean) o[0], (Method) o[1]));
         System.out.println("[tensor fast vs reference] worst error/bound per quantity, certified delta: " + fmt(CERTIFIED));
         System.out.println("[tensor fast vs reference] worst error/bound per quantity, measured delta:  " + fmt(MEASURED));
     }

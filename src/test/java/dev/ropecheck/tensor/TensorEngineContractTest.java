@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ropecheck.approx.ExpApproximations;
+import dev.ropecheck.approx.ExpPolynomial;
+import dev.ropecheck.approx.Method;
 import dev.ropecheck.tensor.engine.TensorQuantity;
 import dev.ropecheck.tensor.exact.ExactTensorAttention;
 import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.fast.TaylorExp;
 import dev.ropecheck.tensor.model.TensorInstance;
 import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
 import java.util.EnumSet;
@@ -54,29 +56,34 @@ class TensorEngineContractTest {
     }
 
     @Test
-    @DisplayName("MATH §4: Taylor P has |P(z) - e^z| <= eta on [-beta, beta] (checked at 21 points in apfloat), delta = eta e^beta <= eps")
-    void taylorBoundIsCertified() {
-        for (double beta : new double[] {0.25, 0.5, 1, 2, 4}) {
-            for (double eps : new double[] {1e-3, 1e-9}) {
-                TaylorExp p = TaylorExp.forRelativeError(beta, eps);
-                assertTrue(p.delta() <= eps);
-                if (p.degree() > 0) {
-                    assertTrue(TaylorExp.ofDegree(beta, p.degree() - 1).delta() > eps, "degree not minimal");
-                }
-                double[] a = p.coefficients();
-                double worst = 0;
-                for (int k = 0; k <= 20; k++) {
-                    Apfloat z = new Apfloat(-beta + 2 * beta * k / 20.0, 40);
-                    Apfloat v = new Apfloat(0, 40);
-                    for (int t = a.length - 1; t >= 0; t--) {
-                        v = v.multiply(z).add(new Apfloat(a[t], 40));
+    @DisplayName("MATH §4: the fast engine's polynomial has |P(z) - e^z| <= eta on [-beta, beta] (21 points, apfloat), delta <= eps, minimal degree")
+    void enginePolynomialIsCertified() {
+        for (Method method : Method.values()) {
+            for (double b : new double[] {0.25, 0.5, 1.0}) {
+                for (double eps : new double[] {1e-3, 1e-9}) {
+                    TensorInstance in = new TensorInstanceSpec(6, 2, b, false, false, 3L).build();
+                    ExpPolynomial p = new FastTensorAttention(eps, false, method).polynomial(in);
+                    double beta = p.beta();
+                    assertTrue(p.deltaPolynomial() <= eps, method + " delta " + p.deltaPolynomial() + " > eps " + eps);
+                    if (p.degree() > 0) {
+                        assertTrue(ExpApproximations.ofDegree(method, beta, p.degree() - 1).deltaPolynomial() > eps,
+                                method + " degree " + p.degree() + " is not minimal");
                     }
-                    double err = ApfloatMath.abs(v.subtract(ApfloatMath.exp(z))).doubleValue();
-                    worst = Math.max(worst, err / p.eta());
-                    assertTrue(err <= p.eta(), "beta " + beta + " z " + z + ": " + err + " > eta " + p.eta());
+                    double[] a = p.coefficients();
+                    double worst = 0;
+                    for (int k = 0; k <= 20; k++) {
+                        Apfloat z = new Apfloat(new java.math.BigDecimal(-beta + 2 * beta * k / 20.0), 40);
+                        Apfloat v = new Apfloat(0, 40);
+                        for (int t = a.length - 1; t >= 0; t--) {
+                            v = v.multiply(z).add(new Apfloat(new java.math.BigDecimal(a[t]), 40));
+                        }
+                        double err = ApfloatMath.abs(v.subtract(ApfloatMath.exp(z))).doubleValue();
+                        worst = Math.max(worst, err / p.etaPolynomial());
+                        assertTrue(err <= p.etaPolynomial(), method + " beta " + beta + " z " + z + ": " + err + " > eta");
+                    }
+                    System.out.printf("[tensor exp polynomial] %s beta=%.3f eps=%.0e g=%d delta=%.3e worst |P-e^z|/eta=%.3f%n",
+                            method, beta, eps, p.degree(), p.deltaPolynomial(), worst);
                 }
-                System.out.printf("[taylor] beta=%.2f eps=%.0e g=%d eta=%.3e worst |P-e^z|/eta=%.3f%n", beta, eps, p.degree(),
-                        p.eta(), worst);
             }
         }
     }

@@ -5,6 +5,7 @@ import static dev.ropecheck.tensor.bounds.Magnitudes.gamma;
 import dev.ropecheck.tensor.engine.TensorQuantity;
 import dev.ropecheck.tensor.engine.TensorResult;
 import dev.ropecheck.tensor.model.TensorInstance;
+import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -169,7 +170,7 @@ public final class TensorFastErrorBound implements TensorQuantityBound {
             for (int l = 0; l < d; l++) {
                 dw += eps[l] * (2 * hMax[l] + eps[l] + Math.abs(c.get(i, l)));
             }
-            java.util.Arrays.fill(rowSum, 0);
+            Arrays.fill(rowSum, 0);
             for (int j1 = 0; j1 < n; j1++) {
                 for (int j2 = 0; j2 < n; j2++) {
                     int j = j1 * n + j2;
@@ -206,7 +207,7 @@ public final class TensorFastErrorBound implements TensorQuantityBound {
         DMatrixRMaj out = new DMatrixRMaj(dd, d);
         double[] fa = new double[dd];
         for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(fa, 0);
+            Arrays.fill(fa, 0);
             for (int j1 = 0; j1 < n; j1++) {
                 for (int j2 = 0; j2 < n; j2++) {
                     double fij = f.get(i, j1 * n + j2);

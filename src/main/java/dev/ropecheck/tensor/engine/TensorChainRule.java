@@ -1,5 +1,7 @@
 package dev.ropecheck.tensor.engine;
 
+import dev.ropecheck.tensor.model.TensorInstance;
+import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -105,7 +107,7 @@ public final class TensorChainRule {
     }
 
     /** Puts the weight gradients {@code wanted} asks for into {@code out}, from {@code G = ∇_X L} and {@code GY = ∇_Y L}. */
-    public static void putWeightGradients(dev.ropecheck.tensor.model.TensorInstance in, java.util.Set<TensorQuantity> wanted,
+    public static void putWeightGradients(TensorInstance in, Set<TensorQuantity> wanted,
             DMatrixRMaj g, DMatrixRMaj gy, TensorResult.Builder out) {
         if (in.hasKeyWeights()) {
             DMatrixRMaj wq = in.wq();

@@ -5,6 +5,7 @@ import dev.ropecheck.tensor.engine.TensorChainRule;
 import dev.ropecheck.tensor.engine.TensorQuantity;
 import dev.ropecheck.tensor.engine.TensorResult;
 import dev.ropecheck.tensor.model.TensorInstance;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
@@ -180,7 +181,7 @@ public final class ExactTensorAttention implements TensorAttentionEngine {
                 System.arraycopy(row, 0, fOut.data, i * nn, nn);
             }
             // Att_i = f_i h
-            java.util.Arrays.fill(w, 0);
+            Arrays.fill(w, 0);
             for (int j = 0; j < nn; j++) {
                 double fj = row[j];
                 int base = j * d;
@@ -199,9 +200,9 @@ public final class ExactTensorAttention implements TensorAttentionEngine {
             r[i] = ri;
             if (wantGradY) {
                 // F_i[c1,c2] = Σ_{j1} A4[j1,c1] Σ_{j2} f_{i,(j1,j2)} A5[j2,c2]; GY[(c1,c2),l] += F_i[c1,c2] c_il
-                java.util.Arrays.fill(fi, 0);
+                Arrays.fill(fi, 0);
                 for (int j1 = 0; j1 < n; j1++) {
-                    java.util.Arrays.fill(u, 0);
+                    Arrays.fill(u, 0);
                     for (int j2 = 0; j2 < n; j2++) {
                         double fj = row[j1 * n + j2];
                         for (int c2 = 0; c2 < d; c2++) {
@@ -235,9 +236,9 @@ public final class ExactTensorAttention implements TensorAttentionEngine {
                     System.arraycopy(row, 0, pOut.data, i * nn, nn);
                 }
                 // P_i[c1,c2] = Σ_{j1} A2[j1,c1] Σ_{j2} p_{i,(j1,j2)} A3[j2,c2]; G[a,s] += A1[i,a] P_i[s]
-                java.util.Arrays.fill(pi, 0);
+                Arrays.fill(pi, 0);
                 for (int j1 = 0; j1 < n; j1++) {
-                    java.util.Arrays.fill(u, 0);
+                    Arrays.fill(u, 0);
                     for (int j2 = 0; j2 < n; j2++) {
                         double pj = row[j1 * n + j2];
                         for (int c2 = 0; c2 < d; c2++) {

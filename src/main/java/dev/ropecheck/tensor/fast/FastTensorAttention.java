@@ -1,10 +1,14 @@
 package dev.ropecheck.tensor.fast;
 
+import dev.ropecheck.approx.ExpApproximations;
+import dev.ropecheck.approx.ExpPolynomial;
+import dev.ropecheck.approx.Method;
 import dev.ropecheck.tensor.engine.TensorAttentionEngine;
 import dev.ropecheck.tensor.engine.TensorChainRule;
 import dev.ropecheck.tensor.engine.TensorQuantity;
 import dev.ropecheck.tensor.engine.TensorResult;
 import dev.ropecheck.tensor.model.TensorInstance;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
@@ -14,8 +18,9 @@ import org.ejml.data.DMatrixRMaj;
  * C(k+g, g)} (Tensor-grad main theorem; MATH §4, §6, §8). Nothing of size {@code n^2} is formed.
  *
  * <p>Construction. {@link MonomialFactors} gives {@code Ã = U1 (U2 ⊘' U3)^T} with {@code |Ã - A| <= delta A}
- * entrywise, {@code delta} the certified relative bound of the exp polynomial on {@code [-beta, beta]}
- * ({@link TaylorExp}; {@code beta} from {@link TrilinearFeatures}). With {@code σ2 = U2^T 1}, {@code σ3 = U3^T 1},
+ * entrywise, {@code delta} the certified relative bound {@link ExpPolynomial#deltaPolynomial()} of the exp polynomial
+ * on {@code [-beta, beta]} ({@link ExpApproximations}, Taylor or Chebyshev, MATH §4; {@code beta} from
+ * {@link TrilinearFeatures}); the degree is the smallest with {@code delta <= eps}. With {@code σ2 = U2^T 1}, {@code σ3 = U3^T 1},
  * {@code B2 = U2^T A4}, {@code B3 = U3^T A5}:
  * <ul>
  *   <li>{@code alpha~ = Ã 1 = U1 (σ2 ∘ σ3)} since {@code (U2 ⊘' U3)^T 1_{n^2} = σ2 ∘ σ3};</li>
@@ -37,23 +42,34 @@ import org.ejml.data.DMatrixRMaj;
 public final class FastTensorAttention implements TensorAttentionEngine {
     private final double eps;
     private final boolean useWeights;
+    private final Method method;
 
-    /** Target relative error {@code eps} of the exp polynomial; uses the weight structure when present. */
+    /** Target relative error {@code eps} of the exp polynomial (Taylor); uses the weight structure when present. */
     public FastTensorAttention(double eps) {
-        this(eps, true);
+        this(eps, true, Method.TAYLOR);
+    }
+
+    /** As {@link #FastTensorAttention(double, boolean, Method)} with the Taylor polynomial. */
+    public FastTensorAttention(double eps, boolean useWeights) {
+        this(eps, useWeights, Method.TAYLOR);
     }
 
     /**
      * @param eps target relative error {@code delta <= eps} of {@code Ã} against {@code A}, in (0, 1)
      * @param useWeights when true and the instance has key weights, expand over the {@code d} features
      *     {@code Q[i,l] K1[j1,l] K2[j2,l]} instead of the {@code d^2} feature pairs
+     * @param method how the exp polynomial is built (Taylor or Chebyshev interpolation)
      */
-    public FastTensorAttention(double eps, boolean useWeights) {
+    public FastTensorAttention(double eps, boolean useWeights, Method method) {
         if (!(eps > 0 && eps < 1)) {
             throw new IllegalArgumentException("eps = " + eps + " must lie in (0, 1)");
         }
+        if (method == null) {
+            throw new IllegalArgumentException("method is missing (TAYLOR or CHEBYSHEV)");
+        }
         this.eps = eps;
         this.useWeights = useWeights;
+        this.method = method;
     }
 
     public double eps() {
@@ -74,8 +90,24 @@ public final class FastTensorAttention implements TensorAttentionEngine {
     }
 
     /** The exp polynomial this engine uses for {@code in} (degree from the data's {@code beta}). */
-    public TaylorExp polynomial(TensorInstance in) {
-        return TaylorExp.forRelativeError(TrilinearFeatures.of(in, useWeights).beta, eps);
+    public ExpPolynomial polynomial(TensorInstance in) {
+        return polynomialFor(TrilinearFeatures.of(in, useWeights).beta);
+    }
+
+    /**
+     * The lowest-degree polynomial with {@code deltaPolynomial <= eps} on {@code [-beta, beta]}: the search of
+     * {@link ExpApproximations#minimalDegree} for {@code etaPolynomial <= eps e^{-beta}}, then degrees upward while the
+     * rounded-up {@code delta} still exceeds {@code eps}.
+     *
+     * @throws IllegalArgumentException when {@code beta} exceeds {@link ExpApproximations#MAX_BETA} or no degree reaches eps
+     */
+    private ExpPolynomial polynomialFor(double beta) {
+        double b = Math.max(beta, Double.MIN_NORMAL);
+        ExpPolynomial p = ExpApproximations.minimalDegree(method, b, eps * Math.exp(-b), ExpApproximations.Scope.POLYNOMIAL);
+        while (p.deltaPolynomial() > eps) {
+            p = ExpApproximations.ofDegree(method, b, p.degree() + 1);
+        }
+        return p;
     }
 
     @Override
@@ -86,7 +118,7 @@ public final class FastTensorAttention implements TensorAttentionEngine {
         final int dd = d * d;
         final int d1 = d + 1;
         TrilinearFeatures feat = TrilinearFeatures.of(in, useWeights);
-        TaylorExp poly = TaylorExp.forRelativeError(feat.beta, eps);
+        ExpPolynomial poly = polynomialFor(feat.beta);
         MonomialFactors mf = MonomialFactors.build(feat, poly.coefficients());
         final int r = mf.r;
         final double[] u1 = mf.u1;
@@ -141,7 +173,7 @@ public final class FastTensorAttention implements TensorAttentionEngine {
         double twoLoss = 0;
         double[] acc = new double[d1];
         for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(acc, 0);
+            Arrays.fill(acc, 0);
             int base = i * r;
             for (int m = 0; m < r; m++) {
                 double v = u1[base + m];
@@ -152,7 +184,7 @@ public final class FastTensorAttention implements TensorAttentionEngine {
             }
             double al = acc[d];
             if (!(al > 0)) {
-                throw new IllegalStateException("alpha~[" + i + "] = " + al + " is not positive; delta = " + poly.delta()
+                throw new IllegalStateException("alpha~[" + i + "] = " + al + " is not positive; delta = " + poly.deltaPolynomial()
                         + " should keep it within (1 ± delta) alpha");
             }
             alpha[i] = al;
@@ -169,8 +201,8 @@ public final class FastTensorAttention implements TensorAttentionEngine {
         }
 
         TensorResult.Builder b = TensorResult.builder(name()).meta("beta", feat.beta).meta("degree", poly.degree())
-                .meta("rank", r).meta("eta", poly.eta()).meta("delta", poly.delta()).meta("features", feat.k)
-                .meta("eps", eps).meta("absSum", poly.absSum()).meta("method", "taylor");
+                .meta("rank", r).meta("eta", poly.etaPolynomial()).meta("delta", poly.deltaPolynomial())
+                .meta("features", feat.k).meta("eps", eps).meta("absSum", poly.absSum()).meta("method", method);
         boolean wantGradX = wanted.contains(TensorQuantity.GRAD_X) || wanted.contains(TensorQuantity.GRAD_WQ)
                 || wanted.contains(TensorQuantity.GRAD_WK1) || wanted.contains(TensorQuantity.GRAD_WK2);
         boolean wantGradY = wanted.contains(TensorQuantity.GRAD_Y) || wanted.contains(TensorQuantity.GRAD_WV1)

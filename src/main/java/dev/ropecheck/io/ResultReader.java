@@ -127,7 +127,7 @@ public final class ResultReader {
         return sb.toString();
     }
 
-    private static void readMeta(JsonIn json, Map<String, String> meta) {
+    static void readMeta(JsonIn json, Map<String, String> meta) {
         JsonToken t = json.next();
         if (t != JsonToken.START_OBJECT) {
             throw json.error("meta: expected an object, found " + JsonIn.describe(t));

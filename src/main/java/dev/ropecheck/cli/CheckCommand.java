@@ -66,6 +66,9 @@ final class CheckCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--engine-class must be exact or fast");
         }
         EngineRegistry.Options options = ComputeCommand.options(precision, eps);
+        if (dev.ropecheck.io.TensorFormat.isTensorInstance(instanceFile)) {
+            return checkTensor(cls, options);
+        }
         RopeInstance instance = InstanceReader.read(instanceFile);
         ResultDocument cand = ResultReader.read(candidateFile);
         if (cand.n() != instance.n() || cand.d() != instance.d()) {
@@ -120,6 +123,29 @@ final class CheckCommand implements Callable<Integer> {
         out.println(ok ? "PASS" : "FAIL");
         out.flush();
         return ok ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    /** {@code check} on a tensor instance and result ({@link TensorCli#check}). */
+    private Integer checkTensor(EngineClass cls, EngineRegistry.Options options) {
+        dev.ropecheck.tensor.model.TensorInstance instance = dev.ropecheck.io.TensorInstanceReader.read(instanceFile);
+        dev.ropecheck.io.TensorResultDocument cand = dev.ropecheck.io.TensorResultIO.read(candidateFile);
+        TensorCli.Outcome outcome;
+        try {
+            outcome = TensorCli.check(instance, cand, cls, options.eps(), options.precisionDigits());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(candidateFile + ": " + e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("candidate " + candidateFile + " (engine \"" + cand.engine() + "\", class "
+                + cls.name().toLowerCase(java.util.Locale.ROOT) + ") vs tensor reference on " + instanceFile + " (n = "
+                + instance.n() + ", d = " + instance.d() + ", tensor attention)");
+        out.print(outcome.table().render());
+        out.println("tolerances: " + (cls == EngineClass.FAST
+                ? "the tensor fast engine's certified bound at eps = " + options.eps() + " (TensorFastErrorBound)"
+                : "the tensor exact rounding model (TensorExactRounding)") + ", plus u |reference| for the rounded reference");
+        out.println(outcome.passed() ? "PASS" : "FAIL");
+        out.flush();
+        return outcome.passed() ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 
     private RopeResult computeReference(String name, EngineRegistry.Options options, RopeInstance instance,

@@ -29,10 +29,10 @@ final class ComputeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--engine", required = true, paramLabel = "NAME",
-            description = "reference, exact, fast-fft or fast-lowrank.")
+            description = "reference, exact, fast-fft or fast-lowrank; for tensor instances reference, exact or fast.")
     String engine;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "Instance (rope-attention-instance/1).")
+    @Option(names = "--in", required = true, paramLabel = "FILE", description = "Instance (rope-attention-instance/1 or tensor-attention-instance/1).")
     Path in;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Result file (written atomically); stdout when absent.")
@@ -61,6 +61,9 @@ final class ComputeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EngineRegistry.Options options = options(precision, eps);
+        if (dev.ropecheck.io.TensorFormat.isTensorInstance(in)) {
+            return computeTensor(options);
+        }
         context.engines().require(engine);
         RopeInstance instance = InstanceReader.read(in);
         ResultDocument doc = compute(context.engines(), engine, options, instance, includeQuadratic);
@@ -73,6 +76,26 @@ final class ComputeCommand implements Callable<Integer> {
         } else {
             AtomicFile.write(out, o -> ResultWriter.write(doc, o));
             spec.commandLine().getErr().println("wrote " + out + " (engine " + engine + ", " + doc.meta().get("time_ms")
+                    + " ms)");
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** {@code compute} on a tensor-attention-instance/1 ({@link TensorCli}). */
+    private Integer computeTensor(EngineRegistry.Options options) throws IOException {
+        dev.ropecheck.tensor.model.TensorInstance t = dev.ropecheck.io.TensorInstanceReader.read(in);
+        long t0 = System.nanoTime();
+        dev.ropecheck.io.TensorResultDocument doc = TensorCli.compute(engine, options.precisionDigits(), options.eps(), t);
+        doc.meta("time_ms", String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e6));
+        if (out == null) {
+            PrintWriter w = spec.commandLine().getOut();
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            dev.ropecheck.io.TensorResultIO.write(doc, bytes);
+            w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+            w.flush();
+        } else {
+            AtomicFile.write(out, o -> dev.ropecheck.io.TensorResultIO.write(doc, o));
+            spec.commandLine().getErr().println("wrote " + out + " (tensor engine " + engine + ", " + doc.meta().get("time_ms")
                     + " ms)");
         }
         return Main.EXIT_OK;

@@ -27,7 +27,8 @@ final class MakeInstanceCommand implements Callable<Integer> {
     int d;
 
     @Option(names = "--family", required = true, paramLabel = "KIND",
-            description = "rope (interleaved), rope-half (half-split), identity or explicit.")
+            description = "rope (interleaved), rope-half (half-split), identity, explicit, or tensor (a tensor-attention-instance/1,"
+                    + " d <= 64; with WQ, WK1, WK2, WV1, WV2 unless --x).")
     String family;
 
     @Option(names = "--bound", required = true, paramLabel = "B", description = "Entry bound B: every entry lies in [-B, B].")
@@ -36,7 +37,7 @@ final class MakeInstanceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--x", description = "Give a dense random X (d^2 x d^2) instead of WQ and WK.")
+    @Option(names = "--x", description = "Give a dense random X (d^2 x d^2; tensor: X d x d^2 and Y d^2 x d) instead of the weights.")
     boolean denseX;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Output file (written atomically); stdout when absent.")
@@ -44,6 +45,20 @@ final class MakeInstanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (family.equals("tensor")) {
+            dev.ropecheck.tensor.model.TensorInstance t = dev.ropecheck.io.TensorInstanceWriter.random(n, d, bound, seed,
+                    !denseX, false);
+            if (out == null) {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                dev.ropecheck.io.TensorInstanceWriter.write(t, bytes);
+                PrintWriter w = spec.commandLine().getOut();
+                w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+                w.flush();
+            } else {
+                AtomicFile.write(out, o -> dev.ropecheck.io.TensorInstanceWriter.write(t, o));
+            }
+            return Main.EXIT_OK;
+        }
         InstanceGenerator.Params p = new InstanceGenerator.Params(n, d, InstanceGenerator.Family.parse(family), bound, seed,
                 !denseX, false);
         if (out == null) {

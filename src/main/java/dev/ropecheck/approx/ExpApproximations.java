@@ -172,8 +172,13 @@ public final class ExpApproximations {
         cosMul[1] = ApfloatMath.cos(x);
         Apfloat two = new Apfloat(2, digits);
         for (int j = 2; j <= 2 * nodes; j++) {
-            cosMul[j] = two.multiply(cosMul[1]).multiply(cosMul[j - 1]).subtract(cosMul[j - 2]);
+            // apfloat tracks *relative* precision and marks a near-zero difference as having lost its
+            // digits; the recurrence's *absolute* error is what matters here (bounded as noted above), so
+            // the working precision is restored after each step.
+            cosMul[j] = two.multiply(cosMul[1]).multiply(cosMul[j - 1]).subtract(cosMul[j - 2]).precision(digits);
         }
+        // cos(pi/2) = 0 exactly (a node when g + 1 is odd).
+        cosMul[nodes] = new Apfloat(0, digits);
         Apfloat[] fval = new Apfloat[nodes];
         for (int k = 0; k < nodes; k++) {
             fval[k] = ApfloatMath.exp(b.multiply(cosMul[2 * k + 1]));

@@ -78,6 +78,25 @@ final class GoldenCommand implements Callable<Integer> {
         return c;
     }
 
+    /** One tensor corpus entry (MATH §8): a random instance of {@link dev.ropecheck.io.TensorInstanceWriter#random}. */
+    record TensorCase(String name, int n, int d, double bound, long seed, boolean weights, boolean zero) {
+        dev.ropecheck.tensor.model.TensorInstance instance() {
+            return dev.ropecheck.io.TensorInstanceWriter.random(n, d, bound, seed, weights, zero);
+        }
+    }
+
+    /** The tensor corpus: n = 1, weights and dense X/Y, odd d, a larger bound, zero inputs. */
+    static List<TensorCase> tensorCases() {
+        List<TensorCase> c = new ArrayList<>();
+        c.add(new TensorCase("tensor-n1-d1", 1, 1, 1, 201, true, false));
+        c.add(new TensorCase("tensor-n3-d2", 3, 2, 1, 202, true, false));
+        c.add(new TensorCase("tensor-n4-d2-dense-xy", 4, 2, 1, 203, false, false));
+        c.add(new TensorCase("tensor-n5-d3-bound0.5", 5, 3, 0.5, 204, true, false));
+        c.add(new TensorCase("tensor-n3-d2-bound2", 3, 2, 2, 205, false, false));
+        c.add(new TensorCase("tensor-n3-d2-zero", 3, 2, 1, 206, true, true));
+        return c;
+    }
+
     @Override
     public Integer call() throws IOException {
         EngineRegistry.Options options = ComputeCommand.options(precision, 1e-6);
@@ -124,13 +143,42 @@ final class GoldenCommand implements Callable<Integer> {
                 pw.println("wrote " + instFile + ", " + resFile);
             }
             gen.writeEndArray();
+            gen.writeArrayFieldStart("tensor_cases");
+            for (TensorCase c : tensorCases()) {
+                dev.ropecheck.tensor.model.TensorInstance inst = c.instance();
+                ByteArrayOutputStream ib = new ByteArrayOutputStream();
+                dev.ropecheck.io.TensorInstanceWriter.write(inst, ib);
+                ByteArrayOutputStream rb = new ByteArrayOutputStream();
+                dev.ropecheck.io.TensorResultIO.write(TensorCli.reference(inst, options.precisionDigits()), rb);
+                writeCase(gen, pw, c.name(), ib.toByteArray(), rb.toByteArray());
+            }
+            gen.writeEndArray();
             gen.writeEndObject();
         }
         byte[] mb = manifest.toByteArray();
         AtomicFile.write(out.resolve("manifest.json"), o -> o.write(mb));
-        pw.println("wrote " + out.resolve("manifest.json") + " (" + cases().size() + " cases)");
+        pw.println("wrote " + out.resolve("manifest.json") + " (" + cases().size() + " cases, " + tensorCases().size()
+                + " tensor cases)");
         pw.flush();
         return Main.EXIT_OK;
+    }
+
+    private void writeCase(JsonGenerator gen, PrintWriter pw, String name, byte[] instBytes, byte[] resBytes)
+            throws IOException {
+        String instFile = name + ".instance.json";
+        String resFile = name + ".reference.json";
+        AtomicFile.write(out.resolve(instFile), o -> o.write(instBytes));
+        AtomicFile.write(out.resolve(resFile), o -> o.write(resBytes));
+        gen.writeStartObject();
+        gen.writeStringField("name", name);
+        gen.writeStringField("instance", instFile);
+        gen.writeStringField("result", resFile);
+        gen.writeObjectFieldStart("sha256");
+        gen.writeStringField(instFile, sha256(instBytes));
+        gen.writeStringField(resFile, sha256(resBytes));
+        gen.writeEndObject();
+        gen.writeEndObject();
+        pw.println("wrote " + instFile + ", " + resFile);
     }
 
     private static void copyWithoutTime(ResultDocument from, ResultDocument to) {

@@ -1,6 +1,5 @@
 package dev.ropecheck.cli;
 
-import dev.ropecheck.io.Grid;
 import dev.ropecheck.io.TensorResultDocument;
 import dev.ropecheck.report.TextTable;
 import dev.ropecheck.tensor.bounds.TensorExactRounding;
@@ -169,20 +168,37 @@ final class TensorCli {
                 TensorQuantity.H, TensorQuantity.ATTENTION, TensorQuantity.C, TensorQuantity.GRAD_X, TensorQuantity.GRAD_Y);
         trustedSet.addAll(judged);
         TensorResult trusted = ref.compute(in, trustedSet);
-        TensorQuantityBound bound = cls == EngineClass.FAST
+        TensorQuantityBound bound = bound(cls, eps, in);
+        return compare(in, cand.toResult(), trusted, trusted, bound, judged);
+    }
+
+    /** The bound of class {@code cls}: the exact rounding model, or the fast engine's certificate at {@code eps}. */
+    static TensorQuantityBound bound(EngineClass cls, double eps, TensorInstance in) {
+        return cls == EngineClass.FAST
                 ? TensorFastErrorBound.certified(new FastTensorAttention(eps).compute(in, EnumSet.of(TensorQuantity.LOSS)))
                 : new TensorExactRounding();
+    }
+
+    /**
+     * {@code max |cand_q - ref_q|} against {@code bound.allowed(q, in, trusted) + comparisonSlack(max |ref_q|)} for each
+     * {@code q} of {@code judged}.
+     *
+     * @param ref the reference values rounded to double (fresh, or read from the golden corpus)
+     * @param trusted reference values holding what {@code bound} needs ({@code A, ALPHA, F, H, ATTENTION, C, GRAD_X, GRAD_Y})
+     */
+    static Outcome compare(TensorInstance in, TensorResult cand, TensorResult ref, TensorResult trusted,
+            TensorQuantityBound bound, Set<TensorQuantity> judged) {
         TextTable table = new TextTable("field", "max |cand - ref|", "allowed", "error/allowed", "verdict");
         boolean ok = true;
         double worst = 0;
         for (TensorQuantity q : judged) {
-            DMatrixRMaj r = trusted.get(q);
-            Grid g = cand.grid(q);
+            DMatrixRMaj r = ref.get(q);
+            DMatrixRMaj g = cand.get(q);
             double err = 0;
             double scale = 0;
             for (int i = 0; i < r.numRows; i++) {
                 for (int j = 0; j < r.numCols; j++) {
-                    double diff = Math.abs(g.get(i, j) - r.unsafe_get(i, j));
+                    double diff = Math.abs(g.unsafe_get(i, j) - r.unsafe_get(i, j));
                     err = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : Math.max(err, diff);
                     scale = Math.max(scale, Math.abs(r.unsafe_get(i, j)));
                 }

@@ -137,4 +137,70 @@ class GoldenCorpusTest {
             fail(String.join("\n", failures));
         }
     }
+
+    @Test
+    @DisplayName("MATH §8: every tensor file of the golden corpus has the SHA-256 its manifest records")
+    void tensorChecksumsMatch() throws Exception {
+        int files = 0;
+        for (JsonNode c : manifest().get("tensor_cases")) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = c.get("sha256").fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                assertEquals(e.getValue().asText(), GoldenCommand.sha256(Files.readAllBytes(DIR.resolve(e.getKey()))),
+                        "checksum of " + e.getKey());
+                files++;
+            }
+        }
+        assertEquals(2 * GoldenCommand.tensorCases().size(), files, "the corpus holds every case of GoldenCommand.tensorCases()");
+    }
+
+    /**
+     * MATH §8: the tensor exact engine within {@code TensorExactRounding}, the tensor fast engine within its certified
+     * {@code TensorFastErrorBound} (eps 1e-6), both against the committed reference values (plus u |reference|); the
+     * bounds' magnitudes come from a fresh reference run, which must itself agree with the committed digits to
+     * {@code 1e-30} relative (the committed text carries its trusted digits, far more than 30).
+     */
+    @Test
+    @DisplayName("MATH §8: tensor exact and fast engines reproduce every golden tensor reference field within their bounds")
+    void tensorEnginesReproduceTheCorpus() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int fields = 0;
+        double worst = 0;
+        String worstWhere = "";
+        for (JsonNode c : manifest().get("tensor_cases")) {
+            var inst = dev.ropecheck.io.TensorInstanceReader.read(DIR.resolve(c.get("instance").asText()));
+            var golden = dev.ropecheck.io.TensorResultIO.read(DIR.resolve(c.get("result").asText()));
+            var ref = golden.toResult();
+            var trusted = new dev.ropecheck.tensor.reference.ReferenceTensorAttention()
+                    .computeAll(inst);
+            for (var q : golden.quantities()) {
+                var a = ref.get(q);
+                var b = trusted.get(q);
+                for (int k = 0; k < a.data.length; k++) {
+                    if (!(Math.abs(a.data[k] - b.data[k]) <= 1e-30 * Math.abs(b.data[k]) + 1e-300)) {
+                        failures.add(c.get("name").asText() + ": committed " + q.key() + " differs from a fresh reference run");
+                    }
+                }
+            }
+            for (EngineClass cls : new EngineClass[] {EngineClass.EXACT, EngineClass.FAST}) {
+                var engine = TensorCli.engine(cls == EngineClass.EXACT ? "exact" : "fast", 50, 1e-6);
+                Set<dev.ropecheck.tensor.engine.TensorQuantity> wanted = EnumSet.copyOf(golden.quantities());
+                wanted.retainAll(engine.supported(inst));
+                var got = engine.compute(inst, wanted);
+                TensorCli.Outcome o = TensorCli.compare(inst, got, ref, trusted, TensorCli.bound(cls, 1e-6, inst), wanted);
+                fields += wanted.size();
+                if (!o.passed()) {
+                    failures.add(engine.name() + " on " + c.get("name").asText() + ":\n" + o.table().render());
+                }
+                if (o.worstRatio() > worst) {
+                    worst = o.worstRatio();
+                    worstWhere = engine.name() + " on " + c.get("name").asText();
+                }
+            }
+        }
+        System.out.printf("golden tensor: %d fields checked, worst error/allowed %.3g (%s)%n", fields, worst, worstWhere);
+        assertTrue(fields >= 50, "fields checked: " + fields);
+        if (!failures.isEmpty()) {
+            fail(String.join("\n", failures));
+        }
+    }
 }

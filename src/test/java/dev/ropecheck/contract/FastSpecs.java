@@ -39,9 +39,9 @@ final class FastSpecs {
         for (FamilyKind f : families) {
             c.checkAgainstReference("n=1 " + f, new InstanceSpec(1, 2, f, 0.5, true, 11L).build());
             c.checkAgainstReference("d=2 " + f, new InstanceSpec(5, 2, f, 0.5, true, 12L).build());
-            c.checkAgainstReference("d=4 " + f, new InstanceSpec(7, 4, f, 0.5, true, 14L).build());
         }
         FamilyKind f0 = families.get(0);
+        c.checkAgainstReference("d=4 " + f0, new InstanceSpec(7, 4, f0, 0.5, true, 14L).build());
         RopeInstance base = new InstanceSpec(6, 4, f0, 0.5, true, 13L).build();
         DMatrixRMaj zero = new DMatrixRMaj(6, 4);
         c.checkAgainstReference("zero A1, A2", base.toBuilder().a1(zero).a2(zero).build());

@@ -39,7 +39,7 @@ class FftEngineContractTest extends EngineContract {
 
     @Override
     protected int examples() {
-        return 25;
+        return 15;
     }
 
     @Override

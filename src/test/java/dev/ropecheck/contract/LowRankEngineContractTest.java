@@ -39,7 +39,7 @@ class LowRankEngineContractTest extends EngineContract {
 
     @Override
     protected int examples() {
-        return 25;
+        return 15;
     }
 
     @Override

@@ -95,68 +95,20 @@ final class LowRankGradient {
         double[] sL = new double[wl];
         double[] t = new double[d1];
         ExpansionTerms terms = ExpansionTerms.rotated(qRot, kRot);
+        double[] ca = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < d; l++) {
+                ca[i * d + l] = c.data[i * d + l] / alpha[i];
+            }
+        }
         new MonomialWalk(terms, p.coefficients(), d).walk((size, gamma, phi, tau, constant, psi) -> {
             if (gamma == 0) {
                 return;
             }
-            java.util.Arrays.fill(sR, 0.0);
-            java.util.Arrays.fill(sL, 0.0);
-            for (int j = 0; j < n; j++) {
-                double pj = psi[j];
-                int yo = j * d1;
-                int vo = j * k;
-                for (int l = 0; l < d1; l++) {
-                    double tl = pj * ys[yo + l];
-                    int so = l * k;
-                    for (int col = 0; col < k; col++) {
-                        sR[so + col] += tl * v[vo + col];
-                    }
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                double pi = phi[i];
-                int xo = i * d1;
-                int qo = i * d;
-                for (int l = 0; l < d1; l++) {
-                    double tl = pi * xs[xo + l];
-                    int so = l * d;
-                    for (int b = 0; b < d; b++) {
-                        sL[so + b] += tl * qr[qo + b];
-                    }
-                }
-                double pa = pi / alpha[i];
-                for (int l = 0; l < d; l++) {
-                    sL[d1 * d + l] += pa * c.data[qo + l];
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                double w = gamma * phi[i];
-                int xo = i * d1;
-                for (int l = 0; l < d1; l++) {
-                    t[l] = w * xs[xo + l];
-                }
-                int zo = i * k;
-                for (int l = 0; l < d1; l++) {
-                    double tl = t[l];
-                    int so = l * k;
-                    for (int col = 0; col < k; col++) {
-                        z[zo + col] += tl * sR[so + col];
-                    }
-                }
-            }
-            for (int j = 0; j < n; j++) {
-                double w = gamma * psi[j];
-                int yo = j * d1;
-                int o = j * d;
-                for (int e = 0; e < d; e++) {
-                    double acc = 0;
-                    for (int l = 0; l < d1; l++) {
-                        acc += ys[yo + l] * sL[l * d + e];
-                    }
-                    dk[o + e] += w * acc;
-                    dv[o + e] += w * sL[d1 * d + e];
-                }
-            }
+            rightSums(n, d1, k, psi, ys, v, sR);
+            leftSums(n, d, d1, phi, xs, qr, ca, sL);
+            updateRows(n, d1, k, gamma, phi, xs, sR, t, z);
+            updateColumns(n, d, d1, gamma, psi, ys, sL, dk, dv);
         });
         FastGradient out = new FastGradient(fwd, new FastGradientBound(fwd.bound(), in));
         out.put(Quantity.R, new DMatrixRMaj(n, 1, true, r));
@@ -177,6 +129,81 @@ final class LowRankGradient {
         }
         out.weightGradients(in);
         return out;
+    }
+
+    /** {@code sR[l*k + col] = Σ_j ψ_j y_jl V[j,col]}. */
+    private static void rightSums(int n, int d1, int k, double[] psi, double[] ys, double[] v, double[] sR) {
+        java.util.Arrays.fill(sR, 0.0);
+        for (int j = 0; j < n; j++) {
+            double pj = psi[j];
+            int yo = j * d1;
+            int vo = j * k;
+            for (int l = 0; l < d1; l++) {
+                double tl = pj * ys[yo + l];
+                int so = l * k;
+                for (int col = 0; col < k; col++) {
+                    sR[so + col] += tl * v[vo + col];
+                }
+            }
+        }
+    }
+
+    /** {@code sL[l*d + b] = Σ_i φ_i x''_il Q'[i,b]}, {@code sL[(d+1)d + l] = Σ_i φ_i c~_il / alpha~_i}. */
+    private static void leftSums(int n, int d, int d1, double[] phi, double[] xs, double[] qr, double[] ca,
+            double[] sL) {
+        java.util.Arrays.fill(sL, 0.0);
+        int off = d1 * d;
+        for (int i = 0; i < n; i++) {
+            double pi = phi[i];
+            int xo = i * d1;
+            int qo = i * d;
+            for (int l = 0; l < d1; l++) {
+                double tl = pi * xs[xo + l];
+                int so = l * d;
+                for (int b = 0; b < d; b++) {
+                    sL[so + b] += tl * qr[qo + b];
+                }
+            }
+            for (int l = 0; l < d; l++) {
+                sL[off + l] += pi * ca[qo + l];
+            }
+        }
+    }
+
+    /** {@code z[i,col] += γ φ_i Σ_l x''_il sR[l,col]}. */
+    private static void updateRows(int n, int d1, int k, double gamma, double[] phi, double[] xs, double[] sR,
+            double[] t, double[] z) {
+        for (int i = 0; i < n; i++) {
+            double w = gamma * phi[i];
+            int xo = i * d1;
+            int zo = i * k;
+            for (int l = 0; l < d1; l++) {
+                double tl = w * xs[xo + l];
+                int so = l * k;
+                for (int col = 0; col < k; col++) {
+                    z[zo + col] += tl * sR[so + col];
+                }
+            }
+        }
+    }
+
+    /** {@code dk[j,e] += γ ψ_j Σ_l y_jl sL[l,e]}, {@code dv[j,l] += γ ψ_j sL[(d+1)d + l]}. */
+    private static void updateColumns(int n, int d, int d1, double gamma, double[] psi, double[] ys, double[] sL,
+            double[] dk, double[] dv) {
+        int off = d1 * d;
+        for (int j = 0; j < n; j++) {
+            double w = gamma * psi[j];
+            int yo = j * d1;
+            int o = j * d;
+            for (int e = 0; e < d; e++) {
+                double acc = 0;
+                for (int l = 0; l < d1; l++) {
+                    acc += ys[yo + l] * sL[l * d + e];
+                }
+                dk[o + e] += w * acc;
+                dv[o + e] += w * sL[off + e];
+            }
+        }
     }
 
     /** {@code g[i*nf + fn]}: {@code cos(i θ_k)}, {@code sin(i θ_k)} for RoPE; 1 for identity. */

@@ -88,7 +88,7 @@ class FastGradientPropertiesTest {
     void theorem67BoundIsNonTrivial() {
         ReferenceEngine ref = ReferenceEngine.withDigits(30);
         List<String> ratios = new ArrayList<>();
-        qt().withExamples(12).forAll(FastInstances.rotations(8)).checkAssert(spec -> {
+        qt().withExamples(8).forAll(FastInstances.rotations(8)).checkAssert(spec -> {
             RopeInstance in = spec.build();
             RopeResult r = ref.compute(in, quantities(in));
             for (Fast f : both(1e-6)) {
@@ -113,20 +113,26 @@ class FastGradientPropertiesTest {
         ReferenceEngine ref = ReferenceEngine.withDigits(30);
         SplittableRandom rnd = new SplittableRandom(20261124L);
         FamilyKind[] fams = {FamilyKind.ROPE_INTERLEAVED, FamilyKind.ROPE_HALF_SPLIT, FamilyKind.IDENTITY};
-        for (Fast wrong : List.of(lowRank(1e-6, FastGradient.Variant.DROP_R), fft(1e-6, FastGradient.Variant.DROP_R))) {
-            int caught = 0;
-            int tried = 0;
-            for (int k = 0; k < 12; k++) {
-                InstanceSpec spec = new InstanceSpec(2 + rnd.nextInt(6), 2 * (1 + rnd.nextInt(2)), fams[k % 3], 0.5,
-                        true, rnd.nextLong());
-                RopeInstance in = spec.build();
-                tried++;
-                if (!outside(wrong.run().apply(in), ref.compute(in, quantities(in)), in, q -> 0.0).isEmpty()) {
-                    caught++;
+        List<Fast> wrongs = List.of(lowRank(1e-6, FastGradient.Variant.DROP_R), fft(1e-6, FastGradient.Variant.DROP_R));
+        int[] caught = new int[wrongs.size()];
+        int tried = 0;
+        for (int k = 0; k < 9; k++) {
+            InstanceSpec spec = new InstanceSpec(2 + rnd.nextInt(6), 2 * (1 + rnd.nextInt(2)), fams[k % 3], 0.5,
+                    true, rnd.nextLong());
+            RopeInstance in = spec.build();
+            RopeResult r = ref.compute(in, quantities(in));
+            tried++;
+            for (int w = 0; w < wrongs.size(); w++) {
+                if (!outside(wrongs.get(w).run().apply(in), r, in, q -> 0.0).isEmpty()) {
+                    caught[w]++;
                 }
             }
-            System.out.printf("suite power: %s DROP_R caught on %d of %d instances%n", wrong.name(), caught, tried);
-            assertTrue(caught * 2 >= tried, wrong.name() + " DROP_R caught only " + caught + " of " + tried);
+        }
+        for (int w = 0; w < wrongs.size(); w++) {
+            System.out.printf("suite power: %s DROP_R caught on %d of %d instances%n", wrongs.get(w).name(), caught[w],
+                    tried);
+            assertTrue(caught[w] * 2 >= tried, wrongs.get(w).name() + " DROP_R caught only " + caught[w] + " of "
+                    + tried);
         }
     }
 
@@ -221,7 +227,7 @@ class FastGradientPropertiesTest {
     @DisplayName("Lemma 4.1 chain rule end to end: a small step along the fast gradient lowers L whenever the exact step does")
     void gradientDescentStepLowersLoss() {
         int[] counts = new int[2];
-        qt().withExamples(15).forAll(FastInstances.rotations(16)).checkAssert(spec -> {
+        qt().withExamples(10).forAll(FastInstances.rotations(16)).checkAssert(spec -> {
             RopeInstance in = spec.build();
             RopeResult ex = EXACT.compute(in, EnumSet.of(Quantity.LOSS, Quantity.GRAD_WQ, Quantity.GRAD_WK,
                     Quantity.GRAD_WV));

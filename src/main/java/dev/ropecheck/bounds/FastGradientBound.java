@@ -135,8 +135,8 @@ public final class FastGradientBound implements QuantityBound {
         }
         this.kRowW = kr;
         this.qColW = qc;
-        // column sums of f: f_ij <= e^{2 beta}/n
-        this.fCol = ExpApproximationBound.expUp(2 * fwd.beta());
+        // column sums of f: f_ij <= e^{2 beta}/n; Math.exp is within 1 ulp, so this is an upper bound
+        this.fCol = Math.nextUp(Math.exp(2 * fwd.beta()) * (1 + 8 * U));
     }
 
     /**

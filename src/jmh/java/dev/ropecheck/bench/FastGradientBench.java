@@ -54,7 +54,7 @@ public class FastGradientBench {
 
     private RopeInstance instance;
     private RopeAttentionEngine impl;
-    static final EnumSet<Quantity> WANTED = EnumSet.of(Quantity.ATTENTION, Quantity.LOSS, Quantity.GRAD_X,
+    public static final EnumSet<Quantity> WANTED = EnumSet.of(Quantity.ATTENTION, Quantity.LOSS, Quantity.GRAD_X,
             Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
 
     @Setup

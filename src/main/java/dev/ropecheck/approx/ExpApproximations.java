@@ -44,9 +44,35 @@ public final class ExpApproximations {
         if (!(eps > 0 && eps < 1)) {
             throw new IllegalArgumentException("eps = " + eps + " must lie in (0, 1)");
         }
+        String key = method + ":" + Double.doubleToLongBits(beta) + ":" + Double.doubleToLongBits(eps) + ":" + scope;
+        ExpPolynomial hit = MINIMAL.get(key);
+        if (hit != null) {
+            return hit;
+        }
+        ExpPolynomial p = searchMinimal(method, beta, eps, scope);
+        MINIMAL.put(key, p);
+        return p;
+    }
+
+    private static final java.util.Map<String, ExpPolynomial> MINIMAL = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@code log} of the truncation bound in double, for screening only (certified value: {@link #truncation}). */
+    private static double logTruncationEstimate(Method method, double beta, int g) {
+        double logBase = (g + 1) * Math.log(beta) - org.apache.commons.math3.special.Gamma.logGamma(g + 2.0);
+        if (method == Method.CHEBYSHEV) {
+            return logBase + beta - g * Math.log(2);
+        }
+        double lagrange = logBase + beta;
+        return g + 2 > beta ? Math.min(lagrange, logBase - Math.log1p(-beta / (g + 2))) : lagrange;
+    }
+
+    private static ExpPolynomial searchMinimal(Method method, double beta, double eps, Scope scope) {
         double best = Double.POSITIVE_INFINITY;
         for (int g = 0; g <= MAX_DEGREE; g++) {
-            // cheap screen on the truncation bound before building coefficients
+            // cheap screen in double (1% margin) before the certified apfloat bound
+            if (logTruncationEstimate(method, beta, g) > Math.log(eps) + 0.01) {
+                continue;
+            }
             double trunc = truncation(method, beta, g);
             if (trunc > eps) {
                 continue;
@@ -146,8 +172,13 @@ public final class ExpApproximations {
         cosMul[1] = ApfloatMath.cos(x);
         Apfloat two = new Apfloat(2, digits);
         for (int j = 2; j <= 2 * nodes; j++) {
-            cosMul[j] = two.multiply(cosMul[1]).multiply(cosMul[j - 1]).subtract(cosMul[j - 2]);
+            // apfloat tracks *relative* precision and marks a near-zero difference as having lost its
+            // digits; the recurrence's *absolute* error is what matters here (bounded as noted above), so
+            // the working precision is restored after each step.
+            cosMul[j] = two.multiply(cosMul[1]).multiply(cosMul[j - 1]).subtract(cosMul[j - 2]).precision(digits);
         }
+        // cos(pi/2) = 0 exactly (a node when g + 1 is odd).
+        cosMul[nodes] = new Apfloat(0, digits);
         Apfloat[] fval = new Apfloat[nodes];
         for (int k = 0; k < nodes; k++) {
             fval[k] = ApfloatMath.exp(b.multiply(cosMul[2 * k + 1]));

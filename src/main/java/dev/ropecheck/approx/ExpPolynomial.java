@@ -24,6 +24,8 @@ public final class ExpPolynomial {
     private final double etaPolynomial;
     private final double eta;
     private final double absSum;
+    private final double delta;
+    private final double deltaPolynomial;
 
     ExpPolynomial(Method method, double beta, double[] coefficients, double truncation, double coefficientError,
             double absSum) {
@@ -35,6 +37,8 @@ public final class ExpPolynomial {
         this.etaPolynomial = Math.nextUp(truncation + coefficientError);
         int g = coefficients.length - 1;
         this.eta = Math.nextUp(etaPolynomial + ExpApproximationBound.hornerError(g, absSum));
+        this.delta = ExpApproximationBound.relative(eta, beta);
+        this.deltaPolynomial = ExpApproximationBound.relative(etaPolynomial, beta);
     }
 
     public Method method() {
@@ -76,12 +80,12 @@ public final class ExpPolynomial {
 
     /** {@code eta e^beta} (rounded up). */
     public double delta() {
-        return ExpApproximationBound.relative(eta, beta);
+        return delta;
     }
 
     /** {@code etaPolynomial e^beta} (rounded up): {@code |P(z) - e^z| <= deltaPolynomial e^z}. */
     public double deltaPolynomial() {
-        return ExpApproximationBound.relative(etaPolynomial, beta);
+        return deltaPolynomial;
     }
 
     /** An upper bound on {@code Σ |a_k| beta^k} (the rounding scale of any evaluation of P). */

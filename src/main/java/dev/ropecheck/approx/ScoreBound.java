@@ -69,36 +69,53 @@ public final class ScoreBound {
         if (!instance.hasWeights()) {
             throw new IllegalArgumentException("betaRotated needs W_Q and W_K (the instance gives X)");
         }
-        int n = instance.n();
         int d = instance.d();
-        double[][] qb = rowAbsBound(instance.a1(), instance.wq());
-        double[][] kb = rowAbsBound(instance.a2(), instance.wk());
+        double[] qm = pairMax(instance.a1(), instance.wq(), instance.family());
+        double[] km = pairMax(instance.a2(), instance.wk(), instance.family());
         double sum = 0;
-        if (instance.family() instanceof RopeFamily) {
-            RopeFamily r = (RopeFamily) instance.family();
-            for (int k = 0; k < d / 2; k++) {
-                int a = r.dimA(k);
-                int b = r.dimB(k);
-                double qm = 0;
-                double km = 0;
-                for (int i = 0; i < n; i++) {
-                    qm = Math.max(qm, Math.hypot(qb[i][a], qb[i][b]));
-                    km = Math.max(km, Math.hypot(kb[i][a], kb[i][b]));
-                }
-                sum += qm * km;
-            }
-        } else {
-            for (int b = 0; b < d; b++) {
-                double qm = 0;
-                double km = 0;
-                for (int i = 0; i < n; i++) {
-                    qm = Math.max(qm, qb[i][b]);
-                    km = Math.max(km, kb[i][b]);
-                }
-                sum += qm * km;
-            }
+        for (int p = 0; p < qm.length; p++) {
+            sum += qm[p] * km[p];
         }
         return sum / d * INFLATION;
+    }
+
+    /**
+     * For each RoPE pair {@code (a, b)} (or each dim for the identity family) the largest 2-norm over
+     * rows of the row bound {@code Σ_c |A[i,c]| |W[c,·]|} restricted to the pair; streaming over rows.
+     * {@code sqrt(x² + y²)} in double is within {@code 2u} relative (covered by {@link #INFLATION}).
+     */
+    private static double[] pairMax(DMatrixRMaj a, DMatrixRMaj w, PositionFamily fam) {
+        int n = a.numRows;
+        int d = a.numCols;
+        RopeFamily rope = fam instanceof RopeFamily ? (RopeFamily) fam : null;
+        int pairs = rope != null ? d / 2 : d;
+        double[] out = new double[pairs];
+        double[] row = new double[d];
+        double[] ad = a.data;
+        double[] wd = w.data;
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(row, 0.0);
+            for (int c = 0; c < d; c++) {
+                double ac = Math.abs(ad[i * d + c]);
+                for (int b = 0; b < d; b++) {
+                    row[b] += ac * Math.abs(wd[c * d + b]);
+                }
+            }
+            for (int p = 0; p < pairs; p++) {
+                double v;
+                if (rope != null) {
+                    double x = row[rope.dimA(p)];
+                    double y = row[rope.dimB(p)];
+                    v = Math.sqrt(x * x + y * y);
+                } else {
+                    v = row[p];
+                }
+                if (v > out[p]) {
+                    out[p] = v;
+                }
+            }
+        }
+        return out;
     }
 
     /** {@code W̄[b][e] = max_m |W_m[b,e]|} over {@code |m| <= n-1} (1 for RoPE). */

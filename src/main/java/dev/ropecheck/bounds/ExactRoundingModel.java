@@ -98,12 +98,12 @@ public final class ExactRoundingModel implements QuantityBound {
      * @param epsS bound on {@code |s~_ij - s_ij|}
      * @param rho per-entry relative perturbation of the shifted exponentials (common factor removed)
      * @param phi relative error of {@code f}: {@code |f~ - f| <= phi f}
-     * @param hHat bound on {@code |h|}
-     * @param epsH bound on {@code |h~ - h|}
+     * @param hHat bound on {@code |h|} ({@code max Σ_a |A3||Y|}, or the trusted {@code max |h|} when smaller)
+     * @param epsH bound on {@code |h~ - h|} ({@code γ_d max Σ_a |A3||Y|})
      * @param epsG1 bound on the error of {@code fl(h~_j - h~_k*)}
      * @param epsD bound on the error of {@code D_i = Σ_j f_ij (h_j - h_k*)}
      * @param epsAtt bound on {@code |Att~ - Att|}
-     * @param cHat bound on {@code |c|}
+     * @param cHat bound on {@code |c|} ({@code hHat + max|E|}, or the trusted {@code max |c|} when smaller)
      * @param epsC bound on {@code |c~ - c|}
      * @param tHat bound on {@code |t_ij| = |<c_i, h_j - Att_i>|}
      * @param epsT bound on {@code |t~_ij - t_ij|}
@@ -326,14 +326,15 @@ public final class ExactRoundingModel implements QuantityBound {
         double gn = gamma(n);
         double phi = (1 + rho) * (1 + gn) / (1 - rho) - 1;
         // §5 h, Att, c.
-        double hHat = maxAbs(absProduct(inst.a3(), inst.y()));
-        double epsH = gamma(d) * hHat;
+        double hSum = maxAbs(absProduct(inst.a3(), inst.y()));
+        double epsH = gamma(d) * hSum;
+        double hHat = Math.min(hSum, trustedMaxAbs(trusted, Quantity.H, hSum));
         double h1 = hHat + epsH;
         double epsG1 = 2 * epsH + U * 2 * h1;
         double g2 = 2 * hHat + epsG1;
         double epsD = phi * g2 + epsG1 + gn * (1 + phi) * g2;
         double epsAtt = (epsH + epsD) + U * (hHat + epsH + epsD);
-        double cHat = hHat + maxAbs(inst.e());
+        double cHat = Math.min(hHat + maxAbs(inst.e()), trustedMaxAbs(trusted, Quantity.C, Double.POSITIVE_INFINITY));
         double epsC = epsAtt + U * (cHat + epsAtt);
         // §7 p.
         double epsW = (epsG1 + epsD) * (1 + U) + 2 * U * hHat;
@@ -464,12 +465,15 @@ public final class ExactRoundingModel implements QuantityBound {
     }
 
     /**
-     * {@code η_W}: a bound on {@code |W~_m[b,e] - W_m[b,e]|} over {@code |m| <= n-1} (proofs-notes
-     * §1). Zero for the identity and explicit families (the double values are the exact ones). For
-     * RoPE, {@code theta~_k = pow(base, fl(-2k/d))} has relative error
-     * {@code ε_k = exp((2k/d) u ln base)(1+2u) - 1}, the angle {@code fl(m theta~_k)} is off by at most
-     * {@code |m| theta_k ((1+ε_k)(1+u) - 1)}, cos and sin are 1-Lipschitz and within 1 ulp
-     * ({@code <= 2u} absolute on {@code [-1,1]}).
+     * {@code η_W}: a bound on {@code |W~_m[b,e] - W_m[b,e]|} over {@code |m| <= n-1}
+     * (proofs-notes/rounding-model.md §1). Zero for the identity and explicit families (the double
+     * values are the exact ones). For RoPE, block {@code k}: {@code theta~_k = pow(base, fl(-2k/d))};
+     * the exponent's rounding error {@code ex = |fl(2k/d) - 2k/d|} is computed exactly, so
+     * {@code theta~_k} has relative error {@code ε_k = exp(ex ln base)(1 + ρ_pow) - 1} with
+     * {@code ρ_pow} one ulp of {@code theta~_k} relative to it ({@code k = 0}: {@code pow(base, -0.0) = 1}
+     * exactly, so the angles {@code m} are exact). The angle {@code fl(m theta~_k)} is then off by at
+     * most {@code (n-1) theta_k ε_k + ulp((n-1) theta~_k)/2}; {@code cos}, {@code sin} are
+     * 1-Lipschitz and within 1 ulp ({@code <= u} on {@code [-1, 1]}).
      */
     public static double weightError(PositionFamily fam, int n) {
         if (fam instanceof IdentityFamily || fam instanceof ExplicitFamily) {
@@ -479,13 +483,20 @@ public final class ExactRoundingModel implements QuantityBound {
             RopeFamily r = (RopeFamily) fam;
             int d = r.d();
             double lnBase = Math.log(r.base()) * (1 + 4 * U);
-            double worst = 0;
-            for (int k = 0; k < d / 2; k++) {
-                double x = 2.0 * k / d;
-                double epsTheta = Math.exp(x * U * lnBase) * (1 + 2 * U) - 1;
-                double theta = r.theta(k) / (1 - epsTheta);
-                double angleErr = (n - 1) * theta * ((1 + epsTheta) * (1 + U) - 1);
-                worst = Math.max(worst, angleErr + 2 * U);
+            double worst = U;
+            for (int k = 1; k < d / 2; k++) {
+                double xt = -2.0 * k / d;
+                double ex = new java.math.BigDecimal(xt).multiply(java.math.BigDecimal.valueOf(d))
+                        .add(java.math.BigDecimal.valueOf(2L * k)).abs()
+                        .divide(java.math.BigDecimal.valueOf(d), java.math.MathContext.DECIMAL64).doubleValue()
+                        * (1 + 4 * U);
+                double th = r.theta(k);
+                double relPow = Math.ulp(Math.nextUp(th)) / Math.nextDown(th);
+                double epsTheta = Math.exp(ex * lnBase) * (1 + relPow) * (1 + 4 * U) - 1;
+                double theta = th / (1 - epsTheta);
+                double maxAngle = (n - 1) * th;
+                double angleErr = (n - 1) * theta * epsTheta + Math.ulp(Math.nextUp(maxAngle)) / 2;
+                worst = Math.max(worst, angleErr * (1 + 4 * U) + U);
             }
             return worst;
         }

@@ -44,7 +44,8 @@ public final class FastForwardBound {
         this.delta = delta;
         this.sigma = sigma;
         this.deltaEff = Math.nextUp((1 + delta) * Math.exp(sigma) * (1 + 4 * U) - 1);
-        this.rho = Math.nextUp(epsRound * pAbs * ExpApproximationBound.expUp(beta) * (1 + 4 * U));
+        // Math.exp is within 1 ulp: (1 + 4u) covers it
+        this.rho = Math.nextUp(epsRound * pAbs * Math.exp(beta) * (1 + 8 * U));
         this.hInf = hInf;
         this.hErr = hErr;
         this.eInf = eInf;

@@ -160,16 +160,57 @@ public final class RopeFamily implements PositionFamily {
         return first[b] ? cs[1] : cs[1].negate();
     }
 
+    /**
+     * {@code (cos(m theta_k), sin(m theta_k))} to {@code digits} digits: {@code e^{i theta_k}} once per
+     * {@code (k, digits)} (exp/log/cos/sin at {@code digits + 30}), then {@code e^{i m theta_k}} by binary
+     * powering. Each of the at most {@code 2 log2|m|} complex products rounds at relative
+     * {@code 10^-(digits+30)}, and the error of {@code theta_k} is multiplied by {@code |m|}; for
+     * {@code |m| < 2^24} both stay below {@code 10^-(digits+20)}.
+     */
     private Apfloat[] cosSin(int m, int k, long digits) {
         long key = ((digits * 4099L + k) << 32) ^ (m & 0xffffffffL);
+        Apfloat[] cached = apCache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Apfloat[] unit = unitRoot(k, digits);
+        long work = digits + 30;
+        Apfloat re = new Apfloat(1, work);
+        Apfloat im = new Apfloat(0, work);
+        Apfloat bre = unit[0];
+        Apfloat bim = unit[1];
+        long e = Math.abs((long) m);
+        while (e > 0) {
+            if ((e & 1) != 0) {
+                Apfloat r = re.multiply(bre).subtract(im.multiply(bim));
+                im = re.multiply(bim).add(im.multiply(bre));
+                re = r;
+            }
+            e >>= 1;
+            if (e > 0) {
+                Apfloat r = bre.multiply(bre).subtract(bim.multiply(bim));
+                bim = bre.multiply(bim).multiply(new Apfloat(2, work));
+                bre = r;
+            }
+        }
+        if (m < 0) {
+            im = im.negate();
+        }
+        Apfloat[] cs = {re.precision(digits), im.precision(digits)};
+        apCache.put(key, cs);
+        return cs;
+    }
+
+    /** {@code (cos theta_k, sin theta_k)} at {@code digits + 30} digits, cached. */
+    private Apfloat[] unitRoot(int k, long digits) {
+        long key = -1 - (digits * 4099L + k);
         return apCache.computeIfAbsent(key, unused -> {
-            long work = digits + 20;
+            long work = digits + 30;
             // theta_k = base^(-2k/d) = exp(-(2k/d) ln base), evaluated at full precision.
             Apfloat b = ExactValues.apfloat(base, work);
             Apfloat exponent = new Apfloat(-2L * k, work).divide(new Apfloat(d, work));
             Apfloat th = k == 0 ? new Apfloat(1, work) : ApfloatMath.exp(exponent.multiply(ApfloatMath.log(b)));
-            Apfloat angle = th.multiply(new Apfloat(m, work));
-            return new Apfloat[] {ApfloatMath.cos(angle).precision(digits), ApfloatMath.sin(angle).precision(digits)};
+            return new Apfloat[] {ApfloatMath.cos(th), ApfloatMath.sin(th)};
         });
     }
 

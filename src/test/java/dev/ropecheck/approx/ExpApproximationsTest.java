@@ -200,4 +200,20 @@ class ExpApproximationsTest {
         double ratio = l / b;
         return Math.max(ratio > Math.E ? l / Math.log(ratio) : l, b);
     }
+
+    @Test
+    @DisplayName("Lemma 3.4: Chebyshev interpolation at large beta and high degree (odd and even node counts) "
+            + "is built, and an unreachable target is refused with a clear message")
+    void chebyshevLargeBetaHighDegree() {
+        for (int g : new int[] {60, 61, 149, 150}) {
+            ExpPolynomial p = ExpApproximations.ofDegree(Method.CHEBYSHEV, 48.0, g);
+            // the interpolant matches e^z at a node to well within the certified truncation bound
+            double z = 48.0 * Math.cos(Math.PI / (2.0 * (g + 1)));
+            double rel = Math.abs(p.evaluate(z) - Math.exp(z)) / Math.exp(z);
+            assertTrue(rel < 1e-6, "g = " + g + ": relative error at a node " + rel);
+        }
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> ExpApproximations.minimalDegree(Method.CHEBYSHEV, 48.0, 1e-6));
+        assertTrue(ex.getMessage().contains("not reachable"), ex.getMessage());
+    }
 }

@@ -72,7 +72,7 @@ class ScoreBoundTest {
     @Test
     @DisplayName("MATH §4: ScoreBound.beta >= exact max |s_ij| (all families, weights and general X)")
     void betaBoundsEveryExactScore() {
-        qt().withExamples(60).forAll(Generators.instances(5, 4)).checkAssert(spec -> {
+        qt().withExamples(40).forAll(Generators.instances(5, 4)).checkAssert(spec -> {
             RopeInstance in = spec.build();
             double beta = ScoreBound.beta(in);
             double exact = exactMaxScore(in);
@@ -84,7 +84,7 @@ class ScoreBoundTest {
     @Test
     @DisplayName("MATH §5 low-rank variant: betaRotated >= exact max |s_ij| (RoPE, identity; weights)")
     void rotatedBetaBoundsEveryExactScore() {
-        qt().withExamples(60).forAll(Generators.instances(5, 4, Generate.pick(List.of(FamilyKind.ROPE_INTERLEAVED,
+        qt().withExamples(40).forAll(Generators.instances(5, 4, Generate.pick(List.of(FamilyKind.ROPE_INTERLEAVED,
                 FamilyKind.ROPE_HALF_SPLIT, FamilyKind.IDENTITY)))).checkAssert(spec0 -> {
                     var spec = new dev.ropecheck.gen.InstanceSpec(spec0.n(), spec0.d(), spec0.family(), spec0.bound(),
                             true, spec0.seed());

@@ -16,8 +16,9 @@ import org.ejml.data.DMatrixRMaj;
  * Exact RoPE attention, loss and gradient in double precision by the algorithms behind RoPE-grad
  * Theorem 5.7 (Lemmas 5.1–5.6): time {@code O(n^2 (d + |S|))} for the forward pass and loss with
  * weights ({@code O(n^2 d^2)} with a general {@code X}), {@code O(n^2 d^2 + n d^2 |S|)} for
- * {@code G = ∂L/∂X}, {@code O(n^2 |S|)} for {@code dQ, dK}; memory {@code O(n d^2)} unless an
- * {@code n x n} quantity is requested.
+ * {@code G = ∂L/∂X}, {@code O(n^2 |S|)} for {@code dQ, dK}; memory {@code O(n d^2 + 64 n)} (the
+ * {@code M_m}, and 64 buffered rows of {@code p} per worker) unless an {@code n x n} quantity is
+ * requested.
  *
  * <p>Algorithm, one row {@code i} at a time (MATH §2–3):
  * <ol>
@@ -27,7 +28,8 @@ import org.ejml.data.DMatrixRMaj;
  *   <li>{@code Att_i = h_k* + D_i} with {@code D_i = Σ_j f_ij (h_j - h_k*)}, {@code c_i = Att_i - E_i};
  *   <li>{@code p_ij = f_ij <c_i, (h_j - h_k*) - D_i>}, which is {@code f_ij <c_i, h_j - Att_i>}
  *       (= {@code f_ij (q_ij - r_i)}, Lemma 4.1) evaluated without cancellation on near one-hot rows;
- *   <li>{@code M_{i-j} += p_ij A1_i^T A2_j} (offset grouping), {@code dQ_i += p_ij K_j W_{i-j}^T},
+ *   <li>{@code M_{i-j} += p_ij A1_i^T A2_j} (offset grouping, flushed every 64 rows),
+ *       {@code dQ_i += p_ij K_j W_{i-j}^T},
  *       {@code dK_j += p_ij Q_i W_{i-j}}, {@code dV_j += f_ij c_i};
  * </ol>
  * then {@code G[(a,c),(b,e)] = (1/d) Σ_m M_m[a,c] W_m[b,e]} on {@code S} (zero elsewhere) and the

@@ -46,29 +46,4 @@ final class OffsetWeights {
             }
         }
     }
-
-    /** Offset of {@code W_m} in {@link #w}. */
-    int base(int m) {
-        return (m + n - 1) * size;
-    }
-
-    /** The largest number of support pairs in one row {@code b} of {@code S}. */
-    int maxPerRow() {
-        int[] c = new int[d];
-        int best = 0;
-        for (int k = 0; k < size; k++) {
-            best = Math.max(best, ++c[row[k]]);
-        }
-        return best;
-    }
-
-    /** The largest number of support pairs in one column {@code e} of {@code S}. */
-    int maxPerColumn() {
-        int[] c = new int[d];
-        int best = 0;
-        for (int k = 0; k < size; k++) {
-            best = Math.max(best, ++c[col[k]]);
-        }
-        return best;
-    }
 }

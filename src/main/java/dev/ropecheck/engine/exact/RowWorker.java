@@ -42,7 +42,7 @@ final class RowWorker implements Runnable {
         final int[] wrow = pl.w.row;
         final int[] wcol = pl.w.col;
         final double[] q = pl.scores.q;
-        final double[] kmat = pl.scores.k;
+        final double[] ks = pl.scores.ks;
         final Fault fault = pl.fault;
         double[] s = new double[n];
         double[] f = new double[n];
@@ -52,7 +52,8 @@ final class RowWorker implements Runnable {
         double[] ci = new double[d];
         double[] ai = new double[d];
         double[] a1i = new double[d];
-        double[] dqRow = new double[d];
+        double[] dqS = new double[size];
+        double[] g = new double[n * d];
         double lossAcc = 0.0;
         double[] pBlock = pl.needG ? new double[BLOCK * n] : null;
         double[] acc = pl.needG ? new double[dd] : null;
@@ -98,7 +99,9 @@ final class RowWorker implements Runnable {
                 double fj = f[j];
                 int hj = j * d;
                 for (int l = 0; l < d; l++) {
-                    dcen[l] += fj * (h[hj + l] - h[hk + l]);
+                    double gl = h[hj + l] - h[hk + l];
+                    g[hj + l] = gl;
+                    dcen[l] += fj * gl;
                 }
             }
             double ri = 0.0;
@@ -125,7 +128,7 @@ final class RowWorker implements Runnable {
                 }
             }
             if (pl.needDQ) {
-                java.util.Arrays.fill(dqRow, 0.0);
+                java.util.Arrays.fill(dqS, 0.0);
             }
             for (int j = 0; j < n; j++) {
                 int hj = j * d;
@@ -144,7 +147,7 @@ final class RowWorker implements Runnable {
                         break;
                     default:
                         for (int l = 0; l < d; l++) {
-                            t += ci[l] * ((h[hj + l] - h[hk + l]) - dcen[l]);
+                            t += ci[l] * (g[hj + l] - dcen[l]);
                         }
                 }
                 double p = f[j] * t;
@@ -156,9 +159,9 @@ final class RowWorker implements Runnable {
                     pBlock[(i - blockStart) * n + j] = p;
                 }
                 if (pl.needDQ) {
-                    int kj = j * d;
+                    int js = j * size;
                     for (int kk = 0; kk < size; kk++) {
-                        dqRow[wrow[kk]] += p * ww[wb + kk] * kmat[kj + wcol[kk]];
+                        dqS[kk] += p * ww[wb + kk] * ks[js + kk];
                     }
                 }
                 if (pl.needDK) {
@@ -175,8 +178,15 @@ final class RowWorker implements Runnable {
                 }
             }
             if (pl.needDQ) {
+                // dQ[i,b] = (Σ_{k in row b of S} dqS[k]) / d: n + r_b + 1 <= n r_b + 2 roundings per term.
                 for (int b = 0; b < d; b++) {
-                    pl.dq[i * d + b] = dqRow[b] / pl.scale;
+                    double sb = 0.0;
+                    for (int kk = 0; kk < size; kk++) {
+                        if (wrow[kk] == b) {
+                            sb += dqS[kk];
+                        }
+                    }
+                    pl.dq[i * d + b] = sb / pl.scale;
                 }
             }
         }

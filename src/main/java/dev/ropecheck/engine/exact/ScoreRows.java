@@ -24,6 +24,8 @@ final class ScoreRows {
     /** Q = A1 W_Q and K = A2 W_K, row-major n x d (weights route). */
     final double[] q;
     final double[] k;
+    /** {@code ks[j |S| + k] = K[j, e_k]}: K gathered into support order (weights route). */
+    final double[] ks;
     /** A1, A2 row-major (general route). */
     private final double[] a1;
     private final double[] a2;
@@ -44,10 +46,17 @@ final class ScoreRows {
         if (weights) {
             this.q = DenseOps.mult(a1, n, d, inst.wq().data, d);
             this.k = DenseOps.mult(a2, n, d, inst.wk().data, d);
+            this.ks = new double[n * w.size];
+            for (int j = 0; j < n; j++) {
+                for (int kk = 0; kk < w.size; kk++) {
+                    ks[j * w.size + kk] = k[j * d + w.col[kk]];
+                }
+            }
             this.z = null;
         } else {
             this.q = null;
             this.k = null;
+            this.ks = null;
             double[] x = inst.x().data;
             int dd = d * d;
             int offsets = 2 * n - 1;
@@ -74,14 +83,13 @@ final class ScoreRows {
             for (int kk = 0; kk < size; kk++) {
                 work[kk] = q[qi + w.row[kk]];
             }
-            int[] col = w.col;
             double[] ww = w.w;
             for (int j = 0; j < n; j++) {
                 int wb = (i - j + n - 1) * size;
-                int kj = j * d;
+                int kj = j * size;
                 double acc = 0.0;
                 for (int kk = 0; kk < size; kk++) {
-                    acc += work[kk] * ww[wb + kk] * k[kj + col[kk]];
+                    acc += work[kk] * ww[wb + kk] * ks[kj + kk];
                 }
                 out[j] = acc / scale;
             }
@@ -102,9 +110,5 @@ final class ScoreRows {
                 out[j] = acc / scale;
             }
         }
-    }
-
-    boolean hasWeights() {
-        return weights;
     }
 }

@@ -98,7 +98,7 @@ public final class FftEngine implements RopeAttentionEngine {
 
     /** The polynomial this engine uses for {@code instance}. */
     public ExpPolynomial polynomial(RopeInstance instance) {
-        double beta = Math.max(ScoreBound.beta(instance), MIN_BETA);
+        double beta = roundUp(Math.max(ScoreBound.beta(instance), MIN_BETA));
         return ExpApproximations.minimalDegree(method, beta, eps, ExpApproximations.Scope.POLYNOMIAL);
     }
 
@@ -155,6 +155,16 @@ public final class FftEngine implements RopeAttentionEngine {
         ExpansionTerms terms = ExpansionTerms.of(in);
         return FastForwardBound.fftRounding(FftPlans.lengthFor(in.n()), p.degree(),
                 Binomial.multisets(terms.count, p.degree()), in.n());
+    }
+
+    /**
+     * {@code beta} rounded up to 6 significant bits (relative increase below 1/32), so that the certified
+     * polynomial, built in apfloat, is shared by instances with similar scores. Still a valid bound.
+     */
+    static double roundUp(double beta) {
+        int e = Math.getExponent(beta);
+        double step = Math.scalb(1.0, e - 5);
+        return Math.ceil(beta / step) * step;
     }
 
     /** The weight error {@code omega} of the family in double (0 unless RoPE). */

@@ -106,7 +106,7 @@ public final class LowRankEngine implements RopeAttentionEngine {
     /** The polynomial used for {@code in} ({@code beta = ScoreBound.betaRotated}). */
     public ExpPolynomial polynomial(RopeInstance in) {
         requireApplicable(in);
-        double beta = Math.max(ScoreBound.betaRotated(in), FftEngine.MIN_BETA);
+        double beta = FftEngine.roundUp(Math.max(ScoreBound.betaRotated(in), FftEngine.MIN_BETA));
         return ExpApproximations.minimalDegree(method, beta, eps, ExpApproximations.Scope.POLYNOMIAL);
     }
 

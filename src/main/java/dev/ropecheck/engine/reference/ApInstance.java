@@ -3,6 +3,7 @@ package dev.ropecheck.engine.reference;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
+import java.util.Arrays;
 import org.apfloat.Apfloat;
 
 /**
@@ -206,7 +207,7 @@ public final class ApInstance {
     /** {@code W_m} as a dense {@code d x d} matrix (exact zeros outside {@code S}). */
     public ApMatrix weightMatrix(int m) {
         Apfloat[] a = new Apfloat[d * d];
-        java.util.Arrays.fill(a, Apfloat.ZERO);
+        Arrays.fill(a, Apfloat.ZERO);
         for (int k = 0; k < support.size(); k++) {
             a[support.pairIndex(k)] = w[m + n - 1][k];
         }

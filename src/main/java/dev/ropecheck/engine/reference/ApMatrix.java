@@ -1,6 +1,7 @@
 package dev.ropecheck.engine.reference;
 
 import dev.ropecheck.model.ExactValues;
+import java.util.Arrays;
 import org.apfloat.Apfloat;
 import org.apfloat.ApfloatMath;
 import org.ejml.data.DMatrixRMaj;
@@ -34,10 +35,21 @@ public final class ApMatrix {
         return new ApMatrix(m.numRows, m.numCols, a);
     }
 
+    /** A {@code rows x cols} matrix of the given row-major entries (copied; no nulls). */
+    public static ApMatrix of(int rows, int cols, Apfloat... entries) {
+        Apfloat[] a = entries.clone();
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == null) {
+                throw new IllegalArgumentException("entry " + i + " is missing");
+            }
+        }
+        return new ApMatrix(rows, cols, a);
+    }
+
     /** The exact zero matrix. */
     public static ApMatrix zeros(int rows, int cols) {
         Apfloat[] a = new Apfloat[rows * cols];
-        java.util.Arrays.fill(a, Apfloat.ZERO);
+        Arrays.fill(a, Apfloat.ZERO);
         return new ApMatrix(rows, cols, a);
     }
 

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * The {@link ReferenceRopeAttention arbitrary-precision reference} as a {@link RopeAttentionEngine}
- * (name {@code "reference"}): every quantity, rounded to the nearest double. Metadata:
+ * (name {@code "reference"}): every quantity, rounded to the nearest double (entries of {@code A},
+ * {@code alpha} beyond the double range round to infinity, as IEEE rounding does). Metadata:
  * {@code precision} (requested digits), {@code trustedDigits} (see {@link ReferenceResult}), and per
  * quantity {@code digits.<key>} and {@code absError.<key>}.
  *

@@ -3,6 +3,7 @@ package dev.ropecheck.engine.reference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apfloat.Apfloat;
@@ -291,7 +292,7 @@ public final class ReferenceRopeAttention {
         int dd = d * d;
         Apfloat[][] mm = new Apfloat[2 * n - 1][dd];
         for (Apfloat[] row : mm) {
-            java.util.Arrays.fill(row, Apfloat.ZERO);
+            Arrays.fill(row, Apfloat.ZERO);
         }
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -308,7 +309,7 @@ public final class ReferenceRopeAttention {
         Support sup = in.support();
         Apfloat dAp = new Apfloat(d, in.digits());
         Apfloat[] g = new Apfloat[dd * dd];
-        java.util.Arrays.fill(g, Apfloat.ZERO);
+        Arrays.fill(g, Apfloat.ZERO);
         for (int ac = 0; ac < dd; ac++) {
             for (int k = 0; k < sup.size(); k++) {
                 Apfloat sum = Apfloat.ZERO;
@@ -333,8 +334,8 @@ public final class ReferenceRopeAttention {
         Support sup = in.support();
         Apfloat[] dq = new Apfloat[n * d];
         Apfloat[] dk = new Apfloat[n * d];
-        java.util.Arrays.fill(dq, Apfloat.ZERO);
-        java.util.Arrays.fill(dk, Apfloat.ZERO);
+        Arrays.fill(dq, Apfloat.ZERO);
+        Arrays.fill(dk, Apfloat.ZERO);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 Apfloat pij = p.get(i, j);

@@ -8,6 +8,7 @@ import dev.ropecheck.gen.InstanceSpec;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,17 @@ class ExactEngineAccuracyTest {
                 dev.ropecheck.gen.FamilyKind.ROPE_INTERLEAVED, 1.0, true, 7L);
         List<String> bad = ExactChecks.violationsAgainstNaive(engine, spec.build());
         assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
+    }
+
+    @Test
+    @Tag("long")
+    @DisplayName("Theorem 5.7 (long): 400 instances, n <= 64, d <= 8")
+    void theorem57ExactMatchesNaiveLong() {
+        ExactEngine engine = new ExactEngine();
+        qt().withExamples(400).forAll(Generators.instances(64, 8)).checkAssert(spec -> {
+            List<String> bad = ExactChecks.violationsAgainstNaive(engine, spec.build());
+            assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
+        });
     }
 
     @AfterAll

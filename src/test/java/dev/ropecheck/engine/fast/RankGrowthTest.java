@@ -42,7 +42,7 @@ class RankGrowthTest {
         System.out.println("rank-growth B,betaRot,degree,rank,aa22(2 betaRot)");
         for (double b : new double[] {0.25, 0.5, 1, 1.5, 2, 3, 4}) {
             RopeInstance in = instance(64, d, b, 7L);
-            double beta = ScoreBound.betaRotated(in);
+            double beta = FftEngine.roundUp(Math.max(ScoreBound.betaRotated(in), FftEngine.MIN_BETA)); // as the engine
             LowRankEngine e = new LowRankEngine(eps, Method.CHEBYSHEV, Long.MAX_VALUE);
             int g = e.polynomial(in).degree();
             long r = e.rank(in);

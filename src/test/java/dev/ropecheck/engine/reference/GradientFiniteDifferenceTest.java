@@ -64,7 +64,7 @@ class GradientFiniteDifferenceTest {
         return FdSupport.scaled(xdot, delta);
     }
 
-    private static void checkX(InstanceSpec spec, ApInstance in, ApMatrix g, ApMatrix xdot0, String label) {
+    static void checkX(InstanceSpec spec, ApInstance in, ApMatrix g, ApMatrix xdot0, String label) {
         double[] delta = new double[1];
         ApMatrix xdot = normalised(in, xdot0, delta);
         Apfloat analytic = inner(g, xdot);

@@ -62,8 +62,9 @@ class ReferenceEngineTest {
                 // t agreeing digits claim err < 10^-(t-1) * scale (floor, plus the conservative exponent read-out).
                 Apfloat allowed = scale.multiply(new Apfloat("1e" + (-(t - 1)), 130));
                 assertTrue(err.compareTo(allowed) <= 0 || (t == 0), q.key() + ": claimed " + t
-                        + " digits but the 100-digit value differs by " + err.precision(5) + " (scale "
-                        + scale.precision(5) + ") for " + spec);
+                        + " digits but the 100-digit value differs by " + err.precision(5) + " = "
+                        + (allowed.signum() == 0 ? "inf" : err.divide(allowed).precision(4).toString(false))
+                        + " x allowed (scale " + scale.precision(5) + ") for " + spec);
             }
         });
     }

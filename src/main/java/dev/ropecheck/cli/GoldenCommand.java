@@ -1,0 +1,167 @@
+package dev.ropecheck.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ropecheck.io.AtomicFile;
+import dev.ropecheck.io.InstanceGenerator;
+import dev.ropecheck.io.InstanceGenerator.Family;
+import dev.ropecheck.io.InstanceWriter;
+import dev.ropecheck.io.ResultDocument;
+import dev.ropecheck.io.ResultWriter;
+import dev.ropecheck.model.RopeInstance;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code golden}: writes the golden corpus — instances of every family and the edge cases, each with
+ * the reference engine's result — and {@code manifest.json} with the SHA-256 of every file.
+ */
+@Command(name = "golden", mixinStandardHelpOptions = true,
+        description = "Writes a corpus of instances with reference results and a manifest with SHA-256 checksums.")
+final class GoldenCommand implements Callable<Integer> {
+    /** The format tag of the manifest. */
+    static final String MANIFEST_TAG = "ropecheck-golden/1";
+
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (created when missing).")
+    Path out;
+
+    @Option(names = "--precision", defaultValue = "50", paramLabel = "DIGITS", description = "Reference digits.")
+    long precision;
+
+    @Option(names = "--engine", defaultValue = "reference", hidden = true)
+    String engine;
+
+    GoldenCommand(CliContext context) {
+        this.context = context;
+    }
+
+    /** One corpus entry. */
+    record Case(String name, InstanceGenerator.Params params) {
+    }
+
+    /** The corpus: every family, n = 1, d = 2, odd d, zero inputs, dense X, a larger bound, several sizes. */
+    static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case("rope-n1-d2", new InstanceGenerator.Params(1, 2, Family.ROPE, 1, 101)));
+        c.add(new Case("rope-n2-d2", new InstanceGenerator.Params(2, 2, Family.ROPE, 1, 102)));
+        c.add(new Case("rope-n8-d4", new InstanceGenerator.Params(8, 4, Family.ROPE, 1, 103)));
+        c.add(new Case("rope-n16-d4", new InstanceGenerator.Params(16, 4, Family.ROPE, 0.5, 104)));
+        c.add(new Case("rope-half-n8-d4", new InstanceGenerator.Params(8, 4, Family.ROPE_HALF, 1, 105)));
+        c.add(new Case("rope-half-n5-d2-bound4", new InstanceGenerator.Params(5, 2, Family.ROPE_HALF, 4, 106)));
+        c.add(new Case("identity-n1-d1", new InstanceGenerator.Params(1, 1, Family.IDENTITY, 1, 107)));
+        c.add(new Case("identity-n6-d3", new InstanceGenerator.Params(6, 3, Family.IDENTITY, 1, 108)));
+        c.add(new Case("identity-n7-d2-dense-x", new InstanceGenerator.Params(7, 2, Family.IDENTITY, 1, 109, false, false)));
+        c.add(new Case("explicit-n4-d2", new InstanceGenerator.Params(4, 2, Family.EXPLICIT, 1, 110)));
+        c.add(new Case("explicit-n6-d3", new InstanceGenerator.Params(6, 3, Family.EXPLICIT, 1, 111)));
+        c.add(new Case("explicit-n5-d2-dense-x", new InstanceGenerator.Params(5, 2, Family.EXPLICIT, 1, 112, false, false)));
+        c.add(new Case("rope-n4-d2-zero", new InstanceGenerator.Params(4, 2, Family.ROPE, 1, 113, true, true)));
+        c.add(new Case("identity-n3-d2-zero", new InstanceGenerator.Params(3, 2, Family.IDENTITY, 1, 114, true, true)));
+        return c;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        EngineRegistry.Options options = ComputeCommand.options(precision, 1e-6);
+        if (!context.engines().find(engine).map(EngineRegistry.Entry::available).orElse(false)) {
+            throw new Main.Unavailable("golden needs the " + engine + " engine: "
+                    + context.engines().find(engine).map(EngineRegistry.Entry::missing).orElse("not registered"));
+        }
+        Files.createDirectories(out);
+        PrintWriter pw = spec.commandLine().getOut();
+        ByteArrayOutputStream manifest = new ByteArrayOutputStream();
+        try (JsonGenerator gen = new JsonFactory().createGenerator(manifest, JsonEncoding.UTF8)) {
+            gen.useDefaultPrettyPrinter();
+            gen.writeStartObject();
+            gen.writeStringField("format", MANIFEST_TAG);
+            gen.writeStringField("engine", engine);
+            gen.writeNumberField("precision_digits", options.precisionDigits());
+            gen.writeArrayFieldStart("cases");
+            for (Case c : cases()) {
+                RopeInstance inst = InstanceGenerator.build(c.params());
+                ByteArrayOutputStream ib = new ByteArrayOutputStream();
+                try (InstanceWriter w = new InstanceWriter(ib)) {
+                    InstanceGenerator.write(c.params(), w);
+                }
+                ResultDocument doc = ComputeCommand.compute(context.engines(), engine, options, inst, true);
+                ResultDocument stable = new ResultDocument(doc.engine(), doc.n(), doc.d());
+                copyWithoutTime(doc, stable);
+                ByteArrayOutputStream rb = new ByteArrayOutputStream();
+                ResultWriter.write(stable, rb);
+                String instFile = c.name() + ".instance.json";
+                String resFile = c.name() + ".reference.json";
+                byte[] instBytes = ib.toByteArray();
+                byte[] resBytes = rb.toByteArray();
+                AtomicFile.write(out.resolve(instFile), o -> o.write(instBytes));
+                AtomicFile.write(out.resolve(resFile), o -> o.write(resBytes));
+                gen.writeStartObject();
+                gen.writeStringField("name", c.name());
+                gen.writeStringField("instance", instFile);
+                gen.writeStringField("result", resFile);
+                gen.writeObjectFieldStart("sha256");
+                gen.writeStringField(instFile, sha256(instBytes));
+                gen.writeStringField(resFile, sha256(resBytes));
+                gen.writeEndObject();
+                gen.writeEndObject();
+                pw.println("wrote " + instFile + ", " + resFile);
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+        }
+        byte[] mb = manifest.toByteArray();
+        AtomicFile.write(out.resolve("manifest.json"), o -> o.write(mb));
+        pw.println("wrote " + out.resolve("manifest.json") + " (" + cases().size() + " cases)");
+        pw.flush();
+        return Main.EXIT_OK;
+    }
+
+    private static void copyWithoutTime(ResultDocument from, ResultDocument to) {
+        for (var q : from.quantities()) {
+            var g = from.grid(q);
+            if (g.hasText()) {
+                String[][] t = new String[g.rows()][g.cols()];
+                for (int r = 0; r < g.rows(); r++) {
+                    for (int c = 0; c < g.cols(); c++) {
+                        String s = g.text(r, c);
+                        t[r][c] = s != null ? s : Double.toString(g.get(r, c));
+                    }
+                }
+                to.putDecimal(q, t);
+            } else {
+                to.put(q, g.toMatrix());
+            }
+        }
+        from.meta().forEach((k, v) -> {
+            if (!k.equals("time_ms")) {
+                to.meta(k, v);
+            }
+        });
+    }
+
+    /** Hex SHA-256 of {@code bytes}. */
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ropecheck.cli;
+
+import dev.ropecheck.report.CheckCases;
+import dev.ropecheck.report.CheckResult;
+import dev.ropecheck.report.LemmaCheck;
+import dev.ropecheck.report.LemmaChecks;
+import dev.ropecheck.report.Measurement;
+import dev.ropecheck.report.Plots;
+import dev.ropecheck.report.Progress;
+import dev.ropecheck.report.ReportWriter;
+import dev.ropecheck.report.Series;
+import dev.ropecheck.report.Verdict;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code verify}: runs every registered {@link LemmaCheck} (and the plot measurements), prints the
+ * table, writes {@code report.md} and {@code report.html} with the plots, and exits 1 when any check
+ * fails.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Runs the lemma-by-lemma checks, prints the table and writes report.md and report.html "
+                + "(with plots). Exit 1 if any check fails.")
+final class VerifyCommand implements Callable<Integer> {
+    private final CliContext context;
+    private final Function<RegistryEngines, LemmaChecks> checks;
+
+    @Spec
+    CommandSpec spec;
+
+    static final class Mode {
+        @Option(names = "--quick", description = "Small sizes; at most about 2 minutes (the default).")
+        boolean quick;
+
+        @Option(names = "--full", description = "Larger sizes and more seeds.")
+        boolean full;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Mode mode;
+
+    @Option(names = "--out", defaultValue = "target/verify-report", paramLabel = "DIR",
+            description = "Report directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--precision", defaultValue = "50", paramLabel = "DIGITS", description = "Reference digits.")
+    long precision;
+
+    @Option(names = "--eps", defaultValue = "1e-6", description = "eps of the fast engines.")
+    double eps;
+
+    @Option(names = "--only", paramLabel = "ID", description = "Run only the checks whose id contains ID.")
+    String only;
+
+    VerifyCommand(CliContext context) {
+        this(context, LemmaChecks::standard);
+    }
+
+    VerifyCommand(CliContext context, Function<RegistryEngines, LemmaChecks> checks) {
+        this.context = context;
+        this.checks = checks;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        EngineRegistry.Options options = ComputeCommand.options(precision, eps);
+        boolean full = mode != null && mode.full;
+        CheckCases cases = full ? CheckCases.full() : CheckCases.quick();
+        RegistryEngines engines = new RegistryEngines(context, options);
+        LemmaChecks registry = checks.apply(engines);
+        Progress progress = Progress.console(System.err);
+        PrintWriter pw = spec.commandLine().getOut();
+        List<CheckResult> results = new ArrayList<>();
+        List<Series> series = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (LemmaCheck c : registry.checks()) {
+            if (only != null && !c.id().contains(only)) {
+                continue;
+            }
+            CheckResult r;
+            try {
+                r = c.run(cases, progress);
+            } catch (RuntimeException e) {
+                // A check that breaks is a failed check, reported with its cause; the others still run.
+                r = new CheckResult(c.id(), c.title(), 0, Double.NaN, Double.NaN, Verdict.FAIL,
+                        "error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of());
+                if (Boolean.getBoolean("ropecheck.debug")) {
+                    e.printStackTrace();
+                }
+            }
+            results.add(r);
+            series.addAll(r.series());
+        }
+        if (only == null) {
+            for (Measurement m : registry.measurements()) {
+                try {
+                    series.addAll(m.run(cases, progress));
+                } catch (RuntimeException e) {
+                    notes.add("measurement \"" + m.title() + "\" failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pw.print(ReportWriter.table(results).render());
+        notes.add(0, String.format(java.util.Locale.ROOT, "%s run, %.1f s; engines: %s.", full ? "full" : "quick", seconds,
+                context.engines().available().isEmpty() ? "none"
+                        : String.join(", ", context.engines().available().stream().map(EngineRegistry.Entry::name).toList())));
+        for (EngineRegistry.Entry e : context.engines().entries()) {
+            if (!e.available()) {
+                notes.add("engine " + e.name() + " not in this build: " + e.missing());
+            }
+        }
+        notes.addAll(missingSpecs(results));
+        List<Plots.Image> images = Plots.render(series);
+        ReportWriter.write(out, "ropecheck verification report", results, images, notes);
+        for (String n : notes) {
+            pw.println(n);
+        }
+        long failed = results.stream().filter(r -> r.verdict() == Verdict.FAIL).count();
+        long passed = results.stream().filter(r -> r.verdict() == Verdict.PASS).count();
+        long skipped = results.size() - failed - passed;
+        pw.println(passed + " passed, " + failed + " failed, " + skipped + " skipped; report in " + out.resolve("report.md")
+                + " and " + out.resolve("report.html"));
+        pw.flush();
+        return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    /** Notes for checks whose id has no {@code specs/<id>.md} entry (looked up under ./specs when present). */
+    private static List<String> missingSpecs(List<CheckResult> results) {
+        List<String> notes = new ArrayList<>();
+        Path specs = Path.of(System.getProperty("ropecheck.specs.dir", "specs"));
+        if (!java.nio.file.Files.isDirectory(specs)) {
+            return notes;
+        }
+        for (CheckResult r : results) {
+            if (!java.nio.file.Files.exists(specs.resolve(r.id() + ".md"))) {
+                notes.add("check " + r.id() + " has no entry " + specs.resolve(r.id() + ".md"));
+            }
+        }
+        return notes;
+    }
+}

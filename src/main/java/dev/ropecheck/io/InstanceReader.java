@@ -1,0 +1,372 @@
+package dev.ropecheck.io;
+
+import com.fasterxml.jackson.core.JsonToken;
+import dev.ropecheck.model.ExplicitFamily;
+import dev.ropecheck.model.IdentityFamily;
+import dev.ropecheck.model.PositionFamily;
+import dev.ropecheck.model.RopeFamily;
+import dev.ropecheck.model.RopeInstance;
+import dev.ropecheck.model.Support;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Reads and validates a {@code rope-attention-instance/1} document (specs/format-instance.md) into
+ * a {@link RopeInstance}. Streaming: memory is the instance's doubles plus {@code O(n)} overhead, so
+ * {@code n = 2^18} instances read in a few seconds.
+ *
+ * <p>Every number must be exactly a binary64 value (no rounding happens on the way in); every
+ * failure is a {@link FormatException} naming the file and the field.
+ */
+public final class InstanceReader {
+    private static final Set<String> FIELDS = Set.of("format", "n", "d", "bound", "A1", "A2", "A3", "E", "WQ",
+            "WK", "WV", "X", "Y", "family", "comment");
+    private static final Set<String> FAMILY_FIELDS = Set.of("kind", "base", "layout", "W", "support");
+
+    private InstanceReader() {
+    }
+
+    /** Reads {@code file}; a missing file is a {@link FormatException} naming it. */
+    public static RopeInstance read(Path file) {
+        if (!Files.exists(file)) {
+            throw new FormatException("instance file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new FormatException("instance file " + file + " is not a regular file");
+        }
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new FormatException("instance file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("cannot read instance file " + file + ": " + e.getMessage(), e));
+        }
+    }
+
+    /** Reads one instance document from {@code in}; {@code source} names it in messages. */
+    public static RopeInstance read(InputStream in, String source) {
+        try (JsonIn json = new JsonIn(in, source)) {
+            return parse(json);
+        }
+    }
+
+    private static RopeInstance parse(JsonIn json) {
+        json.startDocument();
+        Map<String, Grid> matrices = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        String format = null;
+        Long n = null;
+        Long d = null;
+        Double bound = null;
+        FamilyText family = null;
+        JsonToken t;
+        while ((t = json.next()) != JsonToken.END_OBJECT) {
+            String field = json.fieldName();
+            if (!seen.add(field)) {
+                throw json.error("field \"" + field + "\" appears twice");
+            }
+            if (!FIELDS.contains(field)) {
+                throw json.error("unknown field \"" + field + "\"; an instance has the fields " + new java.util.TreeSet<>(FIELDS));
+            }
+            switch (field) {
+                case "format":
+                    format = json.readString("format");
+                    if (!InstanceFormat.TAG.equals(format)) {
+                        throw json.error("format = \"" + format + "\" is not supported; expected \""
+                                + InstanceFormat.TAG + "\"");
+                    }
+                    break;
+                case "n":
+                    n = json.readInteger("n");
+                    break;
+                case "d":
+                    d = json.readInteger("d");
+                    break;
+                case "bound":
+                    bound = json.readExact("bound");
+                    break;
+                case "family":
+                    family = parseFamily(json);
+                    break;
+                case "comment":
+                    json.next();
+                    json.skipValue();
+                    break;
+                default:
+                    matrices.put(field, json.readMatrix(field, JsonIn.Numbers.EXACT));
+            }
+        }
+        json.endDocument();
+        if (format == null) {
+            throw json.error("field \"format\" is missing (expected \"" + InstanceFormat.TAG + "\")");
+        }
+        if (n == null || d == null) {
+            throw json.error("field \"" + (n == null ? "n" : "d") + "\" is missing");
+        }
+        if (n < 1 || n > (1 << 24)) {
+            throw json.error("n = " + n + " must lie in [1, " + (1 << 24) + "]");
+        }
+        if (d < 1 || d > 256) {
+            throw json.error("d = " + d + " must lie in [1, 256]");
+        }
+        int nn = (int) (long) n;
+        int dd = (int) (long) d;
+        for (String name : new String[] {"A1", "A2", "A3", "E"}) {
+            requireShape(json, matrices, name, nn, dd, "n x d");
+        }
+        if (family == null) {
+            throw json.error("field \"family\" is missing");
+        }
+        RopeInstance.Builder b = RopeInstance.builder();
+        b.a1(matrices.get("A1").toMatrix()).a2(matrices.get("A2").toMatrix()).a3(matrices.get("A3").toMatrix())
+                .e(matrices.get("E").toMatrix());
+        boolean hasX = matrices.containsKey("X");
+        boolean hasWqk = matrices.containsKey("WQ") || matrices.containsKey("WK");
+        if (hasX && hasWqk) {
+            throw json.error("give either X or WQ and WK, not both");
+        }
+        if (hasX) {
+            requireShape(json, matrices, "X", dd * dd, dd * dd, "d^2 x d^2");
+            b.x(matrices.get("X").toMatrix());
+        } else {
+            if (!matrices.containsKey("WQ") || !matrices.containsKey("WK")) {
+                throw json.error("field \"" + (matrices.containsKey("WQ") ? "WK" : "WQ")
+                        + "\" is missing (give X, or both WQ and WK)");
+            }
+            requireShape(json, matrices, "WQ", dd, dd, "d x d");
+            requireShape(json, matrices, "WK", dd, dd, "d x d");
+            b.wq(matrices.get("WQ").toMatrix()).wk(matrices.get("WK").toMatrix());
+        }
+        boolean hasY = matrices.containsKey("Y");
+        boolean hasWv = matrices.containsKey("WV");
+        if (hasY && hasWv) {
+            throw json.error("give either Y or WV, not both");
+        }
+        if (!hasY && !hasWv) {
+            throw json.error("field \"WV\" is missing (give WV or Y, d x d)");
+        }
+        String yName = hasY ? "Y" : "WV";
+        requireShape(json, matrices, yName, dd, dd, "d x d");
+        if (hasY) {
+            b.y(matrices.get("Y").toMatrix());
+        } else {
+            b.wv(matrices.get("WV").toMatrix());
+        }
+        try {
+            b.family(family.build(nn, dd));
+        } catch (FormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw json.error("family: " + e.getMessage());
+        }
+        if (bound != null) {
+            if (!(bound > 0)) {
+                throw json.error("bound = " + bound + " must be > 0");
+            }
+            b.entryBound(bound);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw json.error(e.getMessage().replace("W_Q", "WQ").replace("W_K", "WK").replace("W_V", "WV"));
+        }
+    }
+
+    private static void requireShape(JsonIn json, Map<String, Grid> m, String name, int rows, int cols, String what) {
+        Grid g = m.get(name);
+        if (g == null) {
+            throw json.error("field \"" + name + "\" is missing (" + what + " = " + rows + "x" + cols + ")");
+        }
+        if (g.rows() != rows || g.cols() != cols) {
+            throw json.error(name + " has shape " + g.rows() + "x" + g.cols() + " but must be " + what + " = "
+                    + rows + "x" + cols);
+        }
+    }
+
+    /** The family object as read, turned into a {@link PositionFamily} once {@code n, d} are known. */
+    private static final class FamilyText {
+        String kind;
+        double base = RopeFamily.DEFAULT_BASE;
+        boolean hasBase;
+        String layout = "interleaved";
+        boolean hasLayout;
+        List<Grid> w;
+        int[][] support;
+        JsonIn json;
+
+        PositionFamily build(int n, int d) {
+            switch (kind) {
+                case "rope":
+                    if (w != null || support != null) {
+                        throw json.error("family: kind \"rope\" takes only base and layout, not W or support");
+                    }
+                    if (d % 2 != 0) {
+                        throw json.error("family: RoPE rotates dimensions in pairs, so d must be even, but d = " + d);
+                    }
+                    return new RopeFamily(d, base, RopeFamily.Layout.parse(layout));
+                case "identity":
+                    if (w != null || support != null || hasBase || hasLayout) {
+                        throw json.error("family: kind \"identity\" takes no other fields");
+                    }
+                    return new IdentityFamily(d);
+                default:
+                    return explicit(n, d);
+            }
+        }
+
+        private PositionFamily explicit(int n, int d) {
+            if (w == null) {
+                throw json.error("family.W is missing (kind \"explicit\" needs 2n-1 = " + (2 * n - 1) + " matrices)");
+            }
+            if (hasBase || hasLayout) {
+                throw json.error("family: kind \"explicit\" takes W and support, not base or layout");
+            }
+            if (w.size() != 2 * n - 1) {
+                throw json.error("family.W holds " + w.size() + " matrices but n = " + n + " needs 2n-1 = " + (2 * n - 1)
+                        + " (W[k] is W_m for m = k-(n-1))");
+            }
+            DMatrixRMaj[] mats = new DMatrixRMaj[w.size()];
+            boolean[][] mask = new boolean[d][d];
+            for (int k = 0; k < mats.length; k++) {
+                Grid g = w.get(k);
+                if (g.rows() != d || g.cols() != d) {
+                    throw json.error("family.W[" + k + "] has shape " + g.rows() + "x" + g.cols() + " but must be d x d = "
+                            + d + "x" + d);
+                }
+                mats[k] = g.toMatrix();
+                for (int b = 0; b < d; b++) {
+                    for (int e = 0; e < d; e++) {
+                        mask[b][e] |= g.get(b, e) != 0.0;
+                    }
+                }
+            }
+            if (support != null) {
+                mask = new boolean[d][d];
+                for (int k = 0; k < support.length; k++) {
+                    int b = support[k][0];
+                    int e = support[k][1];
+                    if (b < 0 || b >= d || e < 0 || e >= d) {
+                        throw json.error("family.support[" + k + "] = [" + b + "," + e + "] lies outside [0," + d
+                                + ") x [0," + d + ")");
+                    }
+                    mask[b][e] = true;
+                }
+            }
+            return new ExplicitFamily(mats, Support.ofMask(mask));
+        }
+    }
+
+    private static FamilyText parseFamily(JsonIn json) {
+        JsonToken t = json.next();
+        if (t != JsonToken.START_OBJECT) {
+            throw json.error("family: expected an object {\"kind\": ...}, found " + JsonIn.describe(t));
+        }
+        FamilyText f = new FamilyText();
+        f.json = json;
+        Set<String> seen = new HashSet<>();
+        while ((t = json.next()) != JsonToken.END_OBJECT) {
+            String field = json.fieldName();
+            if (!seen.add(field)) {
+                throw json.error("family: field \"" + field + "\" appears twice");
+            }
+            if (!FAMILY_FIELDS.contains(field)) {
+                throw json.error("family: unknown field \"" + field + "\"; a family has the fields "
+                        + new java.util.TreeSet<>(FAMILY_FIELDS));
+            }
+            switch (field) {
+                case "kind":
+                    f.kind = json.readString("family.kind");
+                    if (!Set.of("rope", "identity", "explicit").contains(f.kind)) {
+                        throw json.error("family.kind = \"" + f.kind + "\" must be \"rope\", \"identity\" or \"explicit\"");
+                    }
+                    break;
+                case "base":
+                    f.base = json.readExact("family.base");
+                    f.hasBase = true;
+                    if (!(f.base > 1)) {
+                        throw json.error("family.base = " + f.base + " must be > 1");
+                    }
+                    break;
+                case "layout":
+                    f.layout = json.readString("family.layout");
+                    f.hasLayout = true;
+                    if (!f.layout.equals("interleaved") && !f.layout.equals("half-split")) {
+                        throw json.error("family.layout = \"" + f.layout + "\" must be \"interleaved\" or \"half-split\"");
+                    }
+                    break;
+                case "W":
+                    f.w = readMatrices(json);
+                    break;
+                default:
+                    f.support = readSupport(json);
+            }
+        }
+        if (f.kind == null) {
+            throw json.error("family.kind is missing (\"rope\", \"identity\" or \"explicit\")");
+        }
+        return f;
+    }
+
+    private static List<Grid> readMatrices(JsonIn json) {
+        JsonToken t = json.next();
+        if (t != JsonToken.START_ARRAY) {
+            throw json.error("family.W: expected an array of 2n-1 matrices, found " + JsonIn.describe(t));
+        }
+        List<Grid> list = new ArrayList<>();
+        // Peek-free reading: each element must itself be a matrix; JsonIn.readMatrix consumes its START_ARRAY.
+        while (true) {
+            Grid g = readMatrixOrEnd(json, "family.W[" + list.size() + "]");
+            if (g == null) {
+                return list;
+            }
+            list.add(g);
+        }
+    }
+
+    /** Reads the next matrix, or returns null at the end of the enclosing array. */
+    private static Grid readMatrixOrEnd(JsonIn json, String name) {
+        JsonToken t = json.next();
+        if (t == JsonToken.END_ARRAY) {
+            return null;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw json.error(name + ": expected a matrix (an array of rows), found " + JsonIn.describe(t));
+        }
+        return json.readMatrixBody(name, JsonIn.Numbers.EXACT);
+    }
+
+    private static int[][] readSupport(JsonIn json) {
+        JsonToken t = json.next();
+        if (t != JsonToken.START_ARRAY) {
+            throw json.error("family.support: expected an array of [b,e] pairs, found " + JsonIn.describe(t));
+        }
+        List<int[]> pairs = new ArrayList<>();
+        while ((t = json.next()) != JsonToken.END_ARRAY) {
+            String where = "family.support[" + pairs.size() + "]";
+            if (t != JsonToken.START_ARRAY) {
+                throw json.error(where + ": expected a pair [b,e], found " + JsonIn.describe(t));
+            }
+            long b = json.readInteger(where + "[0]");
+            long e = json.readInteger(where + "[1]");
+            if (json.next() != JsonToken.END_ARRAY) {
+                throw json.error(where + ": expected a pair [b,e] of exactly two indices");
+            }
+            if (b < 0 || e < 0 || b > Integer.MAX_VALUE || e > Integer.MAX_VALUE) {
+                throw json.error(where + " = [" + b + "," + e + "] has a negative or huge index");
+            }
+            pairs.add(new int[] {(int) b, (int) e});
+        }
+        return pairs.toArray(new int[0][]);
+    }
+}

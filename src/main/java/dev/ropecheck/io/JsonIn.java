@@ -1,0 +1,374 @@
+package dev.ropecheck.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.Arrays;
+
+/**
+ * A streaming reader over one JSON document with the helpers both formats need. Numbers are never
+ * parsed through binary floating point: JSON numbers come in as the exact {@link BigDecimal} of
+ * their text, JSON strings through {@link ExactDecimal#parse}. Every error becomes a
+ * {@link FormatException} naming the source, the field and index, or the line and column.
+ */
+final class JsonIn implements AutoCloseable {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build();
+
+    /** How numbers are accepted. */
+    enum Numbers {
+        /** Inputs: must be exactly a finite double. */
+        EXACT,
+        /** Results: rounded to the nearest double; the strings NaN/Infinity/-Infinity allowed. */
+        ROUNDED
+    }
+
+    private final String source;
+    private final JsonParser parser;
+
+    JsonIn(InputStream in, String source) {
+        this.source = source;
+        try {
+            this.parser = FACTORY.createParser(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException(source + ": " + e.getMessage(), e));
+        }
+    }
+
+    String source() {
+        return source;
+    }
+
+    JsonToken next() {
+        try {
+            return parser.nextToken();
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException(source + ": " + e.getMessage(), e));
+        }
+    }
+
+    private FormatException malformed(JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+        return new FormatException(source + ": malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+    }
+
+    FormatException error(String message) {
+        return new FormatException(source + ": " + message);
+    }
+
+    String location() {
+        JsonLocation loc = parser.currentTokenLocation();
+        return "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    JsonToken current() {
+        return parser.currentToken();
+    }
+
+    String fieldName() {
+        try {
+            return parser.currentName();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String text() {
+        try {
+            return parser.getText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Requires the document to start with an object. */
+    void startDocument() {
+        JsonToken t = next();
+        if (t == null) {
+            throw error("the file is empty (expected a JSON object)");
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw error("expected a JSON object at the top level, found " + describe(t));
+        }
+    }
+
+    /** Requires nothing but whitespace after the top-level object. */
+    void endDocument() {
+        JsonToken t = next();
+        if (t != null) {
+            throw error("unexpected content after the top-level object at " + location());
+        }
+    }
+
+    void expect(JsonToken wanted, String field) {
+        JsonToken t = next();
+        if (t != wanted) {
+            throw error(field + ": expected " + describe(wanted) + ", found " + describe(t));
+        }
+    }
+
+    static String describe(JsonToken t) {
+        if (t == null) {
+            return "the end of the file";
+        }
+        switch (t) {
+            case START_OBJECT:
+                return "an object";
+            case END_OBJECT:
+                return "the end of an object";
+            case START_ARRAY:
+                return "an array";
+            case END_ARRAY:
+                return "the end of an array";
+            case VALUE_STRING:
+                return "a string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "a number";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "a boolean";
+            case VALUE_NULL:
+                return "null";
+            default:
+                return t.toString();
+        }
+    }
+
+    /** The next value, a string. */
+    String readString(String field) {
+        JsonToken t = next();
+        if (t != JsonToken.VALUE_STRING) {
+            throw error(field + ": expected a string, found " + describe(t));
+        }
+        return text();
+    }
+
+    /** The next value, an integer (a JSON number or decimal string with an integral value). */
+    long readInteger(String field) {
+        next();
+        BigDecimal v = decimalOfCurrent(field);
+        try {
+            return v.longValueExact();
+        } catch (ArithmeticException e) {
+            throw error(field + " = " + v + " must be an integer");
+        }
+    }
+
+    /** The next value as an exact double. */
+    double readExact(String field) {
+        next();
+        return ExactDecimal.exactDouble(decimalOfCurrent(field), prefixed(field));
+    }
+
+    private String prefixed(String field) {
+        return source + ": " + field;
+    }
+
+    /** The exact decimal of the current token (a number, or a string holding a number). */
+    BigDecimal decimalOfCurrent(String where) {
+        JsonToken t = current();
+        try {
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                return parser.getDecimalValue();
+            }
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            return ExactDecimal.parse(text(), prefixed(where));
+        }
+        throw error(where + ": expected a number or a decimal string, found " + describe(t));
+    }
+
+    /** Skips the current value (object or array included). */
+    void skipValue() {
+        try {
+            parser.skipChildren();
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads the next value as a matrix: an array of equally long arrays of numbers.
+     *
+     * @param name field name for messages, e.g. {@code A1} or {@code W[3]}
+     */
+    Grid readMatrix(String name, Numbers mode) {
+        JsonToken t = next();
+        if (t != JsonToken.START_ARRAY) {
+            throw error(name + ": expected a matrix (an array of rows), found " + describe(t));
+        }
+        return readMatrixBody(name, mode);
+    }
+
+    /** Reads a matrix whose opening bracket was just consumed. */
+    Grid readMatrixBody(String name, Numbers mode) {
+        JsonToken t;
+        Values values = new Values();
+        int rows = 0;
+        int cols = -1;
+        while ((t = next()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_ARRAY) {
+                throw error(name + "[" + rows + "]: expected a row (an array of numbers), found " + describe(t));
+            }
+            int c = 0;
+            while ((t = next()) != JsonToken.END_ARRAY) {
+                values.add(this, name + "[" + rows + "][" + c + "]", mode);
+                c++;
+            }
+            if (cols < 0) {
+                cols = c;
+            } else if (c != cols) {
+                throw error(name + "[" + rows + "] has " + c + " entries but row 0 has " + cols
+                        + " (a matrix needs rows of equal length)");
+            }
+            rows++;
+        }
+        if (rows == 0 || cols == 0) {
+            throw error(name + " is empty (" + rows + " rows, " + Math.max(cols, 0) + " columns)");
+        }
+        return values.grid(rows, cols, 2);
+    }
+
+    /** Reads the next value as a vector (a flat array of numbers). */
+    Grid readVector(String name, Numbers mode) {
+        JsonToken t = next();
+        if (t != JsonToken.START_ARRAY) {
+            throw error(name + ": expected a vector (an array of numbers), found " + describe(t));
+        }
+        Values values = new Values();
+        int k = 0;
+        while ((t = next()) != JsonToken.END_ARRAY) {
+            values.add(this, name + "[" + k + "]", mode);
+            k++;
+        }
+        if (k == 0) {
+            throw error(name + " is empty");
+        }
+        return values.grid(k, 1, 1);
+    }
+
+    /**
+     * Reads the next value, whatever its rank: a number/string (scalar), an array of numbers
+     * (vector) or an array of arrays (matrix).
+     */
+    Grid readAny(String name, Numbers mode) {
+        JsonToken t = next();
+        if (t == JsonToken.START_ARRAY) {
+            Values values = new Values();
+            t = next();
+            if (t == JsonToken.START_ARRAY) {
+                int rows = 0;
+                int cols = -1;
+                while (t != JsonToken.END_ARRAY) {
+                    if (t != JsonToken.START_ARRAY) {
+                        throw error(name + "[" + rows + "]: expected a row (an array of numbers), found "
+                                + describe(t));
+                    }
+                    int c = 0;
+                    while ((t = next()) != JsonToken.END_ARRAY) {
+                        values.add(this, name + "[" + rows + "][" + c + "]", mode);
+                        c++;
+                    }
+                    if (cols < 0) {
+                        cols = c;
+                    } else if (c != cols) {
+                        throw error(name + "[" + rows + "] has " + c + " entries but row 0 has " + cols);
+                    }
+                    rows++;
+                    t = next();
+                }
+                if (cols == 0) {
+                    throw error(name + " has empty rows");
+                }
+                return values.grid(rows, cols, 2);
+            }
+            int k = 0;
+            while (t != JsonToken.END_ARRAY) {
+                values.add(this, name + "[" + k + "]", mode);
+                k++;
+                t = next();
+            }
+            if (k == 0) {
+                throw error(name + " is empty");
+            }
+            return values.grid(k, 1, 1);
+        }
+        Values values = new Values();
+        values.add(this, name, mode);
+        return values.grid(1, 1, 0);
+    }
+
+    @Override
+    public void close() {
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // reading is finished; nothing to recover
+        }
+    }
+
+    /** A growable row-major store of numbers, without boxing. */
+    private static final class Values {
+        private double[] data = new double[64];
+        private String[] text;
+        private int size;
+
+        void add(JsonIn in, String where, Numbers mode) {
+            if (size == data.length) {
+                data = Arrays.copyOf(data, data.length * 2);
+                if (text != null) {
+                    text = Arrays.copyOf(text, data.length);
+                }
+            }
+            JsonToken t = in.current();
+            double v;
+            if (mode == Numbers.EXACT) {
+                v = ExactDecimal.exactDouble(in.decimalOfCurrent(where), in.prefixed(where));
+            } else if (t == JsonToken.VALUE_STRING) {
+                String s = in.text().trim();
+                switch (s) {
+                    case "NaN":
+                        v = Double.NaN;
+                        break;
+                    case "Infinity":
+                        v = Double.POSITIVE_INFINITY;
+                        break;
+                    case "-Infinity":
+                        v = Double.NEGATIVE_INFINITY;
+                        break;
+                    default:
+                        v = ExactDecimal.parse(s, in.prefixed(where)).doubleValue();
+                }
+                if (text == null) {
+                    text = new String[data.length];
+                }
+                text[size] = s;
+            } else {
+                v = in.decimalOfCurrent(where).doubleValue();
+            }
+            data[size++] = v;
+        }
+
+        Grid grid(int rows, int cols, int dims) {
+            return new Grid(rows, cols, dims, Arrays.copyOf(data, size), text == null ? null : Arrays.copyOf(text, size));
+        }
+    }
+}

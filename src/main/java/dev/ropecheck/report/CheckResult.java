@@ -1,0 +1,32 @@
+package dev.ropecheck.report;
+
+import java.util.List;
+
+/**
+ * What one {@link LemmaCheck} measured.
+ *
+ * @param id the specs/ entry id
+ * @param title one line
+ * @param cases how many instances (or points) were measured
+ * @param maxError the measured error at the worst case (the case with the largest error/bound)
+ * @param bound the bound that applies at that case
+ * @param verdict pass, fail or skipped
+ * @param detail the worst case (instance, seed) or why it was skipped
+ * @param series plot data
+ */
+public record CheckResult(String id, String title, int cases, double maxError, double bound, Verdict verdict, String detail,
+        List<Series> series) {
+
+    public CheckResult {
+        series = List.copyOf(series);
+    }
+
+    /** {@code maxError / bound}: at most 1 when passing; near 1 means the bound is tight. */
+    public double tightness() {
+        return maxError / bound;
+    }
+
+    public static CheckResult skipped(LemmaCheck check, String why) {
+        return new CheckResult(check.id(), check.title(), 0, Double.NaN, Double.NaN, Verdict.SKIPPED, why, List.of());
+    }
+}

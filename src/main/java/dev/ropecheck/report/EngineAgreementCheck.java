@@ -1,0 +1,96 @@
+package dev.ropecheck.report;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeAttentionEngine;
+import dev.ropecheck.engine.RopeResult;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * A double engine against the reference engine, every quantity both compute, on random instances of
+ * every family: {@code max |engine - reference|} per field against the engine's bound
+ * ({@link Engines#allowed}) plus the reference's rounding to double
+ * ({@code (2^-53 + 10^(1-P)) (1 + 2^-52) max|ref|}, P = reference digits).
+ */
+public final class EngineAgreementCheck implements LemmaCheck {
+    private final Engines engines;
+    private final String engineName;
+    private final String id;
+
+    /**
+     * @param id the specs id (e.g. {@code engine-exact-vs-reference})
+     * @param engineName the engine under test
+     */
+    public EngineAgreementCheck(Engines engines, String engineName, String id) {
+        this.engines = engines;
+        this.engineName = engineName;
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String title() {
+        return "engine " + engineName + " vs reference, every quantity, against its bound (MATH §2-3)";
+    }
+
+    @Override
+    public CheckResult run(CheckCases cases, Progress progress) {
+        Optional<RopeAttentionEngine> ref = engines.engine("reference");
+        Optional<RopeAttentionEngine> eng = engines.engine(engineName);
+        if (ref.isEmpty() || eng.isEmpty()) {
+            return CheckResult.skipped(this, "needs engines reference and " + engineName + "; missing: "
+                    + (ref.isEmpty() ? "reference " : "") + (eng.isEmpty() ? engineName : ""));
+        }
+        int maxN = Math.min(Math.min(engines.maxN("reference"), engines.maxN(engineName)), cases.extended() ? 64 : 16);
+        List<CaseInstances.Case> list = CaseInstances.of(cases, maxN, 1.0);
+        double worstRatio = -1;
+        double worstErr = Double.NaN;
+        double worstBound = Double.NaN;
+        String worst = "";
+        List<Double> ns = new ArrayList<>();
+        List<Double> errs = new ArrayList<>();
+        int done = 0;
+        for (CaseInstances.Case c : list) {
+            progress.step(engineName + " vs reference: " + c.label(), done++, list.size());
+            Set<Quantity> wanted = EnumSet.copyOf(eng.get().supported(c.instance()));
+            wanted.retainAll(ref.get().supported(c.instance()));
+            RopeResult r = ref.get().compute(c.instance(), wanted);
+            RopeResult e = eng.get().compute(c.instance(), wanted);
+            double caseMax = 0;
+            for (Quantity q : wanted) {
+                if (!r.has(q) || !e.has(q)) {
+                    continue;
+                }
+                FieldError err = FieldError.of(e.get(q), r.get(q));
+                OptionalDouble tol = engines.allowed(engineName, c.instance(), r, true, q);
+                if (tol.isEmpty()) {
+                    return CheckResult.skipped(this, "no bound for " + engineName + ": " + engines.whyNoBound(engineName));
+                }
+                double allowed = tol.getAsDouble()
+                        + (0x1.0p-53 + Math.pow(10, 1 - engines.referenceDigits())) * (1 + 0x1.0p-52) * err.refMax();
+                double ratio = err.maxAbs() / allowed;
+                caseMax = Math.max(caseMax, err.maxAbs());
+                if (ratio > worstRatio || Double.isNaN(ratio)) {
+                    worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
+                    worstErr = err.maxAbs();
+                    worstBound = allowed;
+                    worst = q.key() + " on " + c.label();
+                }
+            }
+            ns.add((double) c.instance().n());
+            errs.add(caseMax);
+        }
+        progress.step(engineName + " vs reference", list.size(), list.size());
+        Verdict v = worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL;
+        return new CheckResult(id, title(), list.size(), worstErr, worstBound, v, "worst: " + worst,
+                List.of(Checks.maxByX(Plot.ERROR_VS_N, engineName + " vs reference (max over fields)", ns, errs)));
+    }
+}

@@ -1,0 +1,11 @@
+package dev.ropecheck.report;
+
+import java.util.List;
+
+/** A measurement for the report's plots that has no pass/fail of its own (timings, degrees). */
+public interface Measurement {
+    String title();
+
+    /** The series measured; empty when what it needs is not in this build. */
+    List<Series> run(CheckCases cases, Progress progress);
+}

@@ -1,0 +1,103 @@
+package dev.ropecheck.report;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeAttentionEngine;
+import dev.ropecheck.engine.RopeResult;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Def. 3.14: every row of {@code f = diag(alpha)^{-1} A} is a probability vector, so
+ * {@code Σ_j f_ij = 1}, measured on the exact engine's {@code f} (summed exactly, in BigDecimal).
+ *
+ * <p><b>Bound.</b> Assuming the engine forms {@code f_ij = fl(u_ij / alpha_i)} where {@code alpha_i}
+ * is a floating-point sum (any order) of the same {@code u_ij} (possibly shifted by a row maximum):
+ * {@code alpha^_i = Σ_j u_ij (1 + theta_j)}, {@code |theta_j| <= gamma_{n-1}}, and each quotient has
+ * relative error at most {@code u}, so {@code Σ_j f_ij ∈ [(1-u)/(1+gamma_{n-1}), (1+u)/(1-gamma_{n-1})]}:
+ * {@code |Σ_j f_ij - 1| <= (u + gamma_{n-1}) / (1 - gamma_{n-1})}.
+ */
+public final class RowsSumToOneCheck implements LemmaCheck {
+    private final Engines engines;
+
+    public RowsSumToOneCheck(Engines engines) {
+        this.engines = engines;
+    }
+
+    @Override
+    public String id() {
+        return "def-3.14";
+    }
+
+    @Override
+    public String title() {
+        return "rows of f sum to 1 (Def. 3.14), exact engine, bound (u + gamma_{n-1})/(1 - gamma_{n-1})";
+    }
+
+    @Override
+    public CheckResult run(CheckCases cases, Progress progress) {
+        Optional<RopeAttentionEngine> eng = engines.engine("exact");
+        if (eng.isEmpty()) {
+            return CheckResult.skipped(this, "needs the exact engine, which is not in this build");
+        }
+        WiderCases tc = new WiderCases(cases, Math.min(engines.maxN("exact"), cases.extended() ? 1024 : 256));
+        List<CaseInstances.Case> list = tc.list;
+        double worstRatio = -1;
+        double worstErr = 0;
+        double worstBound = 1;
+        String worst = "";
+        List<Double> ns = new ArrayList<>();
+        List<Double> errs = new ArrayList<>();
+        int done = 0;
+        for (CaseInstances.Case c : list) {
+            progress.step("rows of f: " + c.label(), done++, list.size());
+            if (!eng.get().supported(c.instance()).contains(Quantity.F)) {
+                return CheckResult.skipped(this, "the exact engine does not report f");
+            }
+            RopeResult r = eng.get().compute(c.instance(), EnumSet.of(Quantity.F));
+            DMatrixRMaj f = r.get(Quantity.F);
+            int n = f.numRows;
+            double bound = (Checks.U + Checks.gamma(n - 1)) / (1 - Checks.gamma(n - 1));
+            double caseMax = 0;
+            for (int i = 0; i < n; i++) {
+                BigDecimal sum = BigDecimal.ZERO;
+                for (int j = 0; j < n; j++) {
+                    sum = sum.add(new BigDecimal(f.unsafe_get(i, j)));
+                }
+                double err = Math.abs(sum.subtract(BigDecimal.ONE).doubleValue());
+                if (Double.isNaN(f.unsafe_get(i, 0)) || Double.isNaN(err)) {
+                    err = Double.POSITIVE_INFINITY;
+                }
+                caseMax = Math.max(caseMax, err);
+            }
+            if (caseMax / bound > worstRatio) {
+                worstRatio = caseMax / bound;
+                worstErr = caseMax;
+                worstBound = bound;
+                worst = c.label();
+            }
+            ns.add((double) n);
+            errs.add(caseMax);
+        }
+        progress.step("rows of f", list.size(), list.size());
+        return new CheckResult(id(), title(), list.size(), worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
+                "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, "|sum_j f_ij - 1| (exact engine)", ns, errs)));
+    }
+
+    /** The run's sizes, extended up to {@code maxN} by doubling, one seed and d each. */
+    static final class WiderCases {
+        final List<CaseInstances.Case> list;
+
+        WiderCases(CheckCases cases, int maxN) {
+            List<Integer> sizes = new ArrayList<>(cases.sizes());
+            for (int n = cases.maxN() * 2; n <= maxN; n *= 2) {
+                sizes.add(n);
+            }
+            CheckCases wider = new CheckCases(cases.extended(), sizes, cases.dims(), 1, cases.timingSizes(), cases.bounds());
+            list = CaseInstances.of(wider, maxN, 1.0);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.ropecheck.report;
+
+/** Outcome of one {@link LemmaCheck}. */
+public enum Verdict {
+    /** Every measured error is within its bound. */
+    PASS,
+    /** Some measured error exceeds its bound. */
+    FAIL,
+    /** The check could not run (an engine or bound it needs is not in this build); says why. */
+    SKIPPED
+}

@@ -1,0 +1,23 @@
+package dev.ropecheck.tensor.bounds;
+
+import dev.ropecheck.tensor.engine.TensorQuantity;
+import dev.ropecheck.tensor.engine.TensorResult;
+import dev.ropecheck.tensor.model.TensorInstance;
+
+/**
+ * The allowed max-abs-entry error of one tensor engine's value of a quantity against the true value (the
+ * tensor counterpart of {@link dev.ropecheck.bounds.QuantityBound}). Each implementation is a proved bound or a
+ * rounding model written down in {@code proofs-notes/}.
+ */
+@FunctionalInterface
+public interface TensorQuantityBound {
+
+    /**
+     * @param q the quantity
+     * @param instance the instance
+     * @param trusted reference values (rounded to double) for the magnitudes the bound depends on; must hold
+     *     {@code F, H, ATTENTION, C, GRAD_X, GRAD_Y} and {@code ALPHA, A} where those are asked about
+     * @return the bound on {@code max |engine value - true value|}
+     */
+    double allowed(TensorQuantity q, TensorInstance instance, TensorResult trusted);
+}

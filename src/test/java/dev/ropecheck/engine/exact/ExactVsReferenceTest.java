@@ -1,0 +1,85 @@
+package dev.ropecheck.engine.exact;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+
+import dev.ropecheck.bounds.Deviation;
+import dev.ropecheck.bounds.ExactRoundingModel;
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.gen.Generators;
+import dev.ropecheck.gen.InstanceSpec;
+import dev.ropecheck.model.RopeInstance;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * Theorem 5.7's exact engine against the arbitrary-precision reference (exact RoPE angles): every
+ * quantity within {@link ExactRoundingModel#tolerance(Quantity, RopeInstance, RopeResult)}, with the
+ * reference (rounded to double) as the trusted result for magnitudes. Records the measured/allowed
+ * ratio per quantity (printed after the class), which is the model's tightness.
+ */
+class ExactVsReferenceTest {
+    private static final Map<Quantity, Double> WORST = new EnumMap<>(Quantity.class);
+    private static final Map<Quantity, Double> WORST_REL = new EnumMap<>(Quantity.class);
+
+    static List<String> violations(RopeInstance inst) {
+        RopeResult ref = new ReferenceEngine().computeAll(inst);
+        String trusted = ref.metadata().getOrDefault("trustedDigits", "0");
+        List<String> bad = new ArrayList<>();
+        if (Double.parseDouble(trusted) < 16) {
+            bad.add("reference trusted to only " + trusted + " digits (the model needs relative 2^-20)");
+            return bad;
+        }
+        RopeResult got = new ExactEngine().computeAll(inst);
+        for (Quantity q : got.quantities()) {
+            ExactRoundingModel.Tolerance tol = ExactRoundingModel.tolerance(q, inst, ref);
+            if (!Double.isFinite(tol.bound())) {
+                continue;
+            }
+            Deviation dev = Deviation.measure(got.get(q), ref.get(q), tol.bound());
+            synchronized (WORST) {
+                WORST.merge(q, dev.ratio(), Math::max);
+                WORST_REL.merge(q, dev.relativeError(), Math::max);
+            }
+            if (!dev.holds()) {
+                bad.add(dev.describe(q.key()) + " | " + tol.explanation());
+            }
+        }
+        return bad;
+    }
+
+    private static void run(Gen<InstanceSpec> gen, int examples) {
+        qt().withExamples(examples).forAll(gen).checkAssert(spec -> {
+            List<String> bad = violations(spec.build());
+            assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
+        });
+    }
+
+    @Test
+    @DisplayName("Theorem 5.7: exact engine within ExactRoundingModel of the reference, every quantity")
+    void exactMatchesReferenceWithinRoundingModel() {
+        run(Generators.instances(6, 4), 8);
+    }
+
+    @Test
+    @Tag("long")
+    @DisplayName("Theorem 5.7 (long): exact vs reference, n <= 16, d <= 6")
+    void exactMatchesReferenceWithinRoundingModelLong() {
+        run(Generators.instances(16, 6), 40);
+    }
+
+    @AfterAll
+    static void report() {
+        System.out.println("[exact vs reference] worst measured/allowed per quantity: " + WORST);
+        System.out.println("[exact vs reference] worst relative error per quantity: " + WORST_REL);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ropecheck.tensor;
+
+import static org.quicktheories.QuickTheory.qt;
+
+import dev.ropecheck.tensor.bounds.TensorExactRounding;
+import dev.ropecheck.tensor.engine.TensorQuantity;
+import dev.ropecheck.tensor.engine.TensorResult;
+import dev.ropecheck.tensor.exact.ExactTensorAttention;
+import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exact double engine against the apfloat reference (Tensor-grad, MATH §8), every quantity within the rounding
+ * model of {@code proofs-notes/tensor-rounding.md} ({@link TensorExactRounding}).
+ */
+class ExactVsReferenceTest {
+    private static final ReferenceTensorAttention REF = new ReferenceTensorAttention();
+    private static final ExactTensorAttention EXACT = new ExactTensorAttention();
+
+    private static double check(TensorInstanceSpec spec) {
+        TensorInstance in = spec.build();
+        TensorResult ref = REF.computeAll(in);
+        TensorResult ex = EXACT.computeAll(in);
+        TensorExactRounding bound = new TensorExactRounding();
+        TensorChecks.zerosWouldFail(ref, bound, in, TensorQuantity.LOSS, spec);
+        if (in.n() >= 2) { // for n = 1, f = 1 and p = 0: the gradient vanishes identically
+            TensorChecks.zerosWouldFail(ref, bound, in, TensorQuantity.GRAD_X, spec);
+        }
+        return TensorChecks.within(ex, ref, bound, in, ref.quantities(), spec);
+    }
+
+    @Test
+    @DisplayName("Tensor-grad §8: exact engine = reference within the rounding model, all quantities, n <= 5")
+    void exactMatchesReferenceSmallN() {
+        AtomicReference<Double> worst = new AtomicReference<>(0.0);
+        qt().withExamples(60).forAll(TensorGenerators.instances(5, 3))
+                .checkAssert(spec -> worst.accumulateAndGet(check(spec), Math::max));
+        System.out.printf("[tensor exact vs reference] n<=5, d<=3: worst error/bound = %.3g%n", worst.get());
+    }
+
+    @Test
+    @DisplayName("Tensor-grad §8: exact engine = reference within the rounding model, n up to 24")
+    void exactMatchesReferenceUpTo24() {
+        double worst = 0;
+        for (TensorInstanceSpec spec : List.of(new TensorInstanceSpec(12, 2, 1.0, false, true, 11L),
+                new TensorInstanceSpec(17, 2, 0.5, true, false, 12L), new TensorInstanceSpec(24, 2, 0.5, true, true, 13L))) {
+            worst = Math.max(worst, check(spec));
+        }
+        System.out.printf("[tensor exact vs reference] n<=24: worst error/bound = %.3g%n", worst);
+    }
+}

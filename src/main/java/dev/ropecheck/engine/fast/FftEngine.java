@@ -10,7 +10,6 @@ import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -74,13 +73,27 @@ public final class FftEngine implements RopeAttentionEngine {
 
     @Override
     public Set<Quantity> supported(RopeInstance instance) {
-        return EnumSet.copyOf(FastForward.QUANTITIES);
+        return FastGradient.supported(instance);
     }
 
     @Override
     public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
-        FastForward.requireSupported(NAME, wanted);
+        FastGradient.requireSupported(NAME, instance, wanted);
+        if (FastGradient.wantsGradient(wanted)) {
+            return gradient(instance, wanted.contains(Quantity.GRAD_X), FastGradient.Variant.CORRECT)
+                    .toResult(NAME, wanted);
+        }
         return forward(instance).toResult(NAME, wanted);
+    }
+
+    /** Forward and gradient pass ({@link FftGradient}, MATH §6), {@code G~} included. */
+    public FastGradient gradient(RopeInstance in) {
+        return gradient(in, true, FastGradient.Variant.CORRECT);
+    }
+
+    FastGradient gradient(RopeInstance in, boolean wantG, FastGradient.Variant variant) {
+        FastForward fwd = forward(in);
+        return FftGradient.compute(in, fwd, fwd.polynomial(), wantG, variant);
     }
 
     /** The polynomial this engine uses for {@code instance}. */

@@ -11,7 +11,6 @@ import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -68,13 +67,28 @@ public final class LowRankEngine implements RopeAttentionEngine {
 
     @Override
     public Set<Quantity> supported(RopeInstance instance) {
-        return EnumSet.copyOf(FastForward.QUANTITIES);
+        return FastGradient.supported(instance);
     }
 
     @Override
     public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
-        FastForward.requireSupported(NAME, wanted);
+        FastGradient.requireSupported(NAME, instance, wanted);
+        if (FastGradient.wantsGradient(wanted)) {
+            return gradient(instance, wanted.contains(Quantity.GRAD_X), FastGradient.Variant.CORRECT)
+                    .toResult(NAME, wanted);
+        }
         return forward(instance).toResult(NAME, wanted);
+    }
+
+    /** Forward and gradient pass ({@link LowRankGradient}, MATH §6), {@code G~} included. */
+    public FastGradient gradient(RopeInstance in) {
+        return gradient(in, true, FastGradient.Variant.CORRECT);
+    }
+
+    FastGradient gradient(RopeInstance in, boolean wantG, FastGradient.Variant variant) {
+        FastForward fwd = forward(in);
+        DMatrixRMaj[] qk = rotated(in);
+        return LowRankGradient.compute(in, fwd, qk[0], qk[1], fwd.polynomial(), wantG, variant);
     }
 
     /** Rejects families and parameterisations this variant cannot absorb. */

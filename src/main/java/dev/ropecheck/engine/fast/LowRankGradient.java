@@ -1,0 +1,304 @@
+package dev.ropecheck.engine.fast;
+
+import dev.ropecheck.approx.ExpPolynomial;
+import dev.ropecheck.bounds.FastGradientBound;
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.model.RopeFamily;
+import dev.ropecheck.model.RopeInstance;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Fast RoPE attention gradient, low-rank variant (MATH §6, AS24 style; RoPE-grad Lemmas 6.2–6.6,
+ * Theorem 6.7 with the rotation absorbed): with {@code Ã = U1 U2^T} over the {@code r = C(d+g, g)}
+ * monomials of the rotated {@code Q', K'} (Lemma 6.2), {@code x_i = [c~_i, -r~_i]},
+ * {@code y_j = [h_j, 1]} (Lemmas 6.3–6.4) and Fact 3.8,
+ * {@code p~ = diag(1/alpha~) (U1 ⊘ X')(U2 ⊘ Y')^T} (Lemmas 6.5–6.6). Nothing {@code n x n} is formed:
+ * every product {@code p~ V} is evaluated right to left, one monomial at a time,
+ * {@code (p~ V)_i = Σ_κ γ_κ φ_κ(i) Σ_l (x_il / alpha~_i) Σ_j ψ_κ(j) y_jl V_j}.
+ * <ul>
+ *   <li>{@code dQ' = p~ K'/d}, {@code dK' = p~^T Q'/d}, un-rotated: {@code dQ_i = dQ'_i R_i^T}
+ *       ({@code R_i} the rotation of row {@code i}), so {@code dQ_i = (1/d) Σ_j p_ij K_j W_{i-j}^T};</li>
+ *   <li>{@code dV = f~^T c~ = U2 U1^T diag(1/alpha~) c~};</li>
+ *   <li>{@code G~}: each {@code W_{i-j}[b,e]} is a sum of at most two products {@code g(i) g'(j)}
+ *       ({@code cos((i-j)θ) = cos iθ cos jθ + sin iθ sin jθ},
+ *       {@code sin((i-j)θ) = sin iθ cos jθ - cos iθ sin jθ}; identity: {@code 1 = 1·1}), so
+ *       {@code G[(a,c),(b,e)] = (1/d) Σ (A1[:,a] ∘ g)^T p~ (A2[:,c] ∘ g')}: one more set of
+ *       right-hand sides of the same product.</li>
+ * </ul>
+ * Time {@code O(n r d (d + dF))} with {@code F = d} angle functions for RoPE, 1 for identity; memory
+ * {@code O(n d (d + F))}. Error: {@link FastGradientBound}.
+ */
+final class LowRankGradient {
+    private LowRankGradient() {
+    }
+
+    /**
+     * @param fwd the low-rank forward pass on {@code in} (gives {@code alpha~, Att~, c~})
+     * @param qRot rotated {@code Q'} and {@code kRot} rotated {@code K'} (as the forward used)
+     * @param p the polynomial of the forward pass
+     * @param wantG whether to form {@code G~} (the extra {@code d F} right-hand sides)
+     */
+    static FastGradient compute(RopeInstance in, FastForward fwd, DMatrixRMaj qRot, DMatrixRMaj kRot, ExpPolynomial p,
+            boolean wantG, FastGradient.Variant variant) {
+        int n = in.n();
+        int d = in.d();
+        int d1 = d + 1;
+        RopeFamily rope = in.family() instanceof RopeFamily ? (RopeFamily) in.family() : null;
+        int nf = rope == null ? 1 : d;
+        double[] alpha = fwd.alpha();
+        DMatrixRMaj att = fwd.attention();
+        DMatrixRMaj c = fwd.c();
+        DMatrixRMaj h = in.h();
+        double[] r = new double[n];
+        // x'' = x / alpha~ (n x (d+1)), y (n x (d+1)), c~/alpha~ (n x d)
+        double[] xs = new double[n * d1];
+        double[] ys = new double[n * d1];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int l = 0; l < d; l++) {
+                s += c.unsafe_get(i, l) * att.unsafe_get(i, l);
+            }
+            r[i] = s;
+            double inv = 1.0 / alpha[i];
+            for (int l = 0; l < d; l++) {
+                xs[i * d1 + l] = c.unsafe_get(i, l) * inv;
+                ys[i * d1 + l] = h.unsafe_get(i, l);
+            }
+            xs[i * d1 + d] = variant == FastGradient.Variant.DROP_R ? 0.0 : -s * inv;
+            ys[i * d1 + d] = 1.0;
+        }
+        // angle functions g_fn(i): fn = 2k -> cos(i θ_k), 2k+1 -> sin(i θ_k); identity: 1
+        double[] g = angleFunctions(rope, n, nf);
+        // right-hand sides V: [K' | A2[:,c] g_fn]
+        int k = d + (wantG ? d * nf : 0);
+        double[] v = new double[n * k];
+        DMatrixRMaj a2 = in.a2();
+        for (int j = 0; j < n; j++) {
+            for (int b = 0; b < d; b++) {
+                v[j * k + b] = kRot.unsafe_get(j, b);
+            }
+            if (wantG) {
+                for (int cc = 0; cc < d; cc++) {
+                    double av = a2.unsafe_get(j, cc);
+                    for (int fn = 0; fn < nf; fn++) {
+                        v[j * k + d + cc * nf + fn] = av * g[j * nf + fn];
+                    }
+                }
+            }
+        }
+        int wl = d1 * d + d;
+        double[] qr = qRot.data;
+        double[] z = new double[n * k];
+        double[] dk = new double[n * d];
+        double[] dv = new double[n * d];
+        double[] sR = new double[d1 * k];
+        double[] sL = new double[wl];
+        double[] t = new double[d1];
+        ExpansionTerms terms = ExpansionTerms.rotated(qRot, kRot);
+        double[] ca = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < d; l++) {
+                ca[i * d + l] = c.data[i * d + l] / alpha[i];
+            }
+        }
+        new MonomialWalk(terms, p.coefficients(), d).walk((size, gamma, phi, tau, constant, psi) -> {
+            if (gamma == 0) {
+                return;
+            }
+            rightSums(n, d1, k, psi, ys, v, sR);
+            leftSums(n, d, d1, phi, xs, qr, ca, sL);
+            updateRows(n, d1, k, gamma, phi, xs, sR, t, z);
+            updateColumns(n, d, d1, gamma, psi, ys, sL, dk, dv);
+        });
+        FastGradient out = new FastGradient(fwd, new FastGradientBound(fwd.bound(), in));
+        out.put(Quantity.R, new DMatrixRMaj(n, 1, true, r));
+        DMatrixRMaj dqRot = new DMatrixRMaj(n, d);
+        DMatrixRMaj dkRot = new DMatrixRMaj(n, d);
+        double invD = 1.0 / d;
+        for (int i = 0; i < n; i++) {
+            for (int b = 0; b < d; b++) {
+                dqRot.data[i * d + b] = z[i * k + b] * invD;
+                dkRot.data[i * d + b] = dk[i * d + b] * invD;
+            }
+        }
+        out.put(Quantity.DQ, unrotate(rope, dqRot));
+        out.put(Quantity.DK, unrotate(rope, dkRot));
+        out.put(Quantity.DV, new DMatrixRMaj(n, d, true, dv));
+        if (wantG) {
+            out.put(Quantity.GRAD_X, assembleG(in, rope, nf, g, z, k));
+        }
+        out.weightGradients(in);
+        return out;
+    }
+
+    /** {@code sR[l*k + col] = Σ_j ψ_j y_jl V[j,col]}. */
+    private static void rightSums(int n, int d1, int k, double[] psi, double[] ys, double[] v, double[] sR) {
+        java.util.Arrays.fill(sR, 0.0);
+        for (int j = 0; j < n; j++) {
+            double pj = psi[j];
+            int yo = j * d1;
+            int vo = j * k;
+            for (int l = 0; l < d1; l++) {
+                double tl = pj * ys[yo + l];
+                int so = l * k;
+                for (int col = 0; col < k; col++) {
+                    sR[so + col] += tl * v[vo + col];
+                }
+            }
+        }
+    }
+
+    /** {@code sL[l*d + b] = Σ_i φ_i x''_il Q'[i,b]}, {@code sL[(d+1)d + l] = Σ_i φ_i c~_il / alpha~_i}. */
+    private static void leftSums(int n, int d, int d1, double[] phi, double[] xs, double[] qr, double[] ca,
+            double[] sL) {
+        java.util.Arrays.fill(sL, 0.0);
+        int off = d1 * d;
+        for (int i = 0; i < n; i++) {
+            double pi = phi[i];
+            int xo = i * d1;
+            int qo = i * d;
+            for (int l = 0; l < d1; l++) {
+                double tl = pi * xs[xo + l];
+                int so = l * d;
+                for (int b = 0; b < d; b++) {
+                    sL[so + b] += tl * qr[qo + b];
+                }
+            }
+            for (int l = 0; l < d; l++) {
+                sL[off + l] += pi * ca[qo + l];
+            }
+        }
+    }
+
+    /** {@code z[i,col] += γ φ_i Σ_l x''_il sR[l,col]}. */
+    private static void updateRows(int n, int d1, int k, double gamma, double[] phi, double[] xs, double[] sR,
+            double[] t, double[] z) {
+        for (int i = 0; i < n; i++) {
+            double w = gamma * phi[i];
+            int xo = i * d1;
+            int zo = i * k;
+            for (int l = 0; l < d1; l++) {
+                double tl = w * xs[xo + l];
+                int so = l * k;
+                for (int col = 0; col < k; col++) {
+                    z[zo + col] += tl * sR[so + col];
+                }
+            }
+        }
+    }
+
+    /** {@code dk[j,e] += γ ψ_j Σ_l y_jl sL[l,e]}, {@code dv[j,l] += γ ψ_j sL[(d+1)d + l]}. */
+    private static void updateColumns(int n, int d, int d1, double gamma, double[] psi, double[] ys, double[] sL,
+            double[] dk, double[] dv) {
+        int off = d1 * d;
+        for (int j = 0; j < n; j++) {
+            double w = gamma * psi[j];
+            int yo = j * d1;
+            int o = j * d;
+            for (int e = 0; e < d; e++) {
+                double acc = 0;
+                for (int l = 0; l < d1; l++) {
+                    acc += ys[yo + l] * sL[l * d + e];
+                }
+                dk[o + e] += w * acc;
+                dv[o + e] += w * sL[off + e];
+            }
+        }
+    }
+
+    /** {@code g[i*nf + fn]}: {@code cos(i θ_k)}, {@code sin(i θ_k)} for RoPE; 1 for identity. */
+    static double[] angleFunctions(RopeFamily rope, int n, int nf) {
+        double[] g = new double[n * nf];
+        for (int i = 0; i < n; i++) {
+            if (rope == null) {
+                g[i] = 1.0;
+                continue;
+            }
+            for (int kk = 0; kk < nf / 2; kk++) {
+                double angle = (double) i * rope.theta(kk);
+                g[i * nf + 2 * kk] = Math.cos(angle);
+                g[i * nf + 2 * kk + 1] = Math.sin(angle);
+            }
+        }
+        return g;
+    }
+
+    /**
+     * {@code G[(a,c),(b,e)] = (1/d) Σ_t coef_t P[(a,fn_t)][(c,fn'_t)]} with
+     * {@code P[(a,fn)][(c,fn')] = Σ_i A1[i,a] g_fn(i) (p~ (A2[:,c] g_fn'))_i}.
+     */
+    private static DMatrixRMaj assembleG(RopeInstance in, RopeFamily rope, int nf, double[] g, double[] z, int k) {
+        int n = in.n();
+        int d = in.d();
+        int w = d * nf;
+        double[] pm = new double[w * w];
+        DMatrixRMaj a1 = in.a1();
+        double[] left = new double[w];
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < d; a++) {
+                double av = a1.unsafe_get(i, a);
+                for (int fn = 0; fn < nf; fn++) {
+                    left[a * nf + fn] = av * g[i * nf + fn];
+                }
+            }
+            int zo = i * k + d;
+            for (int x = 0; x < w; x++) {
+                double lv = left[x];
+                int po = x * w;
+                for (int y = 0; y < w; y++) {
+                    pm[po + y] += lv * z[zo + y];
+                }
+            }
+        }
+        DMatrixRMaj gm = new DMatrixRMaj(d * d, d * d);
+        double invD = 1.0 / d;
+        for (int a = 0; a < d; a++) {
+            for (int cc = 0; cc < d; cc++) {
+                int row = a * d + cc;
+                if (rope == null) {
+                    double val = pm[(a * nf) * w + cc * nf] * invD;
+                    for (int b = 0; b < d; b++) {
+                        gm.unsafe_set(row, b * d + b, val);
+                    }
+                    continue;
+                }
+                for (int kk = 0; kk < d / 2; kk++) {
+                    int ci = 2 * kk;
+                    int si = 2 * kk + 1;
+                    double cosPart = pm[(a * nf + ci) * w + cc * nf + ci] + pm[(a * nf + si) * w + cc * nf + si];
+                    double sinPart = pm[(a * nf + si) * w + cc * nf + ci] - pm[(a * nf + ci) * w + cc * nf + si];
+                    int x = rope.dimA(kk);
+                    int y = rope.dimB(kk);
+                    gm.unsafe_set(row, x * d + x, cosPart * invD);
+                    gm.unsafe_set(row, y * d + y, cosPart * invD);
+                    gm.unsafe_set(row, x * d + y, sinPart * invD);
+                    gm.unsafe_set(row, y * d + x, -sinPart * invD);
+                }
+            }
+        }
+        return gm;
+    }
+
+    /** {@code x_i R_i^T}: row {@code i} rotated back by {@code -i θ_k} (identity: unchanged). */
+    static DMatrixRMaj unrotate(RopeFamily rope, DMatrixRMaj x) {
+        if (rope == null) {
+            return x;
+        }
+        int d = x.numCols;
+        DMatrixRMaj out = new DMatrixRMaj(x.numRows, d);
+        for (int i = 0; i < x.numRows; i++) {
+            for (int kk = 0; kk < d / 2; kk++) {
+                double angle = (double) i * rope.theta(kk);
+                double cs = Math.cos(angle);
+                double sn = Math.sin(angle);
+                int a = rope.dimA(kk);
+                int b = rope.dimB(kk);
+                double xa = x.unsafe_get(i, a);
+                double xb = x.unsafe_get(i, b);
+                out.unsafe_set(i, a, xa * cs + xb * sn);
+                out.unsafe_set(i, b, -xa * sn + xb * cs);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.ropecheck.contract;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ropecheck.approx.Method;
+import dev.ropecheck.bounds.FastGradientBound;
+import dev.ropecheck.bounds.QuantityBound;
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeAttentionEngine;
+import dev.ropecheck.engine.fast.FftEngine;
+import dev.ropecheck.gen.FamilyKind;
+import dev.ropecheck.gen.InstanceSpec;
+import dev.ropecheck.model.RopeInstance;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * The contract suite for the FFT fast engine (MATH §5–6; RoPE-grad Lemmas 6.2–6.6, Theorem 6.7) against
+ * the reference, within {@link FastGradientBound}: all families, weights or a general {@code X},
+ * bounded entries {@code B <= 0.5}.
+ */
+class FftEngineContractTest extends EngineContract {
+    static final double EPS = 1e-3;
+
+    @Override
+    protected RopeAttentionEngine engine() {
+        return new FftEngine(EPS, Method.CHEBYSHEV);
+    }
+
+    @Override
+    protected QuantityBound bound() {
+        FftEngine e = new FftEngine(EPS, Method.CHEBYSHEV);
+        return FastGradientBound.forEngine(in -> e.forward(in).bound());
+    }
+
+    @Override
+    protected int examples() {
+        return 15;
+    }
+
+    @Override
+    protected Gen<InstanceSpec> specs() {
+        return FastSpecs.specs(maxN(), List.of(FamilyKind.values()), false);
+    }
+
+    @Override
+    @Test
+    @DisplayName("edge cases: n = 1, d = 2, d = 4, zero inputs (every family)")
+    void edgeCases() {
+        FastSpecs.edgeCases(this, List.of(FamilyKind.values()));
+    }
+
+    @Override
+    @Test
+    @DisplayName("Lemma 3.4 / MATH §7: scores near +-700 are rejected (monomials over the cap), not approximated")
+    void scoresNearSevenHundred() {
+        RopeInstance inst = FastSpecs.scoresNear700();
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> engine().compute(inst, EnumSet.of(Quantity.GRAD_X)));
+        assertTrue(ex.getMessage().contains("beta") || ex.getMessage().contains("cap"), ex.getMessage());
+    }
+
+    @Override
+    @Test
+    @DisplayName("the engine rejects a quantity it does not support, naming it")
+    void rejectsUnsupportedQuantities() {
+        super.rejectsUnsupportedQuantities();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.ropecheck.report;
+
+import dev.ropecheck.bounds.FastGradientBound;
+import dev.ropecheck.bounds.QuantityBound;
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeAttentionEngine;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.engine.fast.FftEngine;
+import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.model.RopeInstance;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * One engine against the reference on a chosen set of quantities (one {@code specs/} entry each): e.g. Def. 3.16
+ * ({@code c}) and Def. 3.17 ({@code L}) for the exact engine, or Theorem 6.7 (the fast gradient: {@code gradX, r,
+ * dQ, dK, dV} and the weight gradients) for a fast engine. {@code max |engine - reference|} per field against
+ * the engine's bound plus the reference's rounding to double ({@code (2^-53 + 10^(1-P)) (1 + 2^-52) max|ref|}, as
+ * {@link EngineAgreementCheck}).
+ *
+ * <p>Bounds: {@link Engines#allowed} (for the exact engine, the rounding model {@code ExactRoundingModel});
+ * with {@link #fastGradient} the certified {@link FastGradientBound} of the engine's own forward pass
+ * ({@code proofs-notes/fast-gradient-error.md}).
+ */
+public final class FieldAgreementCheck implements LemmaCheck {
+    private final Engines engines;
+    private final String engineName;
+    private final String id;
+    private final String title;
+    private final Set<Quantity> quantities;
+    private final boolean fastGradient;
+    private final double entryBound;
+
+    /**
+     * @param quantities the fields judged (those the engine computes for an instance)
+     * @param fastGradient true: judge by {@link FastGradientBound} of the engine (an {@link FftEngine} or
+     *     {@link LowRankEngine}); false: by {@link Engines#allowed}
+     * @param entryBound the entry bound {@code B} of the random instances
+     */
+    public FieldAgreementCheck(Engines engines, String engineName, String id, String title, Set<Quantity> quantities,
+            boolean fastGradient, double entryBound) {
+        this.engines = engines;
+        this.engineName = engineName;
+        this.id = id;
+        this.title = title;
+        this.quantities = EnumSet.copyOf(quantities);
+        this.fastGradient = fastGradient;
+        this.entryBound = entryBound;
+    }
+
+    /** Def. 3.16: {@code c} of the exact engine within the rounding model. */
+    public static FieldAgreementCheck def316(Engines engines) {
+        return new FieldAgreementCheck(engines, "exact", "def-3.16",
+                "residual c = f h - E (Def. 3.16): exact engine vs reference, rounding model", EnumSet.of(Quantity.C), false, 1.0);
+    }
+
+    /** Def. 3.17: {@code L} of the exact engine within the rounding model. */
+    public static FieldAgreementCheck def317(Engines engines) {
+        return new FieldAgreementCheck(engines, "exact", "def-3.17",
+                "loss L = ||c||^2 / 2 (Def. 3.17): exact engine vs reference, rounding model", EnumSet.of(Quantity.LOSS),
+                false, 1.0);
+    }
+
+    /** Theorem 6.7: the fast gradient of {@code engineName} within {@link FastGradientBound}. */
+    public static FieldAgreementCheck theorem67(Engines engines, String engineName) {
+        return new FieldAgreementCheck(engines, engineName, "theorem-6.7",
+                "fast gradient (Theorem 6.7): " + engineName + " gradX, r, dQ, dK, dV, weight gradients vs reference,"
+                        + " certified FastGradientBound",
+                EnumSet.of(Quantity.GRAD_X, Quantity.R, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ,
+                        Quantity.GRAD_WK, Quantity.GRAD_WV), true, 0.5);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    @Override
+    public CheckResult run(CheckCases cases, Progress progress) {
+        Optional<RopeAttentionEngine> ref = engines.engine("reference");
+        Optional<RopeAttentionEngine> eng = engines.engine(engineName);
+        if (ref.isEmpty() || eng.isEmpty()) {
+            return CheckResult.skipped(this, "needs engines reference and " + engineName);
+        }
+        QuantityBound own = null;
+        if (fastGradient) {
+            RopeAttentionEngine e = eng.get();
+            if (e instanceof FftEngine fft) {
+                own = FastGradientBound.forEngine(in -> fft.forward(in).bound());
+            } else if (e instanceof LowRankEngine lr) {
+                own = FastGradientBound.forEngine(in -> lr.forward(in).bound());
+            } else {
+                return CheckResult.skipped(this, engineName + " is not a fast engine of this build with a gradient bound");
+            }
+        }
+        int maxN = Math.min(Math.min(engines.maxN("reference"), engines.maxN(engineName)), cases.extended() ? 32 : 8);
+        var list = CaseInstances.of(cases, maxN, entryBound);
+        WorstCase w = new WorstCase();
+        double refRound = (0x1.0p-53 + Math.pow(10, 1 - engines.referenceDigits())) * (1 + 0x1.0p-52);
+        int done = 0;
+        for (CaseInstances.Case c : list) {
+            progress.step(id + ": " + c.label(), done++, list.size());
+            RopeInstance in = c.instance();
+            Set<Quantity> wanted = EnumSet.copyOf(quantities);
+            wanted.retainAll(eng.get().supported(in));
+            if (wanted.isEmpty()) {
+                continue;
+            }
+            RopeResult e;
+            try {
+                e = eng.get().compute(in, wanted);
+            } catch (IllegalArgumentException refused) {
+                continue; // a degree or rank cap: the engine certifies nothing here
+            }
+            Set<Quantity> trustedSet = EnumSet.copyOf(wanted);
+            trustedSet.addAll(EnumSet.of(Quantity.ALPHA, Quantity.H, Quantity.ATTENTION, Quantity.C));
+            trustedSet.retainAll(ref.get().supported(in));
+            RopeResult r = ref.get().compute(in, trustedSet);
+            w.countCase();
+            for (Quantity q : wanted) {
+                FieldError err = FieldError.of(e.get(q), r.get(q));
+                double allowed;
+                if (own != null) {
+                    allowed = own.allowed(q, in, r);
+                } else {
+                    OptionalDouble t = engines.allowed(engineName, in, r, true, q);
+                    if (t.isEmpty()) {
+                        return CheckResult.skipped(this, "no bound for " + engineName + ": " + engines.whyNoBound(engineName));
+                    }
+                    allowed = t.getAsDouble();
+                }
+                w.add(err.maxAbs(), allowed + refRound * err.refMax(), q.key() + " on " + c.label(), in.n());
+            }
+        }
+        progress.step(id, list.size(), list.size());
+        return w.result(this, Plot.ERROR_VS_N, engineName + " vs reference (" + id + ")");
+    }
+}

@@ -1,0 +1,135 @@
+package dev.ropecheck.report;
+
+import dev.ropecheck.io.TensorInstanceWriter;
+import dev.ropecheck.tensor.bounds.TensorExactRounding;
+import dev.ropecheck.tensor.bounds.TensorFastErrorBound;
+import dev.ropecheck.tensor.bounds.TensorQuantityBound;
+import dev.ropecheck.tensor.engine.TensorAttentionEngine;
+import dev.ropecheck.tensor.engine.TensorQuantity;
+import dev.ropecheck.tensor.engine.TensorResult;
+import dev.ropecheck.tensor.exact.ExactTensorAttention;
+import dev.ropecheck.tensor.fast.FastTensorAttention;
+import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Tensor attention (MATH §8): a double engine against {@link ReferenceTensorAttention} on random instances
+ * ({@code n <= 4} quick, {@code <= 6} full; {@code d ∈ {1, 2, 3}}; weights and dense {@code X, Y}; entries
+ * {@code k/2^12} in {@code [-B, B]}), on a chosen set of quantities.
+ *
+ * <p>Bounds: the exact engine by its rounding model {@link TensorExactRounding} ({@code proofs-notes/tensor-rounding.md});
+ * the fast engine ({@code eps = 1e-6}, Taylor) by {@link TensorFastErrorBound#certified} of its own result
+ * ({@code proofs-notes/tensor-fast-error.md}: MATH §5 error transfer from the certified {@code delta}). Both bound the
+ * error against the true value; comparing with the reference rounded to double adds
+ * {@link TensorExactRounding#comparisonSlack}{@code (max |ref|)}.
+ */
+public final class TensorAgreementCheck implements LemmaCheck {
+    /** {@code eps} of the fast engine. */
+    static final double FAST_EPS = 1e-6;
+    private final String id;
+    private final String title;
+    private final boolean fast;
+    private final Set<TensorQuantity> quantities;
+
+    public TensorAgreementCheck(String id, String title, boolean fast, Set<TensorQuantity> quantities) {
+        this.id = id;
+        this.title = title;
+        this.fast = fast;
+        this.quantities = EnumSet.copyOf(quantities);
+    }
+
+    /** Tensor attention's definition: {@code alpha, f, attention} of the exact engine. */
+    public static TensorAgreementCheck definition() {
+        return new TensorAgreementCheck("tensor-attention-def",
+                "tensor attention (MATH §8): exact engine alpha, f, attention vs reference, rounding model", false,
+                EnumSet.of(TensorQuantity.ALPHA, TensorQuantity.F, TensorQuantity.ATTENTION));
+    }
+
+    /** Tensor loss: {@code c, L} of the exact engine. */
+    public static TensorAgreementCheck loss() {
+        return new TensorAgreementCheck("tensor-loss", "tensor loss (MATH §8): exact engine c, L vs reference, rounding model",
+                false, EnumSet.of(TensorQuantity.C, TensorQuantity.LOSS));
+    }
+
+    /** Tensor gradient closed form: {@code ∇_X L, ∇_Y L} and weight gradients of the exact engine. */
+    public static TensorAgreementCheck gradient() {
+        return new TensorAgreementCheck("tensor-gradient-closed-form",
+                "tensor gradient (MATH §8): exact engine gradX, gradY, weight gradients vs reference, rounding model", false,
+                EnumSet.of(TensorQuantity.P, TensorQuantity.GRAD_X, TensorQuantity.GRAD_Y, TensorQuantity.GRAD_WQ,
+                        TensorQuantity.GRAD_WK1, TensorQuantity.GRAD_WK2, TensorQuantity.GRAD_WV1, TensorQuantity.GRAD_WV2));
+    }
+
+    /** The tensor main theorem: every quantity of the fast engine within its certified bound. */
+    public static TensorAgreementCheck fastTheorem() {
+        return new TensorAgreementCheck("tensor-main-theorem",
+                "fast tensor attention (main theorem): alpha, attention, c, L, r, gradX, gradY, weight gradients vs"
+                        + " reference, certified TensorFastErrorBound (eps 1e-6)", true,
+                EnumSet.range(TensorQuantity.A, TensorQuantity.GRAD_WV2));
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    /** One random instance with the {@code make-instance --family tensor} line that rebuilds it. */
+    record Case(String label, TensorInstance instance) {
+    }
+
+    static List<Case> cases(CheckCases cases) {
+        List<Case> out = new ArrayList<>();
+        int maxN = cases.extended() ? 6 : 4;
+        for (int n = 1; n <= maxN; n++) {
+            for (int d = 1; d <= 3; d++) {
+                for (int s = 0; s < 2; s++) {
+                    long seed = 101L * n + 13L * d + s;
+                    boolean weights = s == 0;
+                    double bound = s == 0 ? 1.0 : 0.5;
+                    out.add(new Case("make-instance --family tensor --n " + n + " --d " + d + " --bound " + bound
+                            + " --seed " + seed + (weights ? "" : " --x"),
+                            TensorInstanceWriter.random(n, d, bound, seed, weights, false)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public CheckResult run(CheckCases cases, Progress progress) {
+        ReferenceTensorAttention ref = new ReferenceTensorAttention();
+        TensorAttentionEngine eng = fast ? new FastTensorAttention(FAST_EPS) : new ExactTensorAttention();
+        List<Case> list = cases(cases);
+        WorstCase w = new WorstCase();
+        int done = 0;
+        for (Case c : list) {
+            progress.step(id + ": " + c.label(), done++, list.size());
+            TensorInstance in = c.instance();
+            Set<TensorQuantity> wanted = EnumSet.copyOf(quantities);
+            wanted.retainAll(eng.supported(in));
+            TensorResult e = eng.compute(in, wanted);
+            Set<TensorQuantity> trusted = EnumSet.of(TensorQuantity.A, TensorQuantity.ALPHA, TensorQuantity.F,
+                    TensorQuantity.H, TensorQuantity.ATTENTION, TensorQuantity.C, TensorQuantity.GRAD_X,
+                    TensorQuantity.GRAD_Y);
+            trusted.addAll(wanted);
+            TensorResult r = ref.compute(in, trusted);
+            TensorQuantityBound bound = fast ? TensorFastErrorBound.certified(e) : new TensorExactRounding();
+            w.countCase();
+            for (TensorQuantity q : wanted) {
+                FieldError err = FieldError.of(e.get(q), r.get(q));
+                double allowed = bound.allowed(q, in, r) + TensorExactRounding.comparisonSlack(err.refMax());
+                w.add(err.maxAbs(), allowed, q.key() + " on " + c.label(), in.n());
+            }
+        }
+        progress.step(id, list.size(), list.size());
+        return w.result(this, Plot.ERROR_VS_N, (fast ? "tensor fast" : "tensor exact") + " vs reference (" + id + ")");
+    }
+}

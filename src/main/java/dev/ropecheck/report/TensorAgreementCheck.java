@@ -34,12 +34,24 @@ public final class TensorAgreementCheck implements LemmaCheck {
     private final String title;
     private final boolean fast;
     private final Set<TensorQuantity> quantities;
+    private final TensorAttentionEngine engine;
 
+    /** The check of the project's exact ({@code fast = false}) or fast ({@code eps = 1e-6}) tensor engine. */
     public TensorAgreementCheck(String id, String title, boolean fast, Set<TensorQuantity> quantities) {
+        this(id, title, fast, quantities, fast ? new FastTensorAttention(FAST_EPS) : new ExactTensorAttention());
+    }
+
+    /**
+     * The check of {@code engine}, held to the bound of its class ({@code fast}: the certified bound from its result's
+     * metadata; else the exact rounding model).
+     */
+    public TensorAgreementCheck(String id, String title, boolean fast, Set<TensorQuantity> quantities,
+            TensorAttentionEngine engine) {
         this.id = id;
         this.title = title;
         this.fast = fast;
         this.quantities = EnumSet.copyOf(quantities);
+        this.engine = engine;
     }
 
     /** Tensor attention's definition: {@code alpha, f, attention} of the exact engine. */
@@ -106,7 +118,7 @@ public final class TensorAgreementCheck implements LemmaCheck {
     @Override
     public CheckResult run(CheckCases cases, Progress progress) {
         ReferenceTensorAttention ref = new ReferenceTensorAttention();
-        TensorAttentionEngine eng = fast ? new FastTensorAttention(FAST_EPS) : new ExactTensorAttention();
+        TensorAttentionEngine eng = engine;
         List<Case> list = cases(cases);
         WorstCase w = new WorstCase();
         int done = 0;

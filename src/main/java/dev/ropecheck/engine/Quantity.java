@@ -4,7 +4,7 @@ package dev.ropecheck.engine;
  * The quantities every RoPE attention engine can report (MATH §2–3), with the papers' numbering.
  * Vectors are stored as {@code n x 1} matrices and scalars as {@code 1 x 1}.
  */
-public enum Quantity {
+public enum Quantity implements NamedQuantity {
     /** {@code u = A = exp(s)}, {@code n x n} (Def. 3.12). */
     A("A", Shape.N_N),
     /** {@code alpha_i = Σ_j A_ij} (Def. 3.13). */
@@ -81,6 +81,7 @@ public enum Quantity {
     }
 
     /** The name used in reports and the JSON result format. */
+    @Override
     public String key() {
         return key;
     }

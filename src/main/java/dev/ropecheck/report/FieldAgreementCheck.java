@@ -14,8 +14,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * One engine against the reference on a chosen set of quantities (one {@code specs/} entry each): e.g. Def. 3.16
- * ({@code c}) and Def. 3.17 ({@code L}) for the exact engine, or Theorem 6.7 (the fast gradient: {@code gradX, r,
+ * One engine against the reference on a chosen set of quantities (one {@code specs/} entry each): e.g. Theorem 6.7 (the fast gradient: {@code gradX, r,
  * dQ, dK, dV} and the weight gradients) for a fast engine. {@code max |engine - reference|} per field against
  * the engine's bound plus the reference's rounding to double ({@code (2^-53 + 10^(1-P)) (1 + 2^-52) max|ref|}, as
  * {@link EngineAgreementCheck}).
@@ -48,19 +47,6 @@ public final class FieldAgreementCheck implements LemmaCheck {
         this.quantities = EnumSet.copyOf(quantities);
         this.fastGradient = fastGradient;
         this.entryBound = entryBound;
-    }
-
-    /** Def. 3.16: {@code c} of the exact engine within the rounding model. */
-    public static FieldAgreementCheck def316(Engines engines) {
-        return new FieldAgreementCheck(engines, "exact", "def-3.16",
-                "residual c = f h - E (Def. 3.16): exact engine vs reference, rounding model", EnumSet.of(Quantity.C), false, 1.0);
-    }
-
-    /** Def. 3.17: {@code L} of the exact engine within the rounding model. */
-    public static FieldAgreementCheck def317(Engines engines) {
-        return new FieldAgreementCheck(engines, "exact", "def-3.17",
-                "loss L = ||c||^2 / 2 (Def. 3.17): exact engine vs reference, rounding model", EnumSet.of(Quantity.LOSS),
-                false, 1.0);
     }
 
     /** Theorem 6.7: the fast gradient of {@code engineName} within {@link FastGradientBound}. */

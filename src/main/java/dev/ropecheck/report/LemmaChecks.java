@@ -1,5 +1,6 @@
 package dev.ropecheck.report;
 
+import dev.ropecheck.engine.Quantity;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,10 +20,17 @@ public final class LemmaChecks {
                 .register(new RowsSumToOneCheck(engines))
                 .register(new SumPZeroCheck(engines))
                 .register(new EngineAgreementCheck(engines, "exact", "theorem-5.7"))
+                .register(exactVsReference(engines, "def-3.12", "u = A = exp(s)", Quantity.A))
+                .register(exactVsReference(engines, "def-3.13", "alpha = A 1", Quantity.ALPHA))
+                .register(exactVsReference(engines, "def-3.15", "h = A3 Y", Quantity.H))
+                .register(exactVsReference(engines, "def-3.16", "c = f h - E", Quantity.C, Quantity.ATTENTION))
+                .register(exactVsReference(engines, "def-3.17", "L = |c|^2 / 2", Quantity.LOSS))
+                .register(exactVsReference(engines, "lemma-5.3", "G = (1/d) sum_m vec(M_m) vec(W_m)^T", Quantity.GRAD_X))
+                .register(exactVsReference(engines, "lemma-5.6", "p = f o q - diag(r) f, r", Quantity.P, Quantity.R))
+                .register(exactVsReference(engines, "lemma-3.18", "weight gradients dQ, dK, dV, dL/dW",
+                        Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV))
                 .register(new ExpApproximationCheck())
                 .register(new GradientFiniteDifferenceCheck())
-                .register(FieldAgreementCheck.def316(engines))
-                .register(FieldAgreementCheck.def317(engines))
                 .register(FieldAgreementCheck.theorem67(engines, "fast-fft"))
                 .register(TensorAgreementCheck.definition())
                 .register(TensorAgreementCheck.loss())
@@ -34,6 +42,12 @@ public final class LemmaChecks {
                 .register(new TimingMeasurement(engines, List.of("exact", "fast-fft", "fast-lowrank")))
                 .register(new DegreeMeasurement(engines, List.of("fast-fft", "fast-lowrank")))
                 .register(new ErrorVsDegreeMeasurement(engines, "fast-fft"));
+    }
+
+    private static LemmaCheck exactVsReference(Engines engines, String id, String what, Quantity first,
+            Quantity... rest) {
+        return new EngineAgreementCheck(engines, "exact", id, java.util.EnumSet.of(first, rest),
+                "exact vs reference: " + what + " within ExactRoundingModel");
     }
 
     public LemmaChecks register(LemmaCheck check) {

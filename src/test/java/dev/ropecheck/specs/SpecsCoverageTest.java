@@ -35,6 +35,11 @@ class SpecsCoverageTest {
         ids.add("section-7-reduction");
         // Lemma 3.4 and the fast forward (RoPE-fwd Thm 1.3 = RoPE-grad Lemma 6.1) with their bounds
         ids.addAll(List.of("lemma-3.4", "lemma-6.1", "fast-forward-bound", "fast-forward-lowrank"));
+        // the fast gradient (Section 6)
+        for (int k = 2; k <= 6; k++) {
+            ids.add("lemma-6." + k);
+        }
+        ids.add("theorem-6.7");
         // tensor attention (Tensor-grad)
         ids.addAll(List.of("tensor-attention-def", "tensor-loss", "tensor-gradient-closed-form",
                 "tensor-kronecker-identity", "tensor-main-theorem"));

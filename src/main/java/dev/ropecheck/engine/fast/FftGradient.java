@@ -125,6 +125,10 @@ final class FftGradient {
         final int[] sb;
         final int[] se;
         final double[][] wS;
+        /** Support entries whose weight column equals {@code sgn[t] · wS[rep[t]]} share one kernel transform. */
+        final int[] rep;
+        final double[] sgn;
+        final double[] dots;
         /** Accumulators: dq[b][i] (times d), dk[e][j] (times d), dv[l][j], g[(a,c)*|S| + s] (times d). */
         final double[][] dq;
         final double[][] dk;
@@ -172,6 +176,27 @@ final class FftGradient {
                 }
             }
             this.constantFamily = cf;
+            this.rep = new int[ns];
+            this.sgn = new double[ns];
+            for (int t = 0; t < ns; t++) {
+                rep[t] = t;
+                sgn[t] = 1.0;
+                for (int t2 = 0; t2 < t; t2++) {
+                    if (rep[t2] != t2) {
+                        continue;
+                    }
+                    if (Arrays.equals(wS[t], wS[t2])) {
+                        rep[t] = t2;
+                        break;
+                    }
+                    if (negated(wS[t], wS[t2])) {
+                        rep[t] = t2;
+                        sgn[t] = -1.0;
+                        break;
+                    }
+                }
+            }
+            this.dots = new double[ns];
             this.dq = new double[d][n];
             this.dk = new double[d][n];
             this.dv = new double[d][n];
@@ -185,6 +210,15 @@ final class FftGradient {
             this.tmp = new double[d][len];
             this.acc = new double[len];
             this.buf = new double[len];
+        }
+
+        static boolean negated(double[] x, double[] y) {
+            for (int i = 0; i < x.length; i++) {
+                if (x[i] != -y[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         static double[][] columns(DMatrixRMaj m) {
@@ -322,7 +356,9 @@ final class FftGradient {
 
         private void visitFft(double gamma, double[] phi, double[] tau, double[] psi) {
             for (int t = 0; t < ns; t++) {
-                kernel(ks[t], tau, wS[t]);
+                if (rep[t] == t) {
+                    kernel(ks[t], tau, wS[t]);
+                }
             }
             kernel(kt, tau, null);
             for (int l = 0; l < d1; l++) {
@@ -341,7 +377,12 @@ final class FftGradient {
                         }
                         int o = (a * d + cc) * ns;
                         for (int t = 0; t < ns; t++) {
-                            g[o + t] += scale * dotReal(ks[t], acc);
+                            if (rep[t] == t) {
+                                dots[t] = dotReal(ks[t], acc);
+                            }
+                        }
+                        for (int t = 0; t < ns; t++) {
+                            g[o + t] += scale * sgn[t] * dots[rep[t]];
                         }
                     }
                 }
@@ -355,7 +396,7 @@ final class FftGradient {
                         boolean any = false;
                         for (int t = 0; t < ns; t++) {
                             if (sb[t] == b) {
-                                mulAcc(buf, ks[t], tmp[se[t]]);
+                                mulAcc(buf, ks[rep[t]], tmp[se[t]], sgn[t]);
                                 any = true;
                             }
                         }
@@ -378,7 +419,7 @@ final class FftGradient {
                         boolean any = false;
                         for (int t = 0; t < ns; t++) {
                             if (se[t] == e) {
-                                mulConjAcc(buf, tmp[sb[t]], ks[t]);
+                                mulConjAcc(buf, tmp[sb[t]], ks[rep[t]], sgn[t]);
                                 any = true;
                             }
                         }
@@ -439,17 +480,31 @@ final class FftGradient {
         }
     }
 
-    /** {@code acc += x * y} on packed real spectra. */
-    static void mulAcc(double[] acc, double[] x, double[] y) {
-        acc[0] += x[0] * y[0];
-        acc[1] += x[1] * y[1];
+    /** {@code acc += s · x * y} on packed real spectra ({@code s = ±1}). */
+    static void mulAcc(double[] acc, double[] x, double[] y, double s) {
+        acc[0] += s * (x[0] * y[0]);
+        acc[1] += s * (x[1] * y[1]);
         for (int i = 2; i < acc.length; i += 2) {
             double xr = x[i];
             double xi = x[i + 1];
             double yr = y[i];
             double yi = y[i + 1];
-            acc[i] += xr * yr - xi * yi;
-            acc[i + 1] += xr * yi + xi * yr;
+            acc[i] += s * (xr * yr - xi * yi);
+            acc[i + 1] += s * (xr * yi + xi * yr);
+        }
+    }
+
+    /** {@code acc += s · x * conj(y)} on packed real spectra ({@code s = ±1}). */
+    static void mulConjAcc(double[] acc, double[] x, double[] y, double s) {
+        acc[0] += s * (x[0] * y[0]);
+        acc[1] += s * (x[1] * y[1]);
+        for (int i = 2; i < acc.length; i += 2) {
+            double xr = x[i];
+            double xi = x[i + 1];
+            double yr = y[i];
+            double yi = y[i + 1];
+            acc[i] += s * (xr * yr + xi * yi);
+            acc[i + 1] += s * (xi * yr - xr * yi);
         }
     }
 

@@ -5,7 +5,7 @@ package dev.ropecheck.tensor.engine;
  * matrices, scalars {@code 1 x 1}; token pairs {@code (j1,j2)} index columns (or rows of {@code h}) as
  * {@code j1*n + j2}, feature pairs {@code (c1,c2)} as {@code c1*d + c2}.
  */
-public enum TensorQuantity {
+public enum TensorQuantity implements dev.ropecheck.engine.NamedQuantity {
     /** {@code A = exp(S)}, {@code S = A1 X (A2 ⊗ A3)^T / d}; {@code n x n^2}. */
     A("A", Shape.N_N2),
     /** {@code alpha = A 1_{n^2}}. */
@@ -84,6 +84,7 @@ public enum TensorQuantity {
     }
 
     /** The name used in reports and result files. */
+    @Override
     public String key() {
         return key;
     }

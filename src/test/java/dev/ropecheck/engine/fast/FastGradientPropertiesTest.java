@@ -27,6 +27,7 @@ import java.util.function.Function;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -289,5 +290,26 @@ class FastGradientPropertiesTest {
         }
         Set<Quantity> sx = new FftEngine(1e-3, Method.TAYLOR).supported(x);
         assertTrue(sx.contains(Quantity.GRAD_X) && sx.contains(Quantity.DV) && !sx.contains(Quantity.DQ), sx.toString());
+    }
+
+    @Test
+    @Tag("long")
+    @DisplayName("Theorem 6.7 at n = 256, 1024 (long): both fast gradients within their bound + the exact engine's of the exact engine")
+    void largerNWithinBoundOfExactEngine() {
+        for (int n : new int[] {256, 1024}) {
+            for (FamilyKind fam : List.of(FamilyKind.ROPE_INTERLEAVED, FamilyKind.IDENTITY)) {
+                InstanceSpec spec = new InstanceSpec(n, 4, fam, 0.5, true, 7L + n);
+                RopeInstance in = spec.build();
+                RopeResult ex = EXACT.compute(in, quantities(in));
+                for (Fast f : both(1e-3)) {
+                    FastGradient g = f.run().apply(in);
+                    List<String> bad = outside(g, ex, in, q -> ExactRoundingModel.tolerance(q, in, null).bound());
+                    assertTrue(bad.isEmpty(), () -> f.name() + " " + spec + ": " + bad);
+                    Deviation dev = Deviation.measure(g.get(Quantity.GRAD_X), ex.get(Quantity.GRAD_X),
+                            g.bound().gradX());
+                    System.out.printf("n=%d %s %s: gradX err/bound %.2e%n", n, fam, f.name(), dev.ratio());
+                }
+            }
+        }
     }
 }

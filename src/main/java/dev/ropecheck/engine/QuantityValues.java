@@ -1,0 +1,102 @@
+package dev.ropecheck.engine;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * What an engine computed for one instance: some quantities of type {@code Q} in double precision,
+ * plus free-form metadata (precision, degree, rank, timing). Immutable; accessors return copies.
+ * {@link RopeResult} (RoPE attention) and {@code tensor.engine.TensorResult} are its two kinds.
+ *
+ * @param <Q> the quantity enum
+ */
+public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> {
+    private final String engine;
+    private final Map<Q, DMatrixRMaj> values;
+    private final Map<String, String> metadata;
+    private final Q lossQuantity;
+
+    protected QuantityValues(Builder<Q, ?, ?> b, Q lossQuantity) {
+        this.engine = b.engine;
+        this.values = new EnumMap<>(b.values);
+        this.metadata = new LinkedHashMap<>(b.metadata);
+        this.lossQuantity = lossQuantity;
+    }
+
+    public String engine() {
+        return engine;
+    }
+
+    public boolean has(Q q) {
+        return values.containsKey(q);
+    }
+
+    public Set<Q> quantities() {
+        return Collections.unmodifiableSet(values.keySet());
+    }
+
+    /** The value of {@code q}; throws when this result does not hold it. */
+    public DMatrixRMaj get(Q q) {
+        DMatrixRMaj m = values.get(q);
+        if (m == null) {
+            throw new IllegalArgumentException("engine " + engine + " did not compute " + q.key());
+        }
+        return m.copy();
+    }
+
+    /** The loss {@code L} as a number. */
+    public double loss() {
+        return get(lossQuantity).get(0, 0);
+    }
+
+    public Map<String, String> metadata() {
+        return Collections.unmodifiableMap(metadata);
+    }
+
+    /**
+     * Collects quantities; {@link #put} stores a copy.
+     *
+     * @param <Q> the quantity enum
+     * @param <R> the result type built
+     * @param <B> the concrete builder (returned by the chained setters)
+     */
+    public abstract static class Builder<Q extends Enum<Q> & NamedQuantity, R, B extends Builder<Q, R, B>> {
+        private final String engine;
+        private final Map<Q, DMatrixRMaj> values;
+        private final Map<String, String> metadata = new LinkedHashMap<>();
+
+        protected Builder(String engine, Class<Q> type) {
+            this.engine = engine;
+            this.values = new EnumMap<>(type);
+        }
+
+        /** {@code this}, typed as the concrete builder. */
+        protected abstract B self();
+
+        public abstract R build();
+
+        public B put(Q q, DMatrixRMaj value) {
+            values.put(q, value.copy());
+            return self();
+        }
+
+        public B putVector(Q q, double[] value) {
+            values.put(q, new DMatrixRMaj(value.length, 1, true, value.clone()));
+            return self();
+        }
+
+        public B putScalar(Q q, double value) {
+            values.put(q, new DMatrixRMaj(1, 1, true, value));
+            return self();
+        }
+
+        public B meta(String key, Object value) {
+            metadata.put(key, String.valueOf(value));
+            return self();
+        }
+    }
+}

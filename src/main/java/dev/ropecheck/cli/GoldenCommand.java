@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code golden}: writes the golden corpus — instances of every family and the edge cases, each with
- * the reference engine's result — and {@code manifest.json} with the SHA-256 of every file.
+ * the reference engine's result — and {@code manifest.json} with the SHA-256 of every file. Tensor cases
+ * ({@link #tensorCases}, MATH §8) go to the manifest's {@code tensor_cases} array with the tensor reference's
+ * result ({@link TensorCli#reference}; always the tensor reference, whatever {@code --engine} says).
  */
 @Command(name = "golden", mixinStandardHelpOptions = true,
         description = "Writes a corpus of instances with reference results and a manifest with SHA-256 checksums.")

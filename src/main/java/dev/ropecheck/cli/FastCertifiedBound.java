@@ -1,10 +1,14 @@
 package dev.ropecheck.cli;
 
 import dev.ropecheck.bounds.ExactRoundingModel;
+import dev.ropecheck.bounds.FastForwardBound;
+import dev.ropecheck.bounds.FastGradientBound;
 import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.engine.fast.FftEngine;
+import dev.ropecheck.engine.fast.LowRankEngine;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.Map;
@@ -16,7 +20,9 @@ import java.util.Map;
  * instance and {@code eps} and reports in its metadata: {@code boundAttention} ({@code attention}),
  * {@code boundC} ({@code c}), {@code boundAlphaRelative} (times {@code max alpha} for {@code alpha}),
  * {@code boundLoss} ({@code loss}). {@code h = A3 Y} is plain double arithmetic and is judged by
- * {@link ExactRoundingModel}. Other quantities (gradients) have no fast bound here: NaN.
+ * {@link ExactRoundingModel}. Gradient quantities ({@code r, gradX, dQ, dK, dV} and the weight
+ * gradients) use {@link FastGradientBound} built on the same forward bound (RoPE-grad Theorem 6.7,
+ * {@code proofs-notes/fast-gradient-error.md}); anything else has no fast bound: NaN.
  *
  * <p>The bound covers the approximation ({@code delta} of the minimal-degree polynomial with error
  * {@code <= eps}) plus this project's rounding analysis of the expansion; a foreign implementation
@@ -33,6 +39,9 @@ final class FastCertifiedBound implements QuantityBound {
 
     @Override
     public double allowed(Quantity q, RopeInstance instance, RopeResult trusted) {
+        if (FastGradientBound.isGradient(q)) {
+            return gradientBound(q, instance, trusted);
+        }
         switch (q) {
             case H:
                 return new ExactRoundingModel().allowed(q, instance, trusted);
@@ -55,6 +64,24 @@ final class FastCertifiedBound implements QuantityBound {
             default:
                 return Double.NaN;
         }
+    }
+
+    private double gradientBound(Quantity q, RopeInstance instance, RopeResult trusted) {
+        FastForwardBound fwd;
+        try {
+            if (engine instanceof FftEngine) {
+                fwd = ((FftEngine) engine).forward(instance).bound();
+            } else if (engine instanceof LowRankEngine) {
+                fwd = ((LowRankEngine) engine).forward(instance).bound();
+            } else {
+                return Double.NaN;
+            }
+        } catch (IllegalArgumentException refused) {
+            return Double.NaN;
+        }
+        double b = new FastGradientBound(fwd, instance).allowed(q, instance, trusted);
+        // an infinite bound (delta too large for the transfer) certifies nothing: report "no bound"
+        return Double.isFinite(b) ? b : Double.NaN;
     }
 
     private double number(RopeInstance instance, String key) {

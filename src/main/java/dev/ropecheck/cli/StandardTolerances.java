@@ -54,7 +54,8 @@ public final class StandardTolerances implements ToleranceSource {
                     new EngineRegistry.Options(EngineRegistry.Options.DEFAULT_PRECISION, eps))));
             s.put(EngineClass.FAST, "dev.ropecheck.bounds.FastForwardBound as certified by the " + fastEngine
                     + " engine for this instance and eps (MATH §5 error transfer, proofs-notes/fast-forward-error.md);"
-                    + " gradients have no fast bound yet");
+                    + " gradients: dev.ropecheck.bounds.FastGradientBound on the same forward bound (Theorem 6.7,"
+                    + " proofs-notes/fast-gradient-error.md)");
         });
         return new StandardTolerances(b, s);
     }

@@ -44,7 +44,7 @@ class SpecsCoverageTest {
         ids.addAll(List.of("tensor-attention-def", "tensor-loss", "tensor-gradient-closed-form",
                 "tensor-kronecker-identity", "tensor-main-theorem"));
         // the JSON formats
-        ids.addAll(List.of("format-instance", "format-result"));
+        ids.addAll(List.of("format-instance", "format-result", "format-tensor-instance"));
         return ids;
     }
 

@@ -7,11 +7,7 @@ import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,19 +35,7 @@ public final class InstanceReader {
 
     /** Reads {@code file}; a missing file is a {@link FormatException} naming it. */
     public static RopeInstance read(Path file) {
-        if (!Files.exists(file)) {
-            throw new FormatException("instance file " + file + " does not exist");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new FormatException("instance file " + file + " is not a regular file");
-        }
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(in, file.toString());
-        } catch (NoSuchFileException e) {
-            throw new FormatException("instance file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new UncheckedIOException(new IOException("cannot read instance file " + file + ": " + e.getMessage(), e));
-        }
+        return JsonFiles.read(file, "instance", InstanceReader::read);
     }
 
     /** Reads one instance document from {@code in}; {@code source} names it in messages. */
@@ -62,68 +46,31 @@ public final class InstanceReader {
     }
 
     private static RopeInstance parse(JsonIn json) {
+        InstanceHeader header = new InstanceHeader(InstanceFormat.TAG);
         json.startDocument();
         Map<String, Grid> matrices = new HashMap<>();
-        Set<String> seen = new HashSet<>();
-        String format = null;
-        Long n = null;
-        Long d = null;
-        Double bound = null;
         FamilyText family = null;
-        JsonToken t;
-        while ((t = json.next()) != JsonToken.END_OBJECT) {
-            String field = json.fieldName();
-            if (!seen.add(field)) {
-                throw json.error("field \"" + field + "\" appears twice");
-            }
+        while (json.next() != JsonToken.END_OBJECT) {
+            String field = header.field(json);
             if (!FIELDS.contains(field)) {
                 throw json.error("unknown field \"" + field + "\"; an instance has the fields " + new java.util.TreeSet<>(FIELDS));
             }
-            switch (field) {
-                case "format":
-                    format = json.readString("format");
-                    if (!InstanceFormat.TAG.equals(format)) {
-                        throw json.error("format = \"" + format + "\" is not supported; expected \""
-                                + InstanceFormat.TAG + "\"");
-                    }
-                    break;
-                case "n":
-                    n = json.readInteger("n");
-                    break;
-                case "d":
-                    d = json.readInteger("d");
-                    break;
-                case "bound":
-                    bound = json.readExact("bound");
-                    break;
-                case "family":
-                    family = parseFamily(json);
-                    break;
-                case "comment":
-                    json.next();
-                    json.skipValue();
-                    break;
-                default:
-                    matrices.put(field, json.readMatrix(field, JsonIn.Numbers.EXACT));
+            if (header.read(json, field)) {
+                continue;
+            }
+            if (field.equals("family")) {
+                family = parseFamily(json);
+            } else {
+                matrices.put(field, json.readMatrix(field, JsonIn.Numbers.EXACT));
             }
         }
         json.endDocument();
-        if (format == null) {
-            throw json.error("field \"format\" is missing (expected \"" + InstanceFormat.TAG + "\")");
-        }
-        if (n == null || d == null) {
-            throw json.error("field \"" + (n == null ? "n" : "d") + "\" is missing");
-        }
-        if (n < 1 || n > (1 << 24)) {
-            throw json.error("n = " + n + " must lie in [1, " + (1 << 24) + "]");
-        }
-        if (d < 1 || d > 256) {
-            throw json.error("d = " + d + " must lie in [1, 256]");
-        }
-        int nn = (int) (long) n;
-        int dd = (int) (long) d;
+        header.requireFormat(json);
+        header.requireSize(json, 1 << 24, 256);
+        int nn = (int) header.n();
+        int dd = (int) header.d();
         for (String name : new String[] {"A1", "A2", "A3", "E"}) {
-            requireShape(json, matrices, name, nn, dd, "n x d");
+            InstanceHeader.requireShape(json, matrices, name, nn, dd, "n x d");
         }
         if (family == null) {
             throw json.error("field \"family\" is missing");
@@ -137,15 +84,15 @@ public final class InstanceReader {
             throw json.error("give either X or WQ and WK, not both");
         }
         if (hasX) {
-            requireShape(json, matrices, "X", dd * dd, dd * dd, "d^2 x d^2");
+            InstanceHeader.requireShape(json, matrices, "X", dd * dd, dd * dd, "d^2 x d^2");
             b.x(matrices.get("X").toMatrix());
         } else {
             if (!matrices.containsKey("WQ") || !matrices.containsKey("WK")) {
                 throw json.error("field \"" + (matrices.containsKey("WQ") ? "WK" : "WQ")
                         + "\" is missing (give X, or both WQ and WK)");
             }
-            requireShape(json, matrices, "WQ", dd, dd, "d x d");
-            requireShape(json, matrices, "WK", dd, dd, "d x d");
+            InstanceHeader.requireShape(json, matrices, "WQ", dd, dd, "d x d");
+            InstanceHeader.requireShape(json, matrices, "WK", dd, dd, "d x d");
             b.wq(matrices.get("WQ").toMatrix()).wk(matrices.get("WK").toMatrix());
         }
         boolean hasY = matrices.containsKey("Y");
@@ -157,7 +104,7 @@ public final class InstanceReader {
             throw json.error("field \"WV\" is missing (give WV or Y, d x d)");
         }
         String yName = hasY ? "Y" : "WV";
-        requireShape(json, matrices, yName, dd, dd, "d x d");
+        InstanceHeader.requireShape(json, matrices, yName, dd, dd, "d x d");
         if (hasY) {
             b.y(matrices.get("Y").toMatrix());
         } else {
@@ -170,28 +117,11 @@ public final class InstanceReader {
         } catch (IllegalArgumentException e) {
             throw json.error("family: " + e.getMessage());
         }
+        Double bound = header.bound(json);
         if (bound != null) {
-            if (!(bound > 0)) {
-                throw json.error("bound = " + bound + " must be > 0");
-            }
             b.entryBound(bound);
         }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw json.error(e.getMessage().replace("W_Q", "WQ").replace("W_K", "WK").replace("W_V", "WV"));
-        }
-    }
-
-    private static void requireShape(JsonIn json, Map<String, Grid> m, String name, int rows, int cols, String what) {
-        Grid g = m.get(name);
-        if (g == null) {
-            throw json.error("field \"" + name + "\" is missing (" + what + " = " + rows + "x" + cols + ")");
-        }
-        if (g.rows() != rows || g.cols() != cols) {
-            throw json.error(name + " has shape " + g.rows() + "x" + g.cols() + " but must be " + what + " = "
-                    + rows + "x" + cols);
-        }
+        return InstanceHeader.build(json, b::build);
     }
 
     /** The family object as read, turned into a {@link PositionFamily} once {@code n, d} are known. */

@@ -101,11 +101,6 @@ public enum Quantity implements NamedQuantity {
     }
 
     public static Quantity byKey(String key) {
-        for (Quantity q : values()) {
-            if (q.key.equals(key)) {
-                return q;
-            }
-        }
-        throw new IllegalArgumentException("unknown quantity \"" + key + "\"");
+        return NamedQuantity.byKey(Quantity.class, key, "quantity");
     }
 }

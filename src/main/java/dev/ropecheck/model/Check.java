@@ -61,4 +61,18 @@ public final class Check {
             throw new IllegalArgumentException(name + " = " + value + " must be finite and > 0");
         }
     }
+
+    /**
+     * The validated private copy of an instance input: requires {@code m} to be {@code rows x cols}
+     * ({@link #shape}), finite ({@link #finite}) and, unless {@code entryBound} is NaN (no declared bound),
+     * {@code |m[r][c]| <= entryBound} ({@link #bounded}); returns {@code m.copy()}.
+     */
+    public static DMatrixRMaj input(String name, DMatrixRMaj m, int rows, int cols, double entryBound) {
+        shape(name, m, rows, cols);
+        finite(name, m);
+        if (!Double.isNaN(entryBound)) {
+            bounded(name, m, entryBound);
+        }
+        return m.copy();
+    }
 }

@@ -46,23 +46,23 @@ public final class RopeInstance {
         b.family.requireCovers(n);
         this.family = b.family;
         this.entryBound = b.entryBound;
-        this.a1 = input("A1", b.a1, n, d);
-        this.a2 = input("A2", b.a2, n, d);
-        this.a3 = input("A3", b.a3, n, d);
-        this.e = input("E", b.e, n, d);
+        this.a1 = Check.input("A1", b.a1, n, d, entryBound);
+        this.a2 = Check.input("A2", b.a2, n, d, entryBound);
+        this.a3 = Check.input("A3", b.a3, n, d, entryBound);
+        this.e = Check.input("E", b.e, n, d, entryBound);
         if (b.x != null && (b.wq != null || b.wk != null)) {
             throw new IllegalArgumentException("give either X or W_Q and W_K, not both");
         }
         if (b.x != null) {
             this.wq = null;
             this.wk = null;
-            this.x = input("X", b.x, d * d, d * d);
+            this.x = Check.input("X", b.x, d * d, d * d, entryBound);
         } else {
             if (b.wq == null || b.wk == null) {
                 throw new IllegalArgumentException("X is missing: give X (d^2 x d^2) or both W_Q and W_K (d x d)");
             }
-            this.wq = input("W_Q", b.wq, d, d);
-            this.wk = input("W_K", b.wk, d, d);
+            this.wq = Check.input("W_Q", b.wq, d, d, entryBound);
+            this.wk = Check.input("W_K", b.wk, d, d, entryBound);
             DMatrixRMaj kron = new DMatrixRMaj(d * d, d * d);
             CommonOps_DDRM.kron(wq, wk, kron);
             this.x = kron;
@@ -74,16 +74,7 @@ public final class RopeInstance {
             throw new IllegalArgumentException("Y is missing: give Y or W_V (d x d)");
         }
         this.yFromWv = b.wv != null;
-        this.y = input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d);
-    }
-
-    private DMatrixRMaj input(String name, DMatrixRMaj m, int rows, int cols) {
-        Check.shape(name, m, rows, cols);
-        Check.finite(name, m);
-        if (!Double.isNaN(entryBound)) {
-            Check.bounded(name, m, entryBound);
-        }
-        return m.copy();
+        this.y = Check.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, entryBound);
     }
 
     public static Builder builder() {
@@ -216,30 +207,18 @@ public final class RopeInstance {
             sb.append(", B=").append(entryBound);
         }
         sb.append('\n');
-        appendMatrix(sb, "A1", a1);
-        appendMatrix(sb, "A2", a2);
-        appendMatrix(sb, "A3", a3);
-        appendMatrix(sb, "E", e);
+        Matrices.appendRows(sb, "A1", a1);
+        Matrices.appendRows(sb, "A2", a2);
+        Matrices.appendRows(sb, "A3", a3);
+        Matrices.appendRows(sb, "E", e);
         if (hasWeights()) {
-            appendMatrix(sb, "W_Q", wq);
-            appendMatrix(sb, "W_K", wk);
+            Matrices.appendRows(sb, "W_Q", wq);
+            Matrices.appendRows(sb, "W_K", wk);
         } else {
-            appendMatrix(sb, "X", x);
+            Matrices.appendRows(sb, "X", x);
         }
-        appendMatrix(sb, yFromWv ? "W_V" : "Y", y);
+        Matrices.appendRows(sb, yFromWv ? "W_V" : "Y", y);
         return sb.append('}').toString();
-    }
-
-    private static void appendMatrix(StringBuilder sb, String name, DMatrixRMaj m) {
-        sb.append("  ").append(name).append(" = [");
-        for (int r = 0; r < m.numRows; r++) {
-            sb.append(r == 0 ? "[" : ", [");
-            for (int c = 0; c < m.numCols; c++) {
-                sb.append(c == 0 ? "" : ", ").append(m.unsafe_get(r, c));
-            }
-            sb.append(']');
-        }
-        sb.append("]\n");
     }
 
     /** Collects the fields of a {@link RopeInstance}; {@link #build()} validates them. */

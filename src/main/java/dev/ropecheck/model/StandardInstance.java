@@ -27,18 +27,12 @@ public final class StandardInstance {
         this.d = a1.numCols;
         Check.range("n", n, 1, 1 << 24);
         Check.range("d", d, 1, 1 << 8);
-        this.a1 = input("A1", a1, n, d);
-        this.a2 = input("A2", a2, n, d);
-        this.a3 = input("A3", a3, n, d);
-        this.e = input("E", e, n, d);
-        this.x0 = input("X0", x0, d, d);
-        this.y = input("Y", y, d, d);
-    }
-
-    private static DMatrixRMaj input(String name, DMatrixRMaj m, int rows, int cols) {
-        Check.shape(name, m, rows, cols);
-        Check.finite(name, m);
-        return m.copy();
+        this.a1 = Check.input("A1", a1, n, d, Double.NaN);
+        this.a2 = Check.input("A2", a2, n, d, Double.NaN);
+        this.a3 = Check.input("A3", a3, n, d, Double.NaN);
+        this.e = Check.input("E", e, n, d, Double.NaN);
+        this.x0 = Check.input("X0", x0, d, d, Double.NaN);
+        this.y = Check.input("Y", y, d, d, Double.NaN);
     }
 
     /** The standard-attention problem underlying {@code r} with {@code X0} as the key-query matrix. */

@@ -5,14 +5,10 @@ import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.approx.Method;
 import dev.ropecheck.approx.ScoreBound;
 import dev.ropecheck.bounds.FastForwardBound;
-import dev.ropecheck.engine.Quantity;
-import dev.ropecheck.engine.RopeAttentionEngine;
-import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 import org.jtransforms.fft.DoubleFFT_1D;
 
@@ -32,15 +28,11 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * the count. Error: {@link FastForwardBound} with {@link FastForwardBound#fftRounding}.
  * Time {@code O(C(T+g,g) d n log n)}, memory {@code O(g n + L)}.
  */
-public final class FftEngine implements RopeAttentionEngine {
+public final class FftEngine extends PolynomialEngine {
     public static final String NAME = "fast-fft";
     public static final long DEFAULT_MONOMIAL_CAP = 200_000;
     /** Used when every score is exactly 0 (beta = 0): any positive interval covers it. */
     static final double MIN_BETA = 1e-3;
-
-    private final double eps;
-    private final Method method;
-    private final long monomialCap;
 
     public FftEngine(double eps, Method method) {
         this(eps, method, DEFAULT_MONOMIAL_CAP);
@@ -52,18 +44,7 @@ public final class FftEngine implements RopeAttentionEngine {
      * @param monomialCap largest {@code C(T+g, g)} accepted
      */
     public FftEngine(double eps, Method method, long monomialCap) {
-        if (!(eps > 0 && eps < 1)) {
-            throw new IllegalArgumentException("eps = " + eps + " must lie in (0, 1)");
-        }
-        if (method == null) {
-            throw new IllegalArgumentException("method is missing");
-        }
-        if (monomialCap < 1) {
-            throw new IllegalArgumentException("monomialCap = " + monomialCap + " must be >= 1");
-        }
-        this.eps = eps;
-        this.method = method;
-        this.monomialCap = monomialCap;
+        super(eps, method, "monomialCap", monomialCap);
     }
 
     @Override
@@ -72,25 +53,6 @@ public final class FftEngine implements RopeAttentionEngine {
     }
 
     @Override
-    public Set<Quantity> supported(RopeInstance instance) {
-        return FastGradient.supported(instance);
-    }
-
-    @Override
-    public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
-        FastGradient.requireSupported(NAME, instance, wanted);
-        if (FastGradient.wantsGradient(wanted)) {
-            return gradient(instance, wanted.contains(Quantity.GRAD_X), FastGradient.Variant.CORRECT)
-                    .toResult(NAME, wanted);
-        }
-        return forward(instance).toResult(NAME, wanted);
-    }
-
-    /** Forward and gradient pass ({@link FftGradient}, MATH §6), {@code G~} included. */
-    public FastGradient gradient(RopeInstance in) {
-        return gradient(in, true, FastGradient.Variant.CORRECT);
-    }
-
     FastGradient gradient(RopeInstance in, boolean wantG, FastGradient.Variant variant) {
         FastForward fwd = forward(in);
         return FftGradient.compute(in, fwd, fwd.polynomial(), wantG, variant);
@@ -102,7 +64,7 @@ public final class FftEngine implements RopeAttentionEngine {
         return ExpApproximations.minimalDegree(method, beta, eps, ExpApproximations.Scope.POLYNOMIAL);
     }
 
-    /** The full forward pass with its bound. */
+    @Override
     public FastForward forward(RopeInstance in) {
         int n = in.n();
         int d = in.d();
@@ -176,10 +138,10 @@ public final class FftEngine implements RopeAttentionEngine {
     }
 
     private void requireCap(long monomials, int t, ExpPolynomial p) {
-        if (monomials > monomialCap) {
+        if (monomials > cap) {
             throw new IllegalArgumentException("fast-fft: C(T+g, g) = " + (monomials == Long.MAX_VALUE ? "overflow"
                     : String.valueOf(monomials)) + " monomials (T = " + t + " terms, degree g = " + p.degree()
-                    + ", beta = " + p.beta() + ") exceeds the cap " + monomialCap);
+                    + ", beta = " + p.beta() + ") exceeds the cap " + cap);
         }
     }
 

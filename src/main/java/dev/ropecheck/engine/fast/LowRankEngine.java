@@ -5,15 +5,11 @@ import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.approx.Method;
 import dev.ropecheck.approx.ScoreBound;
 import dev.ropecheck.bounds.FastForwardBound;
-import dev.ropecheck.engine.Quantity;
-import dev.ropecheck.engine.RopeAttentionEngine;
-import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -29,13 +25,9 @@ import org.ejml.data.DMatrixRMaj;
  * (pair norms are rotation invariant). Error: {@link FastForwardBound} with
  * {@link FastForwardBound#lowRankRounding} and {@link FastForwardBound#rotatedScoreRounding}.
  */
-public final class LowRankEngine implements RopeAttentionEngine {
+public final class LowRankEngine extends PolynomialEngine {
     public static final String NAME = "fast-lowrank";
     public static final long DEFAULT_RANK_CAP = 100_000;
-
-    private final double eps;
-    private final Method method;
-    private final long rankCap;
 
     public LowRankEngine(double eps, Method method) {
         this(eps, method, DEFAULT_RANK_CAP);
@@ -46,18 +38,7 @@ public final class LowRankEngine implements RopeAttentionEngine {
      * @param rankCap largest {@code r = C(d+g, g)} accepted
      */
     public LowRankEngine(double eps, Method method, long rankCap) {
-        if (!(eps > 0 && eps < 1)) {
-            throw new IllegalArgumentException("eps = " + eps + " must lie in (0, 1)");
-        }
-        if (method == null) {
-            throw new IllegalArgumentException("method is missing");
-        }
-        if (rankCap < 1) {
-            throw new IllegalArgumentException("rankCap = " + rankCap + " must be >= 1");
-        }
-        this.eps = eps;
-        this.method = method;
-        this.rankCap = rankCap;
+        super(eps, method, "rankCap", rankCap);
     }
 
     @Override
@@ -66,25 +47,6 @@ public final class LowRankEngine implements RopeAttentionEngine {
     }
 
     @Override
-    public Set<Quantity> supported(RopeInstance instance) {
-        return FastGradient.supported(instance);
-    }
-
-    @Override
-    public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
-        FastGradient.requireSupported(NAME, instance, wanted);
-        if (FastGradient.wantsGradient(wanted)) {
-            return gradient(instance, wanted.contains(Quantity.GRAD_X), FastGradient.Variant.CORRECT)
-                    .toResult(NAME, wanted);
-        }
-        return forward(instance).toResult(NAME, wanted);
-    }
-
-    /** Forward and gradient pass ({@link LowRankGradient}, MATH §6), {@code G~} included. */
-    public FastGradient gradient(RopeInstance in) {
-        return gradient(in, true, FastGradient.Variant.CORRECT);
-    }
-
     FastGradient gradient(RopeInstance in, boolean wantG, FastGradient.Variant variant) {
         FastForward fwd = forward(in);
         DMatrixRMaj[] qk = rotated(in);
@@ -119,10 +81,10 @@ public final class LowRankEngine implements RopeAttentionEngine {
     }
 
     private void requireCap(RopeInstance in, ExpPolynomial p, long r) {
-        if (r > rankCap) {
+        if (r > cap) {
             throw new IllegalArgumentException("fast-lowrank: rank C(d+g, g) = " + (r == Long.MAX_VALUE ? "overflow"
                     : String.valueOf(r)) + " (d = " + in.d() + ", degree g = " + p.degree() + ", beta = " + p.beta()
-                    + ", B = " + in.entryBound() + ") exceeds the rank cap " + rankCap);
+                    + ", B = " + in.entryBound() + ") exceeds the rank cap " + cap);
         }
     }
 
@@ -161,7 +123,7 @@ public final class LowRankEngine implements RopeAttentionEngine {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("eps", eps);
         meta.put("rank", rank);
-        meta.put("rankCap", rankCap);
+        meta.put("rankCap", cap);
         meta.put("flops", (double) rank * n * (d + 1) * 4 + (double) rank * n * 2);
         return new FastForward(in, p, bound, out[0], numer, h, meta);
     }

@@ -109,11 +109,6 @@ public enum TensorQuantity implements dev.ropecheck.engine.NamedQuantity {
     }
 
     public static TensorQuantity byKey(String key) {
-        for (TensorQuantity q : values()) {
-            if (q.key.equals(key)) {
-                return q;
-            }
-        }
-        throw new IllegalArgumentException("unknown tensor quantity \"" + key + "\"");
+        return dev.ropecheck.engine.NamedQuantity.byKey(TensorQuantity.class, key, "tensor quantity");
     }
 }

@@ -4,6 +4,7 @@ import dev.ropecheck.tensor.engine.TensorAttentionEngine;
 import dev.ropecheck.tensor.engine.TensorChainRule;
 import dev.ropecheck.tensor.engine.TensorQuantity;
 import dev.ropecheck.tensor.engine.TensorResult;
+import dev.ropecheck.tensor.engine.TensorRowOutputs;
 import dev.ropecheck.tensor.model.TensorInstance;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -73,11 +74,8 @@ public final class ExactTensorAttention implements TensorAttentionEngine {
         final double[] x = in.x().data;
         final double[] y = in.y().data;
 
-        boolean wantGradX = wanted.contains(TensorQuantity.GRAD_X) || wanted.contains(TensorQuantity.GRAD_WQ)
-                || wanted.contains(TensorQuantity.GRAD_WK1) || wanted.contains(TensorQuantity.GRAD_WK2)
-                || wanted.contains(TensorQuantity.P);
-        boolean wantGradY = wanted.contains(TensorQuantity.GRAD_Y) || wanted.contains(TensorQuantity.GRAD_WV1)
-                || wanted.contains(TensorQuantity.GRAD_WV2);
+        boolean wantGradX = TensorRowOutputs.needsGradX(wanted) || wanted.contains(TensorQuantity.P);
+        boolean wantGradY = TensorRowOutputs.needsGradY(wanted);
         boolean keepA = wanted.contains(TensorQuantity.A);
         boolean keepF = wanted.contains(TensorQuantity.F);
         boolean keepP = wanted.contains(TensorQuantity.P);
@@ -281,32 +279,11 @@ public final class ExactTensorAttention implements TensorAttentionEngine {
                 case H:
                     b.put(q, DMatrixRMaj.wrap(nn, d, h));
                     break;
-                case ALPHA:
-                    b.putVector(q, alpha);
-                    break;
-                case ATTENTION:
-                    b.put(q, DMatrixRMaj.wrap(n, d, att));
-                    break;
-                case C:
-                    b.put(q, DMatrixRMaj.wrap(n, d, c));
-                    break;
-                case LOSS:
-                    b.putScalar(q, 0.5 * twoLoss);
-                    break;
-                case R:
-                    b.putVector(q, r);
-                    break;
-                case GRAD_X:
-                    b.put(q, gX);
-                    break;
-                case GRAD_Y:
-                    b.put(q, gY);
-                    break;
                 default:
                     break;
             }
         }
-        TensorChainRule.putWeightGradients(in, wanted, gX, gY, b);
+        TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, r, gX, gY, b);
         return b.build();
     }
 }

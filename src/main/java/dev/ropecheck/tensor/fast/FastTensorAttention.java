@@ -7,6 +7,7 @@ import dev.ropecheck.tensor.engine.TensorAttentionEngine;
 import dev.ropecheck.tensor.engine.TensorChainRule;
 import dev.ropecheck.tensor.engine.TensorQuantity;
 import dev.ropecheck.tensor.engine.TensorResult;
+import dev.ropecheck.tensor.engine.TensorRowOutputs;
 import dev.ropecheck.tensor.model.TensorInstance;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -203,10 +204,8 @@ public final class FastTensorAttention implements TensorAttentionEngine {
         TensorResult.Builder b = TensorResult.builder(name()).meta("beta", feat.beta).meta("degree", poly.degree())
                 .meta("rank", r).meta("eta", poly.etaPolynomial()).meta("delta", poly.deltaPolynomial())
                 .meta("features", feat.k).meta("eps", eps).meta("absSum", poly.absSum()).meta("method", method);
-        boolean wantGradX = wanted.contains(TensorQuantity.GRAD_X) || wanted.contains(TensorQuantity.GRAD_WQ)
-                || wanted.contains(TensorQuantity.GRAD_WK1) || wanted.contains(TensorQuantity.GRAD_WK2);
-        boolean wantGradY = wanted.contains(TensorQuantity.GRAD_Y) || wanted.contains(TensorQuantity.GRAD_WV1)
-                || wanted.contains(TensorQuantity.GRAD_WV2);
+        boolean wantGradX = TensorRowOutputs.needsGradX(wanted);
+        boolean wantGradY = TensorRowOutputs.needsGradY(wanted);
         DMatrixRMaj gX = wantGradX ? gradX(in, mf, alpha, c, rr) : null;
         DMatrixRMaj gY = null;
         if (wantGradY) {
@@ -235,34 +234,7 @@ public final class FastTensorAttention implements TensorAttentionEngine {
             }
             gY = DMatrixRMaj.wrap(dd, d, gy);
         }
-        for (TensorQuantity q : wanted) {
-            switch (q) {
-                case ALPHA:
-                    b.putVector(q, alpha);
-                    break;
-                case ATTENTION:
-                    b.put(q, DMatrixRMaj.wrap(n, d, att));
-                    break;
-                case C:
-                    b.put(q, DMatrixRMaj.wrap(n, d, c));
-                    break;
-                case LOSS:
-                    b.putScalar(q, 0.5 * twoLoss);
-                    break;
-                case R:
-                    b.putVector(q, rr);
-                    break;
-                case GRAD_X:
-                    b.put(q, gX);
-                    break;
-                case GRAD_Y:
-                    b.put(q, gY);
-                    break;
-                default:
-                    break;
-            }
-        }
-        TensorChainRule.putWeightGradients(in, wanted, gX, gY, b);
+        TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, rr, gX, gY, b);
         return b.build();
     }
 

@@ -1,6 +1,7 @@
 package dev.ropecheck.tensor.model;
 
 import dev.ropecheck.model.Check;
+import dev.ropecheck.model.Matrices;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -60,18 +61,18 @@ public final class TensorInstance {
         Check.range("n", n, 1, MAX_N);
         Check.range("d", d, 1, MAX_D);
         this.entryBound = b.entryBound;
-        this.a1 = input("A1", b.a1, n, d);
-        this.a2 = input("A2", b.a2, n, d);
-        this.a3 = input("A3", b.a3, n, d);
-        this.a4 = input("A4", b.a4, n, d);
-        this.a5 = input("A5", b.a5, n, d);
-        this.e = input("E", b.e, n, d);
+        this.a1 = Check.input("A1", b.a1, n, d, entryBound);
+        this.a2 = Check.input("A2", b.a2, n, d, entryBound);
+        this.a3 = Check.input("A3", b.a3, n, d, entryBound);
+        this.a4 = Check.input("A4", b.a4, n, d, entryBound);
+        this.a5 = Check.input("A5", b.a5, n, d, entryBound);
+        this.e = Check.input("E", b.e, n, d, entryBound);
         boolean anyKey = b.wq != null || b.wk1 != null || b.wk2 != null;
         if (b.x != null && anyKey) {
             throw new IllegalArgumentException("give either X or W_Q, W_K1 and W_K2, not both");
         }
         if (b.x != null) {
-            this.x = input("X", b.x, d, d * d);
+            this.x = Check.input("X", b.x, d, d * d, entryBound);
             this.wq = null;
             this.wk1 = null;
             this.wk2 = null;
@@ -80,9 +81,9 @@ public final class TensorInstance {
                 throw new IllegalArgumentException(
                         "X is missing: give X (d x d^2) or all of W_Q, W_K1, W_K2 (d x d)");
             }
-            this.wq = input("W_Q", b.wq, d, d);
-            this.wk1 = input("W_K1", b.wk1, d, d);
-            this.wk2 = input("W_K2", b.wk2, d, d);
+            this.wq = Check.input("W_Q", b.wq, d, d, entryBound);
+            this.wk1 = Check.input("W_K1", b.wk1, d, d, entryBound);
+            this.wk2 = Check.input("W_K2", b.wk2, d, d, entryBound);
             DMatrixRMaj x0 = new DMatrixRMaj(d, d * d);
             CommonOps_DDRM.multTransB(wq, Kronecker.colKron(wk1, wk2), x0);
             this.x = x0;
@@ -92,26 +93,17 @@ public final class TensorInstance {
             throw new IllegalArgumentException("give either Y or W_V1 and W_V2, not both");
         }
         if (b.y != null) {
-            this.y = input("Y", b.y, d * d, d);
+            this.y = Check.input("Y", b.y, d * d, d, entryBound);
             this.wv1 = null;
             this.wv2 = null;
         } else {
             if (b.wv1 == null || b.wv2 == null) {
                 throw new IllegalArgumentException("Y is missing: give Y (d^2 x d) or both W_V1 and W_V2 (d x d)");
             }
-            this.wv1 = input("W_V1", b.wv1, d, d);
-            this.wv2 = input("W_V2", b.wv2, d, d);
+            this.wv1 = Check.input("W_V1", b.wv1, d, d, entryBound);
+            this.wv2 = Check.input("W_V2", b.wv2, d, d, entryBound);
             this.y = Kronecker.colKron(wv1, wv2);
         }
-    }
-
-    private DMatrixRMaj input(String name, DMatrixRMaj m, int rows, int cols) {
-        Check.shape(name, m, rows, cols);
-        Check.finite(name, m);
-        if (!Double.isNaN(entryBound)) {
-            Check.bounded(name, m, entryBound);
-        }
-        return m.copy();
     }
 
     public static Builder builder() {
@@ -274,38 +266,26 @@ public final class TensorInstance {
             sb.append(", B=").append(entryBound);
         }
         sb.append('\n');
-        append(sb, "A1", a1);
-        append(sb, "A2", a2);
-        append(sb, "A3", a3);
-        append(sb, "A4", a4);
-        append(sb, "A5", a5);
-        append(sb, "E", e);
+        Matrices.appendRows(sb, "A1", a1);
+        Matrices.appendRows(sb, "A2", a2);
+        Matrices.appendRows(sb, "A3", a3);
+        Matrices.appendRows(sb, "A4", a4);
+        Matrices.appendRows(sb, "A5", a5);
+        Matrices.appendRows(sb, "E", e);
         if (hasKeyWeights()) {
-            append(sb, "W_Q", wq);
-            append(sb, "W_K1", wk1);
-            append(sb, "W_K2", wk2);
+            Matrices.appendRows(sb, "W_Q", wq);
+            Matrices.appendRows(sb, "W_K1", wk1);
+            Matrices.appendRows(sb, "W_K2", wk2);
         } else {
-            append(sb, "X", x);
+            Matrices.appendRows(sb, "X", x);
         }
         if (hasValueWeights()) {
-            append(sb, "W_V1", wv1);
-            append(sb, "W_V2", wv2);
+            Matrices.appendRows(sb, "W_V1", wv1);
+            Matrices.appendRows(sb, "W_V2", wv2);
         } else {
-            append(sb, "Y", y);
+            Matrices.appendRows(sb, "Y", y);
         }
         return sb.append('}').toString();
-    }
-
-    private static void append(StringBuilder sb, String name, DMatrixRMaj m) {
-        sb.append("  ").append(name).append(" = [");
-        for (int r = 0; r < m.numRows; r++) {
-            sb.append(r == 0 ? "[" : ", [");
-            for (int c = 0; c < m.numCols; c++) {
-                sb.append(c == 0 ? "" : ", ").append(m.unsafe_get(r, c));
-            }
-            sb.append(']');
-        }
-        sb.append("]\n");
     }
 
     /** Collects the fields of a {@link TensorInstance}; {@link #build()} validates them. */

@@ -1,6 +1,8 @@
 package dev.ropecheck.report;
 
+import java.math.BigDecimal;
 import java.util.List;
+import org.ejml.data.DMatrixRMaj;
 import java.util.TreeMap;
 
 /** Small helpers shared by the checks. */
@@ -11,6 +13,27 @@ final class Checks {
     }
 
     /** {@code gamma_k = k u / (1 - k u)} (Higham's constant). */
+    /**
+     * {@code max_i |Σ_j m_ij - target|}, each row summed exactly (BigDecimal) so the measurement adds no
+     * rounding of its own; {@code +inf} when a row holds a NaN or an infinity.
+     */
+    static double maxRowSumDeviation(DMatrixRMaj m, double target) {
+        BigDecimal t = new BigDecimal(target);
+        double worst = 0;
+        for (int i = 0; i < m.numRows; i++) {
+            BigDecimal sum = BigDecimal.ZERO;
+            for (int j = 0; j < m.numCols; j++) {
+                double v = m.unsafe_get(i, j);
+                if (!Double.isFinite(v)) {
+                    return Double.POSITIVE_INFINITY;
+                }
+                sum = sum.add(new BigDecimal(v));
+            }
+            worst = Math.max(worst, Math.abs(sum.subtract(t).doubleValue()));
+        }
+        return worst;
+    }
+
     static double gamma(long k) {
         return k * U / (1 - k * U);
     }

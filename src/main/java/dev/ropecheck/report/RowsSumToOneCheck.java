@@ -3,7 +3,6 @@ package dev.ropecheck.report;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -61,18 +60,7 @@ public final class RowsSumToOneCheck implements LemmaCheck {
             DMatrixRMaj f = r.get(Quantity.F);
             int n = f.numRows;
             double bound = (Checks.U + Checks.gamma(n - 1)) / (1 - Checks.gamma(n - 1));
-            double caseMax = 0;
-            for (int i = 0; i < n; i++) {
-                BigDecimal sum = BigDecimal.ZERO;
-                for (int j = 0; j < n; j++) {
-                    sum = sum.add(new BigDecimal(f.unsafe_get(i, j)));
-                }
-                double err = Math.abs(sum.subtract(BigDecimal.ONE).doubleValue());
-                if (Double.isNaN(f.unsafe_get(i, 0)) || Double.isNaN(err)) {
-                    err = Double.POSITIVE_INFINITY;
-                }
-                caseMax = Math.max(caseMax, err);
-            }
+            double caseMax = Checks.maxRowSumDeviation(f, 1.0);
             if (caseMax / bound > worstRatio) {
                 worstRatio = caseMax / bound;
                 worstErr = caseMax;

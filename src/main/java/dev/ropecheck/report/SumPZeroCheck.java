@@ -3,7 +3,6 @@ package dev.ropecheck.report;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -64,19 +63,7 @@ public final class SumPZeroCheck implements LemmaCheck {
             DMatrixRMaj p = eng.get().compute(c.instance(), EnumSet.of(Quantity.P)).get(Quantity.P);
             int n = p.numRows;
             double bound = n * t.getAsDouble();
-            double caseMax = 0;
-            for (int i = 0; i < n; i++) {
-                BigDecimal sum = BigDecimal.ZERO;
-                for (int j = 0; j < n; j++) {
-                    double v = p.unsafe_get(i, j);
-                    if (!Double.isFinite(v)) {
-                        sum = null;
-                        break;
-                    }
-                    sum = sum.add(new BigDecimal(v));
-                }
-                caseMax = Math.max(caseMax, sum == null ? Double.POSITIVE_INFINITY : Math.abs(sum.doubleValue()));
-            }
+            double caseMax = Checks.maxRowSumDeviation(p, 0.0);
             if (caseMax / bound > worstRatio || bound == 0 && caseMax > 0) {
                 worstRatio = bound == 0 ? (caseMax == 0 ? 0 : Double.POSITIVE_INFINITY) : caseMax / bound;
                 worstErr = caseMax;

@@ -17,12 +17,14 @@ import org.ejml.data.DMatrixRMaj;
 public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> {
     private final String engine;
     private final Map<Q, DMatrixRMaj> values;
+    private final Map<Q, DMatrixRMaj> residuals;
     private final Map<String, String> metadata;
     private final Q lossQuantity;
 
     protected QuantityValues(Builder<Q, ?, ?> b, Q lossQuantity) {
         this.engine = b.engine;
         this.values = new EnumMap<>(b.values);
+        this.residuals = new EnumMap<>(b.residuals);
         this.metadata = new LinkedHashMap<>(b.metadata);
         this.lossQuantity = lossQuantity;
     }
@@ -48,6 +50,16 @@ public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> {
         return m.copy();
     }
 
+    /**
+     * The low-order part of {@code q} ({@code value = get(q) + residual(q)} to the engine's accuracy),
+     * held by engines more accurate than double (the double-double and apfloat references); null
+     * when the engine keeps none (its value is then {@code get(q)} alone).
+     */
+    public DMatrixRMaj residual(Q q) {
+        DMatrixRMaj m = residuals.get(q);
+        return m == null ? null : m.copy();
+    }
+
     /** The loss {@code L} as a number. */
     public double loss() {
         return get(lossQuantity).get(0, 0);
@@ -67,11 +79,13 @@ public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> {
     public abstract static class Builder<Q extends Enum<Q> & NamedQuantity, R, B extends Builder<Q, R, B>> {
         private final String engine;
         private final Map<Q, DMatrixRMaj> values;
+        private final Map<Q, DMatrixRMaj> residuals;
         private final Map<String, String> metadata = new LinkedHashMap<>();
 
         protected Builder(String engine, Class<Q> type) {
             this.engine = engine;
             this.values = new EnumMap<>(type);
+            this.residuals = new EnumMap<>(type);
         }
 
         /** {@code this}, typed as the concrete builder. */
@@ -81,6 +95,12 @@ public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> {
 
         public B put(Q q, DMatrixRMaj value) {
             values.put(q, value.copy());
+            return self();
+        }
+
+        /** Stores the low-order part of {@code q} (see {@link QuantityValues#residual}); a copy. */
+        public B putResidual(Q q, DMatrixRMaj lowOrder) {
+            residuals.put(q, lowOrder.copy());
             return self();
         }
 

@@ -1,5 +1,12 @@
 package dev.ropecheck.cli;
 
+import dev.ropecheck.bounds.FloatFormat;
+import dev.ropecheck.bounds.RoundingClass;
+import dev.ropecheck.check.CheckReport;
+import dev.ropecheck.check.ResultCheck;
+import dev.ropecheck.check.RoundingTolerance;
+import dev.ropecheck.check.ToleranceModel;
+import dev.ropecheck.check.TrustedReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
@@ -9,23 +16,34 @@ import dev.ropecheck.io.ResultReader;
 import dev.ropecheck.model.RopeInstance;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.ejml.data.DMatrixRMaj;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code check}: judges a result produced by another implementation against the reference engine
- * (or, when {@code n} is beyond it, the exact engine as a stand-in, which the output says), field by
- * field against the tolerance of the implementation's class ({@link ResultComparator}).
+ * {@code check}: judges a result produced by another implementation (PyTorch, JAX, a CUDA kernel)
+ * through the one checking core ({@link ResultCheck}): every required field against a trusted
+ * reference (the apfloat reference where it can take the instance, else the double-double
+ * reference; never a double evaluation), each entry against the allowed error of the class the user
+ * names ({@code --engine-class}, {@code --dtype}, {@code --bound}; never the candidate's own
+ * {@code engine} label). Exit 0 only when every required field passes; 1 when one fails or is
+ * missing; 3 when one could not be judged (no bound, or a vacuous one).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Compares a foreign result with the reference, field by field, against the proved tolerance. "
-                + "Exit 0 only if every checked field passes.")
+        description = "Judges a foreign result field by field against a trusted reference and the tolerance of the"
+                + " class you name. Exit 0 only if every required field passes (1: a field fails or is missing;"
+                + " 3: a field could not be judged).")
 final class CheckCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -39,20 +57,44 @@ final class CheckCommand implements Callable<Integer> {
     Path candidateFile;
 
     @Option(names = "--engine-class", defaultValue = "exact", paramLabel = "CLASS",
-            description = "exact (binary64 exact formulas) or fast (polynomial method) (default: ${DEFAULT-VALUE}).")
+            description = "exact (the formulas of MATH §2-3 evaluated in floating point) or fast (polynomial method)"
+                    + " (default: ${DEFAULT-VALUE}). The candidate's own \"engine\" field is never used.")
     String engineClass;
 
-    @Option(names = "--eps", defaultValue = "1e-6", description = "The fast implementation's eps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "fp64", paramLabel = "D",
+            description = "What the implementation computed in: fp64, fp32, bf16 or fp16 (storage format; bf16 and"
+                    + " fp16 accumulate in fp32) (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--bound", defaultValue = "worst-case", paramLabel = "KIND",
+            description = "worst-case (rigorous, the default) or probabilistic (Higham-Mary, sqrt(k) instead of k;"
+                    + " fails with probability at most --failure-probability).")
+    String boundKind;
+
+    @Option(names = "--failure-probability", defaultValue = "1e-6", paramLabel = "P",
+            description = "With --bound probabilistic: the probability the bound may fail (default: ${DEFAULT-VALUE}).")
+    double failureProbability;
+
+    @Option(names = "--fields", split = ",", paramLabel = "F",
+            description = "The fields that must be present and pass (default: every field the candidate holds,"
+                    + " plus attention).")
+    List<String> fields;
+
+    @Option(names = "--eps", defaultValue = "1e-6", description = "With --engine-class fast: the implementation's eps (default: ${DEFAULT-VALUE}).")
     double eps;
 
-    @Option(names = "--fast-engine", paramLabel = "NAME",
-            description = "With --engine-class fast: whose certified bound applies, fast-fft or fast-lowrank (default: the"
-                    + " candidate's engine field when it names one of them, else fast-fft). The candidate is held to the"
-                    + " bound that engine certifies for this instance and eps (same polynomial construction).")
+    @Option(names = "--fast-engine", defaultValue = "fast-fft", paramLabel = "NAME",
+            description = "With --engine-class fast: whose certified bound applies, fast-fft or fast-lowrank"
+                    + " (default: ${DEFAULT-VALUE}).")
     String fastEngine;
 
+    @Option(names = "--reference", defaultValue = "auto", paramLabel = "NAME",
+            description = "auto (apfloat where it can take the instance, else double-double), reference or"
+                    + " reference-dd (default: ${DEFAULT-VALUE}).")
+    String referenceChoice;
+
     @Option(names = "--precision", defaultValue = "50", paramLabel = "DIGITS",
-            description = "Digits of the reference engine (default: ${DEFAULT-VALUE}).")
+            description = "Digits of the apfloat reference (default: ${DEFAULT-VALUE}).")
     long precision;
 
     CheckCommand(CliContext context) {
@@ -65,6 +107,13 @@ final class CheckCommand implements Callable<Integer> {
         if (cls == EngineClass.REFERENCE) {
             throw new IllegalArgumentException("--engine-class must be exact or fast");
         }
+        FloatFormat format = FloatFormat.parse(dtype);
+        boolean probabilistic = parseBoundKind(boundKind);
+        if (cls == EngineClass.FAST && (format != FloatFormat.FP64 || probabilistic)) {
+            throw new IllegalArgumentException("--engine-class fast is judged in fp64 with the worst-case bound: drop"
+                    + " --dtype " + dtype + " / --bound " + boundKind);
+        }
+        RoundingClass rounding = new RoundingClass(format, probabilistic, probabilistic ? failureProbability : 0);
         EngineRegistry.Options options = ComputeCommand.options(precision, eps);
         if (dev.ropecheck.io.TensorFormat.isTensorInstance(instanceFile)) {
             return checkTensor(cls, options);
@@ -75,54 +124,170 @@ final class CheckCommand implements Callable<Integer> {
             throw new IllegalArgumentException(candidateFile + ": the candidate has n = " + cand.n() + ", d = " + cand.d()
                     + " but the instance " + instanceFile + " has n = " + instance.n() + ", d = " + instance.d());
         }
-        ToleranceSource tol = context.tolerances();
-        if (cls == EngineClass.FAST && tol instanceof StandardTolerances) {
-            String fe = fastEngine != null ? fastEngine
-                    : cand.engine().equals("fast-lowrank") || cand.engine().equals("fast-fft") ? cand.engine() : "fast-fft";
-            if (!fe.equals("fast-fft") && !fe.equals("fast-lowrank")) {
-                throw new IllegalArgumentException("--fast-engine " + fe + " must be fast-fft or fast-lowrank");
-            }
-            tol = StandardTolerances.create(context.engines(), fe);
+        RopeResult candidate = cand.toResult();
+        Set<Quantity> required = requiredFields(candidate);
+        Set<Quantity> judged = EnumSet.copyOf(required);
+        judged.addAll(candidate.quantities());
+        List<String> warnings = new ArrayList<>();
+        String inexact = firstInexactInput(instance, format);
+        if (!inexact.isEmpty()) {
+            warnings.add("the instance is not exact in " + format.label() + " (" + inexact + "); the bound includes the"
+                    + " rounding of storing every input");
         }
-        if (!tol.supports(cls)) {
-            throw new Main.Unavailable("cannot judge class " + cls.name().toLowerCase(java.util.Locale.ROOT) + ": "
-                    + tol.describe(cls));
-        }
+        ToleranceModel model = cls == EngineClass.FAST ? fastModel(options) : new RoundingTolerance(rounding);
+        TrustedReference reference = trustedReference(instance, judged, options, rounding);
+        CheckReport report = ResultCheck.run(instance, candidate, required, reference, model, warnings);
         PrintWriter out = spec.commandLine().getOut();
-        Reference ref = chooseReference(context.engines(), instance.n());
-        RopeResult reference = null;
-        if (!ref.standIn) {
-            try {
-                reference = computeReference(ref.name, options, instance, cand);
-            } catch (IllegalArgumentException tooCostly) {
-                // e.g. the reference's cost guard: fall back to the exact engine as a stand-in
-                Optional<EngineRegistry.Entry> exact = context.engines().find("exact").filter(EngineRegistry.Entry::available);
-                if (exact.isEmpty() || instance.n() > exact.get().maxN()) {
-                    throw tooCostly;
-                }
-                ref = new Reference("exact", true, tooCostly.getMessage());
-            }
-        }
-        if (ref.standIn) {
-            if (!tol.supports(EngineClass.EXACT)) {
-                throw new Main.Unavailable("n = " + instance.n() + " needs the exact engine as a stand-in, but: "
-                        + tol.describe(EngineClass.EXACT));
-            }
-            out.println("note: the reference engine cannot take this instance (" + ref.why
-                    + "); the exact engine stands in for it and its own bound is added to every allowed error");
-            reference = computeReference(ref.name, options, instance, cand);
-        }
-        ResultComparator.Outcome outcome = ResultComparator.compare(instance, cand.toResult(), reference, ref.name,
-                ref.standIn ? 0 : options.precisionDigits(), cls, options.eps(), tol);
-        out.println("candidate " + candidateFile + " (engine \"" + cand.engine() + "\", class "
-                + cls.name().toLowerCase(java.util.Locale.ROOT) + ") vs " + ref.name + " on " + instanceFile + " (n = "
-                + instance.n() + ", d = " + instance.d() + ", family " + instance.family().name() + ")");
-        out.print(outcome.table().render());
-        out.println("tolerances: " + tol.describe(cls));
-        boolean ok = outcome.passed();
-        out.println(ok ? "PASS" : "FAIL");
+        out.println("candidate " + candidateFile + " (its engine label \"" + cand.engine() + "\" is not used), class "
+                + cls.name().toLowerCase(Locale.ROOT) + (cls == EngineClass.EXACT ? " " + rounding.label() : ", eps = " + eps)
+                + ", on " + instanceFile + " (n = " + instance.n() + ", d = " + instance.d() + ", family "
+                + instance.family().name() + ")");
+        out.print(report.render());
         out.flush();
-        return ok ? Main.EXIT_OK : Main.EXIT_FAILED;
+        return report.exitCode();
+    }
+
+    private static boolean parseBoundKind(String s) {
+        switch (s.toLowerCase(Locale.ROOT)) {
+            case "worst-case":
+            case "worst":
+            case "rigorous":
+                return false;
+            case "probabilistic":
+                return true;
+            default:
+                throw new IllegalArgumentException("--bound \"" + s + "\" must be worst-case or probabilistic");
+        }
+    }
+
+    /** {@code --fields}, or every field the candidate holds plus {@code attention}. */
+    private Set<Quantity> requiredFields(RopeResult candidate) {
+        Set<Quantity> req = EnumSet.noneOf(Quantity.class);
+        if (fields != null && !fields.isEmpty()) {
+            for (String f : fields) {
+                try {
+                    req.add(Quantity.byKey(f.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--fields: " + e.getMessage());
+                }
+            }
+            return req;
+        }
+        req.addAll(candidate.quantities());
+        req.add(Quantity.ATTENTION);
+        return req;
+    }
+
+    /** The first input entry not exact in {@code format}, as "field[i][j] = v", or "". */
+    static String firstInexactInput(RopeInstance inst, FloatFormat format) {
+        Map<String, DMatrixRMaj> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("A1", inst.a1());
+        inputs.put("A2", inst.a2());
+        inputs.put("A3", inst.a3());
+        inputs.put("E", inst.e());
+        if (inst.hasWeights()) {
+            inputs.put("W_Q", inst.wq());
+            inputs.put("W_K", inst.wk());
+        } else {
+            inputs.put("X", inst.x());
+        }
+        inputs.put(inst.hasValueWeight() ? "W_V" : "Y", inst.y());
+        for (Map.Entry<String, DMatrixRMaj> e : inputs.entrySet()) {
+            DMatrixRMaj m = e.getValue();
+            for (int k = 0; k < m.data.length; k++) {
+                if (!format.isExact(m.data[k])) {
+                    return e.getKey() + "[" + k / m.numCols + "][" + k % m.numCols + "] = " + m.data[k];
+                }
+            }
+        }
+        return "";
+    }
+
+    /** The fast class's certified bounds (one number per field), through {@link StandardTolerances}. */
+    private ToleranceModel fastModel(EngineRegistry.Options options) {
+        if (!fastEngine.equals("fast-fft") && !fastEngine.equals("fast-lowrank")) {
+            throw new IllegalArgumentException("--fast-engine " + fastEngine + " must be fast-fft or fast-lowrank");
+        }
+        ToleranceSource tol = StandardTolerances.create(context.engines(), fastEngine);
+        if (!tol.supports(EngineClass.FAST)) {
+            throw new Main.Unavailable("cannot judge class fast: " + tol.describe(EngineClass.FAST));
+        }
+        double e = options.eps();
+        return new ToleranceModel() {
+            @Override
+            public String describe() {
+                return tol.describe(EngineClass.FAST) + ", eps = " + e;
+            }
+
+            @Override
+            public Tolerances allowed(RopeInstance instance, Set<Quantity> fs, RopeResult reference) {
+                Map<Quantity, DMatrixRMaj> out = new EnumMap<>(Quantity.class);
+                Map<Quantity, String> none = new EnumMap<>(Quantity.class);
+                for (Quantity q : fs) {
+                    var v = tol.allowed(EngineClass.FAST, instance, reference, true, e, q);
+                    if (v.isPresent()) {
+                        out.put(q, new DMatrixRMaj(1, 1, true, v.getAsDouble()));
+                    } else {
+                        none.put(q, "the " + fastEngine + " engine certifies no bound for this field at eps = " + e);
+                    }
+                }
+                return new Tolerances(out, none);
+            }
+        };
+    }
+
+    /**
+     * The apfloat reference where it can take the instance (and {@code --reference} allows), else the
+     * double-double reference; never the exact double engine.
+     */
+    private TrustedReference trustedReference(RopeInstance instance, Set<Quantity> judged,
+            EngineRegistry.Options options, RoundingClass rounding) {
+        String choice = referenceChoice.toLowerCase(Locale.ROOT);
+        if (!choice.equals("auto") && !choice.equals("reference") && !choice.equals("reference-dd")) {
+            throw new IllegalArgumentException("--reference " + referenceChoice + " must be auto, reference or reference-dd");
+        }
+        List<String> refused = new ArrayList<>();
+        if (!choice.equals("reference-dd")) {
+            Optional<EngineRegistry.Entry> ap = context.engines().find("reference").filter(EngineRegistry.Entry::available);
+            if (ap.isPresent() && instance.n() <= ap.get().maxN()) {
+                try {
+                    RopeResult r = computeReference("reference", options, instance, judged);
+                    return TrustedReference.arbitraryPrecision(r);
+                } catch (IllegalArgumentException tooCostly) {
+                    refused.add("reference: " + tooCostly.getMessage());
+                }
+            } else {
+                refused.add("reference: " + ap.map(e -> "n = " + instance.n() + " > " + e.maxN() + " (" + e.limitReason() + ")")
+                        .orElse("not in this build"));
+            }
+            if (choice.equals("reference")) {
+                throw new Main.Unavailable(String.join("; ", refused));
+            }
+        }
+        Optional<EngineRegistry.Entry> dd = context.engines().find("reference-dd").filter(EngineRegistry.Entry::available);
+        if (dd.isEmpty() || instance.n() > dd.get().maxN()) {
+            refused.add("reference-dd: " + dd.map(e -> "n = " + instance.n() + " > " + e.maxN() + " (" + e.limitReason() + ")")
+                    .orElse("not in this build"));
+            throw new Main.Unavailable("no trusted reference can take this instance: " + String.join("; ", refused));
+        }
+        RopeResult r = computeReference("reference-dd", options, instance, judged);
+        return TrustedReference.doubleDouble(r, rounding, instance.n());
+    }
+
+    private RopeResult computeReference(String name, EngineRegistry.Options options, RopeInstance instance,
+            Set<Quantity> judged) {
+        RopeAttentionEngine engine = context.engines().create(name, options);
+        Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
+        Set<Quantity> supported = engine.supported(instance);
+        for (Quantity q : judged) {
+            if (supported.contains(q)) {
+                wanted.add(q);
+            }
+        }
+        if (wanted.isEmpty()) {
+            throw new Main.Unavailable("the " + name + " engine computes none of the fields to check for this instance");
+        }
+        return engine.compute(instance, wanted);
     }
 
     /** {@code check} on a tensor instance and result ({@link TensorCli#check}). */
@@ -148,39 +313,4 @@ final class CheckCommand implements Callable<Integer> {
         return outcome.passed() ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 
-    private RopeResult computeReference(String name, EngineRegistry.Options options, RopeInstance instance,
-            ResultDocument cand) {
-        RopeAttentionEngine engine = context.engines().create(name, options);
-        Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
-        Set<Quantity> supported = engine.supported(instance);
-        for (Quantity q : cand.quantities()) {
-            if (supported.contains(q)) {
-                wanted.add(q);
-            }
-        }
-        if (wanted.isEmpty()) {
-            throw new IllegalArgumentException(candidateFile + " holds no field the " + name + " engine computes");
-        }
-        return engine.compute(instance, wanted);
-    }
-
-    /** Which engine serves as the reference for {@code n}. */
-    record Reference(String name, boolean standIn, String why) {
-    }
-
-    static Reference chooseReference(EngineRegistry engines, int n) {
-        Optional<EngineRegistry.Entry> reference = engines.find("reference").filter(EngineRegistry.Entry::available);
-        if (reference.isPresent() && n <= reference.get().maxN()) {
-            return new Reference("reference", false, "");
-        }
-        String why = reference.isPresent() ? "n = " + n + " > " + reference.get().maxN() + ": " + reference.get().limitReason()
-                : engines.find("reference").map(EngineRegistry.Entry::missing).orElse("not registered");
-        Optional<EngineRegistry.Entry> exact = engines.find("exact").filter(EngineRegistry.Entry::available);
-        if (exact.isPresent() && n <= exact.get().maxN()) {
-            return new Reference("exact", true, why);
-        }
-        throw new Main.Unavailable("no engine can serve as the reference for n = " + n + ": reference: " + why
-                + "; exact: " + exact.map(e -> "n <= " + e.maxN() + " (" + e.limitReason() + ")")
-                        .orElse(engines.find("exact").map(EngineRegistry.Entry::missing).orElse("not registered")));
-    }
 }

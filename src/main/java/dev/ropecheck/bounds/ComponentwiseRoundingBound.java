@@ -1,0 +1,807 @@
+package dev.ropecheck.bounds;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.model.IdentityFamily;
+import dev.ropecheck.model.PositionFamily;
+import dev.ropecheck.model.RopeFamily;
+import dev.ropecheck.model.RopeInstance;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Componentwise forward-error bounds for any correct floating-point evaluation of RoPE attention
+ * and its gradient (MATH §1–3; RoPE-grad Defs. 3.12–3.17, Lemma 4.1, Lemmas 5.1–5.3): for every
+ * entry of every field, a rigorous bound on {@code |computed - exact|} built from the magnitudes of
+ * the terms that make up that entry (for {@code attention}, {@code Σ_j f_ij |h_jl|}; for {@code dK},
+ * the {@code |p| |Q|} sums; ...), never from the largest entry of a field.
+ *
+ * <p>The evaluation covered: any order of every sum (recursive, pairwise, blocked, with or without
+ * FMA), the row-max or any other softmax shift, and FlashAttention-style online softmax with up to
+ * {@code n - 1} rescalings of a running sum; every stored value rounded to the storage format of the
+ * {@link RoundingClass}, sums and products in its accumulator format; {@code exp}, {@code cos},
+ * {@code sin}, {@code pow} within one ulp; RoPE tables from angles {@code pos * theta_k} evaluated in
+ * the accumulator format (so the angle error grows with the position, as in real fp32 kernels).
+ * Derivation, stage by stage, with every symbol used here: {@code proofs-notes/componentwise-rounding.md}.
+ *
+ * <p>Preconditions (checked, {@link IllegalArgumentException} otherwise): the instance has
+ * {@code W_Q, W_K} (weights, not a general {@code X}), and its family is RoPE (either layout) or the
+ * identity. Inputs that are not exact in the storage format get the rounding of storing them.
+ *
+ * <p>The magnitudes are evaluated in binary64 from the instance; every quantity a magnitude is read
+ * from is padded by {@link #PAD} times the sum of the absolute values of its terms, and every bound
+ * is multiplied by {@link #SAFETY}, which covers the rounding of this evaluation itself.
+ *
+ * <p>Expected tightness: a worst-case bound in the sense of Higham's {@code γ_k}; correct
+ * implementations measure 1e-4 to 1e-1 of it (rounding errors add like a random walk); the
+ * probabilistic class is 10–100 times tighter at {@code n} in the thousands.
+ */
+public final class ComponentwiseRoundingBound {
+    /** Relative pad on magnitudes prone to cancellation (binary64 evaluation of a sum). */
+    static final double PAD = 0x1p-40;
+    /** Factor on every final bound covering the binary64 evaluation of the bound. */
+    static final double SAFETY = 1 + 0x1p-20;
+    /** Relative error of a computed {@code theta_k}: pow and reciprocal within one ulp, with margin. */
+    static final double THETA_ULPS = 4;
+    /** Rows per chunk of the parallel pass (fixed, so results do not depend on the thread count). */
+    private static final int CHUNKS = 8;
+
+    private final RoundingClass cls;
+    private final int threads;
+
+    /** A bound for {@code cls}, evaluated on every available processor. */
+    public ComponentwiseRoundingBound(RoundingClass cls) {
+        this(cls, Runtime.getRuntime().availableProcessors());
+    }
+
+    public ComponentwiseRoundingBound(RoundingClass cls, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads = " + threads + " must be at least 1");
+        }
+        this.cls = cls;
+        this.threads = threads;
+    }
+
+    public RoundingClass roundingClass() {
+        return cls;
+    }
+
+    /** The fields this model bounds for {@code instance} (empty when its preconditions fail). */
+    public static Set<Quantity> supported(RopeInstance instance) {
+        if (!instance.hasWeights() || !(instance.family() instanceof RopeFamily || instance.family() instanceof IdentityFamily)) {
+            return EnumSet.noneOf(Quantity.class);
+        }
+        return EnumSet.allOf(Quantity.class);
+    }
+
+    /** Why {@link #supported} is empty for {@code instance}, or "" when it is not. */
+    public static String unsupportedReason(RopeInstance instance) {
+        if (!instance.hasWeights()) {
+            return "the componentwise rounding model needs X given as W_Q ⊗ W_K (a general X has no projection structure)";
+        }
+        if (!(instance.family() instanceof RopeFamily || instance.family() instanceof IdentityFamily)) {
+            return "the componentwise rounding model covers the RoPE and identity families, not " + instance.family().name();
+        }
+        return "";
+    }
+
+    /**
+     * Per-entry bounds on {@code |computed - exact|} for each field of {@code fields}, as matrices of
+     * the fields' shapes.
+     */
+    public Map<Quantity, DMatrixRMaj> allowed(RopeInstance instance, Set<Quantity> fields) {
+        String why = unsupportedReason(instance);
+        if (!why.isEmpty()) {
+            throw new IllegalArgumentException(why);
+        }
+        return new Evaluation(instance, fields).run();
+    }
+
+    /** {@code γ_k} of the class: worst case or probabilistic. */
+    private double gamma(long k, double lambda) {
+        FloatFormat acc = cls.format().accumulator();
+        return cls.probabilistic() ? acc.gammaProbabilistic(k, lambda) : acc.gamma(k);
+    }
+
+    /** One evaluation: the instance's projections, then a pass over rows, then the weight gradients. */
+    private final class Evaluation {
+        final int n;
+        final int d;
+        final double sigma;
+        final double us;
+        final double ua;
+        final double floorS;
+        final double floorA;
+        final Set<Quantity> fields;
+        final boolean backward;
+        final PositionFamily family;
+        final double gD;
+        final double g2;
+        final double gScore;
+        final double gRow;
+        final double gCol;
+        final double gDq;
+        final double gLoss;
+        final double gGradX;
+        // inputs (row-major) and their storage errors
+        final double[] a1;
+        final double[] a2;
+        final double[] a3;
+        final double[] e;
+        final double[] ea1;
+        final double[] ea2;
+        final double[] ea3;
+        final double[] ee;
+        // projections and rotations: value, error
+        final Vec qr;
+        final Vec kr;
+        final Vec v;
+        final double[] rowLoss;
+        final DMatrixRMaj[] rows = new DMatrixRMaj[Quantity.values().length];
+
+        Evaluation(RopeInstance inst, Set<Quantity> fields) {
+            this.n = inst.n();
+            this.d = inst.d();
+            this.sigma = 1.0 / d;
+            this.us = cls.uStore();
+            this.ua = cls.uAcc();
+            this.floorS = cls.floorStore();
+            this.floorA = cls.floorAcc();
+            this.fields = EnumSet.copyOf(fields.isEmpty() ? EnumSet.of(Quantity.LOSS) : fields);
+            this.family = inst.family();
+            this.backward = needsBackward(this.fields);
+            double sums = 6.0 * n * n + 40.0 * n * d + 4.0 * d * d;
+            double lambda = cls.probabilistic() ? cls.lambda(sums) : 1;
+            this.gD = gamma(d, lambda);
+            this.g2 = gamma(2, lambda);
+            this.gScore = gamma(d + 2L, lambda);
+            this.gRow = gamma(4L * n, lambda);
+            this.gCol = gamma(n + 2L, lambda);
+            this.gDq = gamma(n + 2L, lambda);
+            this.gLoss = gamma((long) n * d + 1, lambda);
+            this.gGradX = gamma((long) n * n + 4, lambda);
+            a1 = inst.a1().data;
+            a2 = inst.a2().data;
+            a3 = inst.a3().data;
+            e = inst.e().data;
+            ea1 = inputError(a1);
+            ea2 = inputError(a2);
+            ea3 = inputError(a3);
+            ee = inputError(e);
+            double[] wq = inst.wq().data;
+            double[] wk = inst.wk().data;
+            double[] wv = inst.y().data;
+            Vec q = project(a1, ea1, wq, inputError(wq));
+            Vec k = project(a2, ea2, wk, inputError(wk));
+            this.v = project(a3, ea3, wv, inputError(wv));
+            this.qr = rotate(q);
+            this.kr = rotate(k);
+            this.rowLoss = new double[n];
+        }
+
+        private boolean needsBackward(Set<Quantity> f) {
+            for (Quantity q : f) {
+                if (q == Quantity.P || q == Quantity.GRAD_X || q == Quantity.DQ || q == Quantity.DK || q == Quantity.DV
+                        || q == Quantity.GRAD_WQ || q == Quantity.GRAD_WK || q == Quantity.GRAD_WV) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        double[] inputError(double[] x) {
+            double[] err = new double[x.length];
+            FloatFormat s = cls.format();
+            for (int t = 0; t < x.length; t++) {
+                if (!s.isExact(x[t])) {
+                    err[t] = us * Math.abs(x[t]) + floorS;
+                }
+            }
+            return err;
+        }
+
+        /** {@code fl_s(A W)}, {@code A} n x d, {@code W} d x d: stage 1 of the note. */
+        Vec project(double[] a, double[] ea, double[] w, double[] ew) {
+            Vec out = new Vec(n, d);
+            for (int i = 0; i < n; i++) {
+                for (int b = 0; b < d; b++) {
+                    double val = 0;
+                    double mag = 0;
+                    double err = 0;
+                    double pp = 0;
+                    for (int c = 0; c < d; c++) {
+                        double x = a[i * d + c];
+                        double y = w[c * d + b];
+                        double px = Math.abs(x) + ea[i * d + c];
+                        double py = Math.abs(y) + ew[c * d + b];
+                        val += x * y;
+                        mag += Math.abs(x * y);
+                        err += ea[i * d + c] * Math.abs(y) + px * ew[c * d + b];
+                        pp += px * py;
+                    }
+                    err += gD * pp;
+                    out.set(i * d + b, val, store(err, Math.abs(val) + PAD * mag));
+                }
+            }
+            return out;
+        }
+
+        /** The storage rounding of a value of magnitude at most {@code mag} carrying error {@code err}. */
+        double store(double err, double mag) {
+            return err + us * (mag + err) + floorS;
+        }
+
+        /** Stage 2: rotation at position {@code i} (forward for q, k; {@code back} for dQ, dK). */
+        Vec rotate(Vec x) {
+            if (!(family instanceof RopeFamily)) {
+                return x;
+            }
+            return rotate(x, false);
+        }
+
+        Vec rotate(Vec x, boolean back) {
+            if (!(family instanceof RopeFamily)) {
+                return x;
+            }
+            RopeFamily rope = (RopeFamily) family;
+            Vec out = new Vec(n, d);
+            double thetaRel = (1 + thetaUlps(rope) * ua) * (1 + ua) - 1;
+            for (int i = 0; i < n; i++) {
+                for (int kk = 0; kk < d / 2; kk++) {
+                    double angle = (double) i * rope.theta(kk);
+                    double c = Math.cos(angle);
+                    double s = Math.sin(angle);
+                    double ac = Math.abs(c);
+                    double as = Math.abs(s);
+                    double eps = Math.min(2, thetaRel * Math.abs(angle)) + 2 * ua + us + floorS;
+                    int a = rope.dimA(kk);
+                    int b = rope.dimB(kk);
+                    double xa = x.val[i * d + a];
+                    double xb = x.val[i * d + b];
+                    double exa = x.err[i * d + a];
+                    double exb = x.err[i * d + b];
+                    double pa = Math.abs(xa) + exa;
+                    double pb = Math.abs(xb) + exb;
+                    double ya;
+                    double yb;
+                    if (back) {
+                        ya = xa * c + xb * s;
+                        yb = -xa * s + xb * c;
+                    } else {
+                        ya = xa * c - xb * s;
+                        yb = xa * s + xb * c;
+                    }
+                    double errA = exa * ac + exb * as + (pa + pb) * eps + g2 * (pa * (ac + eps) + pb * (as + eps));
+                    double errB = exa * as + exb * ac + (pa + pb) * eps + g2 * (pa * (as + eps) + pb * (ac + eps));
+                    double mag = PAD * (pa + pb);
+                    out.set(i * d + a, ya, store(errA, Math.abs(ya) + mag));
+                    out.set(i * d + b, yb, store(errB, Math.abs(yb) + mag));
+                }
+            }
+            return out;
+        }
+
+        double thetaUlps(RopeFamily rope) {
+            boolean exactRatio = Integer.bitCount(d) == 1;
+            return THETA_ULPS + (exactRatio ? 0 : Math.log(rope.base()));
+        }
+
+        Map<Quantity, DMatrixRMaj> run() {
+            int chunks = Math.max(1, Math.min(CHUNKS, n / 16));
+            Chunk[] parts = new Chunk[chunks];
+            for (int c = 0; c < chunks; c++) {
+                parts[c] = new Chunk((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+            }
+            runAll(parts);
+            return finish(parts);
+        }
+
+        void runAll(Chunk[] parts) {
+            int t = Math.min(threads, parts.length);
+            if (t == 1) {
+                for (Chunk c : parts) {
+                    c.run();
+                }
+                return;
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(t, r -> {
+                Thread th = new Thread(r, "componentwise-bound");
+                th.setDaemon(true);
+                return th;
+            });
+            try {
+                List<Future<?>> fs = new ArrayList<>();
+                for (Chunk c : parts) {
+                    fs.add(pool.submit(c));
+                }
+                for (Future<?> f : fs) {
+                    f.get();
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", ex);
+            } catch (ExecutionException ex) {
+                Throwable cause = ex.getCause();
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                throw new IllegalStateException(cause);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        DMatrixRMaj rowField(Quantity q, int cols) {
+            synchronized (rows) {
+                if (rows[q.ordinal()] == null) {
+                    rows[q.ordinal()] = new DMatrixRMaj(n, cols);
+                }
+                return rows[q.ordinal()];
+            }
+        }
+
+        Map<Quantity, DMatrixRMaj> finish(Chunk[] parts) {
+            Map<Quantity, DMatrixRMaj> out = new EnumMap<>(Quantity.class);
+            for (Quantity q : new Quantity[] {Quantity.A, Quantity.F, Quantity.P, Quantity.ALPHA, Quantity.ATTENTION,
+                    Quantity.C, Quantity.R}) {
+                if (fields.contains(q)) {
+                    out.put(q, rows[q.ordinal()]);
+                }
+            }
+            if (fields.contains(Quantity.H)) {
+                out.put(Quantity.H, new DMatrixRMaj(n, d, true, v.err.clone()));
+            }
+            if (fields.contains(Quantity.LOSS)) {
+                double l = 0;
+                double lmag = 0;
+                for (Chunk c : parts) {
+                    l += c.lossErr;
+                    lmag += c.lossMag;
+                }
+                out.put(Quantity.LOSS, new DMatrixRMaj(1, 1, true, store(l, lmag)));
+            }
+            if (backward) {
+                Vec dqr = new Vec(n, d);
+                Vec dkr = new Vec(n, d);
+                Vec dv = new Vec(n, d);
+                double[] dkMag = new double[n * d];
+                double[] dvMag = new double[n * d];
+                double[] gxE = new double[d * d];
+                double[] gxP = new double[d * d];
+                for (Chunk c : parts) {
+                    for (int t = c.lo * d; t < c.hi * d; t++) {
+                        dqr.val[t] = c.dqrVal[t - c.lo * d];
+                        dqr.err[t] = c.dqrErr[t - c.lo * d];
+                    }
+                    add(dkr.val, c.dkVal);
+                    add(dkr.err, c.dkErr);
+                    add(dkMag, c.dkMag);
+                    add(dv.val, c.dvVal);
+                    add(dv.err, c.dvErr);
+                    add(dvMag, c.dvMag);
+                    if (c.gxE != null) {
+                        add(gxE, c.gxE);
+                        add(gxP, c.gxP);
+                    }
+                }
+                for (int t = 0; t < n * d; t++) {
+                    dkr.err[t] = store(dkr.err[t], Math.abs(dkr.val[t]) + PAD * dkMag[t]);
+                    dv.err[t] = store(dv.err[t], Math.abs(dv.val[t]) + PAD * dvMag[t]);
+                }
+                Vec dq = rotate(dqr, true);
+                Vec dk = rotate(dkr, true);
+                putIf(out, Quantity.DQ, dq);
+                putIf(out, Quantity.DK, dk);
+                putIf(out, Quantity.DV, dv);
+                if (fields.contains(Quantity.GRAD_WQ)) {
+                    out.put(Quantity.GRAD_WQ, weightGradient(a1, ea1, dq));
+                }
+                if (fields.contains(Quantity.GRAD_WK)) {
+                    out.put(Quantity.GRAD_WK, weightGradient(a2, ea2, dk));
+                }
+                if (fields.contains(Quantity.GRAD_WV)) {
+                    out.put(Quantity.GRAD_WV, weightGradient(a3, ea3, dv));
+                }
+                if (fields.contains(Quantity.GRAD_X)) {
+                    out.put(Quantity.GRAD_X, gradX(gxE, gxP));
+                }
+            }
+            for (DMatrixRMaj m : out.values()) {
+                for (int t = 0; t < m.data.length; t++) {
+                    m.data[t] *= SAFETY;
+                }
+            }
+            return out;
+        }
+
+        void putIf(Map<Quantity, DMatrixRMaj> out, Quantity q, Vec x) {
+            if (fields.contains(q)) {
+                out.put(q, new DMatrixRMaj(n, d, true, x.err.clone()));
+            }
+        }
+
+        /** {@code fl_s(A^T D)}: stage 9 of the note. */
+        DMatrixRMaj weightGradient(double[] a, double[] ea, Vec g) {
+            DMatrixRMaj out = new DMatrixRMaj(d, d);
+            double gN = gCol;
+            for (int p = 0; p < d; p++) {
+                for (int b = 0; b < d; b++) {
+                    double val = 0;
+                    double mag = 0;
+                    double err = 0;
+                    double pp = 0;
+                    for (int i = 0; i < n; i++) {
+                        double x = a[i * d + p];
+                        double y = g.val[i * d + b];
+                        double px = Math.abs(x) + ea[i * d + p];
+                        double py = Math.abs(y) + g.err[i * d + b];
+                        val += x * y;
+                        mag += Math.abs(x * y);
+                        err += Math.abs(x) * g.err[i * d + b] + ea[i * d + p] * py;
+                        pp += px * py;
+                    }
+                    out.unsafe_set(p, b, store(err + gN * pp, Math.abs(val) + PAD * mag));
+                }
+            }
+            return out;
+        }
+
+        /** {@code G} on the support: stage 10 of the note ({@code |W_m[b,e]| <= 1} for RoPE and identity). */
+        DMatrixRMaj gradX(double[] gxE, double[] gxP) {
+            int dd = d * d;
+            DMatrixRMaj out = new DMatrixRMaj(dd, dd);
+            double epsW = 0;
+            if (family instanceof RopeFamily) {
+                RopeFamily rope = (RopeFamily) family;
+                double thetaRel = (1 + thetaUlps(rope) * ua) * (1 + ua) - 1;
+                epsW = Math.min(2, thetaRel * (n - 1.0) * rope.theta(0)) + 2 * ua + us + floorS;
+            }
+            var support = family.support();
+            for (int ac = 0; ac < dd; ac++) {
+                int a = ac / d;
+                int c = ac % d;
+                double eP = gxE[a * d + c];
+                double pP = gxP[a * d + c];
+                double err = sigma * (eP * (1 + epsW) + pP * (epsW + gGradX * (1 + epsW)));
+                double mag = sigma * pP;
+                for (int s = 0; s < support.size(); s++) {
+                    int be = support.row(s) * d + support.col(s);
+                    out.unsafe_set(ac, be, store(err, mag));
+                }
+            }
+            return out;
+        }
+
+        /** The pass over rows {@code lo..hi-1}: stages 3–8 of the note, row by row. */
+        final class Chunk implements Runnable {
+            final int lo;
+            final int hi;
+            double lossErr;
+            double lossMag;
+            double[] dqrVal;
+            double[] dqrErr;
+            double[] dkVal;
+            double[] dkErr;
+            double[] dkMag;
+            double[] dvVal;
+            double[] dvErr;
+            double[] dvMag;
+            double[] gxE;
+            double[] gxP;
+
+            Chunk(int lo, int hi) {
+                this.lo = lo;
+                this.hi = hi;
+            }
+
+            @Override
+            public void run() {
+                double[] s = new double[n];
+                double[] es = new double[n];
+                double[] f = new double[n];
+                double[] ef = new double[n];
+                double[] rhoF = new double[n];
+                double[] kAbs = absOf(kr.val);
+                double[] kMix = new double[n * d];
+                double[] kP = new double[n * d];
+                double[] vP = new double[n * d];
+                double[] vAbs = absOf(v.val);
+                for (int t = 0; t < n * d; t++) {
+                    kP[t] = kAbs[t] + kr.err[t];
+                    kMix[t] = kr.err[t] + gScore * kP[t];
+                    vP[t] = vAbs[t] + v.err[t];
+                }
+                double[] att = new double[d];
+                double[] eAtt = new double[d];
+                double[] magAtt = new double[d];
+                double[] cv = new double[d];
+                double[] ec = new double[d];
+                double[] pc = new double[d];
+                double[] eqrow = new double[d];
+                double[] pq = new double[d];
+                double[] dq = new double[d];
+                double[] edq = new double[d];
+                double[] mdq = new double[d];
+                double[] a2abs = null;
+                double[] uE = null;
+                double[] uP = null;
+                if (backward) {
+                    int len = (hi - lo) * d;
+                    dqrVal = new double[len];
+                    dqrErr = new double[len];
+                    dkVal = new double[n * d];
+                    dkErr = new double[n * d];
+                    dkMag = new double[n * d];
+                    dvVal = new double[n * d];
+                    dvErr = new double[n * d];
+                    dvMag = new double[n * d];
+                    if (fields.contains(Quantity.GRAD_X)) {
+                        gxE = new double[d * d];
+                        gxP = new double[d * d];
+                        a2abs = new double[n * d];
+                        for (int t = 0; t < n * d; t++) {
+                            a2abs[t] = Math.abs(a2[t]) + ea2[t];
+                        }
+                        uE = new double[d];
+                        uP = new double[d];
+                    }
+                }
+                DMatrixRMaj fieldA = fields.contains(Quantity.A) ? rowField(Quantity.A, n) : null;
+                DMatrixRMaj fieldF = fields.contains(Quantity.F) ? rowField(Quantity.F, n) : null;
+                DMatrixRMaj fieldP = fields.contains(Quantity.P) ? rowField(Quantity.P, n) : null;
+                DMatrixRMaj fieldAlpha = fields.contains(Quantity.ALPHA) ? rowField(Quantity.ALPHA, 1) : null;
+                DMatrixRMaj fieldAtt = fields.contains(Quantity.ATTENTION) ? rowField(Quantity.ATTENTION, d) : null;
+                DMatrixRMaj fieldC = fields.contains(Quantity.C) ? rowField(Quantity.C, d) : null;
+                DMatrixRMaj fieldR = fields.contains(Quantity.R) ? rowField(Quantity.R, 1) : null;
+                for (int i = lo; i < hi; i++) {
+                    int qi = i * d;
+                    // stage 3: scores and their errors
+                    double smax = Double.NEGATIVE_INFINITY;
+                    double sabs = 0;
+                    double esmax = 0;
+                    for (int j = 0; j < n; j++) {
+                        int kj = j * d;
+                        double val = 0;
+                        double err = 0;
+                        for (int a = 0; a < d; a++) {
+                            double x = qr.val[qi + a];
+                            double px = Math.abs(x) + qr.err[qi + a];
+                            val += x * kr.val[kj + a];
+                            err += qr.err[qi + a] * kAbs[kj + a] + px * kMix[kj + a];
+                        }
+                        val *= sigma;
+                        err *= sigma;
+                        err = store(err, Math.abs(val) * (1 + PAD));
+                        s[j] = val;
+                        es[j] = err;
+                        smax = Math.max(smax, val);
+                        sabs = Math.max(sabs, Math.abs(val));
+                        esmax = Math.max(esmax, err);
+                    }
+                    // stage 4: exp, row sum and softmax
+                    double shiftSpan = 2 * sabs + 2 * esmax;
+                    double ga = (1 + 2 * ua) * (1 + ua) * (1 + us);
+                    double lsum = 0;
+                    for (int j = 0; j < n; j++) {
+                        f[j] = Math.exp(s[j] - smax);
+                        lsum += f[j];
+                    }
+                    double rhoBar = 0;
+                    for (int j = 0; j < n; j++) {
+                        f[j] /= lsum;
+                        double rhoA = (1 + Math.expm1(es[j] + 2 * ua * shiftSpan)) * ga - 1;
+                        rhoF[j] = rhoA;
+                        rhoBar += f[j] * rhoA;
+                    }
+                    double rhoL = (1 + rhoBar) * (1 + gRow) - 1;
+                    double underflowL = n * floorA;
+                    double lLow = 1 - rhoL;
+                    double phi = floorS + 2 * (floorA + underflowL) / Math.max(lLow, 0);
+                    for (int j = 0; j < n; j++) {
+                        double rhoA = rhoF[j];
+                        double rf = lLow > 0 ? (1 + rhoA) * (1 + ua) * (1 + us) / lLow - 1 : Double.POSITIVE_INFINITY;
+                        rhoF[j] = rf;
+                        ef[j] = f[j] * rf + phi;
+                    }
+                    if (fieldA != null) {
+                        for (int j = 0; j < n; j++) {
+                            double aij = Math.exp(s[j]);
+                            double rho = (1 + Math.expm1(es[j] + esmax + 2 * ua * shiftSpan)) * ga * (1 + 2 * ua) * (1 + ua) - 1;
+                            fieldA.unsafe_set(i, j, aij * rho + floorS + floorA);
+                        }
+                    }
+                    if (fieldF != null) {
+                        for (int j = 0; j < n; j++) {
+                            fieldF.unsafe_set(i, j, ef[j]);
+                        }
+                    }
+                    if (fieldAlpha != null) {
+                        double alpha = Math.exp(smax) * lsum;
+                        double rho = (1 + rhoBar) * (1 + gRow) * (1 + 2 * ua) * (1 + 2 * ua) * (1 + ua) * (1 + Math.expm1(esmax)) - 1;
+                        fieldAlpha.unsafe_set(i, 0, store(alpha * rho + underflowL, alpha));
+                    }
+                    // stage 5: Att = f h, then c = Att - E (stage 6) and the loss (stage 7)
+                    java.util.Arrays.fill(att, 0);
+                    java.util.Arrays.fill(eAtt, 0);
+                    java.util.Arrays.fill(magAtt, 0);
+                    for (int j = 0; j < n; j++) {
+                        int vj = j * d;
+                        double fj = f[j];
+                        double w1 = ef[j] + gRow * (fj + ef[j]);
+                        for (int l = 0; l < d; l++) {
+                            att[l] += fj * v.val[vj + l];
+                            magAtt[l] += fj * vAbs[vj + l];
+                            eAtt[l] += w1 * vP[vj + l] + fj * v.err[vj + l];
+                        }
+                    }
+                    double rowL = 0;
+                    double rowLmag = 0;
+                    for (int l = 0; l < d; l++) {
+                        eAtt[l] = store(eAtt[l], Math.abs(att[l]) + PAD * magAtt[l]);
+                        double ei = e[qi + l];
+                        double c = att[l] - ei;
+                        double cmag = Math.abs(c) + PAD * (magAtt[l] + Math.abs(ei));
+                        double err = (eAtt[l] + ee[qi + l]) * (1 + ua) * (1 + us) + (ua + us + ua * us) * cmag + floorS;
+                        cv[l] = c;
+                        ec[l] = err;
+                        pc[l] = cmag + err;
+                        rowL += err * (2 * cmag + err) / 2 + gLoss * pc[l] * pc[l] / 2;
+                        rowLmag += c * c / 2;
+                    }
+                    lossErr += rowL;
+                    lossMag += rowLmag;
+                    if (fieldAtt != null) {
+                        for (int l = 0; l < d; l++) {
+                            fieldAtt.unsafe_set(i, l, eAtt[l]);
+                        }
+                    }
+                    if (fieldC != null) {
+                        for (int l = 0; l < d; l++) {
+                            fieldC.unsafe_set(i, l, ec[l]);
+                        }
+                    }
+                    // stage 8: r_i = <c_i, Att_i>
+                    double r = 0;
+                    double er = 0;
+                    double rmag = 0;
+                    double rpp = 0;
+                    for (int l = 0; l < d; l++) {
+                        double pAtt = Math.abs(att[l]) + PAD * magAtt[l] + eAtt[l];
+                        r += cv[l] * att[l];
+                        rmag += Math.abs(cv[l]) * (magAtt[l] + Math.abs(att[l]));
+                        er += ec[l] * pAtt + (pc[l] - ec[l]) * eAtt[l];
+                        rpp += pc[l] * pAtt;
+                    }
+                    er = store(er + gD * rpp, Math.abs(r) + PAD * rmag);
+                    if (fieldR != null) {
+                        fieldR.unsafe_set(i, 0, er);
+                    }
+                    if (!backward && fieldP == null) {
+                        continue;
+                    }
+                    // stage 8 (continued): p_ij = f_ij (q_ij - r_i), then dQ, dK, dV
+                    for (int l = 0; l < d; l++) {
+                        eqrow[l] = ec[l] + gD * pc[l];
+                        pq[l] = Math.abs(qr.val[qi + l]) + qr.err[qi + l];
+                    }
+                    java.util.Arrays.fill(dq, 0);
+                    java.util.Arrays.fill(edq, 0);
+                    java.util.Arrays.fill(mdq, 0);
+                    if (uE != null) {
+                        java.util.Arrays.fill(uE, 0);
+                        java.util.Arrays.fill(uP, 0);
+                    }
+                    double ro = ua + us + ua * us;
+                    for (int j = 0; j < n; j++) {
+                        int vj = j * d;
+                        double qv = 0;
+                        double eq = 0;
+                        double scv = 0;
+                        for (int l = 0; l < d; l++) {
+                            qv += cv[l] * v.val[vj + l];
+                            eq += eqrow[l] * vP[vj + l] + (pc[l] - ec[l]) * v.err[vj + l];
+                            scv += pc[l] * vP[vj + l];
+                        }
+                        eq = store(eq, Math.abs(qv) + PAD * scv);
+                        double t = qv - r;
+                        double tmag = Math.abs(t) + PAD * (scv + rmag);
+                        double et = (eq + er) * (1 + ua) * (1 + us) + ro * tmag + floorS;
+                        double fj = f[j];
+                        double pval = fj * t;
+                        double pt = tmag + et;
+                        double ep = fj * ((1 + rhoF[j]) * (1 + ua) * (1 + us) * pt - tmag) + (ef[j] - fj * rhoF[j]) * pt
+                                + floorS;
+                        double pabs = Math.abs(pval);
+                        if (fieldP != null) {
+                            fieldP.unsafe_set(i, j, ep);
+                        }
+                        if (!backward) {
+                            continue;
+                        }
+                        double h1 = ep + gDq * (pabs + ep);
+                        double sp = sigma * pval;
+                        double sh1 = sigma * h1;
+                        double sh2 = sigma * pabs;
+                        double w1 = ef[j] + gCol * (fj + ef[j]);
+                        int kj = j * d;
+                        for (int a = 0; a < d; a++) {
+                            // dQr_i += sigma p_ij kr_j
+                            dq[a] += sp * kr.val[kj + a];
+                            mdq[a] += sh2 * kAbs[kj + a];
+                            edq[a] += sh1 * kP[kj + a] + sh2 * kr.err[kj + a];
+                            // dKr_j += sigma p_ij qr_i
+                            dkVal[kj + a] += sp * qr.val[qi + a];
+                            dkMag[kj + a] += sh2 * Math.abs(qr.val[qi + a]);
+                            dkErr[kj + a] += sh1 * pq[a] + sh2 * qr.err[qi + a];
+                            // dV_j += f_ij c_i
+                            dvVal[kj + a] += fj * cv[a];
+                            dvMag[kj + a] += fj * Math.abs(cv[a]);
+                            dvErr[kj + a] += w1 * pc[a] + fj * ec[a];
+                        }
+                        if (uE != null) {
+                            for (int c = 0; c < d; c++) {
+                                uE[c] += ep * a2abs[kj + c];
+                                uP[c] += (pabs + ep) * a2abs[kj + c];
+                            }
+                        }
+                    }
+                    if (!backward) {
+                        continue;
+                    }
+                    int off = (i - lo) * d;
+                    for (int a = 0; a < d; a++) {
+                        dqrVal[off + a] = dq[a];
+                        dqrErr[off + a] = store(edq[a], Math.abs(dq[a]) + PAD * mdq[a]);
+                    }
+                    if (uE != null) {
+                        for (int a = 0; a < d; a++) {
+                            double x = Math.abs(a1[qi + a]) + ea1[qi + a];
+                            for (int c = 0; c < d; c++) {
+                                gxE[a * d + c] += x * uE[c];
+                                gxP[a * d + c] += x * uP[c];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double[] absOf(double[] x) {
+        double[] out = new double[x.length];
+        for (int t = 0; t < x.length; t++) {
+            out[t] = Math.abs(x[t]);
+        }
+        return out;
+    }
+
+    private static void add(double[] into, double[] x) {
+        for (int t = 0; t < x.length; t++) {
+            into[t] += x[t];
+        }
+    }
+
+    /** A row-major n x d value with its error bound. */
+    private static final class Vec {
+        final double[] val;
+        final double[] err;
+
+        Vec(int n, int d) {
+            val = new double[n * d];
+            err = new double[n * d];
+        }
+
+        void set(int t, double value, double error) {
+            val[t] = value;
+            err[t] = error;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.ropecheck.check;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.RopeFamily;
+import dev.ropecheck.model.RopeInstance;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The one checking core: (instance, candidate, trusted reference, tolerance model) to per-field
+ * verdicts. {@code check}, {@code verify}, the golden-corpus replay and the engine contract suites
+ * all judge through it, so there is one comparator ({@link FieldComparator}) and one rule for the
+ * reference's own error: the allowed error of entry {@code k} is the candidate class's bound plus
+ * the reference's bound, {@code allowed_k = T_k + R_k}.
+ *
+ * <p>Every required field gets a verdict: absent ones are {@link FieldVerdict#MISSING}, ones the
+ * reference or the model cannot cover are {@link FieldVerdict#UNCHECKED}; neither is a pass.
+ */
+public final class ResultCheck {
+
+    private ResultCheck() {
+    }
+
+    /**
+     * Judges {@code candidate} on {@code required}.
+     *
+     * @param required the fields that must be present and pass; the candidate's other fields are
+     *     checked too when the reference holds them
+     */
+    public static CheckReport run(RopeInstance instance, RopeResult candidate, Set<Quantity> required,
+            TrustedReference reference, ToleranceModel model, List<String> warnings) {
+        Set<Quantity> judged = EnumSet.noneOf(Quantity.class);
+        judged.addAll(required);
+        judged.addAll(candidate.quantities());
+        Set<Quantity> present = EnumSet.noneOf(Quantity.class);
+        for (Quantity q : judged) {
+            if (candidate.has(q) && reference.values().has(q)) {
+                present.add(q);
+            }
+        }
+        ToleranceModel.Tolerances tol = model.allowed(instance, present, reference.values());
+        List<FieldCheck> out = new ArrayList<>();
+        for (Quantity q : judged) {
+            if (!candidate.has(q)) {
+                out.add(FieldCheck.without(q.key(), FieldVerdict.MISSING, "required but absent from the candidate"));
+                continue;
+            }
+            if (!reference.values().has(q)) {
+                out.add(FieldCheck.without(q.key(), FieldVerdict.UNCHECKED,
+                        "the " + reference.name() + " reference does not compute it for this instance"));
+                continue;
+            }
+            DMatrixRMaj allowed = tol.allowed().get(q);
+            if (allowed == null) {
+                out.add(FieldCheck.without(q.key(), FieldVerdict.UNCHECKED,
+                        tol.unchecked().getOrDefault(q, "no bound for this field")));
+                continue;
+            }
+            FieldCheck fc = FieldComparator.compare(q.key(), candidate.get(q), reference.values().get(q),
+                    reference.values().residual(q), allowed, referenceError(reference, q, allowed));
+            if (fc.verdict() == FieldVerdict.FAIL) {
+                fc = withHint(instance, q, candidate, reference, allowed, fc);
+            }
+            out.add(fc);
+        }
+        return new CheckReport(out, reference.name() + " (" + reference.trust() + ")", model.describe(), warnings);
+    }
+
+    /** {@code error_k + toleranceFactor * T_k} ({@link TrustedReference}). */
+    private static DMatrixRMaj referenceError(TrustedReference reference, Quantity q, DMatrixRMaj allowed) {
+        DMatrixRMaj base = reference.error().get(q);
+        double f = reference.toleranceFactor();
+        if (f == 0) {
+            return base;
+        }
+        DMatrixRMaj out;
+        if (base == null || base.getNumElements() == 1) {
+            double b = base == null ? 0 : base.data[0];
+            out = allowed.copy();
+            for (int k = 0; k < out.data.length; k++) {
+                out.data[k] = b + f * out.data[k];
+            }
+        } else {
+            out = base.copy();
+            for (int k = 0; k < out.data.length; k++) {
+                out.data[k] += f * (allowed.data.length == 1 ? allowed.data[0] : allowed.data[k]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A hint for a failing {@code dQ}/{@code dK} that matches the gradient with respect to the
+     * rotated rows ({@code dQrot_i = dQ_i R_i}, MATH §9), which is what SDPA-style kernels return.
+     */
+    private static FieldCheck withHint(RopeInstance instance, Quantity q, RopeResult candidate,
+            TrustedReference reference, DMatrixRMaj allowed, FieldCheck fc) {
+        if ((q != Quantity.DQ && q != Quantity.DK) || !(instance.family() instanceof RopeFamily)) {
+            return fc;
+        }
+        RopeFamily rope = (RopeFamily) instance.family();
+        DMatrixRMaj rotated = rope.rotate(reference.values().get(q));
+        DMatrixRMaj cand = candidate.get(q);
+        double num = 0;
+        double den = 0;
+        for (int k = 0; k < cand.data.length; k++) {
+            num = Math.max(num, Math.abs(cand.data[k] - rotated.data[k]));
+            den = Math.max(den, Math.abs(rotated.data[k]));
+        }
+        if (den > 0 && num <= 1e-3 * den) {
+            return fc.withNote("it matches the gradient with respect to the rotated rows; " + q.key()
+                    + " is with respect to the pre-rotation " + (q == Quantity.DQ ? "Q = A1 W_Q" : "K = A2 W_K")
+                    + ": " + q.key() + "_i = " + q.key() + "rot_i R_i^T");
+        }
+        return fc;
+    }
+}

@@ -22,14 +22,22 @@ import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import dev.ropecheck.check.CheckReport;
+import dev.ropecheck.check.FieldCheck;
+import dev.ropecheck.check.FieldVerdict;
+import dev.ropecheck.check.ResultCheck;
+import dev.ropecheck.check.ToleranceModel;
+import dev.ropecheck.check.TrustedReference;
+import java.util.List;
 import org.junit.jupiter.api.TestInstance;
 import org.quicktheories.core.Gen;
 
 /**
  * The one contract suite every RoPE attention engine runs (as EJML's generic checks do): each
- * quantity the engine supports must match the arbitrary-precision reference within the engine's
- * {@link QuantityBound} (a rounding model for the exact engine, a proved approximation bound for the
- * fast ones). Failures print the replayable {@link InstanceSpec} and the error as a multiple of the
+ * quantity the specs require of the engine must be returned and PASS the one checking core
+ * ({@link ResultCheck}) against the arbitrary-precision reference, within the engine's
+ * {@link #tolerance()} (the componentwise rounding model for the exact engine, a proved approximation
+ * bound for the fast ones); and the same check must fail an all-zero and a sign-flipped answer. Failures print the replayable {@link InstanceSpec} and the error as a multiple of the
  * bound; every case's {@code measured / bound} goes to {@code target/tightness/<engine>.csv}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -82,44 +90,148 @@ public abstract class EngineContract {
         }
     }
 
-    /** Checks every quantity both engines compute; returns the engine's result. */
+    /**
+     * The tolerance the engine is held to, through the one checking core ({@link ResultCheck}); by
+     * default its {@link #bound()} (one number per field).
+     */
+    protected ToleranceModel tolerance() {
+        return ToleranceModel.perField(bound(), getClass().getSimpleName() + " bound");
+    }
+
+    /**
+     * The fields the specs require of this engine on {@code inst}: every quantity of MATH §2–3 (the
+     * weight-gradient ones only when {@code X = W_Q ⊗ W_K} is given by its factors). Fast engines
+     * narrow this to the fields they are specified to return. Never taken from the engine's own
+     * {@code supported()}: an engine that stops returning a field fails.
+     */
+    protected Set<Quantity> required(RopeInstance inst) {
+        return RopeAttentionEngine.withoutWeightQuantities(EnumSet.allOf(Quantity.class), inst);
+    }
+
+    /** Checks every required quantity against the reference; returns the engine's result. */
     protected RopeResult checkAgainstReference(String caseId, RopeInstance inst) {
-        Comparison c = compare(engine(), reference(), bound(), inst);
-        for (java.util.Map.Entry<Quantity, Deviation> e : c.deviations().entrySet()) {
-            log().record(caseId, e.getKey().key(), e.getValue());
+        return checkAgainstReference(caseId, inst, EnumSet.noneOf(Quantity.class));
+    }
+
+    /**
+     * As {@link #checkAgainstReference(String, RopeInstance)}, where the fields of {@code vacuous} are
+     * of rounding size by construction (e.g. {@code c} when {@code E = Att}): for them VACUOUS is the
+     * right verdict and is accepted (PASS too), and the zero-answer guard does not apply.
+     */
+    protected RopeResult checkAgainstReference(String caseId, RopeInstance inst, Set<Quantity> vacuous) {
+        Comparison c = compare(engine(), reference(), tolerance(), required(inst), inst, vacuous);
+        for (FieldCheck f : c.report().fields()) {
+            if (f.verdict() == FieldVerdict.PASS) {
+                log().record(caseId, f.field(), new Deviation(f.maxAbsError(), Math.abs(f.reference()), f.worstRow(),
+                        f.worstCol(), f.maxAbsError() == 0 ? 1 : f.maxAbsError() / f.maxRatio()));
+            }
         }
-        assertTrue(c.failures().isEmpty(), () -> engine().name() + " vs reference outside the bound for " + caseId
-                + c.failures() + "\n" + inst);
+        assertTrue(c.failures().isEmpty(), () -> engine().name() + " vs reference for " + caseId + c.failures() + "\n"
+                + inst);
         return c.result();
     }
 
     /**
-     * The outcome of one comparison: the engine's result, each quantity's deviation and the failure
-     * lines (empty when every quantity is within its bound).
+     * The outcome of one comparison: the engine's result, the checking core's report and the failure
+     * lines (empty when every required field passed, or is identically zero in the reference: then no
+     * bound can tell a zero answer from the right one, and the field is vacuous by nature).
      */
-    public record Comparison(RopeResult result, java.util.Map<Quantity, Deviation> deviations, String failures) {
+    public record Comparison(RopeResult result, CheckReport report, String failures) {
     }
 
-    /** Compares every quantity {@code engine} supports on {@code inst} with {@code reference}. */
+    /** {@link #compare(RopeAttentionEngine, RopeAttentionEngine, ToleranceModel, Set, RopeInstance)} with a per-field bound. */
     public static Comparison compare(RopeAttentionEngine engine, RopeAttentionEngine reference, QuantityBound b,
             RopeInstance inst) {
-        Set<Quantity> wanted = EnumSet.copyOf(engine.supported(inst));
-        RopeResult got = engine.compute(inst, wanted);
-        RopeResult ref = reference.compute(inst, wanted);
-        java.util.Map<Quantity, Deviation> devs = new java.util.EnumMap<>(Quantity.class);
+        return compare(engine, reference, ToleranceModel.perField(b, "bound"),
+                RopeAttentionEngine.withoutWeightQuantities(EnumSet.allOf(Quantity.class), inst), inst);
+    }
+
+    /**
+     * Judges {@code engine} on {@code required} against {@code reference}, and holds the check itself
+     * to account: the same check must fail an all-zero and a sign-flipped copy of every required field
+     * that is not identically zero (a check that cannot fail is a defect).
+     */
+    public static Comparison compare(RopeAttentionEngine engine, RopeAttentionEngine reference, ToleranceModel model,
+            Set<Quantity> required, RopeInstance inst) {
+        return compare(engine, reference, model, required, inst, EnumSet.noneOf(Quantity.class));
+    }
+
+    /** As above, accepting VACUOUS for the fields of {@code vacuous} (rounding-size by construction). */
+    public static Comparison compare(RopeAttentionEngine engine, RopeAttentionEngine reference, ToleranceModel model,
+            Set<Quantity> required, RopeInstance inst, Set<Quantity> vacuous) {
+        Set<Quantity> wanted = EnumSet.copyOf(required);
+        wanted.retainAll(engine.supported(inst));
+        RopeResult got = wanted.isEmpty() ? RopeResult.builder(engine.name()).build() : engine.compute(inst, wanted);
+        RopeResult ref = reference.compute(inst, required);
+        TrustedReference trusted = TrustedReference.arbitraryPrecision(ref);
+        CheckReport report = ResultCheck.run(inst, got, required, trusted, model, List.of());
         StringBuilder failures = new StringBuilder();
-        for (Quantity q : wanted) {
-            if (!got.has(q)) {
-                failures.append("\n  ").append(q.key()).append(": requested but not returned");
-                continue;
-            }
-            Deviation dev = Deviation.measure(got.get(q), ref.get(q), b.allowed(q, inst, ref));
-            devs.put(q, dev);
-            if (!dev.holds()) {
-                failures.append("\n  ").append(dev.describe(q.key()));
+        for (FieldCheck f : report.fields()) {
+            Quantity q = Quantity.byKey(f.field());
+            boolean zero = vacuous.contains(q) || ref.has(q) && zeroToReferenceAccuracy(ref, q);
+            if (f.verdict() != FieldVerdict.PASS && !(zero && f.verdict() == FieldVerdict.VACUOUS)) {
+                failures.append("\n  ").append(f.field()).append(": ").append(f.verdict()).append(String.format(
+                        " err %.3e = %.3g x allowed %.3e at [%d][%d]%s", f.maxAbsError(), f.maxRatio(), f.allowed(),
+                        f.worstRow(), f.worstCol(), f.note().isEmpty() ? "" : " (" + f.note() + ")"));
             }
         }
-        return new Comparison(got, devs, failures.toString());
+        if (failures.length() == 0) {
+            guardAgainstVacuousChecks(inst, got, required, trusted, model, ref, vacuous, failures);
+        }
+        return new Comparison(got, report, failures.toString());
+    }
+
+    /** The zero-answer and sign-flip guards: both must fail every required field that is not zero. */
+    private static void guardAgainstVacuousChecks(RopeInstance inst, RopeResult got, Set<Quantity> required,
+            TrustedReference trusted, ToleranceModel model, RopeResult ref, Set<Quantity> vacuous, StringBuilder failures) {
+        for (double factor : new double[] {0, -1}) {
+            RopeResult.Builder b = RopeResult.builder("guard");
+            for (Quantity q : got.quantities()) {
+                DMatrixRMaj m = got.get(q);
+                for (int k = 0; k < m.data.length; k++) {
+                    m.data[k] *= factor;
+                }
+                b.put(q, m);
+            }
+            CheckReport r = ResultCheck.run(inst, b.build(), required, trusted, model, List.of());
+            for (FieldCheck f : r.fields()) {
+                Quantity q = Quantity.byKey(f.field());
+                if (ref.has(q) && !vacuous.contains(q) && !zeroToReferenceAccuracy(ref, q) && !f.verdict().isFailure()) {
+                    failures.append("\n  ").append(f.field()).append(": the check does not fail a field multiplied by ")
+                            .append(factor).append(" (verdict ").append(f.verdict()).append(")");
+                }
+            }
+        }
+    }
+
+    /**
+     * True when every entry of the reference's {@code q} is within {@code 10^6} times its own error
+     * estimate ({@code absError.<key>}, the difference of its two precisions) of zero: the true field
+     * is zero (e.g. every gradient at {@code n = 1}, where {@code Σ_j p_ij = 0} leaves {@code p = 0}),
+     * and a zero answer is the right one.
+     */
+    static boolean zeroToReferenceAccuracy(RopeResult ref, Quantity q) {
+        DMatrixRMaj m = ref.get(q);
+        double noise = 0;
+        String s = ref.metadata().get("absError." + q.key());
+        if (s != null) {
+            noise = 1e6 * Math.abs(Double.parseDouble(s));
+        }
+        for (double v : m.data) {
+            if (Math.abs(v) > noise) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean allZero(DMatrixRMaj m) {
+        for (double v : m.data) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
@@ -142,7 +254,9 @@ public abstract class EngineContract {
         checkAgainstReference("zero A3, E", base.toBuilder().a3(zero).e(zero).build());
         RopeInstance matched = base.toBuilder().e(reference().compute(base, EnumSet.of(Quantity.ATTENTION))
                 .get(Quantity.ATTENTION)).build();
-        RopeResult r = checkAgainstReference("E = Att", matched);
+        Set<Quantity> roundingSize = EnumSet.complementOf(EnumSet.of(Quantity.A, Quantity.ALPHA, Quantity.F, Quantity.H,
+                Quantity.ATTENTION));
+        RopeResult r = checkAgainstReference("E = Att", matched, roundingSize);
         assertTrue(r.loss() < 1e-25, "E = Att must give a loss of rounding size, got " + r.loss());
     }
 

@@ -1,11 +1,18 @@
 package dev.ropecheck.contract;
 
+import dev.ropecheck.bounds.FloatFormat;
+import dev.ropecheck.bounds.RoundingClass;
+import dev.ropecheck.check.RoundingTolerance;
+import dev.ropecheck.check.ToleranceModel;
 import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.exact.ExactEngine;
 
-/** The contract suite for the exact double engine (Theorem 5.7) against {@link ExactRoundingModel}. */
+/**
+ * The contract suite for the exact double engine (Theorem 5.7) against the componentwise fp64 rounding
+ * model ({@code ComponentwiseRoundingBound}; {@link ExactRoundingModel} for a general X or an explicit family).
+ */
 class ExactEngineContractTest extends EngineContract {
     @Override
     protected RopeAttentionEngine engine() {
@@ -15,6 +22,12 @@ class ExactEngineContractTest extends EngineContract {
     @Override
     protected QuantityBound bound() {
         return new ExactRoundingModel();
+    }
+
+    /** The componentwise fp64 rounding model (any evaluation order); ExactRoundingModel where it does not apply. */
+    @Override
+    protected ToleranceModel tolerance() {
+        return new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP64));
     }
 
     @Override

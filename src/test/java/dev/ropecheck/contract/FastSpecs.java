@@ -34,6 +34,17 @@ final class FastSpecs {
                 (FamilyKind) x[2], bb, ww, s)).describedAs(InstanceSpec::toString);
     }
 
+    /** The fields a fast engine is specified to return: every quantity except the n x n ones. */
+    static java.util.Set<dev.ropecheck.engine.Quantity> required(RopeInstance inst) {
+        java.util.Set<dev.ropecheck.engine.Quantity> all = java.util.EnumSet.noneOf(dev.ropecheck.engine.Quantity.class);
+        for (dev.ropecheck.engine.Quantity q : dev.ropecheck.engine.Quantity.values()) {
+            if (!q.isQuadratic()) {
+                all.add(q);
+            }
+        }
+        return dev.ropecheck.engine.RopeAttentionEngine.withoutWeightQuantities(all, inst);
+    }
+
     /** The edge cases of {@link EngineContract#edgeCases} that apply to a fast engine. */
     static void edgeCases(EngineContract c, List<FamilyKind> families) {
         for (FamilyKind f : families) {

@@ -1,10 +1,15 @@
 package dev.ropecheck.candidates;
 
+import java.util.Arrays;
+
 /**
- * A running sum of {@code width}-wide terms in one {@link Summation} order. The caller writes each
- * term (already rounded by {@link Arith#op}) into {@link #slot()} and calls {@link #commit()};
- * {@link #finish} writes the total. Every addition is rounded by {@link Arith#op}. Buffers are
- * allocated once (the pairwise order adds one per level, at most {@code log2} of the term count).
+ * A running sum of {@code width}-wide terms in one {@link Summation} order. A term is given entry by
+ * entry ({@link #put}, or {@link #putProducts} for {@code op(g * x_k)}), every one of its
+ * {@code width} entries exactly once, and closed by {@link #commit()}; {@link #finish} writes the
+ * total. Every product and addition is rounded by {@link Arith#op}. The straight and blocked orders
+ * add an entry into the running sum as it arrives (the same result as forming the term first);
+ * buffers are allocated once (the pairwise order adds one per level, at most {@code log2} of the
+ * term count, the first time each level is reached).
  */
 abstract class Accumulator {
     protected final int width;
@@ -31,10 +36,13 @@ abstract class Accumulator {
         }
     }
 
-    /** The buffer the next term is written into (fully, all {@code width} entries). */
-    abstract double[] slot();
+    /** Entry {@code off} of the current term is {@code value} (already rounded). */
+    abstract void put(int off, double value);
 
-    /** Adds the term in {@link #slot()}. */
+    /** Entries {@code off .. off+len} of the current term are {@code op(g * x[xo + k])}. */
+    abstract void putProducts(int off, double g, double[] x, int xo, int len);
+
+    /** Closes the current term. */
     abstract void commit();
 
     /** Writes the sum of the committed terms to {@code out[off .. off+width)}; then call {@link #reset()}. */
@@ -45,25 +53,28 @@ abstract class Accumulator {
 
     /** {@code ((t_0 + t_1) + t_2) + ...}. */
     static final class Straight extends Accumulator {
-        private final double[] term;
         private final double[] total;
 
         Straight(int width, Arith ar) {
             super(width, ar);
-            term = new double[width];
             total = new double[width];
         }
 
         @Override
-        double[] slot() {
-            return term;
+        void put(int off, double value) {
+            total[off] = ar.op(total[off] + value);
+        }
+
+        @Override
+        void putProducts(int off, double g, double[] x, int xo, int len) {
+            double[] t = total;
+            for (int k = 0; k < len; k++) {
+                t[off + k] = ar.op(t[off + k] + ar.op(g * x[xo + k]));
+            }
         }
 
         @Override
         void commit() {
-            for (int k = 0; k < width; k++) {
-                total[k] = ar.op(total[k] + term[k]);
-            }
             count++;
         }
 
@@ -74,7 +85,7 @@ abstract class Accumulator {
 
         @Override
         void reset() {
-            java.util.Arrays.fill(total, 0);
+            Arrays.fill(total, 0);
             count = 0;
         }
     }
@@ -85,7 +96,6 @@ abstract class Accumulator {
      */
     static final class Blocked extends Accumulator {
         private final int block;
-        private final double[] term;
         private final double[] partial;
         private final double[] total;
 
@@ -95,21 +105,25 @@ abstract class Accumulator {
                 throw new IllegalArgumentException("block size must be >= 1, got " + block);
             }
             this.block = block;
-            term = new double[width];
             partial = new double[width];
             total = new double[width];
         }
 
         @Override
-        double[] slot() {
-            return term;
+        void put(int off, double value) {
+            partial[off] = ar.op(partial[off] + value);
+        }
+
+        @Override
+        void putProducts(int off, double g, double[] x, int xo, int len) {
+            double[] t = partial;
+            for (int k = 0; k < len; k++) {
+                t[off + k] = ar.op(t[off + k] + ar.op(g * x[xo + k]));
+            }
         }
 
         @Override
         void commit() {
-            for (int k = 0; k < width; k++) {
-                partial[k] = ar.op(partial[k] + term[k]);
-            }
             count++;
             if (count % block == 0) {
                 flush();
@@ -133,8 +147,8 @@ abstract class Accumulator {
 
         @Override
         void reset() {
-            java.util.Arrays.fill(partial, 0);
-            java.util.Arrays.fill(total, 0);
+            Arrays.fill(partial, 0);
+            Arrays.fill(total, 0);
             count = 0;
         }
     }
@@ -155,8 +169,16 @@ abstract class Accumulator {
         }
 
         @Override
-        double[] slot() {
-            return carry;
+        void put(int off, double value) {
+            carry[off] = value;
+        }
+
+        @Override
+        void putProducts(int off, double g, double[] x, int xo, int len) {
+            double[] t = carry;
+            for (int k = 0; k < len; k++) {
+                t[off + k] = ar.op(g * x[xo + k]);
+            }
         }
 
         @Override
@@ -180,7 +202,7 @@ abstract class Accumulator {
         @Override
         void finish(double[] out, int off) {
             if (count == 0) {
-                java.util.Arrays.fill(out, off, off + width, 0);
+                Arrays.fill(out, off, off + width, 0);
                 return;
             }
             int hi = 63 - Long.numberOfLeadingZeros(count);

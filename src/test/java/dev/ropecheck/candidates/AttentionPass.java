@@ -112,21 +112,16 @@ abstract class AttentionPass {
     private void backwardRow(int i, double dI) {
         boolean pw = order == Summation.PAIRWISE;
         int io = i * d;
-        double[] tk = colK.slot();
-        double[] tv = colV.slot();
         rowVec.reset();
         for (int j = 0; j < n; j++) {
             int jo = j * d;
             double pj = p[j];
             double dP = dpReady ? dp[j] : ar.dot(c, io, 1, v, jo, 1, d, pw);
             double g = ar.st(ar.op(sigma * ar.op(pj * ar.op(dP - dI))));
-            double[] tq = rowVec.slot();
-            for (int l = 0; l < d; l++) {
-                tq[l] = ar.op(g * krot[jo + l]);
-                tk[jo + l] = ar.op(g * qrot[io + l]);
-                tv[jo + l] = ar.op(pj * c[io + l]);
-            }
+            rowVec.putProducts(0, g, krot, jo, d);
             rowVec.commit();
+            colK.putProducts(jo, g, qrot, io, d);
+            colV.putProducts(jo, pj, c, io, d);
         }
         colK.commit();
         colV.commit();
@@ -142,11 +137,7 @@ abstract class AttentionPass {
     protected final void rowTimesValues(int i) {
         rowVec.reset();
         for (int j = 0; j < n; j++) {
-            double[] t = rowVec.slot();
-            double pj = p[j];
-            for (int l = 0; l < d; l++) {
-                t[l] = ar.op(pj * v[j * d + l]);
-            }
+            rowVec.putProducts(0, p[j], v, j * d, d);
             rowVec.commit();
         }
         rowVec.finish(att, i * d);

@@ -151,7 +151,7 @@ public final class CandidateAttention {
         double[] att = pass.att;
         Accumulator lossSum = Accumulator.of(order, 1, ar, blockSize);
         for (int t = 0; t < n * d; t++) {
-            lossSum.slot()[0] = ar.op(c[t] * c[t]);
+            lossSum.put(0, ar.op(c[t] * c[t]));
             lossSum.commit();
         }
         double[] sum = new double[1];
@@ -259,12 +259,8 @@ public final class CandidateAttention {
             int block) {
         Accumulator acc = Accumulator.of(order, d * d, ar, block);
         for (int i = 0; i < n; i++) {
-            double[] t = acc.slot();
             for (int x = 0; x < d; x++) {
-                double ax = a[i * d + x];
-                for (int y = 0; y < d; y++) {
-                    t[x * d + y] = ar.op(ax * g[i * d + y]);
-                }
+                acc.putProducts(x * d, a[i * d + x], g, i * d, d);
             }
             acc.commit();
         }

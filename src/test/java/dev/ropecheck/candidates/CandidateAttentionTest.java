@@ -323,7 +323,7 @@ class CandidateAttentionTest {
         Accumulator st = Accumulator.of(Summation.NAIVE, 1, ar, 1);
         for (float x : t) {
             for (Accumulator a : new Accumulator[] {pw, bl, st}) {
-                a.slot()[0] = x;
+                a.put(0, x);
                 a.commit();
             }
         }

@@ -27,9 +27,8 @@ final class RowSoftmaxPass extends AttentionPass {
         Accumulator cols = Accumulator.of(order, n, ar, 1);
         for (int i = 0; i < n; i++) {
             scores(i, 0, n);
-            double[] t = cols.slot();
             for (int j = 0; j < n; j++) {
-                t[j] = ar.exp(s[j]);
+                cols.put(j, ar.exp(s[j]));
             }
             cols.commit();
         }
@@ -45,7 +44,7 @@ final class RowSoftmaxPass extends AttentionPass {
         for (int j = 0; j < n; j++) {
             double u = ar.exp(s[j]);
             p[j] = u;
-            scalar.slot()[0] = u;
+            scalar.put(0, u);
             scalar.commit();
         }
         scalar.finish(one, 0);
@@ -60,7 +59,7 @@ final class RowSoftmaxPass extends AttentionPass {
         residual(i);
         for (int j = 0; j < n; j++) {
             dp[j] = ar.dot(c, i * d, 1, v, j * d, 1, d, order == Summation.PAIRWISE);
-            scalar.slot()[0] = ar.op(p[j] * dp[j]);
+            scalar.put(0, ar.op(p[j] * dp[j]));
             scalar.commit();
         }
         scalar.finish(one, 0);

@@ -16,7 +16,13 @@ public enum Bug {
     FLIPPED_SIN,
     /** {@code gradWK} returned transposed. */
     TRANSPOSED_GRAD_WK,
-    /** Softmax normalised over columns ({@code f_ij = u_ij / Σ_i u_ij}) instead of rows (Def. 3.14). */
+    /**
+     * Softmax normalised over columns ({@code f_ij = u_ij / Σ_i u_ij}) instead of rows (Def. 3.14);
+     * {@code alpha} then holds the column normalisers. The hand-written backward keeps the row formula
+     * {@code dS = P ∘ (dP - D)} on the wrongly normalised {@code P} (an autograd framework, as in
+     * {@code examples/torch_rope_candidate.py}, differentiates the wrong forward instead: the forward
+     * fields agree, {@code dQ, dK} and their weight gradients differ).
+     */
     SOFTMAX_WRONG_AXIS,
     /**
      * {@code dQ, dK} reported with respect to the rotated rows: the back-rotation

@@ -44,6 +44,16 @@ final class RegistryEngines implements Engines {
     }
 
     @Override
+    public dev.ropecheck.check.ToleranceModel tolerance(String name) {
+        Optional<EngineRegistry.Entry> e = context.engines().find(name);
+        if (e.isPresent() && e.get().engineClass() == EngineClass.EXACT) {
+            return new dev.ropecheck.check.RoundingTolerance(dev.ropecheck.bounds.RoundingClass.worstCase(
+                    dev.ropecheck.bounds.FloatFormat.FP64));
+        }
+        return Engines.super.tolerance(name);
+    }
+
+    @Override
     public OptionalDouble allowed(String name, RopeInstance instance, RopeResult reference, boolean trusted, Quantity q) {
         Optional<EngineRegistry.Entry> e = context.engines().find(name);
         if (e.isEmpty() || !context.tolerances().supports(e.get().engineClass())) {

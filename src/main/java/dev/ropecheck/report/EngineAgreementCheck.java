@@ -1,5 +1,10 @@
 package dev.ropecheck.report;
 
+import dev.ropecheck.check.CheckReport;
+import dev.ropecheck.check.FieldCheck;
+import dev.ropecheck.check.FieldVerdict;
+import dev.ropecheck.check.ResultCheck;
+import dev.ropecheck.check.TrustedReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
@@ -7,7 +12,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -58,6 +62,15 @@ public final class EngineAgreementCheck implements LemmaCheck {
         return id;
     }
 
+    static boolean allZero(org.ejml.data.DMatrixRMaj m) {
+        for (double v : m.data) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String title() {
         return title;
@@ -91,24 +104,21 @@ public final class EngineAgreementCheck implements LemmaCheck {
             Set<Quantity> wanted = EnumSet.copyOf(all);
             wanted.retainAll(only);
             double caseMax = 0;
-            for (Quantity q : wanted) {
-                if (!r.has(q) || !e.has(q)) {
-                    continue;
+            CheckReport report = ResultCheck.run(c.instance(), e, wanted, TrustedReference.arbitraryPrecision(r),
+                    engines.tolerance(engineName), List.of());
+            for (FieldCheck f : report.fields()) {
+                if (f.verdict() == FieldVerdict.UNCHECKED) {
+                    return CheckResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
                 }
-                FieldError err = FieldError.of(e.get(q), r.get(q));
-                OptionalDouble tol = engines.allowed(engineName, c.instance(), r, true, q);
-                if (tol.isEmpty()) {
-                    return CheckResult.skipped(this, "no bound for " + engineName + ": " + engines.whyNoBound(engineName));
-                }
-                double allowed = tol.getAsDouble()
-                        + (0x1.0p-53 + Math.pow(10, 1 - engines.referenceDigits())) * (1 + 0x1.0p-52) * err.refMax();
-                double ratio = err.maxAbs() / allowed;
-                caseMax = Math.max(caseMax, err.maxAbs());
+                boolean zeroField = f.verdict() == FieldVerdict.VACUOUS && allZero(r.get(Quantity.byKey(f.field())));
+                double ratio = f.verdict() == FieldVerdict.PASS || zeroField ? f.maxRatio() : Double.POSITIVE_INFINITY;
+                caseMax = Math.max(caseMax, f.maxAbsError());
                 if (ratio > worstRatio || Double.isNaN(ratio)) {
                     worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
-                    worstErr = err.maxAbs();
-                    worstBound = allowed;
-                    worst = q.key() + " on " + c.label();
+                    worstErr = f.maxAbsError();
+                    worstBound = f.allowed();
+                    worst = f.field() + " on " + c.label() + (f.verdict() == FieldVerdict.PASS || zeroField ? ""
+                            : " (" + f.verdict() + ")");
                 }
             }
             ns.add((double) c.instance().n());

@@ -38,4 +38,15 @@ public interface Engines {
 
     /** Why {@link #allowed} is empty for engine {@code name} (for the report). */
     String whyNoBound(String name);
+
+    /**
+     * The tolerance model engine {@code name}'s results are judged by in the one checking core
+     * ({@code dev.ropecheck.check.ResultCheck}); by default {@link #allowed}, one number per field.
+     */
+    default dev.ropecheck.check.ToleranceModel tolerance(String name) {
+        return dev.ropecheck.check.ToleranceModel.perField((q, instance, reference) -> {
+            OptionalDouble v = allowed(name, instance, reference, true, q);
+            return v.isPresent() ? v.getAsDouble() : Double.NaN;
+        }, "the bound of " + name);
+    }
 }

@@ -9,8 +9,8 @@ import dev.ropecheck.engine.fast.FftEngine;
 import dev.ropecheck.engine.fast.LowRankEngine;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -89,7 +89,6 @@ public final class FieldAgreementCheck implements LemmaCheck {
         int maxN = Math.min(Math.min(engines.maxN("reference"), engines.maxN(engineName)), cases.extended() ? 32 : 8);
         var list = CaseInstances.of(cases, maxN, entryBound);
         WorstCase w = new WorstCase();
-        double refRound = (0x1.0p-53 + Math.pow(10, 1 - engines.referenceDigits())) * (1 + 0x1.0p-52);
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step(id + ": " + c.label(), done++, list.size());
@@ -110,19 +109,21 @@ public final class FieldAgreementCheck implements LemmaCheck {
             trustedSet.retainAll(ref.get().supported(in));
             RopeResult r = ref.get().compute(in, trustedSet);
             w.countCase();
-            for (Quantity q : wanted) {
-                FieldError err = FieldError.of(e.get(q), r.get(q));
-                double allowed;
-                if (own != null) {
-                    allowed = own.allowed(q, in, r);
-                } else {
-                    OptionalDouble t = engines.allowed(engineName, in, r, true, q);
-                    if (t.isEmpty()) {
-                        return CheckResult.skipped(this, "no bound for " + engineName + ": " + engines.whyNoBound(engineName));
-                    }
-                    allowed = t.getAsDouble();
+            dev.ropecheck.check.ToleranceModel model = own != null
+                    ? dev.ropecheck.check.ToleranceModel.perField(own, engineName + " certified gradient bound")
+                    : engines.tolerance(engineName);
+            dev.ropecheck.check.CheckReport report = dev.ropecheck.check.ResultCheck.run(in, e, wanted,
+                    dev.ropecheck.check.TrustedReference.arbitraryPrecision(r), model, List.of());
+            for (dev.ropecheck.check.FieldCheck f : report.fields()) {
+                if (f.verdict() == dev.ropecheck.check.FieldVerdict.UNCHECKED) {
+                    return CheckResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
                 }
-                w.add(err.maxAbs(), allowed + refRound * err.refMax(), q.key() + " on " + c.label(), in.n());
+                boolean zeroField = f.verdict() == dev.ropecheck.check.FieldVerdict.VACUOUS
+                        && EngineAgreementCheck.allZero(r.get(Quantity.byKey(f.field())));
+                boolean ok = f.verdict() == dev.ropecheck.check.FieldVerdict.PASS || zeroField;
+                double allowed = f.maxAbsError() == 0 ? f.allowed() : f.maxAbsError() / f.maxRatio();
+                w.add(ok ? f.maxAbsError() : Double.NaN, allowed, f.field() + " on " + c.label()
+                        + (ok ? "" : " (" + f.verdict() + ")"), in.n());
             }
         }
         progress.step(id, list.size(), list.size());

@@ -45,6 +45,8 @@ class SpecsCoverageTest {
                 "tensor-kronecker-identity", "tensor-main-theorem"));
         // the JSON formats
         ids.addAll(List.of("format-instance", "format-result", "format-tensor-instance"));
+        // the verdicts of check and the componentwise tolerance
+        ids.add("check-verdicts");
         return ids;
     }
 

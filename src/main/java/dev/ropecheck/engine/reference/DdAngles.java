@@ -2,23 +2,29 @@ package dev.ropecheck.engine.reference;
 
 import dev.ropecheck.model.ExactValues;
 import dev.ropecheck.model.RopeFamily;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import org.apfloat.Apfloat;
+import org.apfloat.Apint;
 
 /**
  * {@code cos(m theta_k)} and {@code sin(m theta_k)} as double-doubles for {@code m = 0..count-1} and
  * every pair {@code k} of a {@link RopeFamily} (MATH §1). With {@code S = ceil(sqrt(count))}, the
- * family's full-precision values ({@link RopeFamily#weight(int, int, int, long)}, at
- * {@link #DIGITS} digits) are taken only at {@code m = a} and {@code m = bS} ({@code a, b < S}),
- * rounded to double-double (relative error {@code <= u^2 = 2^-106} each), and combined by one
+ * family's full-precision {@code e^{i theta_k}} and {@code e^{i S theta_k}}
+ * ({@link RopeFamily#weight(int, int, int, long)}, at {@link #DIGITS} digits) are raised to the powers
+ * {@code a < S} and {@code b < count/S} in 160-bit binary fixed point, rounded to double-double (relative error
+ * {@code <= u^2 = 2^-106} each), and combined by one
  * double-double complex product {@code e^{i(a + bS) theta} = e^{i a theta} e^{i bS theta}}: two
  * {@link DdArith#mul} and one {@link DdArith#add} per part, so each value is within
  * {@code 2 * 2^-106 + 2 * 4u^2 + 4u^2 < 2^-101.5} of the exact one (absolute, since
- * {@code |cos|, |sin| <= 1}). Cost {@code 2 sqrt(count) d/2} apfloat angles plus
- * {@code count d/2} complex products.
+ * {@code |cos|, |sin| <= 1}). Cost {@code d} apfloat angles, {@code 2 sqrt(count) d/2} fixed-point
+ * complex products and {@code count d/2} double-double complex products.
  */
 public final class DdAngles {
-    /** Digits at which the family's angles are taken (well beyond the 32 of a double-double). */
-    public static final long DIGITS = 40;
+    /** Digits at which the family's angles are taken and multiplied (well beyond the 32 of a double-double). */
+    public static final long DIGITS = 45;
+    /** Fraction bits of the fixed-point powers. */
+    static final int FRACTION_BITS = 160;
 
     private final int count;
     private final int pairs;
@@ -49,14 +55,8 @@ public final class DdAngles {
         for (int k = 0; k < pairs; k++) {
             int a = family.dimA(k);
             int b = family.dimB(k);
-            for (int m = 0; m < s; m++) {
-                toDd(family.weight(m, a, a, DIGITS), lowC, 2 * m);
-                toDd(family.weight(m, a, b, DIGITS), lowS, 2 * m);
-            }
-            for (int m = 0; m < blocks; m++) {
-                toDd(family.weight(m * s, a, a, DIGITS), highC, 2 * m);
-                toDd(family.weight(m * s, a, b, DIGITS), highS, 2 * m);
-            }
+            powers(family, a, b, 1, s, lowC, lowS);
+            powers(family, a, b, s, blocks, highC, highS);
             for (int m = 0; m < count; m++) {
                 int lo = 2 * (m % s);
                 int hi = 2 * (m / s);
@@ -74,6 +74,41 @@ public final class DdAngles {
                 sinL[at] = t[1];
             }
         }
+    }
+
+    /**
+     * {@code e^{i j step theta_k}} for {@code j = 0..len-1} as double-doubles: {@code e^{i step theta_k}}
+     * from the family at {@link #DIGITS} digits, converted once to binary fixed point with
+     * {@link #FRACTION_BITS} fraction bits, then {@code len} complex products in that fixed point
+     * (each truncates by at most {@code 2^-159}, so after {@code len <= 2^12} steps the absolute error
+     * is below {@code 2^-146 + len 10^-DIGITS}, far below {@code 2^-106}), rounded to double-double.
+     */
+    private static void powers(RopeFamily family, int a, int b, int step, int len, double[] c, double[] sn) {
+        BigInteger uc = toFixed(family.weight(step, a, a, DIGITS));
+        BigInteger us = toFixed(family.weight(step, a, b, DIGITS));
+        BigInteger re = BigInteger.ONE.shiftLeft(FRACTION_BITS);
+        BigInteger im = BigInteger.ZERO;
+        for (int j = 0; j < len; j++) {
+            fixedToDd(re, c, 2 * j);
+            fixedToDd(im, sn, 2 * j);
+            BigInteger r2 = re.multiply(uc).subtract(im.multiply(us)).shiftRight(FRACTION_BITS);
+            im = re.multiply(us).add(im.multiply(uc)).shiftRight(FRACTION_BITS);
+            re = r2;
+        }
+    }
+
+    /** {@code floor(v 2^FRACTION_BITS)} for {@code |v| <= 1}. */
+    private static BigInteger toFixed(Apfloat v) {
+        return v.multiply(new Apint(BigInteger.ONE.shiftLeft(FRACTION_BITS))).floor().toBigInteger();
+    }
+
+    /** {@code x 2^-FRACTION_BITS} rounded to a double-double ({@code hi} correctly rounded, {@code lo = RN(rest)}). */
+    private static void fixedToDd(BigInteger x, double[] out, int k) {
+        double hi = Math.scalb(x.doubleValue(), -FRACTION_BITS);
+        BigInteger hiFixed = new BigDecimal(hi).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(FRACTION_BITS)))
+                .toBigInteger();
+        out[k] = hi;
+        out[k + 1] = Math.scalb(x.subtract(hiFixed).doubleValue(), -FRACTION_BITS);
     }
 
     /** {@code v} rounded to a double-double: {@code hi = RN(v)}, {@code lo = RN(v - hi)}. */

@@ -4,9 +4,11 @@ package dev.ropecheck.engine.reference;
  * The row pass of the double-double reference, one row {@code i} per call (MATH §2–3; RoPE-grad
  * Defs. 3.12–3.17, Lemma 5.1–5.3): scores {@code s_i}, {@code mx_i}, {@code sigma_i},
  * {@code alpha_i = exp(mx_i) sigma_i} (overflowing to {@code +Infinity} as IEEE rounding of the exact
- * value does), {@code f_i}, {@code Att_i = Σ_j f_ij h_j}, {@code c_i = Att_i - E_i},
- * {@code r_i = <c_i, Att_i>}, {@code Σ_l c_il^2}; then, for the backward quantities,
- * {@code q_ij = <c_i, h_j>}, {@code p_ij = f_ij (q_ij - r_i)} and {@code dQ_i}. Optional
+ * value does), {@code f_i}, {@code D_i = Σ_j f_ij (h_j - h_k*)} ({@code k*} the row's
+ * argmax), {@code Att_i = h_k* + D_i}, {@code c_i = Att_i - E_i}, {@code r_i = <c_i, Att_i>},
+ * {@code rho_i = <c_i, D_i>}, {@code Σ_l c_il^2}; then, for the backward quantities,
+ * {@code p_ij = f_ij (<c_i, h_j - h_k*> - rho_i)} (= {@code f_ij <c_i, h_j - Att_i>}, without the
+ * cancellation of {@code q_ij - r_i} on near one-hot rows) and {@code dQ_i}. Optional
  * {@code A, f, p} rows. All sums run over {@code j = 0..n-1} in order.
  *
  * <p>Scratch per worker: {@link Scratch}; nothing is allocated per row.
@@ -52,11 +54,16 @@ final class DdRowPass {
         int d = in.d;
         double[] t = w.tmp;
         in.scores.row(i, w.sh, w.sl, t);
-        double mx = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            mx = Math.max(mx, w.sh[j]);
+        double mx = w.sh[0];
+        int ks = 0;
+        for (int j = 1; j < n; j++) {
+            if (w.sh[j] > mx) {
+                mx = w.sh[j];
+                ks = j;
+            }
         }
         st.mx[i] = mx;
+        st.kstar[i] = ks;
         double sgh = 0.0;
         double sgl = 0.0;
         for (int j = 0; j < n; j++) {
@@ -92,7 +99,12 @@ final class DdRowPass {
             DdArith.div(w.fh[j], w.fl[j], sgh, sgl, t, 0);
             w.fh[j] = t[0];
             w.fl[j] = t[1];
-            DdKernels.axpy(t[0], t[1], in.hh, in.hl, j * d, st.attH, st.attL, o, d);
+            DdKernels.axpyDiff(t[0], t[1], in.hh, in.hl, j * d, ks * d, st.dH, st.dL, o, d);
+        }
+        for (int l = 0; l < d; l++) {
+            DdArith.add(in.hh[ks * d + l], in.hl[ks * d + l], st.dH[o + l], st.dL[o + l], t, 0);
+            st.attH[o + l] = t[0];
+            st.attL[o + l] = t[1];
         }
         if (st.fH != null) {
             System.arraycopy(w.fh, 0, st.fH, i * n, n);
@@ -109,6 +121,9 @@ final class DdRowPass {
         DdKernels.dot(st.cH, st.cL, o, st.cH, st.cL, o, d, t, 0);
         st.sqH[i] = t[0];
         st.sqL[i] = t[1];
+        DdKernels.dot(st.cH, st.cL, o, st.dH, st.dL, o, d, t, 0);
+        st.rhoH[i] = t[0];
+        st.rhoL[i] = t[1];
         if (!backward) {
             return;
         }
@@ -128,22 +143,24 @@ final class DdRowPass {
         }
     }
 
-    /** {@code q_ij = <c_i, h_j>} for every {@code j} ({@link DdKernels#dot4} lanes equal {@link DdKernels#dot}). */
+    /** {@code g_ij = <c_i, h_j - h_k*>} for every {@code j} ({@link DdKernels#dot4Diff} lanes equal {@link DdKernels#dotDiff}). */
     private void qRow(int i, Scratch w) {
         int n = in.n;
         int d = in.d;
         int o = i * d;
+        int ko = st.kstar[i] * d;
         double[] t = w.tmp;
         int j = 0;
         for (; j + 4 <= n; j += 4) {
-            DdKernels.dot4(st.cH, st.cL, o, o, o, o, in.hh, in.hl, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d, d, t);
+            DdKernels.dot4Diff(st.cH, st.cL, o, o, o, o, in.hh, in.hl, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d,
+                    ko, ko, ko, ko, d, t);
             for (int q = 0; q < 4; q++) {
                 w.qh[j + q] = t[2 * q];
                 w.ql[j + q] = t[2 * q + 1];
             }
         }
         for (; j < n; j++) {
-            DdKernels.dot(st.cH, st.cL, o, in.hh, in.hl, j * d, d, t, 0);
+            DdKernels.dotDiff(st.cH, st.cL, o, in.hh, in.hl, j * d, ko, d, t, 0);
             w.qh[j] = t[0];
             w.ql[j] = t[1];
         }

@@ -22,6 +22,14 @@ final class DdState {
     final double[] cL;
     final double[] rH;
     final double[] rL;
+    /** {@code k*_i}: the first {@code j} with {@code hi(s_ij) = mx_i}. */
+    final int[] kstar;
+    /** {@code D_i = Σ_j f_ij (h_j - h_k*)}, so {@code Att_i = h_k* + D_i}. */
+    final double[] dH;
+    final double[] dL;
+    /** {@code rho_i = <c_i, D_i>}. */
+    final double[] rhoH;
+    final double[] rhoL;
     /** {@code Σ_l c_il^2} per row (the loss is half their sum in row order). */
     final double[] sqH;
     final double[] sqL;
@@ -53,6 +61,11 @@ final class DdState {
         cL = new double[n * d];
         rH = new double[n];
         rL = new double[n];
+        kstar = new int[n];
+        dH = new double[n * d];
+        dL = new double[n * d];
+        rhoH = new double[n];
+        rhoL = new double[n];
         sqH = new double[n];
         sqL = new double[n];
     }
@@ -65,11 +78,12 @@ final class DdState {
     }
 
     /**
-     * {@code r[k..k+1] = p_ij = f_ij (q_ij - r_i)} (Lemma 5.1–5.3), with {@code q_ij = <c_i, h_j>}
-     * and the subtraction in double-double.
+     * {@code r[k..k+1] = p_ij = f_ij (g_ij - rho_i)} for {@code g_ij = <c_i, h_j - h_k*>}: the
+     * cancellation-free form of {@code f_ij (q_ij - r_i) = f_ij <c_i, h_j - Att_i>} (Lemma 5.1–5.3),
+     * exact in real arithmetic because {@code Att_i = h_k* + D_i}.
      */
-    void p(int i, double fh, double fl, double qh, double ql, double[] r, int k, double[] tmp) {
-        DdArith.add(qh, ql, -rH[i], -rL[i], tmp, 0);
+    void p(int i, double fh, double fl, double gh, double gl, double[] r, int k, double[] tmp) {
+        DdArith.add(gh, gl, -rhoH[i], -rhoL[i], tmp, 0);
         DdArith.mul(fh, fl, tmp[0], tmp[1], r, k);
     }
 }

@@ -1,0 +1,73 @@
+package dev.ropecheck.engine.reference;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.ExactValues;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apfloat.Apfloat;
+import org.apfloat.ApfloatMath;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Per-entry agreement of a double-double result ({@code value + residual}) with an apfloat value, in
+ * significant decimal digits: {@code -log10(|ref - (hi + lo)| / max(|ref|, floor * max|field|))},
+ * computed exactly in apfloat. Entries whose reference lies beyond the double range agree when the
+ * double-double value is the same infinity; entries below {@code 2^-960} (where a double-double's low
+ * part underflows) are measured against {@code 2^-1074} absolutely.
+ */
+final class DdAgreement {
+    /** Digits reported for an exact match. */
+    static final double EXACT = 99;
+
+    private DdAgreement() {
+    }
+
+    /** Worst digits over the entries of {@code q}. */
+    static double digits(RopeResult r, Quantity q, ApMatrix ref, double floor) {
+        DMatrixRMaj hi = r.get(q);
+        DMatrixRMaj lo = r.residual(q);
+        if (lo == null) {
+            throw new AssertionError(q.key() + " has no residual");
+        }
+        double fieldMax = ApMatrix.toDouble(ref.maxAbs());
+        double worst = EXACT;
+        for (int i = 0; i < hi.numRows; i++) {
+            for (int j = 0; j < hi.numCols; j++) {
+                worst = Math.min(worst, entryDigits(ref.get(i, j), hi.get(i, j), lo.get(i, j), floor * fieldMax));
+            }
+        }
+        return worst;
+    }
+
+    static double entryDigits(Apfloat ref, double h, double l, double floorAbs) {
+        double refD = ApMatrix.toDouble(ref);
+        if (Double.isInfinite(refD) || Double.isInfinite(h)) {
+            return refD == h ? EXACT : 0;
+        }
+        long prec = Math.max(60, ref.precision() == Apfloat.INFINITE ? 60 : ref.precision());
+        Apfloat v = ExactValues.apfloat(h, prec).add(ExactValues.apfloat(l, prec));
+        Apfloat diff = ApfloatMath.abs(ref.subtract(v));
+        if (diff.signum() == 0) {
+            return EXACT;
+        }
+        double scale = Math.max(Math.abs(refD), floorAbs);
+        if (Math.abs(refD) < 0x1p-960) {
+            scale = Math.max(scale, 0x1p-1074 * 1e32);
+        }
+        if (scale == 0) {
+            return 0;
+        }
+        Apfloat rel = diff.divide(ExactValues.apfloat(scale, prec));
+        return -Math.log10(ApMatrix.toDouble(rel));
+    }
+
+    /** Worst digits per quantity of {@code r} against a single 50-digit apfloat evaluation. */
+    static Map<Quantity, Double> all(RopeResult r, ReferenceRopeAttention.Evaluation ref, double floor) {
+        Map<Quantity, Double> m = new EnumMap<>(Quantity.class);
+        for (Quantity q : r.quantities()) {
+            m.put(q, digits(r, q, ref.values().get(q), floor));
+        }
+        return m;
+    }
+}

@@ -11,8 +11,12 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * Per-entry agreement of a double-double result ({@code value + residual}) with an apfloat value, in
- * significant decimal digits: {@code -log10(|ref - (hi + lo)| / max(|ref|, floor * max|field|))},
- * computed exactly in apfloat. Entries whose reference lies beyond the double range agree when the
+ * significant decimal digits: {@code -log10(|ref - (hi + lo)| / max(|ref|, floor_entry))}, computed
+ * exactly in apfloat. {@link #all(RopeResult, ReferenceRopeAttention.Evaluation, ReferenceRopeAttention.Evaluation)}
+ * takes {@code floor_entry = 10^25 |ref - ref'|} from a second, lower-precision evaluation
+ * {@code ref'}: an entry that the apfloat oracle itself resolves only to its working precision
+ * (e.g. {@code p} on a one-hot row, exactly zero in real arithmetic for {@code n = 1}) is then
+ * measured against that resolution instead of against its own noise. Entries whose reference lies beyond the double range agree when the
  * double-double value is the same infinity; entries below {@code 2^-960} (where a double-double's low
  * part underflows) are measured against {@code 2^-1074} absolutely.
  */
@@ -62,7 +66,38 @@ final class DdAgreement {
         return -Math.log10(ApMatrix.toDouble(rel));
     }
 
-    /** Worst digits per quantity of {@code r} against a single 50-digit apfloat evaluation. */
+    /** The factor between the apfloat oracle's own per-entry uncertainty and the floor of the relative error. */
+    static final double UNCERTAINTY_FACTOR = 1e25;
+
+    /**
+     * Worst digits per quantity of {@code r} against {@code ref}, each entry's floor being
+     * {@link #UNCERTAINTY_FACTOR} times its difference from the lower-precision {@code coarse}.
+     */
+    static Map<Quantity, Double> all(RopeResult r, ReferenceRopeAttention.Evaluation ref,
+            ReferenceRopeAttention.Evaluation coarse) {
+        Map<Quantity, Double> m = new EnumMap<>(Quantity.class);
+        for (Quantity q : r.quantities()) {
+            DMatrixRMaj hi = r.get(q);
+            DMatrixRMaj lo = r.residual(q);
+            if (lo == null) {
+                throw new AssertionError(q.key() + " has no residual");
+            }
+            ApMatrix a = ref.values().get(q);
+            ApMatrix b = coarse.values().get(q);
+            double worst = EXACT;
+            for (int i = 0; i < hi.numRows; i++) {
+                for (int j = 0; j < hi.numCols; j++) {
+                    double unc = ApMatrix.toDouble(ApfloatMath.abs(a.get(i, j).subtract(b.get(i, j))));
+                    worst = Math.min(worst, entryDigits(a.get(i, j), hi.get(i, j), lo.get(i, j),
+                            UNCERTAINTY_FACTOR * unc));
+                }
+            }
+            m.put(q, worst);
+        }
+        return m;
+    }
+
+    /** Worst digits per quantity of {@code r} against a single apfloat evaluation. */
     static Map<Quantity, Double> all(RopeResult r, ReferenceRopeAttention.Evaluation ref, double floor) {
         Map<Quantity, Double> m = new EnumMap<>(Quantity.class);
         for (Quantity q : r.quantities()) {

@@ -143,8 +143,8 @@ class DdArithTest {
         double[] r = new double[2];
         double[] tmp = new double[4];
         double worst = 0;
-        for (int t = 0; t < 400; t++) {
-            double xh = t < 200 ? rnd.nextDouble(-670, 709) : rnd.nextDouble(-2, 2);
+        for (int t = 0; t < 200; t++) {
+            double xh = t < 100 ? rnd.nextDouble(-670, 709) : rnd.nextDouble(-2, 2);
             double xl = xh * Math.ulp(1.0) * rnd.nextDouble(-0.5, 0.5);
             DD x = DD.ofSum(xh, xl);
             DdExp.exp(x.hi(), x.lo(), r, 0, tmp);
@@ -170,11 +170,11 @@ class DdArithTest {
     @DisplayName("RoPE angles: cos/sin(m theta_k) within 2^-101.5 of the 50-digit values, both layouts")
     void anglesAgainstApfloat() {
         for (RopeFamily.Layout layout : RopeFamily.Layout.values()) {
-            RopeFamily fam = new RopeFamily(8, RopeFamily.DEFAULT_BASE, layout);
+            RopeFamily fam = new RopeFamily(4, RopeFamily.DEFAULT_BASE, layout);
             int count = 300;
             DdAngles an = new DdAngles(fam, count);
             double worst = 0;
-            for (int k = 0; k < 4; k++) {
+            for (int k = 0; k < 2; k++) {
                 for (int m : new int[] {0, 1, 2, 17, 18, 35, 170, 289, 299}) {
                     Apfloat c = fam.weight(m, fam.dimA(k), fam.dimA(k), 50);
                     Apfloat s = fam.weight(m, fam.dimA(k), fam.dimB(k), 50);

@@ -73,6 +73,8 @@ public final class EngineRegistry {
                 .register("reference", EngineClass.REFERENCE, dev.ropecheck.engine.reference.ReferenceEngine.MAX_N,
                         "arbitrary precision costs O(n^2 d^2) big-number operations",
                         o -> dev.ropecheck.engine.reference.ReferenceEngine.withDigits(o.precisionDigits()))
+                .register("reference-dd", EngineClass.REFERENCE, 1 << 16, "double-double time grows as n^2 d",
+                        o -> new dev.ropecheck.engine.reference.DoubleDoubleEngine())
                 .register("exact", EngineClass.EXACT, 1 << 16, "its time grows as n^2",
                         o -> new dev.ropecheck.engine.exact.ExactEngine())
                 .register("fast-fft", EngineClass.FAST, 1 << 24, "the model's limit on n",

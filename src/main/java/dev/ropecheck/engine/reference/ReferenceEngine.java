@@ -3,10 +3,13 @@ package dev.ropecheck.engine.reference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.ExactValues;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.Set;
+import org.apfloat.Apfloat;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * The {@link ReferenceRopeAttention arbitrary-precision reference} as a {@link RopeAttentionEngine}
@@ -95,7 +98,9 @@ public final class ReferenceEngine implements RopeAttentionEngine {
         ReferenceResult r = reference.compute(instance);
         RopeResult.Builder b = RopeResult.builder(name());
         for (Quantity q : r.quantities()) {
-            b.put(q, r.get(q).toDouble());
+            DMatrixRMaj hi = r.get(q).toDouble();
+            b.put(q, hi);
+            b.putResidual(q, residual(r.get(q), hi));
         }
         b.meta("precision", r.digits()).meta("trustedDigits", r.trustedDigits());
         for (Quantity q : r.quantities()) {
@@ -103,5 +108,23 @@ public final class ReferenceEngine implements RopeAttentionEngine {
             b.meta("absError." + q.key(), ApMatrix.toDouble(r.absoluteError(q)));
         }
         return b.build();
+    }
+
+    /**
+     * The low-order parts {@code lo = RN(exact - hi)} of {@code exact} below its rounding {@code hi}
+     * (so {@code hi + lo} carries about 32 digits); {@code 0} where {@code hi} is infinite or zero.
+     */
+    public static DMatrixRMaj residual(ApMatrix exact, DMatrixRMaj hi) {
+        DMatrixRMaj lo = new DMatrixRMaj(hi.numRows, hi.numCols);
+        for (int r = 0; r < hi.numRows; r++) {
+            for (int c = 0; c < hi.numCols; c++) {
+                double h = hi.unsafe_get(r, c);
+                Apfloat v = exact.get(r, c);
+                if (Double.isFinite(h) && v.signum() != 0) {
+                    lo.unsafe_set(r, c, ApMatrix.toDouble(v.subtract(ExactValues.apfloat(h, v.precision()))));
+                }
+            }
+        }
+        return lo;
     }
 }

@@ -1,0 +1,63 @@
+package dev.ropecheck.engine.reference;
+
+/**
+ * The column pass of the double-double reference, one column {@code j} per call (MATH §3): the
+ * column sums {@code dV_j = Σ_i f_ij c_i} and {@code dK_j = (1/d) Σ_i p_ij (∂s_ij/∂K_j)}, over
+ * {@code i = 0..n-1} in order, from the row statistics of the {@link DdRowPass} and scores, softmax
+ * and {@code <c_i, h_j - h_k*>} recomputed bitwise as the row pass computed them. Recomputing (rather than
+ * reducing per-row partial sums) keeps every output owned by one task, so the result is the same for
+ * any thread count, with {@code O(n)} memory per worker.
+ */
+final class DdColumnPass {
+    private final DdInputs in;
+    private final DdState st;
+    private final boolean needDv;
+    private final boolean needDk;
+
+    DdColumnPass(DdInputs in, DdState st, boolean needDv, boolean needDk) {
+        this.in = in;
+        this.st = st;
+        this.needDv = needDv;
+        this.needDk = needDk;
+    }
+
+    void column(int j, DdRowPass.Scratch w) {
+        int n = in.n;
+        int d = in.d;
+        int o = j * d;
+        double[] t = w.tmp;
+        in.scores.column(j, w.sh, w.sl, t);
+        for (int i = 0; i < n; i++) {
+            st.softmax(i, w.sh[i], w.sl[i], t, 0, t);
+            w.fh[i] = t[0];
+            w.fl[i] = t[1];
+        }
+        if (needDv) {
+            for (int i = 0; i < n; i++) {
+                DdKernels.axpy(w.fh[i], w.fl[i], st.cH, st.cL, i * d, st.dvH, st.dvL, o, d);
+            }
+        }
+        if (!needDk) {
+            return;
+        }
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            DdKernels.dot4Diff(st.cH, st.cL, i * d, (i + 1) * d, (i + 2) * d, (i + 3) * d, in.hh, in.hl, o, o, o, o,
+                    st.kstar[i] * d, st.kstar[i + 1] * d, st.kstar[i + 2] * d, st.kstar[i + 3] * d, d, t);
+            for (int q = 0; q < 4; q++) {
+                w.qh[i + q] = t[2 * q];
+                w.ql[i + q] = t[2 * q + 1];
+            }
+        }
+        for (; i < n; i++) {
+            DdKernels.dotDiff(st.cH, st.cL, i * d, in.hh, in.hl, o, st.kstar[i] * d, d, t, 0);
+            w.qh[i] = t[0];
+            w.ql[i] = t[1];
+        }
+        for (i = 0; i < n; i++) {
+            st.p(i, w.fh[i], w.fl[i], w.qh[i], w.ql[i], t, 0, t);
+            in.scores.accumulateDk(i, j, t[0], t[1], st.dkH, st.dkL, o, t);
+        }
+        in.scores.finishDk(j, st.dkH, st.dkL, o, t);
+    }
+}

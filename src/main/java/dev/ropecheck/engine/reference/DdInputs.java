@@ -1,0 +1,210 @@
+package dev.ropecheck.engine.reference;
+
+import dev.ropecheck.model.IdentityFamily;
+import dev.ropecheck.model.PositionFamily;
+import dev.ropecheck.model.RopeFamily;
+import dev.ropecheck.model.RopeInstance;
+import dev.ropecheck.model.Support;
+
+/**
+ * The double-double forms of an instance's derived inputs (MATH §2–3): {@code h = A3 Y},
+ * {@code Q = A1 W_Q}, {@code K = A2 W_K} (products of doubles are exact by TwoProd, sums by
+ * {@link DdArith#add}) and the {@link DdScores} of the instance: rotation absorbed for RoPE and the
+ * identity family with weights ({@link DdDotScores}), offset matrices otherwise
+ * ({@link DdOffsetScores}).
+ */
+final class DdInputs {
+    final int n;
+    final int d;
+    final double[] a1;
+    final double[] a2;
+    final double[] a3;
+    final double[] e;
+    final double[] hh;
+    final double[] hl;
+    final DdScores scores;
+    /** The RoPE tables ({@code m = 0..n-1}), null for other families. */
+    DdAngles angles;
+    int[] dimA;
+    int[] dimB;
+    private final PositionFamily family;
+
+    private DdInputs(RopeInstance inst, int threads) {
+        this.n = inst.n();
+        this.d = inst.d();
+        this.a1 = inst.a1().data;
+        this.a2 = inst.a2().data;
+        this.a3 = inst.a3().data;
+        this.e = inst.e().data;
+        double[] y = inst.y().data;
+        this.hh = new double[n * d];
+        this.hl = new double[n * d];
+        product(a3, y, n, d, hh, hl);
+        this.family = inst.family();
+        this.scores = buildScores(inst, threads);
+    }
+
+    /** Prepares {@code inst}; precondition: {@link #usesDotScores} or the offset caps were checked. */
+    static DdInputs of(RopeInstance inst, int threads) {
+        return new DdInputs(inst, threads);
+    }
+
+    /** The family's support {@code S}. */
+    Support support() {
+        return family.support();
+    }
+
+    /** {@link #weightTable} of this instance's family. */
+    double[][] weightTable() {
+        return weightTable(family, n, angles, dimA, dimB);
+    }
+
+    /** True when the rotation can be absorbed: weights given and a RoPE or identity family. */
+    static boolean usesDotScores(RopeInstance inst) {
+        PositionFamily f = inst.family();
+        return inst.hasWeights() && (f instanceof RopeFamily || f instanceof IdentityFamily);
+    }
+
+    /** {@code out = x w} for {@code x} ({@code rows x d}) and {@code w} ({@code d x d}), exactly rounded terms. */
+    private static void product(double[] x, double[] w, int rows, int d, double[] oh, double[] ol) {
+        double[] t = new double[4];
+        for (int i = 0; i < rows; i++) {
+            for (int l = 0; l < d; l++) {
+                double sh = 0.0;
+                double sl = 0.0;
+                for (int c = 0; c < d; c++) {
+                    DdArith.twoProd(x[i * d + c], w[c * d + l], t, 0);
+                    DdArith.add(sh, sl, t[0], t[1], t, 2);
+                    sh = t[2];
+                    sl = t[3];
+                }
+                oh[i * d + l] = sh;
+                ol[i * d + l] = sl;
+            }
+        }
+    }
+
+    /**
+     * {@code W_m[b,e]} on the support as double-doubles, at {@code [(m + n - 1) |S| + s]} for
+     * {@code m = -(n-1)..n-1}: RoPE from the {@link DdAngles} tables ({@code cos} even and
+     * {@code sin} odd in {@code m}), other families exactly from their doubles.
+     */
+    static double[][] weightTable(PositionFamily fam, int n, DdAngles angles, int[] dimA, int[] dimB) {
+        Support sup = fam.support();
+        int d = fam.d();
+        int ns = sup.size();
+        int offsets = 2 * n - 1;
+        double[] wh = new double[offsets * ns];
+        double[] wl = new double[offsets * ns];
+        int[] pairOf = new int[d];
+        boolean[] firstOf = new boolean[d];
+        if (angles != null) {
+            for (int k = 0; k < dimA.length; k++) {
+                pairOf[dimA[k]] = k;
+                pairOf[dimB[k]] = k;
+                firstOf[dimA[k]] = true;
+            }
+        }
+        for (int idx = 0; idx < offsets; idx++) {
+            int m = idx - (n - 1);
+            for (int s = 0; s < ns; s++) {
+                int b = sup.row(s);
+                int c = sup.col(s);
+                if (angles == null) {
+                    wh[idx * ns + s] = fam.weight(m, b, c);
+                } else if (pairOf[b] == pairOf[c]) {
+                    int k = pairOf[b];
+                    int am = Math.abs(m);
+                    if (b == c) {
+                        wh[idx * ns + s] = angles.cosHi(k, am);
+                        wl[idx * ns + s] = angles.cosLo(k, am);
+                    } else {
+                        // W_m[a,b] = sin(m theta), W_m[b,a] = -sin(m theta); sin is odd in m.
+                        double sign = (firstOf[b] ? 1 : -1) * (m < 0 ? -1 : 1);
+                        wh[idx * ns + s] = sign * angles.sinHi(k, am);
+                        wl[idx * ns + s] = sign * angles.sinLo(k, am);
+                    }
+                }
+            }
+        }
+        return new double[][] {wh, wl};
+    }
+
+    private DdScores buildScores(RopeInstance inst, int threads) {
+        PositionFamily fam = inst.family();
+        double[] qh = null;
+        double[] ql = null;
+        double[] kh = null;
+        double[] kl = null;
+        if (inst.hasWeights()) {
+            qh = new double[n * d];
+            ql = new double[n * d];
+            kh = new double[n * d];
+            kl = new double[n * d];
+            product(a1, inst.wq().data, n, d, qh, ql);
+            product(a2, inst.wk().data, n, d, kh, kl);
+        }
+        angles = fam instanceof RopeFamily ? new DdAngles((RopeFamily) fam, n) : null;
+        int pairs = d / 2;
+        dimA = new int[pairs];
+        dimB = new int[pairs];
+        if (angles != null) {
+            RopeFamily rf = (RopeFamily) fam;
+            for (int k = 0; k < pairs; k++) {
+                dimA[k] = rf.dimA(k);
+                dimB[k] = rf.dimB(k);
+            }
+        }
+        if (usesDotScores(inst)) {
+            if (angles != null) {
+                double[] t = new double[8];
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < pairs; k++) {
+                        DdDotScores.rotatePair(angles, k, i, 1, qh, ql, i * d + dimA[k], i * d + dimB[k], t);
+                        DdDotScores.rotatePair(angles, k, i, 1, kh, kl, i * d + dimA[k], i * d + dimB[k], t);
+                    }
+                }
+            }
+            return new DdDotScores(n, d, qh, ql, kh, kl, angles, dimA, dimB);
+        }
+        Support sup = fam.support();
+        int ns = sup.size();
+        int offsets = 2 * n - 1;
+        double[][] wt = weightTable(fam, n, angles, dimA, dimB);
+        double[] wh = wt[0];
+        double[] wl = wt[1];
+        int dd = d * d;
+        double[] th = new double[offsets * dd];
+        double[] tl = new double[offsets * dd];
+        double[] x = inst.hasWeights() ? null : inst.x().data;
+        double[] wq = inst.hasWeights() ? inst.wq().data : null;
+        double[] wk = inst.hasWeights() ? inst.wk().data : null;
+        double[][] scratch = new double[Math.max(1, threads)][8];
+        DdWorkers.run(threads, offsets, (worker, idx) -> {
+            double[] t = scratch[worker];
+            for (int a = 0; a < d; a++) {
+                for (int c = 0; c < d; c++) {
+                    double sh = 0.0;
+                    double sl = 0.0;
+                    for (int s = 0; s < ns; s++) {
+                        int b = sup.row(s);
+                        int ee = sup.col(s);
+                        if (x != null) {
+                            t[0] = x[(a * d + c) * dd + b * d + ee];
+                            t[1] = 0.0;
+                        } else {
+                            DdArith.twoProd(wq[a * d + b], wk[c * d + ee], t, 0);
+                        }
+                        DdArith.mul(t[0], t[1], wh[idx * ns + s], wl[idx * ns + s], t, 2);
+                        DdArith.add(sh, sl, t[2], t[3], t, 4);
+                        sh = t[4];
+                        sl = t[5];
+                    }
+                    th[idx * dd + a * d + c] = sh;
+                    tl[idx * dd + a * d + c] = sl;
+                }
+            }
+        });
+        return new DdOffsetScores(n, d, a1, a2, th, tl, sup, wh, wl, qh, ql, kh, kl);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.ropecheck.engine.reference;
+
+/**
+ * The row pass of the double-double reference, one row {@code i} per call (MATH §2–3; RoPE-grad
+ * Defs. 3.12–3.17, Lemma 5.1–5.3): scores {@code s_i}, {@code mx_i}, {@code sigma_i},
+ * {@code alpha_i = exp(mx_i) sigma_i} (overflowing to {@code +Infinity} as IEEE rounding of the exact
+ * value does), {@code f_i}, {@code D_i = Σ_j f_ij (h_j - h_k*)} ({@code k*} the row's
+ * argmax), {@code Att_i = h_k* + D_i}, {@code c_i = Att_i - E_i}, {@code r_i = <c_i, Att_i>},
+ * {@code rho_i = <c_i, D_i>}, {@code Σ_l c_il^2}; then, for the backward quantities,
+ * {@code p_ij = f_ij (<c_i, h_j - h_k*> - rho_i)} (= {@code f_ij <c_i, h_j - Att_i>}, without the
+ * cancellation of {@code q_ij - r_i} on near one-hot rows) and {@code dQ_i}. Optional
+ * {@code A, f, p} rows. All sums run over {@code j = 0..n-1} in order.
+ *
+ * <p>Scratch per worker: {@link Scratch}; nothing is allocated per row.
+ */
+final class DdRowPass {
+    /** Per-worker buffers of length {@code n} (and the small {@code tmp}). */
+    static final class Scratch {
+        final double[] sh;
+        final double[] sl;
+        final double[] fh;
+        final double[] fl;
+        final double[] qh;
+        final double[] ql;
+        final double[] tmp;
+
+        Scratch(int n, int tmpLength) {
+            sh = new double[n];
+            sl = new double[n];
+            fh = new double[n];
+            fl = new double[n];
+            qh = new double[n];
+            ql = new double[n];
+            tmp = new double[Math.max(tmpLength, 32)];
+        }
+    }
+
+    private final DdInputs in;
+    private final DdState st;
+    private final boolean wantA;
+    private final boolean backward;
+    private final boolean needDq;
+
+    DdRowPass(DdInputs in, DdState st, boolean wantA, boolean backward, boolean needDq) {
+        this.in = in;
+        this.st = st;
+        this.wantA = wantA;
+        this.backward = backward;
+        this.needDq = needDq;
+    }
+
+    void row(int i, Scratch w) {
+        int n = in.n;
+        int d = in.d;
+        double[] t = w.tmp;
+        in.scores.row(i, w.sh, w.sl, t);
+        double mx = w.sh[0];
+        int ks = 0;
+        for (int j = 1; j < n; j++) {
+            if (w.sh[j] > mx) {
+                mx = w.sh[j];
+                ks = j;
+            }
+        }
+        st.mx[i] = mx;
+        st.kstar[i] = ks;
+        double sgh = 0.0;
+        double sgl = 0.0;
+        for (int j = 0; j < n; j++) {
+            DdArith.addD(w.sh[j], w.sl[j], -mx, t, 0);
+            DdExp.exp(t[0], t[1], t, 2, t);
+            w.fh[j] = t[2];
+            w.fl[j] = t[3];
+            DdArith.add(sgh, sgl, t[2], t[3], t, 0);
+            sgh = t[0];
+            sgl = t[1];
+        }
+        st.sigH[i] = sgh;
+        st.sigL[i] = sgl;
+        DdExp.exp(mx, 0.0, t, 2, t);
+        if (Double.isInfinite(t[2]) || Double.isInfinite(t[2] * sgh)) {
+            st.alphaH[i] = Double.POSITIVE_INFINITY;
+            st.alphaL[i] = 0.0;
+        } else {
+            DdArith.mul(t[2], t[3], sgh, sgl, t, 0);
+            st.alphaH[i] = t[0];
+            st.alphaL[i] = Double.isFinite(t[0]) ? t[1] : 0.0;
+        }
+        if (wantA) {
+            for (int j = 0; j < n; j++) {
+                DdExp.exp(w.sh[j], w.sl[j], t, 2, t);
+                st.aH[i * n + j] = t[2];
+                st.aL[i * n + j] = t[3];
+            }
+        }
+        // f_ij = e_ij / sigma_i: the same operations as DdState#softmax, so bitwise its value.
+        int o = i * d;
+        for (int j = 0; j < n; j++) {
+            DdArith.div(w.fh[j], w.fl[j], sgh, sgl, t, 0);
+            w.fh[j] = t[0];
+            w.fl[j] = t[1];
+            DdKernels.axpyDiff(t[0], t[1], in.hh, in.hl, j * d, ks * d, st.dH, st.dL, o, d);
+        }
+        for (int l = 0; l < d; l++) {
+            DdArith.add(in.hh[ks * d + l], in.hl[ks * d + l], st.dH[o + l], st.dL[o + l], t, 0);
+            st.attH[o + l] = t[0];
+            st.attL[o + l] = t[1];
+        }
+        if (st.fH != null) {
+            System.arraycopy(w.fh, 0, st.fH, i * n, n);
+            System.arraycopy(w.fl, 0, st.fL, i * n, n);
+        }
+        for (int l = 0; l < d; l++) {
+            DdArith.addD(st.attH[o + l], st.attL[o + l], -in.e[o + l], t, 0);
+            st.cH[o + l] = t[0];
+            st.cL[o + l] = t[1];
+        }
+        DdKernels.dot(st.cH, st.cL, o, st.attH, st.attL, o, d, t, 0);
+        st.rH[i] = t[0];
+        st.rL[i] = t[1];
+        DdKernels.dot(st.cH, st.cL, o, st.cH, st.cL, o, d, t, 0);
+        st.sqH[i] = t[0];
+        st.sqL[i] = t[1];
+        DdKernels.dot(st.cH, st.cL, o, st.dH, st.dL, o, d, t, 0);
+        st.rhoH[i] = t[0];
+        st.rhoL[i] = t[1];
+        if (!backward) {
+            return;
+        }
+        qRow(i, w);
+        for (int j = 0; j < n; j++) {
+            st.p(i, w.fh[j], w.fl[j], w.qh[j], w.ql[j], t, 0, t);
+            if (st.pH != null) {
+                st.pH[i * n + j] = t[0];
+                st.pL[i * n + j] = t[1];
+            }
+            if (needDq) {
+                in.scores.accumulateDq(i, j, t[0], t[1], st.dqH, st.dqL, o, t);
+            }
+        }
+        if (needDq) {
+            in.scores.finishDq(i, st.dqH, st.dqL, o, t);
+        }
+    }
+
+    /** {@code g_ij = <c_i, h_j - h_k*>} for every {@code j} ({@link DdKernels#dot4Diff} lanes equal {@link DdKernels#dotDiff}). */
+    private void qRow(int i, Scratch w) {
+        int n = in.n;
+        int d = in.d;
+        int o = i * d;
+        int ko = st.kstar[i] * d;
+        double[] t = w.tmp;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            DdKernels.dot4Diff(st.cH, st.cL, o, o, o, o, in.hh, in.hl, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d,
+                    ko, ko, ko, ko, d, t);
+            for (int q = 0; q < 4; q++) {
+                w.qh[j + q] = t[2 * q];
+                w.ql[j + q] = t[2 * q + 1];
+            }
+        }
+        for (; j < n; j++) {
+            DdKernels.dotDiff(st.cH, st.cL, o, in.hh, in.hl, j * d, ko, d, t, 0);
+            w.qh[j] = t[0];
+            w.ql[j] = t[1];
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.ropecheck.engine.reference;
+
+/**
+ * The score matrix {@code s_ij = (1/d) A1_i (Σ_{(b,e)∈S} X[·,(b,e)] W_{i-j}[b,e]) A2_j^T} (MATH §2,
+ * RoPE-grad Def. 3.1) in double-double, entry by entry or by rows and columns, and the matching
+ * chain-rule accumulations of {@code dQ, dK} (MATH §3). Every way of obtaining {@code s_ij}
+ * ({@link #entry}, {@link #row}, {@link #column}) gives bitwise the same pair, so that the row pass,
+ * the column pass and the {@code G} pass see identical scores.
+ *
+ * <p>Scratch: callers pass a per-worker {@code tmp} of length at least {@link #scratch()}.
+ * Implementations are immutable and shared by all workers.
+ */
+abstract class DdScores {
+    final int n;
+    final int d;
+
+    DdScores(int n, int d) {
+        this.n = n;
+        this.d = d;
+    }
+
+    /** The length of the {@code tmp} array the methods need. */
+    int scratch() {
+        return 4 * d + 16;
+    }
+
+    /** {@code r[k..k+1] = s_ij}. */
+    abstract void entry(int i, int j, double[] r, int k, double[] tmp);
+
+    /** {@code sh[j], sl[j] = s_ij} for {@code j = 0..n-1}. */
+    void row(int i, double[] sh, double[] sl, double[] tmp) {
+        for (int j = 0; j < n; j++) {
+            entry(i, j, tmp, 0, tmp);
+            sh[j] = tmp[0];
+            sl[j] = tmp[1];
+        }
+    }
+
+    /** {@code sh[i], sl[i] = s_ij} for {@code i = 0..n-1}. */
+    void column(int j, double[] sh, double[] sl, double[] tmp) {
+        for (int i = 0; i < n; i++) {
+            entry(i, j, tmp, 0, tmp);
+            sh[i] = tmp[0];
+            sl[i] = tmp[1];
+        }
+    }
+
+    /** True when {@code dQ, dK} can be accumulated (the instance has {@code W_Q, W_K}). */
+    abstract boolean hasWeights();
+
+    /** {@code acc += p * ∂s_ij/∂Q_i * d} for row {@code i} ({@code acc} of length {@code d} at {@code off}). */
+    abstract void accumulateDq(int i, int j, double ph, double pl, double[] accH, double[] accL, int off,
+            double[] tmp);
+
+    /** {@code acc += p * ∂s_ij/∂K_j * d} for column {@code j}. */
+    abstract void accumulateDk(int i, int j, double ph, double pl, double[] accH, double[] accL, int off,
+            double[] tmp);
+
+    /** Turns the accumulation of row {@code i} into {@code dQ_i} in place (back-rotation, division by {@code d}). */
+    abstract void finishDq(int i, double[] accH, double[] accL, int off, double[] tmp);
+
+    /** Turns the accumulation of column {@code j} into {@code dK_j} in place. */
+    abstract void finishDk(int j, double[] accH, double[] accL, int off, double[] tmp);
+
+    /** Divides {@code acc[off..off+d)} by {@code d} ({@link DdArith#divD}). */
+    final void divideByD(double[] accH, double[] accL, int off, double[] tmp) {
+        for (int t = 0; t < d; t++) {
+            DdArith.divD(accH[off + t], accL[off + t], d, tmp, 0);
+            accH[off + t] = tmp[0];
+            accL[off + t] = tmp[1];
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.ropecheck.engine.reference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ropecheck.model.ExactValues;
+import dev.ropecheck.model.RopeFamily;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.SplittableRandom;
+import org.apache.commons.numbers.core.DD;
+import org.apfloat.Apfloat;
+import org.apfloat.ApfloatMath;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The double-double kernels against exact arithmetic (BigDecimal, apfloat) and against
+ * commons-numbers {@link DD}: the per-operation bound {@code 4u^2 = 2^-104} of
+ * {@link dev.ropecheck.bounds.FloatFormat#DOUBLE_DOUBLE}, {@code exp} to {@code 1e-30}, the RoPE
+ * angles to {@code 2^-101.5}.
+ */
+class DdArithTest {
+    private static final MathContext MC = new MathContext(80);
+    private static final double U2 = Math.pow(2, -106);
+
+    /** A random normalised double-double with |value| in [2^-20, 2^20], either sign. */
+    private static DD random(SplittableRandom rnd) {
+        double hi = Math.scalb(rnd.nextDouble(1, 2), rnd.nextInt(-20, 21)) * (rnd.nextBoolean() ? 1 : -1);
+        double lo = hi * Math.ulp(1.0) * rnd.nextDouble(-0.5, 0.5);
+        return DD.ofSum(hi, lo);
+    }
+
+    private static double relErr(double h, double l, BigDecimal exact) {
+        BigDecimal got = new BigDecimal(h).add(new BigDecimal(l));
+        if (exact.signum() == 0) {
+            return got.signum() == 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        return got.subtract(exact).abs().divide(exact.abs(), MC).doubleValue();
+    }
+
+    @Test
+    @DisplayName("double-double add, mul, mulD, div, divD: relative error <= 4u^2 exactly measured, and within 4u^2 of commons-numbers DD")
+    void operationsMeetTheModelBound() {
+        SplittableRandom rnd = new SplittableRandom(20261201L);
+        double[] r = new double[2];
+        double worstAdd = 0;
+        double worstMul = 0;
+        double worstDiv = 0;
+        for (int t = 0; t < 5000; t++) {
+            DD a = random(rnd);
+            DD b = random(rnd);
+            if (t % 4 == 0) {
+                // cancellation: b close to -a
+                b = DD.ofSum(-a.hi(), a.hi() * Math.ulp(1.0) * rnd.nextDouble(-4, 4));
+            }
+            BigDecimal ea = a.bigDecimalValue();
+            BigDecimal eb = b.bigDecimalValue();
+            DdArith.add(a.hi(), a.lo(), b.hi(), b.lo(), r, 0);
+            worstAdd = Math.max(worstAdd, relErr(r[0], r[1], ea.add(eb)));
+            DD cAdd = a.add(b);
+            assertTrue(relErr(r[0], r[1], cAdd.bigDecimalValue()) <= 8 * U2 || ea.add(eb).signum() == 0,
+                    "add vs DD at " + a + " + " + b);
+            DdArith.mul(a.hi(), a.lo(), b.hi(), b.lo(), r, 0);
+            worstMul = Math.max(worstMul, relErr(r[0], r[1], ea.multiply(eb)));
+            assertTrue(relErr(r[0], r[1], a.multiply(b).bigDecimalValue()) <= 8 * U2, "mul vs DD");
+            DdArith.mulD(a.hi(), a.lo(), b.hi(), r, 0);
+            worstMul = Math.max(worstMul, relErr(r[0], r[1], ea.multiply(new BigDecimal(b.hi()))));
+            DdArith.div(a.hi(), a.lo(), b.hi(), b.lo(), r, 0);
+            worstDiv = Math.max(worstDiv, relErr(r[0], r[1], ea.divide(eb, MC)));
+            assertTrue(relErr(r[0], r[1], a.divide(b).bigDecimalValue()) <= 12 * U2, "div vs DD");
+            DdArith.divD(a.hi(), a.lo(), b.hi(), r, 0);
+            worstDiv = Math.max(worstDiv, relErr(r[0], r[1], ea.divide(new BigDecimal(b.hi()), MC)));
+            // normalisation: |lo| <= ulp(hi)/2
+            assertTrue(Math.abs(r[1]) <= Math.ulp(r[0]) / 2, "normalised");
+        }
+        System.out.printf("double-double worst relative error / u^2: add %.2f, mul %.2f, div %.2f%n", worstAdd / U2,
+                worstMul / U2, worstDiv / U2);
+        assertTrue(worstAdd <= 4 * U2, "add " + worstAdd / U2 + " u^2");
+        assertTrue(worstMul <= 4 * U2, "mul " + worstMul / U2 + " u^2");
+        assertTrue(worstDiv <= 4 * U2, "div " + worstDiv / U2 + " u^2");
+    }
+
+    @Test
+    @DisplayName("double-double kernels: dot, dot4, dotDiff, axpy equal the scalar operations step by step, lanes bitwise")
+    void kernelsEqualScalarOperations() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        int len = 13;
+        double[] ah = new double[4 * len];
+        double[] al = new double[4 * len];
+        double[] bh = new double[4 * len];
+        double[] bl = new double[4 * len];
+        for (int t = 0; t < ah.length; t++) {
+            DD a = random(rnd);
+            DD b = random(rnd);
+            ah[t] = a.hi();
+            al[t] = a.lo();
+            bh[t] = b.hi();
+            bl[t] = b.lo();
+        }
+        double[] r = new double[8];
+        double[] s = new double[8];
+        DdKernels.dot4(ah, al, 0, len, 2 * len, 3 * len, bh, bl, 3 * len, 2 * len, len, 0, len, r);
+        DdKernels.dot4Diff(ah, al, 0, len, 2 * len, 3 * len, bh, bl, 3 * len, 2 * len, len, 0, 0, len, 0, 2 * len, len, s);
+        for (int q = 0; q < 4; q++) {
+            double[] one = new double[2];
+            DdKernels.dot(ah, al, q * len, bh, bl, (3 - q) * len, len, one, 0);
+            assertEquals(one[0], r[2 * q], 0.0);
+            assertEquals(one[1], r[2 * q + 1], 0.0);
+            // step by step with DdArith
+            double sh = 0;
+            double sl = 0;
+            double[] t = new double[2];
+            for (int k = 0; k < len; k++) {
+                DdArith.mul(ah[q * len + k], al[q * len + k], bh[(3 - q) * len + k], bl[(3 - q) * len + k], t, 0);
+                DdArith.add(sh, sl, t[0], t[1], t, 0);
+                sh = t[0];
+                sl = t[1];
+            }
+            assertEquals(sh, one[0], 0.0);
+            assertEquals(sl, one[1], 0.0);
+            int kq = new int[] {0, len, 0, 2 * len}[q];
+            DdKernels.dotDiff(ah, al, q * len, bh, bl, (3 - q) * len, kq, len, one, 0);
+            assertEquals(one[0], s[2 * q], 0.0);
+            assertEquals(one[1], s[2 * q + 1], 0.0);
+        }
+        double[] yh = bh.clone();
+        double[] yl = bl.clone();
+        DdKernels.axpy(ah[0], al[0], ah, al, len, yh, yl, 0, len);
+        double[] t = new double[2];
+        for (int k = 0; k < len; k++) {
+            DdArith.mul(ah[0], al[0], ah[len + k], al[len + k], t, 0);
+            DdArith.add(bh[k], bl[k], t[0], t[1], t, 0);
+            assertEquals(t[0], yh[k], 0.0);
+            assertEquals(t[1], yl[k], 0.0);
+        }
+    }
+
+    @Test
+    @DisplayName("double-double exp: relative error <= 1e-30 against apfloat over [-670, 709] (where the low part is a normal double), with low parts; overflow to +Infinity, underflow to 0")
+    void expAgainstApfloat() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        double[] r = new double[2];
+        double[] tmp = new double[4];
+        double worst = 0;
+        for (int t = 0; t < 200; t++) {
+            double xh = t < 100 ? rnd.nextDouble(-670, 709) : rnd.nextDouble(-2, 2);
+            double xl = xh * Math.ulp(1.0) * rnd.nextDouble(-0.5, 0.5);
+            DD x = DD.ofSum(xh, xl);
+            DdExp.exp(x.hi(), x.lo(), r, 0, tmp);
+            Apfloat ex = ApfloatMath.exp(new Apfloat(x.bigDecimalValue(), 60));
+            Apfloat got = ExactValues.apfloat(r[0], 60).add(ExactValues.apfloat(r[1], 60));
+            double rel = ApMatrix.toDouble(ApfloatMath.abs(got.subtract(ex)).divide(ex));
+            worst = Math.max(worst, rel);
+        }
+        System.out.printf("double-double exp worst relative error %.3g%n", worst);
+        assertTrue(worst <= 1e-30, "exp relative error " + worst);
+        DdExp.exp(710, 0, r, 0, tmp);
+        assertEquals(Double.POSITIVE_INFINITY, r[0]);
+        DdExp.exp(709.78, 0, r, 0, tmp);
+        assertEquals(Math.exp(709.78), r[0], Math.ulp(r[0]));
+        DdExp.exp(-746, 0, r, 0, tmp);
+        assertEquals(0.0, r[0]);
+        DdExp.exp(0, 0, r, 0, tmp);
+        assertEquals(1.0, r[0], 0.0);
+        assertEquals(0.0, r[1], 0.0);
+    }
+
+    @Test
+    @DisplayName("RoPE angles: cos/sin(m theta_k) within 2^-101.5 of the 50-digit values, both layouts")
+    void anglesAgainstApfloat() {
+        for (RopeFamily.Layout layout : RopeFamily.Layout.values()) {
+            RopeFamily fam = new RopeFamily(4, RopeFamily.DEFAULT_BASE, layout);
+            int count = 300;
+            DdAngles an = new DdAngles(fam, count);
+            double worst = 0;
+            for (int k = 0; k < 2; k++) {
+                for (int m : new int[] {0, 1, 2, 17, 18, 35, 170, 289, 299}) {
+                    Apfloat c = fam.weight(m, fam.dimA(k), fam.dimA(k), 50);
+                    Apfloat s = fam.weight(m, fam.dimA(k), fam.dimB(k), 50);
+                    worst = Math.max(worst, absErr(an.cosHi(k, m), an.cosLo(k, m), c));
+                    worst = Math.max(worst, absErr(an.sinHi(k, m), an.sinLo(k, m), s));
+                }
+            }
+            assertTrue(worst <= Math.pow(2, -101.5), layout + ": angle error " + worst);
+        }
+    }
+
+    private static double absErr(double h, double l, Apfloat exact) {
+        Apfloat got = ExactValues.apfloat(h, 60).add(ExactValues.apfloat(l, 60));
+        return ApMatrix.toDouble(ApfloatMath.abs(got.subtract(exact)));
+    }
+}

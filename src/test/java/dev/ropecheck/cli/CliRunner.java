@@ -21,6 +21,8 @@ final class CliRunner {
         EngineRegistry r = new EngineRegistry()
                 .register("reference", EngineClass.REFERENCE, 16, "stub limit", o -> new StubEngine("reference"))
                 .register("exact", EngineClass.EXACT, 64, "stub limit: n x n matrices", o -> new StubEngine("exact"))
+                .register("reference-dd", EngineClass.REFERENCE, 1 << 16, "time grows as n^2",
+                        o -> new dev.ropecheck.engine.reference.DoubleDoubleEngine())
                 .register("fast-stub", EngineClass.FAST, 1 << 24, "none", o -> new StubEngine("fast-stub"));
         return new CliContext(r, new ProvisionalTolerances());
     }

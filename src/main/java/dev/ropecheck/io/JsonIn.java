@@ -19,8 +19,19 @@ import java.util.Arrays;
  * {@link FormatException} naming the source, the field and index, or the line and column.
  */
 final class JsonIn implements AutoCloseable {
+    /**
+     * Jackson's own limits, set above the format's ({@link ExactDecimal#MAX_CHARS} for numbers) so that the
+     * format's messages, not Jackson's, name what is wrong; Jackson's are the backstop for the memory a single
+     * token can take. {@code NaN} and {@code Infinity} tokens are let through the tokenizer so that the result
+     * reader can take them (Python's {@code json.dump} writes them) and the instance reader can reject them in
+     * its own words.
+     */
+    static final int MAX_TOKEN_CHARS = 1 << 20;
+
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64)
+                    .maxNumberLength(MAX_TOKEN_CHARS).maxStringLength(1 << 24).maxNameLength(1 << 16).build())
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
     /** How numbers are accepted. */
@@ -50,17 +61,53 @@ final class JsonIn implements AutoCloseable {
     JsonToken next() {
         try {
             return parser.nextToken();
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(new IOException(source + ": " + e.getMessage(), e));
+            throw failure(e);
         }
     }
 
-    private FormatException malformed(JsonProcessingException e) {
-        JsonLocation loc = e.getLocation();
-        String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        return new FormatException(source + ": malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+    /**
+     * One line for a failure of the parser: a {@link FormatException} "malformed JSON at line L, column C: ..." for
+     * what Jackson rejects (its text with the internal location and source wording removed, control characters
+     * escaped, cut to a bounded length), an {@link UncheckedIOException} naming the file for a failure to read it.
+     */
+    private RuntimeException failure(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            String f = safeName();
+            return new FormatException(source + ": " + (f == null ? "" : f + ": ") + "a token is longer than the reader's"
+                    + " limit of " + MAX_TOKEN_CHARS + " characters (a number may have at most " + ExactDecimal.MAX_CHARS
+                    + ")", e);
+        }
+        if (e instanceof JsonProcessingException) {
+            JsonProcessingException j = (JsonProcessingException) e;
+            JsonLocation loc = j.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            return new FormatException(source + ": malformed JSON" + where + ": " + jacksonText(j.getOriginalMessage()), e);
+        }
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new UncheckedIOException(new IOException("cannot read " + source + ": " + InputText.oneLine(reason), e));
+    }
+
+    /** The current field name, or null when the parser cannot tell. */
+    private String safeName() {
+        try {
+            return parser.currentName() == null ? null : InputText.quote(parser.currentName());
+        } catch (IOException | RuntimeException ignored) {
+            return null;
+        }
+    }
+
+    /** Jackson's message without its internal wording, one line, at most about 200 characters. */
+    static String jacksonText(String message) {
+        if (message == null) {
+            return "unreadable content";
+        }
+        String m = message.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+                .replace("Source: REDACTED", "")
+                .replace(" (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)", "")
+                .replaceAll("; ?(enable|use) `[A-Za-z.]+`[^)]*", "");
+        m = InputText.oneLine(m);
+        return m.length() <= 200 ? m : m.substring(0, 200) + "…";
     }
 
     FormatException error(String message) {
@@ -80,15 +127,29 @@ final class JsonIn implements AutoCloseable {
         try {
             return parser.currentName();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
+    }
+
+    /** The current field name quoted for a message ({@link InputText#quote}). */
+    String quotedFieldName() {
+        return InputText.quote(fieldName());
     }
 
     String text() {
         try {
             return parser.getText();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
+        }
+    }
+
+    /** True when the current token is a {@code NaN}/{@code Infinity} number token. */
+    private boolean nonFiniteToken() {
+        try {
+            return parser.isNaN();
+        } catch (IOException e) {
+            throw failure(e);
         }
     }
 
@@ -179,17 +240,24 @@ final class JsonIn implements AutoCloseable {
     /** The exact decimal of the current token (a number, or a string holding a number). */
     BigDecimal decimalOfCurrent(String where) {
         JsonToken t = current();
-        try {
-            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-                return parser.getDecimalValue();
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            if (nonFiniteToken()) {
+                throw error(where + " = " + InputText.quote(text()) + " is not a finite number");
             }
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // The token's own text, parsed by ExactDecimal: linear, length-capped, no binary detour.
+            return ExactDecimal.parse(text(), prefixed(where));
         }
         if (t == JsonToken.VALUE_STRING) {
             return ExactDecimal.parse(text(), prefixed(where));
+        }
+        throw error(where + ": expected a number or a decimal string, found " + describe(t));
+    }
+
+    /** The current token (a number, a decimal string, or NaN/Infinity as token or string) rounded to a double. */
+    double roundedOfCurrent(String where) {
+        JsonToken t = current();
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING) {
+            return ExactDecimal.rounded(text(), prefixed(where));
         }
         throw error(where + ": expected a number or a decimal string, found " + describe(t));
     }
@@ -198,10 +266,8 @@ final class JsonIn implements AutoCloseable {
     void skipValue() {
         try {
             parser.skipChildren();
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
     }
 
@@ -343,26 +409,18 @@ final class JsonIn implements AutoCloseable {
             if (mode == Numbers.EXACT) {
                 v = ExactDecimal.exactDouble(in.decimalOfCurrent(where), in.prefixed(where));
             } else if (t == JsonToken.VALUE_STRING) {
-                String s = in.text().trim();
-                switch (s) {
-                    case "NaN":
-                        v = Double.NaN;
-                        break;
-                    case "Infinity":
-                        v = Double.POSITIVE_INFINITY;
-                        break;
-                    case "-Infinity":
-                        v = Double.NEGATIVE_INFINITY;
-                        break;
-                    default:
-                        v = ExactDecimal.parse(s, in.prefixed(where)).doubleValue();
-                }
+                String s = in.text().strip();
+                v = in.roundedOfCurrent(where);
                 if (text == null) {
                     text = new String[data.length];
                 }
-                text[size] = s;
+                // A decimal whose exponent over- or underflowed binary64 (the reference at large entry bounds
+                // writes e.g. "4e40478336916") is kept as its double only: its text has an exponent no
+                // BigDecimal can hold.
+                boolean overflowed = (v == 0 || Double.isInfinite(v)) && (s.indexOf('e') >= 0 || s.indexOf('E') >= 0);
+                text[size] = overflowed ? null : s;
             } else {
-                v = in.decimalOfCurrent(where).doubleValue();
+                v = in.roundedOfCurrent(where);
             }
             data[size++] = v;
         }

@@ -45,7 +45,7 @@ public final class TensorInstanceReader {
         while (json.next() != JsonToken.END_OBJECT) {
             String field = header.field(json);
             if (!FIELDS.contains(field)) {
-                throw json.error("unknown field \"" + field + "\"; a tensor instance has the fields " + new TreeSet<>(FIELDS));
+                throw json.error("unknown field " + InputText.quote(field) + "; a tensor instance has the fields " + new TreeSet<>(FIELDS));
             }
             if (!header.read(json, field)) {
                 m.put(field, json.readMatrix(field, JsonIn.Numbers.EXACT));

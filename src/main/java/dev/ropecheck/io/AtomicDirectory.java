@@ -21,17 +21,21 @@ public final class AtomicDirectory {
     }
 
     /**
-     * A {@link IllegalArgumentException} naming {@code option} when {@code target} exists and is not a directory, or
-     * its parent is missing; for checks before any work is done.
+     * A {@link IllegalArgumentException} naming {@code option} when {@code target}, or the nearest of its ancestors
+     * that exists, is not a directory (missing directories are created later); for checks before any work is done.
      */
     public static void requireWritableTarget(Path target, String option) {
-        Path abs = target.toAbsolutePath();
+        Path abs = target.toAbsolutePath().normalize();
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new IllegalArgumentException(option + " " + target + " is a file; it must be a directory (or not exist)");
         }
-        Path parent = abs.getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new IllegalArgumentException(option + " " + target + ": directory " + parent + " does not exist");
+        for (Path p = abs.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new IllegalArgumentException(option + " " + target + ": " + p + " is a file, not a directory");
+                }
+                return;
+            }
         }
     }
 
@@ -42,12 +46,13 @@ public final class AtomicDirectory {
      * @throws UncheckedIOException naming {@code target} and the reason when any step fails; nothing is left behind
      */
     public static void write(Path target, Content content) {
-        Path abs = target.toAbsolutePath();
+        Path abs = target.toAbsolutePath().normalize();
         requireWritableTarget(target, "--out");
         Path parent = abs.getParent();
         Path tmp = null;
         try {
             try {
+                Files.createDirectories(parent);
                 tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
             } catch (IOException e) {
                 throw new IOException("cannot create a directory in " + parent + ": " + PendingFiles.reason(e), e);

@@ -115,7 +115,7 @@ class InstanceDtypeTest {
                 () -> InstanceReader.read(new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)), "i.json"));
         assertTrue(e.getMessage().startsWith("i.json: A1[0][0] = 0.100006103515625 is not a value of dtype fp16"),
                 e.getMessage());
-        String late = "{\"format\":\"rope-attention-instance/1\"," + body.replace("}}", "},\"dtype\":\"fp32\"}");
+        String late = "{\"format\":\"rope-attention-instance/1\"," + body.replace("0.1", "0.5").replace("}}", "},\"dtype\":\"fp32\"}");
         FormatException l = assertThrows(FormatException.class,
                 () -> InstanceReader.read(new ByteArrayInputStream(late.getBytes(StandardCharsets.UTF_8)), "i.json"));
         assertTrue(l.getMessage().contains("dtype must come before the matrices"), l.getMessage());

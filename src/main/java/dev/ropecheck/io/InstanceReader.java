@@ -42,7 +42,7 @@ public final class InstanceReader {
 
     /** Reads one instance document from {@code in}; {@code source} names it in messages. */
     public static RopeInstance read(InputStream in, String source) {
-        try (JsonIn json = new JsonIn(in, source)) {
+        try (JsonIn json = new JsonIn(in, source, JsonIn.Kind.INSTANCE)) {
             return parse(json);
         }
     }
@@ -76,7 +76,7 @@ public final class InstanceReader {
 
     /** {@link #readHeader(Path)} from a stream; {@code source} names it in messages. */
     public static Header readHeader(InputStream in, String source) {
-        try (JsonIn json = new JsonIn(in, source)) {
+        try (JsonIn json = new JsonIn(in, source, JsonIn.Kind.INSTANCE)) {
             InstanceHeader header = new InstanceHeader(InstanceFormat.TAG);
             json.startDocument();
             while (json.next() != JsonToken.END_OBJECT) {

@@ -28,11 +28,32 @@ final class JsonIn implements AutoCloseable {
      */
     static final int MAX_TOKEN_CHARS = 1 << 20;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64)
-                    .maxNumberLength(MAX_TOKEN_CHARS).maxStringLength(1 << 24).maxNameLength(1 << 16).build())
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
+    /**
+     * Longest string value in an instance file (specs/format-instance.md): strings there are decimals (at most
+     * {@link ExactDecimal#MAX_CHARS}), the format tag, the family's kind and layout, the dtype and a comment, so
+     * 65536 is ample; Jackson stops reading a longer string at this point instead of buffering all of it.
+     */
+    static final int MAX_INSTANCE_STRING = 1 << 16;
+
+    /** Longest string value in a result file (its {@code meta} values are free text). */
+    static final int MAX_RESULT_STRING = 1 << 24;
+
+    /** What the document is, which fixes the longest string Jackson buffers. */
+    enum Kind {
+        INSTANCE(MAX_INSTANCE_STRING), RESULT(MAX_RESULT_STRING);
+
+        final int maxString;
+        final JsonFactory factory;
+
+        Kind(int maxString) {
+            this.maxString = maxString;
+            this.factory = JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64)
+                            .maxNumberLength(MAX_TOKEN_CHARS).maxStringLength(maxString).maxNameLength(1 << 16).build())
+                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .build();
+        }
+    }
 
     /** How numbers are accepted. */
     enum Numbers {
@@ -44,11 +65,18 @@ final class JsonIn implements AutoCloseable {
 
     private final String source;
     private final JsonParser parser;
+    private final Kind kind;
 
+    /** A reader of a result document. */
     JsonIn(InputStream in, String source) {
+        this(in, source, Kind.RESULT);
+    }
+
+    JsonIn(InputStream in, String source, Kind kind) {
         this.source = source;
+        this.kind = kind;
         try {
-            this.parser = FACTORY.createParser(in);
+            this.parser = kind.factory.createParser(in);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException(source + ": " + e.getMessage(), e));
         }
@@ -72,17 +100,34 @@ final class JsonIn implements AutoCloseable {
      * escaped, cut to a bounded length), an {@link UncheckedIOException} naming the file for a failure to read it.
      */
     private RuntimeException failure(IOException e) {
+        return failure(e, null);
+    }
+
+    private RuntimeException failure(IOException e, String where) {
         if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
-            String f = safeName();
-            return new FormatException(source + ": " + (f == null ? "" : f + ": ") + "a token is longer than the reader's"
-                    + " limit of " + MAX_TOKEN_CHARS + " characters (a number may have at most " + ExactDecimal.MAX_CHARS
-                    + ")", e);
+            String f = where != null ? where : safeName();
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            String what;
+            if (m.contains("String value length")) {
+                what = "a string longer than " + kind.maxString + " characters";
+            } else if (m.contains("Number value length")) {
+                what = "a number longer than " + MAX_TOKEN_CHARS + " characters";
+            } else if (m.contains("Name length")) {
+                what = "a field name longer than " + (1 << 16) + " characters";
+            } else if (m.contains("nesting depth")) {
+                what = "nesting deeper than 64 levels";
+            } else {
+                what = "a token beyond the reader's limits";
+            }
+            return new FormatException(source + ": " + (f == null ? "" : f + ": ") + what + ", the limit of "
+                    + (kind == Kind.INSTANCE ? "an instance" : "a result") + " file (a number has at most "
+                    + ExactDecimal.MAX_CHARS + " characters)", e);
         }
         if (e instanceof JsonProcessingException) {
             JsonProcessingException j = (JsonProcessingException) e;
             JsonLocation loc = j.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            return new FormatException(source + ": malformed JSON" + where + ": " + jacksonText(j.getOriginalMessage()), e);
+            String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            return new FormatException(source + ": " + (where == null ? "" : where + ": ") + "malformed JSON" + at + ": " + jacksonText(j.getOriginalMessage()), e);
         }
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new UncheckedIOException(new IOException("cannot read " + source + ": " + InputText.oneLine(reason), e));
@@ -137,10 +182,15 @@ final class JsonIn implements AutoCloseable {
     }
 
     String text() {
+        return text(null);
+    }
+
+    /** The current token's text; a failure names {@code where} (the field and index) when given. */
+    String text(String where) {
         try {
             return parser.getText();
         } catch (IOException e) {
-            throw failure(e);
+            throw failure(e, where);
         }
     }
 
@@ -213,7 +263,7 @@ final class JsonIn implements AutoCloseable {
         if (t != JsonToken.VALUE_STRING) {
             throw error(field + ": expected a string, found " + describe(t));
         }
-        return text();
+        return text(field);
     }
 
     /** The next value, an integer (a JSON number or decimal string with an integral value). */
@@ -242,13 +292,13 @@ final class JsonIn implements AutoCloseable {
         JsonToken t = current();
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
             if (nonFiniteToken()) {
-                throw error(where + " = " + InputText.quote(text()) + " is not a finite number");
+                throw error(where + " = " + InputText.quote(text(where)) + " is not a finite number");
             }
             // The token's own text, parsed by ExactDecimal: linear, length-capped, no binary detour.
-            return ExactDecimal.parse(text(), prefixed(where));
+            return ExactDecimal.parse(text(where), prefixed(where));
         }
         if (t == JsonToken.VALUE_STRING) {
-            return ExactDecimal.parse(text(), prefixed(where));
+            return ExactDecimal.parse(text(where), prefixed(where));
         }
         throw error(where + ": expected a number or a decimal string, found " + describe(t));
     }
@@ -257,7 +307,7 @@ final class JsonIn implements AutoCloseable {
     double roundedOfCurrent(String where) {
         JsonToken t = current();
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING) {
-            return ExactDecimal.rounded(text(), prefixed(where));
+            return ExactDecimal.rounded(text(where), prefixed(where));
         }
         throw error(where + ": expected a number or a decimal string, found " + describe(t));
     }
@@ -409,7 +459,7 @@ final class JsonIn implements AutoCloseable {
             if (mode == Numbers.EXACT) {
                 v = ExactDecimal.exactDouble(in.decimalOfCurrent(where), in.prefixed(where));
             } else if (t == JsonToken.VALUE_STRING) {
-                String s = in.text().strip();
+                String s = in.text(where).strip();
                 v = in.roundedOfCurrent(where);
                 if (text == null) {
                     text = new String[data.length];

@@ -33,7 +33,7 @@ public final class TensorInstanceReader {
 
     /** Reads one instance document from {@code in}; {@code source} names it in messages. */
     public static TensorInstance read(InputStream in, String source) {
-        try (JsonIn json = new JsonIn(in, source)) {
+        try (JsonIn json = new JsonIn(in, source, JsonIn.Kind.INSTANCE)) {
             return parse(json);
         }
     }

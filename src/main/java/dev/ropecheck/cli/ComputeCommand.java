@@ -85,11 +85,20 @@ final class ComputeCommand implements Callable<Integer> {
         try {
             context.engines().requireCapacity(engine, header.n());
         } catch (IllegalArgumentException e) {
-            throw new Main.Unavailable(e.getMessage());
+            throw new Main.Unavailable(in + ": " + e.getMessage());
         }
-        requireHeap(header.n(), header.d(), Runtime.getRuntime().maxMemory());
+        try {
+            requireHeap(header.n(), header.d(), Runtime.getRuntime().maxMemory());
+        } catch (Main.Unavailable e) {
+            throw new Main.Unavailable(in + ": " + e.getMessage());
+        }
         RopeInstance instance = InstanceReader.read(in);
-        ResultDocument doc = compute(context.engines(), engine, options, instance, includeQuadratic);
+        ResultDocument doc;
+        try {
+            doc = compute(context.engines(), engine, options, instance, includeQuadratic);
+        } catch (Main.Unavailable e) {
+            throw new Main.Unavailable(in + ": " + e.getMessage());
+        }
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

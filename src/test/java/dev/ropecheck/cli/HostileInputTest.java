@@ -239,6 +239,53 @@ class HostileInputTest {
     }
 
     @Test
+    void goldenThatFailsHalfwayLeavesTheOldCorpusAndNoTemporaryDirectory() throws IOException {
+        int[] calls = {0};
+        StubEngine stub = new StubEngine("reference");
+        dev.ropecheck.engine.RopeAttentionEngine failing = new dev.ropecheck.engine.RopeAttentionEngine() {
+            @Override
+            public String name() {
+                return "reference";
+            }
+
+            @Override
+            public java.util.Set<dev.ropecheck.engine.Quantity> supported(RopeInstance instance) {
+                return stub.supported(instance);
+            }
+
+            @Override
+            public dev.ropecheck.engine.RopeResult compute(RopeInstance instance,
+                    java.util.Set<dev.ropecheck.engine.Quantity> wanted) {
+                if (++calls[0] == 4) {
+                    throw new java.io.UncheckedIOException(new IOException("cannot write golden: No space left on device"));
+                }
+                return stub.compute(instance, wanted);
+            }
+        };
+        EngineRegistry r = new EngineRegistry().register("reference", EngineClass.REFERENCE, 16, "stub", o -> failing);
+        CliContext failingCtx = new CliContext(r, new ProvisionalTolerances());
+        Path corpus = dir.resolve("corpus");
+        Files.createDirectories(corpus);
+        Files.writeString(corpus.resolve("manifest.json"), "old");
+        CliRunner.Run g = CliRunner.run(failingCtx, "golden", "--out", corpus.toString());
+        assertEquals(2, g.exit(), g::toString);
+        assertEquals("old", Files.readString(corpus.resolve("manifest.json")), "the old corpus is untouched");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(java.util.List.of(corpus), s.toList(), "no temporary directory left");
+        }
+        try (Stream<Path> s = Files.list(corpus)) {
+            assertEquals(1, s.count());
+        }
+        // and a run that succeeds replaces the corpus as a whole
+        CliRunner.Run ok = CliRunner.run(ctx, "golden", "--out", corpus.toString());
+        assertEquals(0, ok.exit(), ok::toString);
+        assertTrue(Files.readString(corpus.resolve("manifest.json")).contains("ropecheck-golden/1"));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(java.util.List.of(corpus), s.toList(), "no temporary or old directory left");
+        }
+    }
+
+    @Test
     void tinyBoundIsRefusedNamingTheLimit() throws IOException {
         fails(2, new String[] {"make-instance", "--n", "4", "--d", "2", "--family", "rope", "--bound", "1e-10", "--out",
                 dir.resolve("out.json").toString()}, "--bound = 1.0E-10", "2^-12");

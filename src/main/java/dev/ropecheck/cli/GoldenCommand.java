@@ -43,10 +43,13 @@ final class GoldenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (created when missing).")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Directory to write (created when missing; replaced as a whole only when every file is written).")
     Path out;
 
-    @Option(names = "--precision", defaultValue = "50", paramLabel = "DIGITS", description = "Reference digits.")
+    @Option(names = "--precision", defaultValue = "50", paramLabel = "DIGITS",
+            description = "Reference digits, in [" + ComputeCommand.MIN_PRECISION + ", " + ComputeCommand.MAX_PRECISION
+                    + "] (default: ${DEFAULT-VALUE}).")
     long precision;
 
     @Option(names = "--engine", defaultValue = "reference", hidden = true)

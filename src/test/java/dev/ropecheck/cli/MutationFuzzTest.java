@@ -29,7 +29,8 @@ class MutationFuzzTest {
         String[][] args = {{"--n", "4", "--d", "2", "--family", "rope", "--bound", "1", "--seed", "5"},
             {"--n", "3", "--d", "2", "--family", "explicit", "--bound", "0.5", "--seed", "6"},
             {"--n", "2", "--d", "1", "--family", "identity", "--bound", "2", "--x", "--seed", "7"},
-            {"--n", "3", "--d", "2", "--family", "rope-half", "--bound", "1", "--dtype", "bf16", "--seed", "8"}};
+            {"--n", "3", "--d", "2", "--family", "rope-half", "--bound", "1", "--dtype", "bf16", "--seed", "8"},
+            {"--n", "2", "--d", "1", "--family", "tensor", "--bound", "1", "--seed", "9"}};
         for (String[] a : args) {
             List<String> cmd = new ArrayList<>(List.of("make-instance"));
             cmd.addAll(List.of(a));

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * A seeded mutation fuzzer over instance and result files (issue 13). Each run applies one to three mutations
  * (byte flips, inserted bytes from a list of troublesome ones, deleted, duplicated or truncated ranges, a number or
- * a field name replaced by a hostile token) to a valid seed file, then:
+ * a field name replaced by a hostile token, blanks inserted after punctuation) to a valid seed file, then:
  * <ul>
  *   <li>instances go through {@code compute --engine exact --in F --out O} (stub engines, in process): the exit code
  *       must be 0, 2, or 3 with an engine-capacity or heap message; on failure stderr is exactly one line naming
@@ -68,7 +68,9 @@ final class MutationFuzzer {
 
     private byte[] once(byte[] b) {
         int at = rnd.nextInt(b.length);
-        switch (rnd.nextInt(7)) {
+        switch (rnd.nextInt(8)) {
+            case 7:
+                return insertBlankAfterPunctuation(b);
             case 0: {
                 byte[] c = b.clone();
                 c[at] = (byte) rnd.nextInt(256);
@@ -89,6 +91,18 @@ final class MutationFuzzer {
             default:
                 return replaceName(b, NAMES[rnd.nextInt(NAMES.length)]);
         }
+    }
+
+    /** Inserts blanks after a random comma or colon (a mutation that keeps the document valid). */
+    private byte[] insertBlankAfterPunctuation(byte[] b) {
+        int at = rnd.nextInt(b.length);
+        for (int i = 0; i < b.length; i++) {
+            int p = (at + i) % b.length;
+            if (b[p] == ',' || b[p] == ':') {
+                return splice(b, p + 1, p + 1, new byte[] {' ', '\n', '\t'});
+            }
+        }
+        return b;
     }
 
     private static byte[] splice(byte[] b, int from, int to, byte[] with) {
@@ -174,7 +188,11 @@ final class MutationFuzzer {
             if (!Files.exists(out)) {
                 return "exit 0 without the result file";
             }
-            ResultReader.read(out);
+            if (dev.ropecheck.io.TensorFormat.isTensorResult(out)) {
+                dev.ropecheck.io.TensorResultIO.read(out);
+            } else {
+                ResultReader.read(out);
+            }
             return err.lines().count() == 1 && err.startsWith("wrote ") ? null : "exit 0 with stderr: " + err;
         }
         if (Files.exists(out)) {

@@ -39,8 +39,22 @@ final class ComputeCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--precision", paramLabel = "DIGITS",
-            description = "Decimal digits of the reference engine (default: ${DEFAULT-VALUE}).", defaultValue = "50")
+            description = "Decimal digits of the reference engine, in [" + MIN_PRECISION + ", " + MAX_PRECISION
+                    + "] (default: ${DEFAULT-VALUE}).", defaultValue = "50")
     long precision;
+
+    /** Fewest reference digits: a double's 17 significant digits must be carried exactly. */
+    static final long MIN_PRECISION = 17;
+    /** Most reference digits ({@link dev.ropecheck.engine.reference.ReferenceRopeAttention}'s limit). */
+    static final long MAX_PRECISION = 10_000;
+
+    /**
+     * Bytes per entry of the four {@code n x d} inputs that reading an instance needs at the least: each matrix is
+     * held as read ({@code Grid}) and as the engine's {@code DMatrixRMaj}, 8 bytes each (MATH §2's inputs
+     * {@code A1, A2, A3, E}): {@code 4 * 2 * 8 = 64}. A lower bound, so the refusal never fires on an instance
+     * that would fit.
+     */
+    static final long READ_BYTES_PER_ND = 64;
 
     @Option(names = "--eps", paramLabel = "EPS",
             description = "Approximation parameter of the fast engines, in (0, 0.1) (default: ${DEFAULT-VALUE}).",
@@ -61,18 +75,36 @@ final class ComputeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EngineRegistry.Options options = options(precision, eps);
+        requireDistinct(in, out);
         if (dev.ropecheck.io.TensorFormat.isTensorInstance(in)) {
             return computeTensor(options);
         }
         context.engines().require(engine);
+        InstanceReader.Header header = InstanceReader.readHeader(in);
+        Main.workload("instance " + in + " (n = " + header.n() + ", d = " + header.d() + ") with engine " + engine);
+        try {
+            context.engines().requireCapacity(engine, header.n());
+        } catch (IllegalArgumentException e) {
+            throw new Main.Unavailable(in + ": " + e.getMessage());
+        }
+        try {
+            requireHeap(header.n(), header.d(), Runtime.getRuntime().maxMemory());
+        } catch (Main.Unavailable e) {
+            throw new Main.Unavailable(in + ": " + e.getMessage());
+        }
         RopeInstance instance = InstanceReader.read(in);
-        ResultDocument doc = compute(context.engines(), engine, options, instance, includeQuadratic);
+        ResultDocument doc;
+        try {
+            doc = compute(context.engines(), engine, options, instance, includeQuadratic);
+        } catch (Main.Unavailable e) {
+            throw new Main.Unavailable(in + ": " + e.getMessage());
+        }
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             ResultWriter.write(doc, bytes);
             w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
-            w.flush();
+            StandardOutput.finish(w);
         } else {
             AtomicFile.write(out, o -> ResultWriter.write(doc, o));
             spec.commandLine().getErr().println("wrote " + out + " (engine " + engine + ", " + doc.meta().get("time_ms")
@@ -85,14 +117,25 @@ final class ComputeCommand implements Callable<Integer> {
     private Integer computeTensor(EngineRegistry.Options options) throws IOException {
         dev.ropecheck.tensor.model.TensorInstance t = dev.ropecheck.io.TensorInstanceReader.read(in);
         long t0 = System.nanoTime();
-        dev.ropecheck.io.TensorResultDocument doc = TensorCli.compute(engine, options.precisionDigits(), options.eps(), t);
+        Main.workload("tensor instance " + in + " (n = " + t.n() + ") with engine " + engine);
+        dev.ropecheck.io.TensorResultDocument doc;
+        try {
+            doc = TensorCli.compute(engine, options.precisionDigits(), options.eps(), t);
+        } catch (dev.ropecheck.io.FormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("--engine")) {
+                throw e;
+            }
+            throw new Main.Unavailable("tensor engine " + engine + " cannot compute " + in + ": " + e.getMessage());
+        }
         doc.meta("time_ms", String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e6));
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             dev.ropecheck.io.TensorResultIO.write(doc, bytes);
             w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
-            w.flush();
+            StandardOutput.finish(w);
         } else {
             AtomicFile.write(out, o -> dev.ropecheck.io.TensorResultIO.write(doc, o));
             spec.commandLine().getErr().println("wrote " + out + " (tensor engine " + engine + ", " + doc.meta().get("time_ms")
@@ -101,10 +144,46 @@ final class ComputeCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /**
+     * An {@link IllegalArgumentException} when {@code out} is {@code in} (issue 13: {@code compute --in X --out X}
+     * would replace the instance by the result): same path, or the same file through a link.
+     */
+    static void requireDistinct(Path in, Path out) {
+        if (out == null) {
+            return;
+        }
+        boolean same = in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
+        if (!same && java.nio.file.Files.exists(out) && java.nio.file.Files.exists(in)) {
+            try {
+                same = java.nio.file.Files.isSameFile(in, out);
+            } catch (IOException ignored) {
+                // cannot tell: the paths differ, so let the write go ahead
+            }
+        }
+        if (same) {
+            throw new IllegalArgumentException("--out " + out + " is the input file --in " + in
+                    + "; writing the result there would destroy the instance — give another --out");
+        }
+    }
+
+    /**
+     * A {@link Main.Unavailable} when holding the inputs of an {@code n x d} instance needs more than
+     * {@code maxHeap} bytes ({@link #READ_BYTES_PER_ND}), before the bulk is read.
+     */
+    static void requireHeap(int n, int d, long maxHeap) {
+        long need = READ_BYTES_PER_ND * n * d;
+        if (maxHeap != Long.MAX_VALUE && need > maxHeap) {
+            throw new Main.Unavailable("n = " + n + ", d = " + d + " needs at least " + (need >> 20)
+                    + " MiB to hold the inputs (64 n d bytes), more than the Java heap limit -Xmx = " + (maxHeap >> 20)
+                    + " MiB; run with a larger -Xmx or a smaller instance");
+        }
+    }
+
     /** Validates {@code --precision} and {@code --eps}. */
     static EngineRegistry.Options options(long precision, double eps) {
-        if (precision < 17 || precision > 100_000) {
-            throw new IllegalArgumentException("--precision = " + precision + " must lie in [17, 100000] digits");
+        if (precision < MIN_PRECISION || precision > MAX_PRECISION) {
+            throw new IllegalArgumentException("--precision = " + precision + " must lie in [" + MIN_PRECISION + ", "
+                    + MAX_PRECISION + "] digits");
         }
         if (!(eps > 0 && eps < 0.1)) {
             throw new IllegalArgumentException("--eps = " + eps + " must lie in (0, 0.1)");
@@ -120,24 +199,31 @@ final class ComputeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--include-quadratic at n = " + instance.n() + " would write n^2 = "
                     + (long) instance.n() * instance.n() + " entries per n x n field; it is limited to n <= " + MAX_QUADRATIC_N);
         }
-        RopeAttentionEngine e = registry.create(name, options);
         EngineRegistry.Entry entry = registry.require(name);
         long t0 = System.nanoTime();
         ResultDocument doc;
-        if (e instanceof dev.ropecheck.engine.reference.ReferenceEngine) {
-            doc = ReferenceDecimals.compute(instance, options.precisionDigits(), includeQuadratic);
-        } else {
-            Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
-            for (Quantity q : e.supported(instance)) {
-                if (includeQuadratic || !q.isQuadratic()) {
-                    wanted.add(q);
+        try {
+            RopeAttentionEngine e = registry.create(name, options);
+            if (e instanceof dev.ropecheck.engine.reference.ReferenceEngine) {
+                doc = ReferenceDecimals.compute(instance, options.precisionDigits(), includeQuadratic);
+            } else {
+                Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
+                for (Quantity q : e.supported(instance)) {
+                    if (includeQuadratic || !q.isQuadratic()) {
+                        wanted.add(q);
+                    }
+                }
+                RopeResult r = e.compute(instance, wanted);
+                doc = ResultDocument.of(r, instance.n(), instance.d(), includeQuadratic);
+                if (entry.engineClass() == EngineClass.REFERENCE) {
+                    doc.meta("precision_digits", Long.toString(options.precisionDigits()));
                 }
             }
-            RopeResult r = e.compute(instance, wanted);
-            doc = ResultDocument.of(r, instance.n(), instance.d(), includeQuadratic);
-            if (entry.engineClass() == EngineClass.REFERENCE) {
-                doc.meta("precision_digits", Long.toString(options.precisionDigits()));
-            }
+        } catch (dev.ropecheck.io.FormatException ex) {
+            throw ex;
+        } catch (IllegalArgumentException ex) {
+            // The instance was read and validated: what the engine refuses now is a limit of the engine (exit 3).
+            throw new Main.Unavailable(EngineRefusal.explain(name, instance, ex.getMessage()));
         }
         double ms = (System.nanoTime() - t0) / 1e6;
         if (entry.engineClass() == EngineClass.FAST) {

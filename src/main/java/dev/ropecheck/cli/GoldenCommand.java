@@ -3,7 +3,7 @@ package dev.ropecheck.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.ropecheck.io.AtomicFile;
+import dev.ropecheck.io.AtomicDirectory;
 import dev.ropecheck.io.InstanceGenerator;
 import dev.ropecheck.io.InstanceGenerator.Family;
 import dev.ropecheck.io.InstanceWriter;
@@ -43,10 +43,13 @@ final class GoldenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (created when missing).")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Directory to write (created when missing; replaced as a whole only when every file is written).")
     Path out;
 
-    @Option(names = "--precision", defaultValue = "50", paramLabel = "DIGITS", description = "Reference digits.")
+    @Option(names = "--precision", defaultValue = "50", paramLabel = "DIGITS",
+            description = "Reference digits, in [" + ComputeCommand.MIN_PRECISION + ", " + ComputeCommand.MAX_PRECISION
+                    + "] (default: ${DEFAULT-VALUE}).")
     long precision;
 
     @Option(names = "--engine", defaultValue = "reference", hidden = true)
@@ -102,12 +105,22 @@ final class GoldenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EngineRegistry.Options options = ComputeCommand.options(precision, 1e-6);
+        AtomicDirectory.requireWritableTarget(out, "--out");
         if (!context.engines().find(engine).map(EngineRegistry.Entry::available).orElse(false)) {
             throw new Main.Unavailable("golden needs the " + engine + " engine: "
                     + context.engines().find(engine).map(EngineRegistry.Entry::missing).orElse("not registered"));
         }
-        Files.createDirectories(out);
         PrintWriter pw = spec.commandLine().getOut();
+        // Everything goes to a temporary directory that replaces --out only when complete (issue 13: a full disk
+        // must not leave part of a corpus without its manifest).
+        AtomicDirectory.write(out, dir -> writeCorpus(dir, options, pw));
+        pw.println("wrote " + out.resolve("manifest.json") + " (" + cases().size() + " cases, " + tensorCases().size()
+                + " tensor cases)");
+        StandardOutput.finish(pw);
+        return Main.EXIT_OK;
+    }
+
+    private void writeCorpus(Path dir, EngineRegistry.Options options, PrintWriter pw) throws IOException {
         ByteArrayOutputStream manifest = new ByteArrayOutputStream();
         try (JsonGenerator gen = new JsonFactory().createGenerator(manifest, JsonEncoding.UTF8)) {
             gen.useDefaultPrettyPrinter();
@@ -127,22 +140,7 @@ final class GoldenCommand implements Callable<Integer> {
                 copyWithoutTime(doc, stable);
                 ByteArrayOutputStream rb = new ByteArrayOutputStream();
                 ResultWriter.write(stable, rb);
-                String instFile = c.name() + ".instance.json";
-                String resFile = c.name() + ".reference.json";
-                byte[] instBytes = ib.toByteArray();
-                byte[] resBytes = rb.toByteArray();
-                AtomicFile.write(out.resolve(instFile), o -> o.write(instBytes));
-                AtomicFile.write(out.resolve(resFile), o -> o.write(resBytes));
-                gen.writeStartObject();
-                gen.writeStringField("name", c.name());
-                gen.writeStringField("instance", instFile);
-                gen.writeStringField("result", resFile);
-                gen.writeObjectFieldStart("sha256");
-                gen.writeStringField(instFile, sha256(instBytes));
-                gen.writeStringField(resFile, sha256(resBytes));
-                gen.writeEndObject();
-                gen.writeEndObject();
-                pw.println("wrote " + instFile + ", " + resFile);
+                writeCase(dir, gen, pw, c.name(), ib.toByteArray(), rb.toByteArray());
             }
             gen.writeEndArray();
             gen.writeArrayFieldStart("tensor_cases");
@@ -152,25 +150,20 @@ final class GoldenCommand implements Callable<Integer> {
                 dev.ropecheck.io.TensorInstanceWriter.write(inst, ib);
                 ByteArrayOutputStream rb = new ByteArrayOutputStream();
                 dev.ropecheck.io.TensorResultIO.write(TensorCli.reference(inst, options.precisionDigits()), rb);
-                writeCase(gen, pw, c.name(), ib.toByteArray(), rb.toByteArray());
+                writeCase(dir, gen, pw, c.name(), ib.toByteArray(), rb.toByteArray());
             }
             gen.writeEndArray();
             gen.writeEndObject();
         }
-        byte[] mb = manifest.toByteArray();
-        AtomicFile.write(out.resolve("manifest.json"), o -> o.write(mb));
-        pw.println("wrote " + out.resolve("manifest.json") + " (" + cases().size() + " cases, " + tensorCases().size()
-                + " tensor cases)");
-        pw.flush();
-        return Main.EXIT_OK;
+        Files.write(dir.resolve("manifest.json"), manifest.toByteArray());
     }
 
-    private void writeCase(JsonGenerator gen, PrintWriter pw, String name, byte[] instBytes, byte[] resBytes)
-            throws IOException {
+    private static void writeCase(Path dir, JsonGenerator gen, PrintWriter pw, String name, byte[] instBytes,
+            byte[] resBytes) throws IOException {
         String instFile = name + ".instance.json";
         String resFile = name + ".reference.json";
-        AtomicFile.write(out.resolve(instFile), o -> o.write(instBytes));
-        AtomicFile.write(out.resolve(resFile), o -> o.write(resBytes));
+        Files.write(dir.resolve(instFile), instBytes);
+        Files.write(dir.resolve(resFile), resBytes);
         gen.writeStartObject();
         gen.writeStringField("name", name);
         gen.writeStringField("instance", instFile);

@@ -1,5 +1,6 @@
 package dev.ropecheck.cli;
 
+import dev.ropecheck.bounds.FloatFormat;
 import dev.ropecheck.io.AtomicFile;
 import dev.ropecheck.io.InstanceGenerator;
 import dev.ropecheck.io.InstanceWriter;
@@ -43,8 +44,29 @@ final class MakeInstanceCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Output file (written atomically); stdout when absent.")
     Path out;
 
+    @Option(names = "--dtype", defaultValue = "fp64", paramLabel = "FORMAT",
+            description = "fp64, fp32, bf16 or fp16: every entry is a value of this format (rounded to nearest after"
+                    + " drawing; recorded as the header's \"dtype\"). Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
     @Override
     public Integer call() throws IOException {
+        FloatFormat format;
+        try {
+            format = FloatFormat.parse(dtype);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dtype " + dev.ropecheck.io.InputText.quote(dtype)
+                    + " must be fp64, fp32, bf16 or fp16");
+        }
+        if (family.equals("tensor") && format != FloatFormat.FP64) {
+            throw new IllegalArgumentException("--dtype " + format.label() + " is for RoPE instances; tensor instances"
+                    + " are fp64 (drop --dtype)");
+        }
+        if (!(bound > 0)) {
+            throw new IllegalArgumentException("--bound = " + bound + " must lie in (0, 2^20]");
+        }
+        InstanceGenerator.requireNonZeroEntries(bound, format);
+        Main.workload("make-instance n = " + n + ", d = " + d);
         if (family.equals("tensor")) {
             dev.ropecheck.tensor.model.TensorInstance t = dev.ropecheck.io.TensorInstanceWriter.random(n, d, bound, seed,
                     !denseX, false);
@@ -53,20 +75,20 @@ final class MakeInstanceCommand implements Callable<Integer> {
                 dev.ropecheck.io.TensorInstanceWriter.write(t, bytes);
                 PrintWriter w = spec.commandLine().getOut();
                 w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
-                w.flush();
+                StandardOutput.finish(w);
             } else {
                 AtomicFile.write(out, o -> dev.ropecheck.io.TensorInstanceWriter.write(t, o));
             }
             return Main.EXIT_OK;
         }
         InstanceGenerator.Params p = new InstanceGenerator.Params(n, d, InstanceGenerator.Family.parse(family), bound, seed,
-                !denseX, false);
+                !denseX, false, format);
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
             try (InstanceWriter iw = new InstanceWriter(w)) {
                 InstanceGenerator.write(p, iw);
             }
-            w.flush();
+            StandardOutput.finish(w);
         } else {
             AtomicFile.write(out, o -> {
                 try (InstanceWriter iw = new InstanceWriter(o)) {

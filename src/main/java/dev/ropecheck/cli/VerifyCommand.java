@@ -74,6 +74,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EngineRegistry.Options options = ComputeCommand.options(precision, eps);
+        // --out is checked before anything is computed (issue 13: verify --out FILE computed for 13 s, then failed).
+        dev.ropecheck.io.AtomicDirectory.requireWritableTarget(out, "--out");
         boolean full = mode != null && mode.full;
         CheckCases cases = full ? CheckCases.full() : CheckCases.quick();
         RegistryEngines engines = new RegistryEngines(context, options);
@@ -83,6 +85,10 @@ final class VerifyCommand implements Callable<Integer> {
         List<CheckResult> results = new ArrayList<>();
         List<Series> series = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        if (only != null && registry.checks().stream().noneMatch(c -> c.id().contains(only))) {
+            throw new IllegalArgumentException("--only " + dev.ropecheck.io.InputText.quote(only) + " matches no check; the"
+                    + " check ids are " + String.join(", ", registry.checks().stream().map(LemmaCheck::id).toList()));
+        }
         long t0 = System.nanoTime();
         for (LemmaCheck c : registry.checks()) {
             if (only != null && !c.id().contains(only)) {
@@ -132,7 +138,7 @@ final class VerifyCommand implements Callable<Integer> {
         long skipped = results.size() - failed - passed;
         pw.println(passed + " passed, " + failed + " failed, " + skipped + " skipped; report in " + out.resolve("report.md")
                 + " and " + out.resolve("report.html"));
-        pw.flush();
+        StandardOutput.finish(pw);
         return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 

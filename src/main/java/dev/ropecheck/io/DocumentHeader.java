@@ -24,7 +24,7 @@ class DocumentHeader {
     String field(JsonIn json) {
         String field = json.fieldName();
         if (!seen.add(field)) {
-            throw json.error("field \"" + field + "\" appears twice");
+            throw json.error("field " + InputText.quote(field) + " appears twice");
         }
         return field;
     }
@@ -35,7 +35,7 @@ class DocumentHeader {
             case "format":
                 format = json.readString("format");
                 if (!tag.equals(format)) {
-                    throw json.error("format = \"" + format + "\" is not supported; expected \"" + tag + "\"");
+                    throw json.error("format = " + InputText.quote(format) + " is not supported; expected \"" + tag + "\"");
                 }
                 return true;
             case "n":
@@ -72,6 +72,11 @@ class DocumentHeader {
         if (d < 1 || d > maxD) {
             throw json.error("d = " + d + " must lie in [1, " + maxD + "]");
         }
+    }
+
+    /** True once {@code format}, {@code n} and {@code d} have all been read. */
+    boolean complete() {
+        return format != null && n != null && d != null;
     }
 
     long n() {

@@ -1,6 +1,7 @@
 package dev.ropecheck.io;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 
 /**
  * Exact conversions between decimal text and binary64 (specs/format-instance.md, "Numbers").
@@ -9,11 +10,33 @@ import java.math.BigDecimal;
  * only when that decimal <em>is</em> a double (a dyadic rational with a 53-bit significand inside
  * the binary64 range), so the double engines and the arbitrary-precision reference see the same
  * rational number. Output of inputs uses the shortest decimal that is still the exact value.
+ *
+ * <p>Cost: decimal text is scanned once, character by character, and refused before any
+ * {@link BigDecimal} or {@link BigInteger} work when it is longer than {@link #MAX_CHARS} or its
+ * exponent puts it outside the binary64 range, so no input can make the reading super-linear (issue 13).
+ * Only ASCII digits count as digits ({@link BigDecimal#BigDecimal(String)} would also take
+ * {@code "٠.٢٥"} or {@code "０.５"}).
  */
 public final class ExactDecimal {
-    /** Decimal exponents ({@code precision - scale}) outside this range cannot be a finite non-zero double. */
+    /**
+     * Longest decimal text accepted (characters, blanks included). Every binary64's exact decimal expansion is
+     * shorter: a value whose last bit is {@code 2^-1074} has 1074 digits after the point, so its plain expansion
+     * is at most {@code "-0." + 1074} digits = 1077 characters (the exact expansion of {@code 2^-1074} itself is
+     * {@code "0." + 1074} digits, 1076 characters, 751 of them significant); values at or above 1 have at most 309
+     * integer digits and at most 52 digits after the point; the scientific forms are shorter (at most 767
+     * significant digits and a four-digit exponent). 1100 leaves room for a few redundant zeros or blanks.
+     */
+    public static final int MAX_CHARS = 1100;
+
+    /**
+     * Decimal exponents ({@code precision - scale}, i.e. {@code floor(log10 |x|) + 1}) outside this range cannot
+     * be a finite non-zero double ({@code 2^-1074 ≈ 4.9e-324}, {@code DBL_MAX ≈ 1.8e308}).
+     */
     private static final int MIN_EXPONENT = -330;
     private static final int MAX_EXPONENT = 310;
+
+    /** Exponents are accumulated up to this magnitude and then saturate (anything beyond is out of range anyway). */
+    private static final long EXPONENT_SATURATION = 1_000_000_000_000L;
 
     private ExactDecimal() {
     }
@@ -46,21 +69,141 @@ public final class ExactDecimal {
     }
 
     /**
-     * Parses decimal text (a JSON string holding a number). Accepts what {@link BigDecimal#BigDecimal(String)}
-     * accepts, after trimming blanks.
+     * Parses decimal text (a JSON number token's text, or a JSON string holding a number): optional blanks, an
+     * optional sign, ASCII digits with an optional point, an optional exponent {@code e}/{@code E}.
      *
-     * @throws FormatException naming {@code where} when the text is not a finite decimal number
+     * @throws FormatException naming {@code where} when the text is not a decimal number of at most
+     *     {@link #MAX_CHARS} characters, or lies outside the binary64 range (so it can be no exact double)
      */
     public static BigDecimal parse(String text, String where) {
-        String t = text.trim();
-        String lower = t.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("nan") || lower.contains("inf")) {
-            throw new FormatException(where + " = \"" + abbreviate(text) + "\" is not a finite number");
+        Scanned s = scan(text, where, false);
+        if (s.digits.isEmpty()) {
+            return BigDecimal.ZERO;
         }
-        try {
-            return new BigDecimal(t);
-        } catch (NumberFormatException e) {
-            throw new FormatException(where + " = \"" + abbreviate(text) + "\" is not a decimal number");
+        long adjusted = s.exponent + s.digits.length();
+        if (adjusted < MIN_EXPONENT || adjusted > MAX_EXPONENT) {
+            throw new FormatException(where + " = " + InputText.quote(text) + " lies outside the binary64 range");
+        }
+        BigDecimal v = new BigDecimal(new BigInteger(s.digits), (int) -s.exponent);
+        return s.negative ? v.negate() : v;
+    }
+
+    /**
+     * Decimal text rounded to the nearest double (results, specs/format-result.md): {@link #parse}'s syntax, plus
+     * the texts {@code NaN}, {@code Infinity} and {@code -Infinity}; a magnitude beyond the binary64 range rounds
+     * to an infinity, one below it to a signed zero, whatever its exponent (no {@link BigDecimal} is built then).
+     *
+     * @throws FormatException naming {@code where} when the text is not a decimal number of at most
+     *     {@link #MAX_CHARS} characters
+     */
+    public static double rounded(String text, String where) {
+        String t = text.strip();
+        switch (t) {
+            case "NaN":
+                return Double.NaN;
+            case "Infinity":
+            case "+Infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-Infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                break;
+        }
+        Scanned s = scan(text, where, true);
+        if (s.digits.isEmpty()) {
+            return s.negative ? -0.0 : 0.0;
+        }
+        long adjusted = s.exponent + s.digits.length();
+        if (adjusted > MAX_EXPONENT) {
+            return s.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (adjusted < MIN_EXPONENT) {
+            return s.negative ? -0.0 : 0.0;
+        }
+        double v = new BigDecimal(new BigInteger(s.digits), (int) -s.exponent).doubleValue();
+        return s.negative ? -v : v;
+    }
+
+    /** Sign, significant digits (no leading zeros; empty for zero) and exponent: value = ±digits × 10^exponent. */
+    private record Scanned(boolean negative, String digits, long exponent) {
+    }
+
+    private static Scanned scan(String text, String where, boolean allowNonFinite) {
+        int len = text.length();
+        if (len > MAX_CHARS) {
+            throw new FormatException(where + " = " + InputText.quote(text) + " has " + len
+                    + " characters, more than the " + MAX_CHARS + " an exact binary64 decimal ever needs");
+        }
+        int i = 0;
+        int end = len;
+        while (i < end && text.charAt(i) <= ' ') {
+            i++;
+        }
+        while (end > i && text.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        boolean negative = false;
+        if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            negative = text.charAt(i) == '-';
+            i++;
+        }
+        StringBuilder digits = new StringBuilder(end - i);
+        int fraction = 0;
+        int mantissaDigits = 0;
+        while (i < end && isDigit(text.charAt(i))) {
+            append(digits, text.charAt(i));
+            i++;
+            mantissaDigits++;
+        }
+        if (i < end && text.charAt(i) == '.') {
+            i++;
+            while (i < end && isDigit(text.charAt(i))) {
+                append(digits, text.charAt(i));
+                fraction++;
+                i++;
+                mantissaDigits++;
+            }
+        }
+        long exponent = 0;
+        boolean ok = mantissaDigits > 0;
+        if (ok && i < end && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            boolean negExp = false;
+            if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                negExp = text.charAt(i) == '-';
+                i++;
+            }
+            int expDigits = 0;
+            while (i < end && isDigit(text.charAt(i))) {
+                if (exponent < EXPONENT_SATURATION) {
+                    exponent = exponent * 10 + (text.charAt(i) - '0');
+                }
+                expDigits++;
+                i++;
+            }
+            ok = expDigits > 0;
+            exponent = negExp ? -exponent : exponent;
+        }
+        if (!ok || i != end) {
+            String lower = text.toLowerCase(java.util.Locale.ROOT);
+            if (!allowNonFinite && (lower.contains("nan") || lower.contains("inf"))) {
+                throw new FormatException(where + " = " + InputText.quote(text) + " is not a finite number");
+            }
+            throw new FormatException(where + " = " + InputText.quote(text) + " is not a decimal number (ASCII digits"
+                    + " 0-9 with an optional sign, point and exponent" + (allowNonFinite ? ", or NaN, Infinity, -Infinity"
+                    : "") + ")");
+        }
+        return new Scanned(negative, digits.toString(), exponent - fraction);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Appends a digit, dropping leading zeros. */
+    private static void append(StringBuilder digits, char c) {
+        if (c != '0' || digits.length() > 0) {
+            digits.append(c);
         }
     }
 
@@ -84,6 +227,6 @@ public final class ExactDecimal {
     }
 
     static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 40) + "…(" + s.length() + " chars)";
+        return s.length() <= InputText.MAX_QUOTED ? s : s.substring(0, 60) + "…(" + s.length() + " chars)";
     }
 }

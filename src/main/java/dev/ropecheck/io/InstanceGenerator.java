@@ -1,5 +1,6 @@
 package dev.ropecheck.io;
 
+import dev.ropecheck.bounds.FloatFormat;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
@@ -18,6 +19,11 @@ import java.util.SplittableRandom;
  * {@link Family#EXPLICIT} a support (each {@code (b,e)} with probability 1/3 plus one forced pair),
  * then {@code W_m} for {@code m = -(n-1)..n-1} with entries {@code k / 2^12} in {@code [-1, 1]} on
  * the support.
+ *
+ * <p>With a {@code dtype} other than fp64 ({@code make-instance --dtype}), every entry is then rounded to nearest in
+ * that format ({@link FloatFormat#round}), after drawing from {@code [-B', B']} with {@code B'} the largest value of
+ * the format {@code <= B} ({@link #formatBound}); so the entries are values of the format, still lie in
+ * {@code [-B, B]}, and the draws (hence the file) depend only on the seed. For fp64 the file is what it always was.
  */
 public final class InstanceGenerator {
     /** Fractional bits of every generated entry. */
@@ -51,8 +57,10 @@ public final class InstanceGenerator {
      * What to generate.
      *
      * @param zero all of {@code A1, A2, A3, E} and the weights are 0 (an edge case)
+     * @param dtype the storage format every entry is a value of (fp64, fp32, bf16 or fp16)
      */
-    public record Params(int n, int d, Family family, double bound, long seed, boolean weights, boolean zero) {
+    public record Params(int n, int d, Family family, double bound, long seed, boolean weights, boolean zero,
+            FloatFormat dtype) {
         /** Validates the parameters; messages name the option and its limit. */
         public Params {
             if (n < 1 || n > (1 << 24)) {
@@ -71,10 +79,21 @@ public final class InstanceGenerator {
             if (!(bound > 0) || !(bound <= 1 << 20)) {
                 throw new IllegalArgumentException("--bound = " + bound + " must lie in (0, 2^20]");
             }
+            if (dtype == null) {
+                dtype = FloatFormat.FP64;
+            }
+            if (dtype == FloatFormat.DOUBLE_DOUBLE) {
+                throw new IllegalArgumentException("--dtype " + dtype.label() + " is not a storage format; use fp64, fp32,"
+                        + " bf16 or fp16");
+            }
             if (family == Family.EXPLICIT && (2L * n - 1) * d * d > 1L << 28) {
                 throw new IllegalArgumentException("--family explicit with n = " + n + ", d = " + d + " needs (2n-1) d^2 = "
                         + (2L * n - 1) * d * d + " weights, more than 2^28; use rope, rope-half or identity");
             }
+        }
+
+        public Params(int n, int d, Family family, double bound, long seed, boolean weights, boolean zero) {
+            this(n, d, family, bound, seed, weights, zero, FloatFormat.FP64);
         }
 
         public Params(int n, int d, Family family, double bound, long seed) {
@@ -90,18 +109,19 @@ public final class InstanceGenerator {
         SplittableRandom rnd = new SplittableRandom(p.seed());
         int n = p.n();
         int d = p.d();
-        double b = p.zero() ? 0 : p.bound();
-        w.begin(n, d, p.bound());
+        FloatFormat f = p.dtype();
+        double b = p.zero() ? 0 : formatBound(p.bound(), f);
+        w.begin(n, d, p.bound(), f);
         for (String name : new String[] {"A1", "A2", "A3", "E"}) {
-            w.matrix(name, n, d, (r, row) -> fill(rnd, row, b));
+            w.matrix(name, n, d, (r, row) -> fill(rnd, row, b, f));
         }
         if (p.weights()) {
-            w.matrix("WQ", d, d, (r, row) -> fill(rnd, row, b));
-            w.matrix("WK", d, d, (r, row) -> fill(rnd, row, b));
+            w.matrix("WQ", d, d, (r, row) -> fill(rnd, row, b, f));
+            w.matrix("WK", d, d, (r, row) -> fill(rnd, row, b, f));
         } else {
-            w.matrix("X", d * d, d * d, (r, row) -> fill(rnd, row, b));
+            w.matrix("X", d * d, d * d, (r, row) -> fill(rnd, row, b, f));
         }
-        w.matrix("WV", d, d, (r, row) -> fill(rnd, row, b));
+        w.matrix("WV", d, d, (r, row) -> fill(rnd, row, b, f));
         switch (p.family()) {
             case ROPE:
                 w.ropeFamily(RopeFamily.DEFAULT_BASE, RopeFamily.Layout.INTERLEAVED);
@@ -123,7 +143,7 @@ public final class InstanceGenerator {
                 Support s = Support.ofMask(mask);
                 w.explicitFamily(n, d, (m, row, out) -> {
                     for (int e = 0; e < d; e++) {
-                        out[e] = mask[row][e] ? dyadic(rnd, 1.0) : 0.0;
+                        out[e] = mask[row][e] ? f.round(dyadic(rnd, 1.0)) : 0.0;
                     }
                 }, s);
         }
@@ -141,9 +161,41 @@ public final class InstanceGenerator {
         return InstanceReader.read(new ByteArrayInputStream(bytes.toByteArray()), "generated " + p);
     }
 
-    private static void fill(SplittableRandom rnd, double[] row, double bound) {
+    private static void fill(SplittableRandom rnd, double[] row, double bound, FloatFormat f) {
         for (int c = 0; c < row.length; c++) {
-            row[c] = dyadic(rnd, bound);
+            row[c] = f.round(dyadic(rnd, bound));
+        }
+    }
+
+    /**
+     * The largest value of {@code f} that is {@code <= bound} ({@code bound > 0}): {@code bound} itself for fp64,
+     * else {@code bound} rounded down on the format's grid (spacing {@code 2^(e - p + 1)} in the binade
+     * {@code [2^e, 2^(e+1))}, subnormal spacing below the smallest normal) and capped at the largest finite value.
+     * Since rounding to nearest is monotone, every entry drawn in {@code [-B', B']} rounds to a value in
+     * {@code [-B', B']}.
+     */
+    public static double formatBound(double bound, FloatFormat f) {
+        if (f == FloatFormat.FP64 || f == FloatFormat.DOUBLE_DOUBLE) {
+            return bound;
+        }
+        if (bound >= f.maxFinite()) {
+            return f.maxFinite();
+        }
+        int e = Math.max(Math.getExponent(bound), Math.getExponent(f.minNormal()));
+        double ulp = Math.scalb(1.0, e - f.precision() + 1);
+        return Math.floor(bound / ulp) * ulp;
+    }
+
+    /**
+     * An {@link IllegalArgumentException} naming {@code --bound} and the limit when every entry drawn for
+     * {@code bound} in format {@code f} would be 0: the smallest non-zero entry is {@code 2^-12} (a value of every
+     * format), so {@code B' = formatBound(bound, f)} must be at least {@code 2^-12}.
+     */
+    public static void requireNonZeroEntries(double bound, FloatFormat f) {
+        if (Math.floor(formatBound(bound, f) * (1L << FRACTION_BITS)) == 0) {
+            throw new IllegalArgumentException("--bound = " + bound + " is below 2^-12 = " + Math.scalb(1.0, -FRACTION_BITS)
+                    + ", the smallest non-zero entry k/2^12" + (f == FloatFormat.FP64 ? "" : " in " + f.label())
+                    + "; every entry would be 0 — give --bound >= 2^-12");
         }
     }
 

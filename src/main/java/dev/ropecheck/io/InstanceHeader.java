@@ -10,6 +10,8 @@ import java.util.function.Supplier;
  */
 final class InstanceHeader extends DocumentHeader {
     private Double bound;
+    private dev.ropecheck.bounds.FloatFormat dtype;
+    private boolean bulkStarted;
 
     InstanceHeader(String tag) {
         super(tag);
@@ -21,12 +23,53 @@ final class InstanceHeader extends DocumentHeader {
             case "bound":
                 bound = json.readExact("bound");
                 return true;
+            case "dtype":
+                String text = json.readString("dtype");
+                if (bulkStarted) {
+                    throw json.error("dtype must come before the matrices (it says how to read them)");
+                }
+                try {
+                    dtype = dev.ropecheck.bounds.FloatFormat.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw json.error("dtype = " + InputText.quote(text) + " must be \"fp64\", \"fp32\", \"bf16\" or \"fp16\"");
+                }
+                return true;
             case "comment":
                 json.next();
                 json.skipValue();
                 return true;
             default:
                 return super.read(json, field);
+        }
+    }
+
+    /** Marks that the matrices began (a {@code dtype} after this point is rejected). */
+    void bulkStarted() {
+        bulkStarted = true;
+    }
+
+    /** The declared storage format, or null when absent (which means fp64). */
+    dev.ropecheck.bounds.FloatFormat dtype() {
+        return dtype;
+    }
+
+    /**
+     * A {@link FormatException} naming the first entry of {@code g} (field {@code name}) that is not a value of
+     * the declared {@code dtype}; nothing when there is no {@code dtype}.
+     */
+    void requireDtype(JsonIn json, String name, Grid g) {
+        if (dtype == null || dtype == dev.ropecheck.bounds.FloatFormat.FP64) {
+            return;
+        }
+        for (int r = 0; r < g.rows(); r++) {
+            for (int c = 0; c < g.cols(); c++) {
+                double v = g.get(r, c);
+                if (!dtype.isExact(v)) {
+                    throw json.error(name + "[" + r + "][" + c + "] = " + ExactDecimal.exactText(v)
+                            + " is not a value of dtype " + dtype.label() + " (" + dtype.precision()
+                            + " significant bits, largest finite " + dtype.maxFinite() + ")");
+                }
+            }
         }
     }
 

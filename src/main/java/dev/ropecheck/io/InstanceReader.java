@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.ropecheck.bounds.FloatFormat;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 
@@ -27,7 +29,7 @@ import org.ejml.data.DMatrixRMaj;
  */
 public final class InstanceReader {
     private static final Set<String> FIELDS = Set.of("format", "n", "d", "bound", "A1", "A2", "A3", "E", "WQ",
-            "WK", "WV", "X", "Y", "family", "comment");
+            "WK", "WV", "X", "Y", "family", "comment", "dtype");
     private static final Set<String> FAMILY_FIELDS = Set.of("kind", "base", "layout", "W", "support");
 
     private InstanceReader() {
@@ -40,8 +42,63 @@ public final class InstanceReader {
 
     /** Reads one instance document from {@code in}; {@code source} names it in messages. */
     public static RopeInstance read(InputStream in, String source) {
-        try (JsonIn json = new JsonIn(in, source)) {
+        try (JsonIn json = new JsonIn(in, source, JsonIn.Kind.INSTANCE)) {
             return parse(json);
+        }
+    }
+
+    /**
+     * What an instance file's header says, read without its bulk.
+     *
+     * @param n tokens, in {@code [1, 2^24]}
+     * @param d features, in {@code [1, 256]}
+     * @param bound the declared entry bound, when given
+     * @param dtype the declared storage format (specs/format-instance.md, {@code dtype}); empty means fp64
+     */
+    public record Header(int n, int d, Optional<Double> bound, Optional<FloatFormat> dtype) {
+        /** The storage format the entries are values of: {@link #dtype} or fp64. */
+        public FloatFormat format() {
+            return dtype.orElse(FloatFormat.FP64);
+        }
+    }
+
+    /**
+     * Reads the header of {@code file}: {@code format}, {@code n}, {@code d}, {@code bound}, {@code dtype}, as far as
+     * they precede the matrices (as {@code make-instance} writes them) — so a caller can refuse a size before the
+     * bulk is read. When {@code n} or {@code d} come after the matrices, those are skipped (token by token,
+     * linear, without converting numbers) until they are found. The matrices are not validated here.
+     *
+     * @throws FormatException naming the file and field when the header is missing or malformed
+     */
+    public static Header readHeader(Path file) {
+        return JsonFiles.read(file, "instance", InstanceReader::readHeader);
+    }
+
+    /** {@link #readHeader(Path)} from a stream; {@code source} names it in messages. */
+    public static Header readHeader(InputStream in, String source) {
+        try (JsonIn json = new JsonIn(in, source, JsonIn.Kind.INSTANCE)) {
+            InstanceHeader header = new InstanceHeader(InstanceFormat.TAG);
+            json.startDocument();
+            while (json.next() != JsonToken.END_OBJECT) {
+                String field = header.field(json);
+                if (!FIELDS.contains(field)) {
+                    throw json.error("unknown field " + InputText.quote(field) + "; an instance has the fields "
+                            + new java.util.TreeSet<>(FIELDS));
+                }
+                if (header.read(json, field)) {
+                    continue;
+                }
+                if (header.complete()) {
+                    break;
+                }
+                header.bulkStarted();
+                json.next();
+                json.skipValue();
+            }
+            header.requireFormat(json);
+            header.requireSize(json, 1 << 24, 256);
+            return new Header((int) header.n(), (int) header.d(), Optional.ofNullable(header.bound(json)),
+                    Optional.ofNullable(header.dtype()));
         }
     }
 
@@ -53,11 +110,12 @@ public final class InstanceReader {
         while (json.next() != JsonToken.END_OBJECT) {
             String field = header.field(json);
             if (!FIELDS.contains(field)) {
-                throw json.error("unknown field \"" + field + "\"; an instance has the fields " + new java.util.TreeSet<>(FIELDS));
+                throw json.error("unknown field " + InputText.quote(field) + "; an instance has the fields " + new java.util.TreeSet<>(FIELDS));
             }
             if (header.read(json, field)) {
                 continue;
             }
+            header.bulkStarted();
             if (field.equals("family")) {
                 family = parseFamily(json);
             } else {
@@ -74,6 +132,9 @@ public final class InstanceReader {
         }
         if (family == null) {
             throw json.error("field \"family\" is missing");
+        }
+        for (Map.Entry<String, Grid> m : new java.util.TreeMap<>(matrices).entrySet()) {
+            header.requireDtype(json, m.getKey(), m.getValue());
         }
         RopeInstance.Builder b = RopeInstance.builder();
         b.a1(matrices.get("A1").toMatrix()).a2(matrices.get("A2").toMatrix()).a3(matrices.get("A3").toMatrix())
@@ -208,17 +269,17 @@ public final class InstanceReader {
         while ((t = json.next()) != JsonToken.END_OBJECT) {
             String field = json.fieldName();
             if (!seen.add(field)) {
-                throw json.error("family: field \"" + field + "\" appears twice");
+                throw json.error("family: field " + InputText.quote(field) + " appears twice");
             }
             if (!FAMILY_FIELDS.contains(field)) {
-                throw json.error("family: unknown field \"" + field + "\"; a family has the fields "
+                throw json.error("family: unknown field " + InputText.quote(field) + "; a family has the fields "
                         + new java.util.TreeSet<>(FAMILY_FIELDS));
             }
             switch (field) {
                 case "kind":
                     f.kind = json.readString("family.kind");
                     if (!Set.of("rope", "identity", "explicit").contains(f.kind)) {
-                        throw json.error("family.kind = \"" + f.kind + "\" must be \"rope\", \"identity\" or \"explicit\"");
+                        throw json.error("family.kind = " + InputText.quote(f.kind) + " must be \"rope\", \"identity\" or \"explicit\"");
                     }
                     break;
                 case "base":
@@ -232,7 +293,7 @@ public final class InstanceReader {
                     f.layout = json.readString("family.layout");
                     f.hasLayout = true;
                     if (!f.layout.equals("interleaved") && !f.layout.equals("half-split")) {
-                        throw json.error("family.layout = \"" + f.layout + "\" must be \"interleaved\" or \"half-split\"");
+                        throw json.error("family.layout = " + InputText.quote(f.layout) + " must be \"interleaved\" or \"half-split\"");
                     }
                     break;
                 case "W":

@@ -67,6 +67,14 @@ public final class InstanceWriter implements AutoCloseable {
 
     /** Opens the object and writes the tag, {@code n}, {@code d} and, when not NaN, {@code bound}. */
     public void begin(int n, int d, double bound) throws IOException {
+        begin(n, d, bound, dev.ropecheck.bounds.FloatFormat.FP64);
+    }
+
+    /**
+     * {@link #begin(int, int, double)}, then {@code "dtype"} when {@code dtype} is not fp64 (absent means fp64, so
+     * fp64 files are as before; specs/format-instance.md).
+     */
+    public void begin(int n, int d, double bound, dev.ropecheck.bounds.FloatFormat dtype) throws IOException {
         gen.writeStartObject();
         gen.writeStringField("format", InstanceFormat.TAG);
         gen.writeNumberField("n", n);
@@ -74,6 +82,9 @@ public final class InstanceWriter implements AutoCloseable {
         if (!Double.isNaN(bound)) {
             gen.writeFieldName("bound");
             gen.writeNumber(ExactDecimal.exactText(bound));
+        }
+        if (dtype != dev.ropecheck.bounds.FloatFormat.FP64) {
+            gen.writeStringField("dtype", dtype.label());
         }
         gen.writeRaw('\n');
     }

@@ -19,9 +19,41 @@ import java.util.Arrays;
  * {@link FormatException} naming the source, the field and index, or the line and column.
  */
 final class JsonIn implements AutoCloseable {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-            .build();
+    /**
+     * Jackson's own limits, set above the format's ({@link ExactDecimal#MAX_CHARS} for numbers) so that the
+     * format's messages, not Jackson's, name what is wrong; Jackson's are the backstop for the memory a single
+     * token can take. {@code NaN} and {@code Infinity} tokens are let through the tokenizer so that the result
+     * reader can take them (Python's {@code json.dump} writes them) and the instance reader can reject them in
+     * its own words.
+     */
+    static final int MAX_TOKEN_CHARS = 1 << 20;
+
+    /**
+     * Longest string value in an instance file (specs/format-instance.md): strings there are decimals (at most
+     * {@link ExactDecimal#MAX_CHARS}), the format tag, the family's kind and layout, the dtype and a comment, so
+     * 65536 is ample; Jackson stops reading a longer string at this point instead of buffering all of it.
+     */
+    static final int MAX_INSTANCE_STRING = 1 << 16;
+
+    /** Longest string value in a result file (its {@code meta} values are free text). */
+    static final int MAX_RESULT_STRING = 1 << 24;
+
+    /** What the document is, which fixes the longest string Jackson buffers. */
+    enum Kind {
+        INSTANCE(MAX_INSTANCE_STRING), RESULT(MAX_RESULT_STRING);
+
+        final int maxString;
+        final JsonFactory factory;
+
+        Kind(int maxString) {
+            this.maxString = maxString;
+            this.factory = JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64)
+                            .maxNumberLength(MAX_TOKEN_CHARS).maxStringLength(maxString).maxNameLength(1 << 16).build())
+                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .build();
+        }
+    }
 
     /** How numbers are accepted. */
     enum Numbers {
@@ -33,11 +65,18 @@ final class JsonIn implements AutoCloseable {
 
     private final String source;
     private final JsonParser parser;
+    private final Kind kind;
 
+    /** A reader of a result document. */
     JsonIn(InputStream in, String source) {
+        this(in, source, Kind.RESULT);
+    }
+
+    JsonIn(InputStream in, String source, Kind kind) {
         this.source = source;
+        this.kind = kind;
         try {
-            this.parser = FACTORY.createParser(in);
+            this.parser = kind.factory.createParser(in);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException(source + ": " + e.getMessage(), e));
         }
@@ -50,17 +89,70 @@ final class JsonIn implements AutoCloseable {
     JsonToken next() {
         try {
             return parser.nextToken();
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(new IOException(source + ": " + e.getMessage(), e));
+            throw failure(e);
         }
     }
 
-    private FormatException malformed(JsonProcessingException e) {
-        JsonLocation loc = e.getLocation();
-        String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        return new FormatException(source + ": malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+    /**
+     * One line for a failure of the parser: a {@link FormatException} "malformed JSON at line L, column C: ..." for
+     * what Jackson rejects (its text with the internal location and source wording removed, control characters
+     * escaped, cut to a bounded length), an {@link UncheckedIOException} naming the file for a failure to read it.
+     */
+    private RuntimeException failure(IOException e) {
+        return failure(e, null);
+    }
+
+    private RuntimeException failure(IOException e, String where) {
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            String f = where != null ? where : safeName();
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            String what;
+            if (m.contains("String value length")) {
+                what = "a string longer than " + kind.maxString + " characters";
+            } else if (m.contains("Number value length")) {
+                what = "a number longer than " + MAX_TOKEN_CHARS + " characters";
+            } else if (m.contains("Name length")) {
+                what = "a field name longer than " + (1 << 16) + " characters";
+            } else if (m.contains("nesting depth")) {
+                what = "nesting deeper than 64 levels";
+            } else {
+                what = "a token beyond the reader's limits";
+            }
+            return new FormatException(source + ": " + (f == null ? "" : f + ": ") + what + ", the limit of "
+                    + (kind == Kind.INSTANCE ? "an instance" : "a result") + " file (a number has at most "
+                    + ExactDecimal.MAX_CHARS + " characters)", e);
+        }
+        if (e instanceof JsonProcessingException) {
+            JsonProcessingException j = (JsonProcessingException) e;
+            JsonLocation loc = j.getLocation();
+            String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            return new FormatException(source + ": " + (where == null ? "" : where + ": ") + "malformed JSON" + at + ": " + jacksonText(j.getOriginalMessage()), e);
+        }
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new UncheckedIOException(new IOException("cannot read " + source + ": " + InputText.oneLine(reason), e));
+    }
+
+    /** The current field name, or null when the parser cannot tell. */
+    private String safeName() {
+        try {
+            return parser.currentName() == null ? null : InputText.quote(parser.currentName());
+        } catch (IOException | RuntimeException ignored) {
+            return null;
+        }
+    }
+
+    /** Jackson's message without its internal wording, one line, at most about 200 characters. */
+    static String jacksonText(String message) {
+        if (message == null) {
+            return "unreadable content";
+        }
+        String m = message.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+                .replace("Source: REDACTED", "")
+                .replace(" (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)", "")
+                .replaceAll("; ?(enable|use) `[A-Za-z.]+`[^)]*", "");
+        m = InputText.oneLine(m);
+        return m.length() <= 200 ? m : m.substring(0, 200) + "…";
     }
 
     FormatException error(String message) {
@@ -80,15 +172,34 @@ final class JsonIn implements AutoCloseable {
         try {
             return parser.currentName();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
     }
 
+    /** The current field name quoted for a message ({@link InputText#quote}). */
+    String quotedFieldName() {
+        return InputText.quote(fieldName());
+    }
+
     String text() {
+        return text(null);
+    }
+
+    /** The current token's text; a failure names {@code where} (the field and index) when given. */
+    String text(String where) {
         try {
             return parser.getText();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e, where);
+        }
+    }
+
+    /** True when the current token is a {@code NaN}/{@code Infinity} number token. */
+    private boolean nonFiniteToken() {
+        try {
+            return parser.isNaN();
+        } catch (IOException e) {
+            throw failure(e);
         }
     }
 
@@ -152,7 +263,7 @@ final class JsonIn implements AutoCloseable {
         if (t != JsonToken.VALUE_STRING) {
             throw error(field + ": expected a string, found " + describe(t));
         }
-        return text();
+        return text(field);
     }
 
     /** The next value, an integer (a JSON number or decimal string with an integral value). */
@@ -179,17 +290,24 @@ final class JsonIn implements AutoCloseable {
     /** The exact decimal of the current token (a number, or a string holding a number). */
     BigDecimal decimalOfCurrent(String where) {
         JsonToken t = current();
-        try {
-            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-                return parser.getDecimalValue();
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            if (nonFiniteToken()) {
+                throw error(where + " = " + InputText.quote(text(where)) + " is not a finite number");
             }
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // The token's own text, parsed by ExactDecimal: linear, length-capped, no binary detour.
+            return ExactDecimal.parse(text(where), prefixed(where));
         }
         if (t == JsonToken.VALUE_STRING) {
-            return ExactDecimal.parse(text(), prefixed(where));
+            return ExactDecimal.parse(text(where), prefixed(where));
+        }
+        throw error(where + ": expected a number or a decimal string, found " + describe(t));
+    }
+
+    /** The current token (a number, a decimal string, or NaN/Infinity as token or string) rounded to a double. */
+    double roundedOfCurrent(String where) {
+        JsonToken t = current();
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING) {
+            return ExactDecimal.rounded(text(where), prefixed(where));
         }
         throw error(where + ": expected a number or a decimal string, found " + describe(t));
     }
@@ -198,10 +316,8 @@ final class JsonIn implements AutoCloseable {
     void skipValue() {
         try {
             parser.skipChildren();
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
     }
 
@@ -343,26 +459,18 @@ final class JsonIn implements AutoCloseable {
             if (mode == Numbers.EXACT) {
                 v = ExactDecimal.exactDouble(in.decimalOfCurrent(where), in.prefixed(where));
             } else if (t == JsonToken.VALUE_STRING) {
-                String s = in.text().trim();
-                switch (s) {
-                    case "NaN":
-                        v = Double.NaN;
-                        break;
-                    case "Infinity":
-                        v = Double.POSITIVE_INFINITY;
-                        break;
-                    case "-Infinity":
-                        v = Double.NEGATIVE_INFINITY;
-                        break;
-                    default:
-                        v = ExactDecimal.parse(s, in.prefixed(where)).doubleValue();
-                }
+                String s = in.text(where).strip();
+                v = in.roundedOfCurrent(where);
                 if (text == null) {
                     text = new String[data.length];
                 }
-                text[size] = s;
+                // A decimal whose exponent over- or underflowed binary64 (the reference at large entry bounds
+                // writes e.g. "4e40478336916") is kept as its double only: its text has an exponent no
+                // BigDecimal can hold.
+                boolean overflowed = (v == 0 || Double.isInfinite(v)) && (s.indexOf('e') >= 0 || s.indexOf('E') >= 0);
+                text[size] = overflowed ? null : s;
             } else {
-                v = in.decimalOfCurrent(where).doubleValue();
+                v = in.roundedOfCurrent(where);
             }
             data[size++] = v;
         }

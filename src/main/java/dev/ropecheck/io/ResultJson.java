@@ -158,7 +158,7 @@ final class ResultJson {
                     try {
                         q = dialect.byKey().apply(field);
                     } catch (IllegalArgumentException e) {
-                        throw json.error("unknown field \"" + field + "\"; " + dialect.noun()
+                        throw json.error("unknown field " + InputText.quote(field) + "; " + dialect.noun()
                                 + " has format, engine, n, d, meta and the quantities " + dialect.keys());
                     }
                     grids.put(q, json.readAny(field, JsonIn.Numbers.ROUNDED));

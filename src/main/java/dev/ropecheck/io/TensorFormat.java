@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -48,10 +47,9 @@ public final class TensorFormat {
                 p.skipChildren();
             }
             return null;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return null;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // malformed or unreadable: the full reader reports it, in one line naming the file
+            return null;
         }
     }
 

@@ -33,7 +33,7 @@ public final class TensorInstanceReader {
 
     /** Reads one instance document from {@code in}; {@code source} names it in messages. */
     public static TensorInstance read(InputStream in, String source) {
-        try (JsonIn json = new JsonIn(in, source)) {
+        try (JsonIn json = new JsonIn(in, source, JsonIn.Kind.INSTANCE)) {
             return parse(json);
         }
     }
@@ -45,7 +45,7 @@ public final class TensorInstanceReader {
         while (json.next() != JsonToken.END_OBJECT) {
             String field = header.field(json);
             if (!FIELDS.contains(field)) {
-                throw json.error("unknown field \"" + field + "\"; a tensor instance has the fields " + new TreeSet<>(FIELDS));
+                throw json.error("unknown field " + InputText.quote(field) + "; a tensor instance has the fields " + new TreeSet<>(FIELDS));
             }
             if (!header.read(json, field)) {
                 m.put(field, json.readMatrix(field, JsonIn.Numbers.EXACT));

@@ -33,6 +33,54 @@ public interface ToleranceModel {
     Tolerances allowed(RopeInstance instance, Set<Quantity> fields, RopeResult reference);
 
     /**
+     * This model remembering its answers for the last instance it was asked about (by identity), so
+     * that many candidates of one instance are judged with one evaluation of the bound.
+     */
+    default ToleranceModel memoized() {
+        ToleranceModel inner = this;
+        return new ToleranceModel() {
+            private RopeInstance last;
+            private final Map<Quantity, DMatrixRMaj> allowed = new EnumMap<>(Quantity.class);
+            private final Map<Quantity, String> unchecked = new EnumMap<>(Quantity.class);
+
+            @Override
+            public String describe() {
+                return inner.describe();
+            }
+
+            @Override
+            public synchronized Tolerances allowed(RopeInstance instance, Set<Quantity> fields, RopeResult reference) {
+                if (instance != last) {
+                    last = instance;
+                    allowed.clear();
+                    unchecked.clear();
+                }
+                Set<Quantity> missing = java.util.EnumSet.noneOf(Quantity.class);
+                for (Quantity q : fields) {
+                    if (!allowed.containsKey(q) && !unchecked.containsKey(q)) {
+                        missing.add(q);
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    Tolerances t = inner.allowed(instance, missing, reference);
+                    allowed.putAll(t.allowed());
+                    unchecked.putAll(t.unchecked());
+                }
+                Map<Quantity, DMatrixRMaj> a = new EnumMap<>(Quantity.class);
+                Map<Quantity, String> u = new EnumMap<>(Quantity.class);
+                for (Quantity q : fields) {
+                    if (allowed.containsKey(q)) {
+                        a.put(q, allowed.get(q));
+                    } else if (unchecked.containsKey(q)) {
+                        u.put(q, unchecked.get(q));
+                    }
+                }
+                return new Tolerances(a, u);
+            }
+        };
+    }
+
+    /**
      * A model from a {@link QuantityBound} (one allowed error per field, the largest over its
      * entries); a bound that is not finite and non-negative leaves the field unchecked.
      */

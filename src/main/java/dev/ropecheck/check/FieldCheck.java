@@ -35,6 +35,13 @@ public record FieldCheck(String field, String shape, FieldVerdict verdict, int e
                 Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, note);
     }
 
+    /** The same check with another verdict, and {@code why} appended to the note. */
+    public FieldCheck withVerdict(FieldVerdict v, String why) {
+        return new FieldCheck(field, shape, v, entries, failing, worstRow, worstCol, candidate, reference, error, allowed,
+                maxRatio, medianRatio, maxAbsError, constrained, minDetectable, referenceShare,
+                note.isEmpty() ? why : note + "; " + why);
+    }
+
     /** The same check with another verdict note appended. */
     public FieldCheck withNote(String more) {
         String n = note.isEmpty() ? more : note + "; " + more;

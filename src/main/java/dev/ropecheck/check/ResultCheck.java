@@ -33,6 +33,23 @@ public final class ResultCheck {
      */
     public static CheckReport run(RopeInstance instance, RopeResult candidate, Set<Quantity> required,
             TrustedReference reference, ToleranceModel model, List<String> warnings) {
+        return run(instance, candidate, required, reference, model, warnings, 1.0);
+    }
+
+    /**
+     * As above, at resolution {@code resolution}: a field passes only if its check could have caught
+     * the whole field scaled by {@code 1 + t} for every {@code |t| > resolution}, i.e. only if
+     * {@code min_k allowed_k / |value_k| <= resolution} (its {@link FieldCheck#minDetectable()});
+     * otherwise it is {@link FieldVerdict#VACUOUS} at that resolution. Resolution 1 is the plain
+     * definition (an all-zero field would pass); {@code check} uses {@code 1e-3} unless told otherwise.
+     *
+     * @param resolution in {@code (0, 1]}
+     */
+    public static CheckReport run(RopeInstance instance, RopeResult candidate, Set<Quantity> required,
+            TrustedReference reference, ToleranceModel model, List<String> warnings, double resolution) {
+        if (!(resolution > 0 && resolution <= 1)) {
+            throw new IllegalArgumentException("resolution = " + resolution + " must lie in (0, 1]");
+        }
         Set<Quantity> judged = EnumSet.noneOf(Quantity.class);
         judged.addAll(required);
         judged.addAll(candidate.quantities());
@@ -64,6 +81,10 @@ public final class ResultCheck {
                     reference.values().residual(q), allowed, referenceError(reference, q, allowed));
             if (fc.verdict() == FieldVerdict.FAIL) {
                 fc = withHint(instance, q, candidate, reference, allowed, fc);
+            } else if (fc.verdict() == FieldVerdict.PASS && resolution < 1 && !(fc.minDetectable() <= resolution)) {
+                fc = fc.withVerdict(FieldVerdict.VACUOUS, String.format(java.util.Locale.ROOT,
+                        "its bound resolves relative changes of %.3g and more only, coarser than the resolution %.3g"
+                                + " asked for (--resolution, or a tighter --bound)", fc.minDetectable(), resolution));
             }
             out.add(fc);
         }

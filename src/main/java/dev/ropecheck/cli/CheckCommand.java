@@ -80,6 +80,13 @@ final class CheckCommand implements Callable<Integer> {
                     + " plus attention).")
     List<String> fields;
 
+    @Option(names = "--resolution", paramLabel = "R",
+            description = "A field passes only if its bound would have caught the whole field scaled by 1 + t for every"
+                    + " |t| > R (its smallest detectable relative change is at most R); else it is VACUOUS (exit 3)."
+                    + " In (0, 1]; 1 only asks that an all-zero field fail (default: max(1e-3, 16 u) for the --dtype's"
+                    + " unit roundoff u: 1e-3 for fp64 and fp32, 7.8e-3 for fp16, 0.0625 for bf16).")
+    Double resolution;
+
     @Option(names = "--eps", defaultValue = "1e-6", description = "With --engine-class fast: the implementation's eps (default: ${DEFAULT-VALUE}).")
     double eps;
 
@@ -136,7 +143,11 @@ final class CheckCommand implements Callable<Integer> {
         }
         ToleranceModel model = cls == EngineClass.FAST ? fastModel(options) : new RoundingTolerance(rounding);
         TrustedReference reference = trustedReference(instance, judged, options, rounding);
-        CheckReport report = ResultCheck.run(instance, candidate, required, reference, model, warnings);
+        double r = resolution != null ? resolution : defaultResolution(format);
+        if (!(r > 0 && r <= 1)) {
+            throw new IllegalArgumentException("--resolution " + r + " must lie in (0, 1]");
+        }
+        CheckReport report = ResultCheck.run(instance, candidate, required, reference, model, warnings, r);
         PrintWriter out = spec.commandLine().getOut();
         out.println("candidate " + candidateFile + " (its engine label \"" + cand.engine() + "\" is not used), class "
                 + cls.name().toLowerCase(Locale.ROOT) + (cls == EngineClass.EXACT ? " " + rounding.label() : ", eps = " + eps)
@@ -145,6 +156,15 @@ final class CheckCommand implements Callable<Integer> {
         out.print(report.render());
         out.flush();
         return report.exitCode();
+    }
+
+    /**
+     * {@code max(1e-3, 16 u)}: a field is required to show every uniform relative change above
+     * {@code 1e-3}, or, for a storage format whose rounding alone is a relative error {@code u}, above
+     * sixteen roundings.
+     */
+    static double defaultResolution(FloatFormat format) {
+        return Math.max(1e-3, 16 * format.u());
     }
 
     private static boolean parseBoundKind(String s) {

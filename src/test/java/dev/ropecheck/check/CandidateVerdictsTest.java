@@ -33,6 +33,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CandidateVerdictsTest {
+    /** The resolution {@code check} uses by default. */
+    static final double RESOLUTION = 1e-3;
     private RopeInstance inst;
     private TrustedReference trusted;
 
@@ -47,14 +49,15 @@ class CandidateVerdictsTest {
         Set<Quantity> required = EnumSet.copyOf(cand.quantities());
         required.add(Quantity.ATTENTION);
         RoundingClass cls = probabilistic ? RoundingClass.probabilistic(fmt) : RoundingClass.worstCase(fmt);
-        return ResultCheck.run(inst, cand, required, trusted, new RoundingTolerance(cls), List.of());
+        return ResultCheck.run(inst, cand, required, trusted, new RoundingTolerance(cls), List.of(), RESOLUTION);
     }
 
     @Test
-    @DisplayName("correct naive, pairwise and online-softmax kernels pass in fp64 and fp32, worst case and probabilistic;"
-            + " bf16 and fp16 never fail (a vacuous field is exit 3, not PASS)")
+    @DisplayName("correct naive, pairwise and online-softmax kernels pass in fp64, worst case and probabilistic; in fp32,"
+            + " bf16 and fp16 they never fail (a field the bound cannot resolve to 1e-3 is exit 3, not PASS)")
     void correctKernelsPass() {
         List<String> defects = new ArrayList<>();
+        java.util.Set<String> undecided = new java.util.TreeSet<>();
         for (FloatFormat fmt : List.of(FloatFormat.FP64, FloatFormat.FP32, FloatFormat.BF16, FloatFormat.FP16)) {
             for (boolean prob : new boolean[] {false, true}) {
                 TreeMap<String, double[]> ratios = new TreeMap<>();
@@ -62,9 +65,11 @@ class CandidateVerdictsTest {
                     RopeResult cand = CandidateAttention.compute(inst, fmt, order, Bug.NONE, 16);
                     CheckReport r = check(cand, fmt, prob);
                     for (FieldCheck f : r.fields()) {
-                        boolean lowPrecision = fmt == FloatFormat.BF16 || fmt == FloatFormat.FP16;
                         boolean ok = f.verdict() == FieldVerdict.PASS
-                                || lowPrecision && f.verdict() == FieldVerdict.VACUOUS;
+                                || fmt != FloatFormat.FP64 && f.verdict() == FieldVerdict.VACUOUS;
+                        if (f.verdict() == FieldVerdict.VACUOUS) {
+                            undecided.add(fmt.label() + (prob ? "~" : "") + " " + f.field());
+                        }
                         if (!ok) {
                             defects.add(fmt.label() + (prob ? " prob " : " ") + order + " " + f.field() + ": "
                                     + f.verdict() + " " + f.maxRatio() + " " + f.note());
@@ -80,11 +85,12 @@ class CandidateVerdictsTest {
                 System.out.println(sb);
             }
         }
+        System.out.println("undecided at resolution " + RESOLUTION + " (exit 3, ~ = probabilistic): " + undecided);
         assertTrue(defects.isEmpty(), String.join("\n", defects));
     }
 
     @Test
-    @DisplayName("every wrong kernel fails in fp64 and fp32 (one gradWQ entry x (1+1e-6): fp64), naming the field")
+    @DisplayName("every wrong kernel fails in fp64 and never passes in fp32 (one gradWQ entry x (1+1e-6): fp64 only)")
     void wrongKernelsFail() {
         List<String> escaped = new ArrayList<>();
         for (FloatFormat fmt : List.of(FloatFormat.FP64, FloatFormat.FP32)) {
@@ -94,7 +100,8 @@ class CandidateVerdictsTest {
                 }
                 for (Summation order : Summation.values()) {
                     CheckReport r = check(CandidateAttention.compute(inst, fmt, order, bug, 16), fmt, false);
-                    if (r.exitCode() != CheckReport.EXIT_FAIL) {
+                    boolean ok = fmt == FloatFormat.FP64 ? r.exitCode() == CheckReport.EXIT_FAIL : !r.passed();
+                    if (!ok) {
                         escaped.add(fmt.label() + " " + order + " " + bug + ": " + r.overall() + "\n" + r.table());
                     }
                 }

@@ -26,6 +26,15 @@ public final class ResultCheck {
     }
 
     /**
+     * The default resolution of {@code check}, {@code max(1e-3, 16 u)}: a field must show every
+     * uniform relative change above {@code 1e-3}, or, for a storage format whose rounding alone is a
+     * relative error {@code u}, above sixteen roundings (fp16 {@code 7.8e-3}, bf16 {@code 0.0625}).
+     */
+    public static double defaultResolution(dev.ropecheck.bounds.FloatFormat format) {
+        return Math.max(1e-3, 16 * format.u());
+    }
+
+    /**
      * Judges {@code candidate} on {@code required}.
      *
      * @param required the fields that must be present and pass; the candidate's other fields are

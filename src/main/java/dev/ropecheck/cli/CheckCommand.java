@@ -143,7 +143,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         ToleranceModel model = cls == EngineClass.FAST ? fastModel(options) : new RoundingTolerance(rounding);
         TrustedReference reference = trustedReference(instance, judged, options, rounding);
-        double r = resolution != null ? resolution : defaultResolution(format);
+        double r = resolution != null ? resolution : ResultCheck.defaultResolution(format);
         if (!(r > 0 && r <= 1)) {
             throw new IllegalArgumentException("--resolution " + r + " must lie in (0, 1]");
         }
@@ -156,15 +156,6 @@ final class CheckCommand implements Callable<Integer> {
         out.print(report.render());
         out.flush();
         return report.exitCode();
-    }
-
-    /**
-     * {@code max(1e-3, 16 u)}: a field is required to show every uniform relative change above
-     * {@code 1e-3}, or, for a storage format whose rounding alone is a relative error {@code u}, above
-     * sixteen roundings.
-     */
-    static double defaultResolution(FloatFormat format) {
-        return Math.max(1e-3, 16 * format.u());
     }
 
     private static boolean parseBoundKind(String s) {

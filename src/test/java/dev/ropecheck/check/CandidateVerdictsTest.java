@@ -33,8 +33,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CandidateVerdictsTest {
-    /** The resolution {@code check} uses by default. */
-    static final double RESOLUTION = 1e-3;
     private RopeInstance inst;
     private TrustedReference trusted;
 
@@ -49,7 +47,8 @@ class CandidateVerdictsTest {
         Set<Quantity> required = EnumSet.copyOf(cand.quantities());
         required.add(Quantity.ATTENTION);
         RoundingClass cls = probabilistic ? RoundingClass.probabilistic(fmt) : RoundingClass.worstCase(fmt);
-        return ResultCheck.run(inst, cand, required, trusted, new RoundingTolerance(cls), List.of(), RESOLUTION);
+        return ResultCheck.run(inst, cand, required, trusted, new RoundingTolerance(cls), List.of(),
+                ResultCheck.defaultResolution(fmt));
     }
 
     @Test
@@ -85,7 +84,7 @@ class CandidateVerdictsTest {
                 System.out.println(sb);
             }
         }
-        System.out.println("undecided at resolution " + RESOLUTION + " (exit 3, ~ = probabilistic): " + undecided);
+        System.out.println("undecided at the default resolution (exit 3, ~ = probabilistic): " + undecided);
         assertTrue(defects.isEmpty(), String.join("\n", defects));
     }
 

@@ -141,6 +141,16 @@ final class CheckCommand implements Callable<Integer> {
             warnings.add("the instance is not exact in " + format.label() + " (" + inexact + "); the bound includes the"
                     + " rounding of storing every input");
         }
+        List<String> absent = new ArrayList<>();
+        for (Quantity q : RopeAttentionEngine.withoutWeightQuantities(EnumSet.allOf(Quantity.class), instance)) {
+            if (!judged.contains(q) && !q.isQuadratic()) {
+                absent.add(q.key());
+            }
+        }
+        if (!absent.isEmpty()) {
+            warnings.add("not checked (absent from the candidate and not required; require them with --fields): "
+                    + String.join(", ", absent));
+        }
         ToleranceModel model = cls == EngineClass.FAST ? fastModel(options) : new RoundingTolerance(rounding);
         TrustedReference reference = trustedReference(instance, judged, options, rounding);
         double r = resolution != null ? resolution : ResultCheck.defaultResolution(format);

@@ -216,7 +216,11 @@ final class ComputeCommand implements Callable<Integer> {
                 RopeResult r = e.compute(instance, wanted);
                 doc = ResultDocument.of(r, instance.n(), instance.d(), includeQuadratic);
                 if (entry.engineClass() == EngineClass.REFERENCE) {
-                    doc.meta("precision_digits", Long.toString(options.precisionDigits()));
+                    withResiduals(doc, r, includeQuadratic);
+                    doc.meta("precision", r.metadata().getOrDefault("precision", Long.toString(options.precisionDigits())));
+                    if (r.metadata().containsKey("trustedDigits")) {
+                        doc.meta("trustedDigits", r.metadata().get("trustedDigits"));
+                    }
                 }
             }
         } catch (dev.ropecheck.io.FormatException ex) {
@@ -231,5 +235,32 @@ final class ComputeCommand implements Callable<Integer> {
         }
         doc.meta("time_ms", String.format(java.util.Locale.ROOT, "%.3f", ms));
         return doc;
+    }
+
+    /**
+     * Writes each field that carries a residual (a reference more accurate than double) as decimal
+     * strings of {@code hi + lo} to 34 significant digits, so the file keeps the extra accuracy.
+     */
+    private static void withResiduals(ResultDocument doc, RopeResult r, boolean includeQuadratic) {
+        java.math.MathContext mc = new java.math.MathContext(34);
+        for (Quantity q : r.quantities()) {
+            org.ejml.data.DMatrixRMaj lo = r.residual(q);
+            if (lo == null || (q.isQuadratic() && !includeQuadratic)) {
+                continue;
+            }
+            org.ejml.data.DMatrixRMaj hi = r.get(q);
+            String[][] text = new String[hi.numRows][hi.numCols];
+            boolean finite = true;
+            for (int k = 0; k < hi.data.length && finite; k++) {
+                finite = Double.isFinite(hi.data[k]) && Double.isFinite(lo.data[k]);
+                if (finite) {
+                    text[k / hi.numCols][k % hi.numCols] = new java.math.BigDecimal(hi.data[k])
+                            .add(new java.math.BigDecimal(lo.data[k])).round(mc).toString();
+                }
+            }
+            if (finite) {
+                doc.putDecimal(q, text);
+            }
+        }
     }
 }

@@ -120,4 +120,57 @@ class TensorFastBoundTightnessTest {
         assertThrows(IllegalArgumentException.class, () -> near.allowed(TensorQuantity.ATTENTION, in, t));
         assertThrows(IllegalArgumentException.class, () -> b.allowed(TensorQuantity.A, in, t));
     }
+
+    @Test
+    @DisplayName("Tensor-grad ∇_Y L bound attained to (4/9)(1 - 3δ) on the half-and-half instance; ∇_X L and weight gradients sound under the worst perturbation")
+    void gradientBoundsUnderWorstPerturbation() {
+        TensorInstance in = halfAndHalf();
+        TensorResult t = new ExactTensorAttention().computeAll(in);
+        int n = in.n();
+        int nn = n * n;
+        DMatrixRMaj a = t.get(TensorQuantity.A);
+        DMatrixRMaj h = t.get(TensorQuantity.H);
+        for (double delta : new double[] {1e-6, 1e-3}) {
+            TensorFastErrorBound b = new TensorFastErrorBound(delta, 1e-12, 4, 2, 1.0);
+            // perturbed forward: +δ where h_j > Att_i, -δ elsewhere (the worst pattern for Att, hence c)
+            double[][] fT = new double[n][nn];
+            double[] cT = new double[n];
+            double[] attT = new double[n];
+            for (int i = 0; i < n; i++) {
+                double att = t.get(TensorQuantity.ATTENTION).get(i, 0);
+                double den = 0;
+                for (int j = 0; j < nn; j++) {
+                    fT[i][j] = (h.get(j, 0) > att ? 1 + delta : 1 - delta) * a.get(i, j);
+                    den += fT[i][j];
+                }
+                for (int j = 0; j < nn; j++) {
+                    fT[i][j] /= den;
+                    attT[i] += fT[i][j] * h.get(j, 0);
+                }
+                cT[i] = attT[i] - in.e().get(i, 0);
+            }
+            // ∇_Y L~ = (A4 ⊗ A5)^T f~^T c~ (d = 1: h_j = A4[j1] A5[j2] Y = the Kronecker row)
+            double gy = 0;
+            double gx = 0;
+            for (int i = 0; i < n; i++) {
+                double rT = cT[i] * attT[i];
+                for (int j = 0; j < nn; j++) {
+                    gy += fT[i][j] * cT[i] * h.get(j, 0);
+                    double pT = fT[i][j] * (cT[i] * h.get(j, 0) - rT);
+                    gx += in.a1().get(i, 0) * pT * in.a2().get(j / n, 0) * in.a3().get(j % n, 0);
+                }
+            }
+            double gyErr = Math.abs(gy - t.get(TensorQuantity.GRAD_Y).get(0, 0));
+            double gyBound = b.allowed(TensorQuantity.GRAD_Y, in, t);
+            assertTrue(gyErr <= gyBound, "∇_Y: " + gyErr + " > " + gyBound);
+            // error 2δ(4+δ) against 2(ρ(4+κ)+κ), ρ = 2δ/(1-δ), κ <= δ(1+δ²): ratio >= (4/9)(1 - 3δ)
+            assertTrue(gyErr / gyBound >= 4.0 / 9 * (1 - 3 * delta), "delta=" + delta + ": ∇_Y attained only to "
+                    + gyErr / gyBound);
+            double gxErr = Math.abs(gx - t.get(TensorQuantity.GRAD_X).get(0, 0));
+            double gxBound = b.allowed(TensorQuantity.GRAD_X, in, t);
+            assertTrue(gxErr <= gxBound && gxErr > 0, "∇_X: " + gxErr + " vs " + gxBound);
+            System.out.printf("[tensor fast bound] delta=%.0e: gradY measured/bound = %.4f, gradX = %.4f%n", delta,
+                    gyErr / gyBound, gxErr / gxBound);
+        }
+    }
 }

@@ -213,25 +213,39 @@ public final class ComponentwiseRoundingBound {
             Vec out = new Vec(n, d);
             for (int i = 0; i < n; i++) {
                 for (int b = 0; b < d; b++) {
-                    double val = 0;
-                    double mag = 0;
-                    double err = 0;
-                    double pp = 0;
-                    for (int c = 0; c < d; c++) {
-                        double x = a[i * d + c];
-                        double y = w[c * d + b];
-                        double px = Math.abs(x) + ea[i * d + c];
-                        double py = Math.abs(y) + ew[c * d + b];
-                        val += x * y;
-                        mag += Math.abs(x * y);
-                        err += ea[i * d + c] * Math.abs(y) + px * ew[c * d + b];
-                        pp += px * py;
-                    }
-                    err += gD * pp;
-                    out.set(i * d + b, val, store(err, Math.abs(val) + PAD * mag));
+                    double err = storedDotError(a, ea, i * d, 1, w, ew, b, d, d, gD);
+                    out.set(i * d + b, dotValue, err);
                 }
             }
             return out;
+        }
+
+        /** The value of the last {@link #storedDotError} (single-threaded callers only). */
+        private double dotValue;
+
+        /**
+         * The stored error of {@code fl_s(Σ_t x_t y_t)} over {@code len} terms with strides, where
+         * the factors carry errors {@code ex, ey} (the product rule of the note §1, any order):
+         * {@code store(Σ (e_x |y| + P_x e_y) + γ Σ P_x P_y, |value|)}; sets {@link #dotValue}.
+         */
+        private double storedDotError(double[] x, double[] ex, int xOff, int xStride, double[] y, double[] ey, int yOff,
+                int yStride, int len, double gamma) {
+            double val = 0;
+            double mag = 0;
+            double err = 0;
+            double pp = 0;
+            for (int t = 0; t < len; t++) {
+                double xv = x[xOff + t * xStride];
+                double yv = y[yOff + t * yStride];
+                double px = Math.abs(xv) + ex[xOff + t * xStride];
+                double py = Math.abs(yv) + ey[yOff + t * yStride];
+                val += xv * yv;
+                mag += Math.abs(xv * yv);
+                err += ex[xOff + t * xStride] * Math.abs(yv) + px * ey[yOff + t * yStride];
+                pp += px * py;
+            }
+            dotValue = val;
+            return store(err + gamma * pp, Math.abs(val) + PAD * mag);
         }
 
         /** The storage rounding of a value of magnitude at most {@code mag} carrying error {@code err}. */
@@ -428,33 +442,18 @@ public final class ComponentwiseRoundingBound {
             }
         }
 
-        /** {@code fl_s(A^T D)}: stage 9 of the note. */
+        /** {@code fl_s(A^T D)}: stage 8 of the note. */
         DMatrixRMaj weightGradient(double[] a, double[] ea, Vec g) {
             DMatrixRMaj out = new DMatrixRMaj(d, d);
-            double gN = gCol;
             for (int p = 0; p < d; p++) {
                 for (int b = 0; b < d; b++) {
-                    double val = 0;
-                    double mag = 0;
-                    double err = 0;
-                    double pp = 0;
-                    for (int i = 0; i < n; i++) {
-                        double x = a[i * d + p];
-                        double y = g.val[i * d + b];
-                        double px = Math.abs(x) + ea[i * d + p];
-                        double py = Math.abs(y) + g.err[i * d + b];
-                        val += x * y;
-                        mag += Math.abs(x * y);
-                        err += Math.abs(x) * g.err[i * d + b] + ea[i * d + p] * py;
-                        pp += px * py;
-                    }
-                    out.unsafe_set(p, b, store(err + gN * pp, Math.abs(val) + PAD * mag));
+                    out.unsafe_set(p, b, storedDotError(a, ea, p, d, g.val, g.err, b, d, n, gCol));
                 }
             }
             return out;
         }
 
-        /** {@code G} on the support: stage 10 of the note ({@code |W_m[b,e]| <= 1} for RoPE and identity). */
+        /** {@code G} on the support: stage 9 of the note ({@code |W_m[b,e]| <= 1} for RoPE and identity). */
         DMatrixRMaj gradX(double[] gxE, double[] gxP) {
             int dd = d * d;
             DMatrixRMaj out = new DMatrixRMaj(dd, dd);

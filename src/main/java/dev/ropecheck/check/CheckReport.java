@@ -69,9 +69,13 @@ public record CheckReport(List<FieldCheck> fields, String reference, String tole
 
     /** The table's header. */
     public static final List<String> COLUMNS = List.of("field", "shape", "max abs err", "worst err/allowed",
-            "median err/allowed", "failing", "min detectable rel. change", "verdict");
+            "median err/allowed", "failing", "constrained", "min detectable rel. change", "verdict");
 
-    /** The table's rows: per field the largest error, err/allowed (worst and median), and the verdict. */
+    /**
+     * The table's rows: per field the largest error, err/allowed (worst and median), the entries
+     * that fail, the entries an all-zero answer would fail ("constrained": the allowed error is below
+     * the magnitude), the smallest detectable relative change, and the verdict.
+     */
     public List<List<String>> rows() {
         java.util.ArrayList<List<String>> out = new java.util.ArrayList<>();
         for (FieldCheck f : fields) {
@@ -79,6 +83,7 @@ public record CheckReport(List<FieldCheck> fields, String reference, String tole
             out.add(List.of(f.field(), f.shape(), numbers ? short3(f.maxAbsError()) : "-",
                     numbers ? short3(f.maxRatio()) : "-", numbers ? short3(f.medianRatio()) : "-",
                     numbers ? f.failing() + "/" + f.entries() : "-",
+                    numbers ? f.constrained() + "/" + f.entries() : "-",
                     numbers && f.verdict() == FieldVerdict.PASS ? short3(f.minDetectable()) : "-", f.verdict().name()));
         }
         return out;

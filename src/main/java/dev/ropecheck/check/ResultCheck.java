@@ -62,6 +62,9 @@ public final class ResultCheck {
         Set<Quantity> judged = EnumSet.noneOf(Quantity.class);
         judged.addAll(required);
         judged.addAll(candidate.quantities());
+        if (judged.contains(Quantity.LSE)) {
+            reference = withLse(reference);
+        }
         Set<Quantity> present = EnumSet.noneOf(Quantity.class);
         for (Quantity q : judged) {
             if (candidate.has(q) && reference.values().has(q)) {
@@ -98,6 +101,53 @@ public final class ResultCheck {
             out.add(fc);
         }
         return new CheckReport(out, reference.name() + " (" + reference.trust() + ")", model.describe(), warnings);
+    }
+
+    /**
+     * The reference with {@code lse = log alpha} added (MATH §9), from {@code alpha}'s value and residual
+     * by a 40-digit logarithm; its error is {@code alpha}'s relative error plus {@code 10^-30 |lse|}.
+     * Unchanged when the reference lacks a finite {@code alpha} (then {@code lse} is unchecked).
+     */
+    static TrustedReference withLse(TrustedReference ref) {
+        RopeResult v = ref.values();
+        if (v.has(Quantity.LSE) || !v.has(Quantity.ALPHA)) {
+            return ref;
+        }
+        DMatrixRMaj hi = v.get(Quantity.ALPHA);
+        DMatrixRMaj lo = v.residual(Quantity.ALPHA);
+        DMatrixRMaj aErr = ref.error().get(Quantity.ALPHA);
+        int n = hi.numRows;
+        DMatrixRMaj lseHi = new DMatrixRMaj(n, 1);
+        DMatrixRMaj lseLo = new DMatrixRMaj(n, 1);
+        DMatrixRMaj lseErr = new DMatrixRMaj(n, 1);
+        for (int i = 0; i < n; i++) {
+            double h = hi.get(i, 0);
+            double l = lo == null ? 0 : lo.get(i, 0);
+            if (!(Double.isFinite(h) && h > 0)) {
+                return ref;
+            }
+            java.math.BigDecimal exact = new java.math.BigDecimal(h).add(new java.math.BigDecimal(l));
+            org.apfloat.Apfloat log = org.apfloat.ApfloatMath.log(new org.apfloat.Apfloat(exact, 40));
+            double lh = log.doubleValue();
+            double ll = log.subtract(new org.apfloat.Apfloat(new java.math.BigDecimal(lh), 40)).doubleValue();
+            lseHi.set(i, 0, lh);
+            lseLo.set(i, 0, ll);
+            double e = aErr == null ? 0 : aErr.data.length == 1 ? aErr.data[0] : aErr.get(i, 0);
+            lseErr.set(i, 0, 2 * e / h + 1e-30 * Math.abs(lh));
+        }
+        RopeResult.Builder b = RopeResult.builder(v.engine());
+        for (Quantity q : v.quantities()) {
+            b.put(q, v.get(q));
+            if (v.residual(q) != null) {
+                b.putResidual(q, v.residual(q));
+            }
+        }
+        v.metadata().forEach(b::meta);
+        b.put(Quantity.LSE, lseHi).putResidual(Quantity.LSE, lseLo);
+        java.util.Map<Quantity, DMatrixRMaj> err = new java.util.EnumMap<>(Quantity.class);
+        err.putAll(ref.error());
+        err.put(Quantity.LSE, lseErr);
+        return new TrustedReference(b.build(), ref.name(), ref.trust(), err, ref.toleranceFactor());
     }
 
     /** {@code error_k + toleranceFactor * T_k} ({@link TrustedReference}). */

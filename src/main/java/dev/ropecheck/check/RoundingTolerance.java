@@ -38,6 +38,28 @@ public final class RoundingTolerance implements ToleranceModel {
         return cls;
     }
 
+    /**
+     * The bound on {@code lse_i = log alpha_i} from the bound {@code T_i} on {@code alpha_i}
+     * (MATH §9; {@code proofs-notes/componentwise-rounding.md} §4): a kernel forms
+     * {@code m_i + log l_i} or {@code log alpha_i}; with {@code ρ = T_i / alpha_i},
+     * {@code |log alpha~ - log alpha| <= -log(1 - ρ)}, the logarithm within one ulp
+     * ({@code 2 u_a |log l| <= 2 u_a log n} or {@code 2 u_a |lse|}), the addition and the storage
+     * ({@code (u_a + u_s) |lse|}); infinite when {@code ρ >= 1}.
+     */
+    DMatrixRMaj lseBound(DMatrixRMaj alphaBound, DMatrixRMaj alpha, int n) {
+        DMatrixRMaj out = new DMatrixRMaj(alpha.numRows, 1);
+        double ua = cls.uAcc();
+        double us = cls.uStore();
+        for (int i = 0; i < alpha.numRows; i++) {
+            double a = alpha.get(i, 0);
+            double rho = alphaBound.get(i, 0) / a;
+            double lse = Math.abs(Math.log(a));
+            double t = rho < 1 ? -Math.log1p(-rho) : Double.POSITIVE_INFINITY;
+            out.set(i, 0, (t + 2 * ua * Math.max(Math.log(n), lse) + (ua + us) * lse + cls.floorStore()) * (1 + 0x1p-20));
+        }
+        return out;
+    }
+
     @Override
     public String describe() {
         return "componentwise rounding model, " + cls.label()
@@ -53,7 +75,23 @@ public final class RoundingTolerance implements ToleranceModel {
         }
         String why = ComponentwiseRoundingBound.unsupportedReason(instance);
         if (why.isEmpty()) {
-            out.putAll(new ComponentwiseRoundingBound(cls, threads).allowed(instance, EnumSet.copyOf(fields)));
+            Set<Quantity> asked = EnumSet.copyOf(fields);
+            if (asked.remove(Quantity.LSE)) {
+                asked.add(Quantity.ALPHA);
+            }
+            Map<Quantity, DMatrixRMaj> b = new ComponentwiseRoundingBound(cls, threads).allowed(instance, asked);
+            if (fields.contains(Quantity.LSE)) {
+                if (reference != null && reference.has(Quantity.ALPHA)) {
+                    out.put(Quantity.LSE, lseBound(b.get(Quantity.ALPHA), reference.get(Quantity.ALPHA), instance.n()));
+                } else {
+                    none.put(Quantity.LSE, "lse is judged through alpha, which the reference does not hold");
+                }
+            }
+            for (Quantity q : fields) {
+                if (q != Quantity.LSE) {
+                    out.put(q, b.get(q));
+                }
+            }
             return new Tolerances(out, none);
         }
         if (cls.format() != FloatFormat.FP64 || cls.probabilistic()) {
@@ -62,8 +100,15 @@ public final class RoundingTolerance implements ToleranceModel {
             }
             return new Tolerances(out, none);
         }
+        Set<Quantity> legacyFields = EnumSet.copyOf(fields);
+        if (legacyFields.remove(Quantity.LSE)) {
+            none.put(Quantity.LSE, "lse is judged by the componentwise model only (" + why + ")");
+        }
+        if (legacyFields.isEmpty()) {
+            return new Tolerances(out, none);
+        }
         Tolerances legacy = ToleranceModel.perField(new ExactRoundingModel(),
-                "ExactRoundingModel").allowed(instance, fields, reference);
+                "ExactRoundingModel").allowed(instance, legacyFields, reference);
         legacy.unchecked().forEach((q, r) -> none.put(q, r + " (" + why + ")"));
         return new Tolerances(legacy.allowed(), none);
     }

@@ -301,8 +301,10 @@ final class CheckCommand implements Callable<Integer> {
         Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
         Set<Quantity> supported = engine.supported(instance);
         for (Quantity q : judged) {
-            if (supported.contains(q)) {
-                wanted.add(q);
+            // lse is judged through the reference's alpha (ResultCheck)
+            Quantity source = q == Quantity.LSE ? Quantity.ALPHA : q;
+            if (supported.contains(source)) {
+                wanted.add(source);
             }
         }
         if (wanted.isEmpty()) {

@@ -36,7 +36,13 @@ public enum Quantity implements NamedQuantity {
     /** {@code ∂L/∂W_K = A2^T dK} (only with weights). */
     GRAD_WK("gradWK", Shape.D_D),
     /** {@code ∂L/∂W_V = ∂L/∂Y = A3^T f^T c}. */
-    GRAD_WV("gradWV", Shape.D_D);
+    GRAD_WV("gradWV", Shape.D_D),
+    /**
+     * {@code lse_i = log alpha_i} (MATH §9), what attention kernels return in place of {@code alpha};
+     * finite where {@code alpha_i} overflows. Derived: engines report {@code alpha}, and the checking
+     * core takes the reference's {@code lse} from it.
+     */
+    LSE("lse", Shape.N_1);
 
     /** The shapes a quantity can have, in terms of {@code n} and {@code d}. */
     public enum Shape {
@@ -93,6 +99,11 @@ public enum Quantity implements NamedQuantity {
     /** True for quantities that only exist when {@code X = W_Q ⊗ W_K} is given by its factors. */
     public boolean needsWeights() {
         return this == DQ || this == DK || this == GRAD_WQ || this == GRAD_WK;
+    }
+
+    /** True for the quantities derived from another one for checking ({@link #LSE} from {@link #ALPHA}). */
+    public boolean isDerived() {
+        return this == LSE;
     }
 
     /** True for the {@code n x n} quantities, which fast engines never form. */

@@ -32,11 +32,15 @@ public interface RopeAttentionEngine {
         return compute(instance, supported(instance));
     }
 
-    /** The quantities that need no weights, for an instance given by {@code X}. */
+    /**
+     * The quantities of {@code all} an engine computes for {@code instance}: without the derived ones
+     * ({@link Quantity#isDerived()}), and without those that need weights when the instance is given
+     * by {@code X}.
+     */
     static Set<Quantity> withoutWeightQuantities(Set<Quantity> all, RopeInstance instance) {
         Set<Quantity> s = EnumSet.noneOf(Quantity.class);
         for (Quantity q : all) {
-            if (instance.hasWeights() || !q.needsWeights()) {
+            if (!q.isDerived() && (instance.hasWeights() || !q.needsWeights())) {
                 s.add(q);
             }
         }

@@ -66,6 +66,7 @@ class CheckGuardsTest {
             + " entry moved by 10 allowed fail")
     void everyFieldEveryClassFailsTheFourWrongAnswers() {
         Set<Quantity> all = EnumSet.allOf(Quantity.class);
+        all.remove(Quantity.LSE); // derived: lseIsJudgedThroughAlpha
         List<String> defects = new ArrayList<>();
         List<String> vacuous = new ArrayList<>();
         for (RoundingClass cls : classes()) {
@@ -204,6 +205,29 @@ class CheckGuardsTest {
         assertEquals(FieldVerdict.UNCHECKED, u.field("loss").verdict());
         assertEquals(CheckReport.EXIT_UNDECIDED, u.exitCode());
         assertTrue(!u.passed());
+    }
+
+    @Test
+    @DisplayName("MATH §9: lse in place of alpha is judged through the reference's alpha: log alpha passes in every"
+            + " class, lse + 10 allowed and lse of the column sums fail")
+    void lseIsJudgedThroughAlpha() {
+        DMatrixRMaj lse = ref.get(Quantity.ALPHA);
+        for (int i = 0; i < lse.numRows; i++) {
+            lse.set(i, 0, Math.log(lse.get(i, 0)));
+        }
+        for (RoundingClass cls : classes()) {
+            RoundingTolerance model = new RoundingTolerance(cls);
+            RopeResult good = RopeResult.builder("c").put(Quantity.LSE, lse).build();
+            CheckReport r = ResultCheck.run(rope, good, EnumSet.of(Quantity.LSE), trusted, model, List.of());
+            assertEquals(FieldVerdict.PASS, r.field("lse").verdict(), cls.label() + "\n" + r.render());
+            DMatrixRMaj allowed = model.allowed(rope, EnumSet.of(Quantity.LSE), ResultCheck.withLse(trusted).values())
+                    .allowed().get(Quantity.LSE);
+            DMatrixRMaj off = lse.copy();
+            off.data[3] += 10 * allowed.data[3];
+            CheckReport bad = ResultCheck.run(rope, RopeResult.builder("c").put(Quantity.LSE, off).build(),
+                    EnumSet.of(Quantity.LSE), trusted, model, List.of());
+            assertEquals(FieldVerdict.FAIL, bad.field("lse").verdict(), cls.label());
+        }
     }
 
     @Test

@@ -38,7 +38,7 @@ final class FastSpecs {
     static java.util.Set<dev.ropecheck.engine.Quantity> required(RopeInstance inst) {
         java.util.Set<dev.ropecheck.engine.Quantity> all = java.util.EnumSet.noneOf(dev.ropecheck.engine.Quantity.class);
         for (dev.ropecheck.engine.Quantity q : dev.ropecheck.engine.Quantity.values()) {
-            if (!q.isQuadratic()) {
+            if (!q.isQuadratic() && !q.isDerived()) {
                 all.add(q);
             }
         }

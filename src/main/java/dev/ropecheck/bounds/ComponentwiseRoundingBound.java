@@ -40,9 +40,11 @@ import org.ejml.data.DMatrixRMaj;
  * from is padded by {@link #PAD} times the sum of the absolute values of its terms, and every bound
  * is multiplied by {@link #SAFETY}, which covers the rounding of this evaluation itself.
  *
- * <p>Expected tightness: a worst-case bound in the sense of Higham's {@code γ_k}; correct
- * implementations measure 1e-4 to 1e-1 of it (rounding errors add like a random walk); the
- * probabilistic class is 10–100 times tighter at {@code n} in the thousands.
+ * <p>Expected tightness: a worst-case bound in the sense of Higham's {@code γ_k}. Correct
+ * implementations measure 1e-3 to 5e-2 of it on the forward fields at small {@code n}, and far less on
+ * the gradients at large {@code n} (err/allowed medians 1e-8 to 1e-3 at n = 512..4096, d = 8..64:
+ * the entry errors pass through two cancelling sums on the way to the weight gradients), so in fp32 the
+ * gradient fields can be too coarse to resolve a relative change of 1e-3 ({@code check --resolution}).
  */
 public final class ComponentwiseRoundingBound {
     /** Relative pad on magnitudes prone to cancellation (binary64 evaluation of a sum). */
@@ -182,8 +184,8 @@ public final class ComponentwiseRoundingBound {
             Vec q = project(a1, ea1, wq, inputError(wq));
             Vec k = project(a2, ea2, wk, inputError(wk));
             this.v = project(a3, ea3, wv, inputError(wv));
-            this.qr = rotate(q);
-            this.kr = rotate(k);
+            this.qr = rotate(q, false);
+            this.kr = rotate(k, false);
             this.rowLoss = new double[n];
         }
 
@@ -253,14 +255,7 @@ public final class ComponentwiseRoundingBound {
             return err + us * (mag + err) + floorS;
         }
 
-        /** Stage 2: rotation at position {@code i} (forward for q, k; {@code back} for dQ, dK). */
-        Vec rotate(Vec x) {
-            if (!(family instanceof RopeFamily)) {
-                return x;
-            }
-            return rotate(x, false);
-        }
-
+        /** Stage 2: rotation of row {@code i} at position {@code i} (forward for q, k; {@code back} for dQ, dK). */
         Vec rotate(Vec x, boolean back) {
             if (!(family instanceof RopeFamily)) {
                 return x;

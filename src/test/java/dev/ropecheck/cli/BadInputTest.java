@@ -27,10 +27,7 @@ class BadInputTest {
 
     @BeforeEach
     void makeValid() {
-        CliRunner.Run r = CliRunner.run(ctx, "make-instance", "--n", "4", "--d", "2", "--family", "rope", "--bound", "1",
-                "--seed", "5");
-        assertEquals(0, r.exit(), r::toString);
-        valid = r.out();
+        valid = CliRunner.validInstanceText(ctx);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()

@@ -27,6 +27,15 @@ final class CliRunner {
         return new CliContext(r, new ProvisionalTolerances());
     }
 
+    /** The text of a small valid instance (n = 4, d = 2, RoPE, seed 5), the starting point of the bad-input cases. */
+    static String validInstanceText(CliContext ctx) {
+        Run r = run(ctx, "make-instance", "--n", "4", "--d", "2", "--family", "rope", "--bound", "1", "--seed", "5");
+        if (r.exit() != 0) {
+            throw new IllegalStateException("make-instance failed: " + r);
+        }
+        return r.out();
+    }
+
     static Run run(CliContext ctx, String... args) {
         CommandLine cl = Main.commandLine(ctx);
         StringWriter out = new StringWriter();

@@ -31,10 +31,7 @@ class HostileInputTest {
 
     @BeforeEach
     void makeValid() {
-        CliRunner.Run r = CliRunner.run(ctx, "make-instance", "--n", "4", "--d", "2", "--family", "rope", "--bound", "1",
-                "--seed", "5");
-        assertEquals(0, r.exit(), r::toString);
-        valid = r.out();
+        valid = CliRunner.validInstanceText(ctx);
     }
 
     /** Asserts the failure contract: {@code exit}, one line, no stack trace, no file but {@code keep} left in dir. */

@@ -27,6 +27,9 @@ public final class RopeInstance {
     private final boolean yFromWv;
     private final PositionFamily family;
     private final double entryBound;
+    /** The score scale {@code sigma}, or NaN for the papers' default {@code 1/d}. */
+    private final double scale;
+    private final boolean causal;
 
     private RopeInstance(Builder b) {
         if (b.a1 == null) {
@@ -75,6 +78,8 @@ public final class RopeInstance {
         }
         this.yFromWv = b.wv != null;
         this.y = Check.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, entryBound);
+        this.scale = b.scale;
+        this.causal = b.causal;
     }
 
     public static Builder builder() {
@@ -97,7 +102,10 @@ public final class RopeInstance {
         if (!Double.isNaN(entryBound)) {
             b.entryBound(entryBound);
         }
-        return b;
+        if (!Double.isNaN(scale)) {
+            b.scale(scale);
+        }
+        return b.causal(causal);
     }
 
     public int n() {
@@ -176,6 +184,29 @@ public final class RopeInstance {
         return entryBound;
     }
 
+    /**
+     * The score scale {@code sigma} of MATH §9: {@code s_ij = sigma <Q_i W_{i-j}, K_j>}. The papers'
+     * default is {@code 1/d}; attention kernels use {@code 1/sqrt(d)}.
+     */
+    public double scale() {
+        return Double.isNaN(scale) ? 1.0 / d : scale;
+    }
+
+    /** True when {@code sigma} was left at the papers' default {@code 1/d}. */
+    public boolean hasDefaultScale() {
+        return Double.isNaN(scale);
+    }
+
+    /** True for a causal mask (MATH §9): only {@code j <= i} enters row {@code i}. */
+    public boolean causal() {
+        return causal;
+    }
+
+    /** True when the instance uses the papers' conventions: scale {@code 1/d} and no mask. */
+    public boolean hasPapersConventions() {
+        return hasDefaultScale() && !causal;
+    }
+
     /** {@code Q = A1 W_Q} (only with weights). */
     public DMatrixRMaj q() {
         requireWeights();
@@ -206,6 +237,12 @@ public final class RopeInstance {
         if (!Double.isNaN(entryBound)) {
             sb.append(", B=").append(entryBound);
         }
+        if (!Double.isNaN(scale)) {
+            sb.append(", scale=").append(scale);
+        }
+        if (causal) {
+            sb.append(", causal");
+        }
         sb.append('\n');
         Matrices.appendRows(sb, "A1", a1);
         Matrices.appendRows(sb, "A2", a2);
@@ -234,6 +271,8 @@ public final class RopeInstance {
         private DMatrixRMaj wv;
         private PositionFamily family;
         private double entryBound = Double.NaN;
+        private double scale = Double.NaN;
+        private boolean causal;
 
         public Builder a1(DMatrixRMaj v) {
             a1 = v;
@@ -289,6 +328,19 @@ public final class RopeInstance {
         public Builder entryBound(double bound) {
             Check.positive("entry bound B", bound);
             entryBound = bound;
+            return this;
+        }
+
+        /** Sets the score scale {@code sigma > 0} (MATH §9); left unset it is the papers' {@code 1/d}. */
+        public Builder scale(double sigma) {
+            Check.positive("scale", sigma);
+            scale = sigma;
+            return this;
+        }
+
+        /** Sets the causal mask (MATH §9): row {@code i} sees only {@code j <= i}. */
+        public Builder causal(boolean v) {
+            causal = v;
             return this;
         }
 

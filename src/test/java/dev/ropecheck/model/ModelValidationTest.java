@@ -41,6 +41,22 @@ class ModelValidationTest {
     }
 
     @Test
+    @DisplayName("MATH §9: scale defaults to 1/d, a set scale and the causal flag survive the builder, bad scales are refused")
+    void kernelConventions() {
+        RopeInstance papers = valid(5, 4).build();
+        assertEquals(0.25, papers.scale());
+        assertTrue(papers.hasPapersConventions());
+        RopeInstance kernel = papers.toBuilder().scale(0.5).causal(true).build().toBuilder().build();
+        assertEquals(0.5, kernel.scale());
+        assertTrue(kernel.causal());
+        assertTrue(!kernel.hasDefaultScale() && !kernel.hasPapersConventions());
+        for (double bad : new double[] {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> valid(4, 4).scale(bad));
+            assertTrue(ex.getMessage().startsWith("scale = " + bad + " must be finite and > 0"), ex.getMessage());
+        }
+    }
+
+    @Test
     @DisplayName("Def. 3.2: shape mismatch names the argument and both shapes")
     void shapeMismatch() {
         rejects("A2 has shape 3x4 but must be 4x4", b -> b.a2(new DMatrixRMaj(3, 4)));

@@ -96,6 +96,7 @@ public final class ExactEngine implements RopeAttentionEngine {
         if (wanted == null) {
             throw new IllegalArgumentException("wanted is missing");
         }
+        RopeAttentionEngine.requirePapersConventions(name(), inst);
         Set<Quantity> ok = supported(inst);
         for (Quantity q : wanted) {
             if (!ok.contains(q)) {

@@ -46,6 +46,7 @@ abstract class PolynomialEngine implements RopeAttentionEngine {
 
     @Override
     public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
+        RopeAttentionEngine.requirePapersConventions(name(), instance);
         FastGradient.requireSupported(name(), instance, wanted);
         if (FastGradient.wantsGradient(wanted)) {
             return gradient(instance, wanted.contains(Quantity.GRAD_X), FastGradient.Variant.CORRECT)

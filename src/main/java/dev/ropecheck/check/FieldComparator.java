@@ -159,10 +159,8 @@ public final class FieldComparator {
         return Math.max(1, Math.min(b, (MAX_EXP - MIN_EXP) * BINS_PER_OCTAVE));
     }
 
+    /** The median bin's centre; {@code size >= 1} (instances have {@code n, d >= 1}). */
     private static double median(long[] hist, int size) {
-        if (size == 0) {
-            return Double.NaN;
-        }
         long half = (size + 1) / 2;
         long seen = 0;
         for (int b = 0; b < hist.length; b++) {

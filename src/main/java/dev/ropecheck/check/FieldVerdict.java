@@ -22,9 +22,4 @@ public enum FieldVerdict {
     public boolean isFailure() {
         return this == FAIL || this == MISSING || this == NONFINITE;
     }
-
-    /** True for the verdicts that say the check could not judge (exit 3). */
-    public boolean isUndecided() {
-        return this == UNCHECKED || this == VACUOUS;
-    }
 }

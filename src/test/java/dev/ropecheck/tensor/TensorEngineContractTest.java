@@ -91,12 +91,9 @@ class TensorEngineContractTest {
     @Test
     @DisplayName("reference exp (argument reduction + Taylor) agrees with ApfloatMath.exp to the working precision")
     void referenceExpAgreesWithApfloat() throws Exception {
-        java.lang.reflect.Method exp = Class.forName("dev.ropecheck.tensor.reference.ApExp")
-                .getDeclaredMethod("exp", Apfloat.class, long.class);
-        exp.setAccessible(true);
         for (String s : new String[] {"0", "1e-20", "-0.3", "0.75", "3.5", "-12.25", "40"}) {
             Apfloat x = new Apfloat(s, 60);
-            Apfloat mine = (Apfloat) exp.invoke(null, x, 50L);
+            Apfloat mine = dev.ropecheck.engine.reference.ApExp.exp(x, 50L);
             Apfloat theirs = ApfloatMath.exp(x.precision(70));
             double rel = ApfloatMath.abs(mine.subtract(theirs)).divide(theirs).doubleValue();
             assertTrue(rel <= 1e-48, "exp(" + s + ") relative difference " + rel);

@@ -1,5 +1,6 @@
 package dev.ropecheck.tensor.reference;
 
+import dev.ropecheck.engine.reference.ApExp;
 import dev.ropecheck.model.Check;
 import dev.ropecheck.tensor.engine.TensorAttentionEngine;
 import dev.ropecheck.tensor.engine.TensorQuantity;

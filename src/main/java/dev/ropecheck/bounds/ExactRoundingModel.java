@@ -4,6 +4,7 @@ import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.model.ExplicitFamily;
 import dev.ropecheck.model.IdentityFamily;
+import dev.ropecheck.model.Matrices;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
@@ -44,8 +45,8 @@ import org.ejml.data.DMatrixRMaj;
  */
 public final class ExactRoundingModel implements QuantityBound {
 
-    /** Unit roundoff of IEEE double. */
-    public static final double U = 0x1p-53;
+    /** Unit roundoff of IEEE double ({@link FloatFormat#u()} of {@link FloatFormat#FP64}). */
+    public static final double U = FloatFormat.FP64.u();
     /** Absolute term covering gradual underflow of {@code exp} (see the class comment). */
     public static final double FLOOR = 0x1p-900;
     /** Relative slack on magnitudes read from a trusted result. */
@@ -130,14 +131,9 @@ public final class ExactRoundingModel implements QuantityBound {
     public record Tolerance(Quantity quantity, double bound, String explanation) {
     }
 
-    /** {@code γ_k = k u / (1 - k u)}; requires {@code k u <= 0.01}. */
+    /** {@code γ_k = k u / (1 - k u)} of fp64 under this model's assumption {@code k u <= 0.01} ({@link FloatFormat#gamma(long, double)}). */
     public static double gamma(long k) {
-        double ku = k * U;
-        if (k < 0 || ku > 0.01) {
-            throw new IllegalArgumentException("rounding count k = " + k + " gives k u = " + ku
-                    + " > 0.01, outside the model's small-quantity assumption");
-        }
-        return ku / (1 - ku);
+        return FloatFormat.FP64.gamma(k, 0.01);
     }
 
     @Override
@@ -520,11 +516,7 @@ public final class ExactRoundingModel implements QuantityBound {
     }
 
     static double maxAbs(DMatrixRMaj m) {
-        double best = 0;
-        for (double v : m.data) {
-            best = Math.max(best, Math.abs(v));
-        }
-        return best;
+        return Matrices.maxAbs(m);
     }
 
     private static double max(double[] v) {
@@ -536,13 +528,7 @@ public final class ExactRoundingModel implements QuantityBound {
     }
 
     private static double[] colMaxAbs(DMatrixRMaj m) {
-        double[] out = new double[m.numCols];
-        for (int r = 0; r < m.numRows; r++) {
-            for (int c = 0; c < m.numCols; c++) {
-                out[c] = Math.max(out[c], Math.abs(m.unsafe_get(r, c)));
-            }
-        }
-        return out;
+        return Matrices.colMaxAbs(m);
     }
 
     /** {@code |x| |y|} (entrywise absolute values, then the product). */

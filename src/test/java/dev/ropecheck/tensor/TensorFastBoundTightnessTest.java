@@ -105,7 +105,7 @@ class TensorFastBoundTightnessTest {
         int n = 16;
         int d = 2;
         double k = 2.0 * n + 10 * (d + 1) + 6 * 3 + 4 * d * d + 4 * d + 32;
-        double u = 0x1.0p-53;
+        double u = dev.ropecheck.bounds.FloatFormat.FP64.u();
         double expected = 1e-3 + k * u / (1 - k * u) * 2.5 * Math.exp(0.5) * (1 + 1e-3);
         double got = b.effectiveDelta(n, d);
         assertTrue(Math.abs(got - expected) <= 1e-6 * (expected - 1e-3), "effectiveDelta " + got + " vs " + expected);

@@ -1,12 +1,14 @@
 package dev.ropecheck.tensor.bounds;
 
+import dev.ropecheck.bounds.FloatFormat;
+import dev.ropecheck.model.Matrices;
 import dev.ropecheck.tensor.model.TensorInstance;
 import org.ejml.data.DMatrixRMaj;
 
 /** Input magnitudes the bounds are stated in (column maxima of the {@code n x d} inputs, MATH §4's {@code beta}). */
 final class Magnitudes {
-    /** Unit roundoff {@code u = 2^-53}. */
-    static final double U = 0x1p-53;
+    /** Unit roundoff {@code u = 2^-53} ({@link FloatFormat#u()} of {@link FloatFormat#FP64}). */
+    static final double U = FloatFormat.FP64.u();
 
     final int n;
     final int d;
@@ -40,11 +42,7 @@ final class Magnitudes {
         a3Max = colMax(in.a3());
         a4Max = colMax(in.a4());
         a5Max = colMax(in.a5());
-        double em = 0;
-        for (double v : in.e().data) {
-            em = Math.max(em, Math.abs(v));
-        }
-        eMax = em;
+        eMax = Matrices.maxAbs(in.e());
         double[] x = in.x().data;
         double b = 0;
         for (int a = 0; a < d; a++) {
@@ -71,29 +69,15 @@ final class Magnitudes {
     }
 
     static double[] colMax(DMatrixRMaj m) {
-        double[] out = new double[m.numCols];
-        for (int r = 0; r < m.numRows; r++) {
-            for (int c = 0; c < m.numCols; c++) {
-                out[c] = Math.max(out[c], Math.abs(m.unsafe_get(r, c)));
-            }
-        }
-        return out;
+        return Matrices.colMaxAbs(m);
     }
 
-    /** {@code γ_k = k u / (1 - k u)}. */
+    /** {@code γ_k = k u / (1 - k u)} of fp64 for an integer-valued {@code k} with {@code k u < 1/2} ({@link FloatFormat#gamma(long, double)}). */
     static double gamma(double k) {
-        double ku = k * U;
-        if (ku >= 0.5) {
-            throw new IllegalArgumentException("rounding model needs k u < 1/2, got k = " + k);
-        }
-        return ku / (1 - ku);
+        return FloatFormat.FP64.gamma((long) k, Math.nextDown(0.5));
     }
 
     static double maxAbs(DMatrixRMaj m) {
-        double best = 0;
-        for (double v : m.data) {
-            best = Math.max(best, Math.abs(v));
-        }
-        return best;
+        return Matrices.maxAbs(m);
     }
 }

@@ -26,7 +26,7 @@ class RopeWeightsReferenceTest {
     private static final long P = 40;
     private static final long W = P + 10;
     private static final int EXAMPLES = 6;
-    private static final double U = 0x1p-53;
+    private static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
 
     private static Apfloat tenToMinus(long k) {
         return new Apfloat("1e-" + k, W);

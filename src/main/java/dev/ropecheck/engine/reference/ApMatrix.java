@@ -170,15 +170,6 @@ public final class ApMatrix {
         return minus(o).maxAbs();
     }
 
-    /** The smallest precision (decimal digits) of any entry; exact zeros count as infinite. */
-    public long minPrecision() {
-        long p = Apfloat.INFINITE;
-        for (Apfloat v : data) {
-            p = Math.min(p, v.precision());
-        }
-        return p;
-    }
-
     /** Every entry rounded to the nearest double. */
     public DMatrixRMaj toDouble() {
         DMatrixRMaj m = new DMatrixRMaj(rows, cols);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Exact double engine against the apfloat reference (Tensor-grad, MATH §8), every quantity within the rounding
  * model of {@code proofs-notes/tensor-rounding.md} ({@link TensorExactRounding}).
  */
-class ExactVsReferenceTest {
+class TensorExactVsReferenceTest {
     private static final ReferenceTensorAttention REF = new ReferenceTensorAttention();
     private static final ExactTensorAttention EXACT = new ExactTensorAttention();
 

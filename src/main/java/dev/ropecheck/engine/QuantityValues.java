@@ -10,7 +10,7 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * What an engine computed for one instance: some quantities of type {@code Q} in double precision,
  * plus free-form metadata (precision, degree, rank, timing). Immutable; accessors return copies.
- * {@link RopeResult} (RoPE attention) and {@code tensor.engine.TensorResult} are its two kinds.
+ * {@link RopeResult} (RoPE attention) and {@link TensorResult} (tensor attention) are its two kinds.
  *
  * @param <Q> the quantity enum
  */

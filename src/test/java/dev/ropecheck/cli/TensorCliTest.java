@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.io.TensorResultDocument;
 import dev.ropecheck.io.TensorResultIO;
-import dev.ropecheck.tensor.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorQuantity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.model.TensorInstance;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

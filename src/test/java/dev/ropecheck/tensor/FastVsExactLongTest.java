@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.approx.Method;
 import dev.ropecheck.bounds.Deviation;
-import dev.ropecheck.tensor.bounds.TensorExactRounding;
-import dev.ropecheck.tensor.bounds.TensorFastErrorBound;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.bounds.TensorExactRounding;
+import dev.ropecheck.bounds.TensorFastErrorBound;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.model.TensorInstance;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class FastVsExactLongTest {
     @Test
     @DisplayName("Tensor-grad main theorem: fast = exact within the transfer bound, n = 64, 128, d = 2, 3")
     void fastMatchesExactSweep() {
-        ExactTensorAttention exact = new ExactTensorAttention();
+        TensorExactEngine exact = new TensorExactEngine();
         TensorExactRounding exactBound = new TensorExactRounding();
         double worst = 0;
         String worstAt = "";
@@ -38,7 +38,7 @@ class FastVsExactLongTest {
                     TensorResult er = exact.computeAll(in);
                     for (Method m : Method.values()) {
                         for (double eps : new double[] {1e-3, 1e-6}) {
-                            TensorResult fr = new FastTensorAttention(eps, true, m).computeAll(in);
+                            TensorResult fr = new TensorFastEngine(eps, true, m).computeAll(in);
                             TensorFastErrorBound fb = TensorFastErrorBound.certified(fr);
                             for (TensorQuantity q : TensorChecks.requiredFast(in)) {
                                 double allowed = fb.allowed(q, in, er) + exactBound.allowed(q, in, er)

@@ -6,16 +6,16 @@ import static org.quicktheories.QuickTheory.qt;
 import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.approx.Method;
 import dev.ropecheck.bounds.Deviation;
-import dev.ropecheck.tensor.bounds.TensorExactRounding;
-import dev.ropecheck.tensor.bounds.TensorFastErrorBound;
-import dev.ropecheck.tensor.bounds.TensorQuantityBound;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
-import dev.ropecheck.tensor.reference.ApInputs;
-import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
+import dev.ropecheck.bounds.TensorExactRounding;
+import dev.ropecheck.bounds.TensorFastErrorBound;
+import dev.ropecheck.bounds.TensorQuantityBound;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.model.TensorInstance;
+import dev.ropecheck.engine.reference.ApInputs;
+import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.List;
 import java.util.Set;
 import org.apfloat.Apfloat;
@@ -33,8 +33,8 @@ import org.quicktheories.generators.Generate;
  * transfer itself is). Worst ratios are printed.
  */
 class FastVsReferenceTest {
-    private static final ReferenceTensorAttention REF = new ReferenceTensorAttention();
-    private static final long DIGITS = ReferenceTensorAttention.DEFAULT_DIGITS;
+    private static final TensorReferenceEngine REF = new TensorReferenceEngine();
+    private static final long DIGITS = TensorReferenceEngine.DEFAULT_DIGITS;
 
     /** Worst ratio per quantity, certified and measured delta. */
     static final java.util.Map<TensorQuantity, Double> CERTIFIED = new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -42,7 +42,7 @@ class FastVsReferenceTest {
 
     /** {@code δ* = max |P(S) - e^S| / e^S} over the reference scores, in apfloat. */
     static double measuredDelta(TensorInstance in, ExpPolynomial poly) {
-        ReferenceTensorAttention.Values v = REF.evaluate(ApInputs.of(in, DIGITS));
+        TensorReferenceEngine.Values v = REF.evaluate(ApInputs.of(in, DIGITS));
         double[] a = poly.coefficients();
         double worst = 0;
         for (int i = 0; i < v.s.length; i++) {
@@ -61,7 +61,7 @@ class FastVsReferenceTest {
 
     private static void check(TensorInstanceSpec spec, double eps, boolean useWeights, Method method) {
         TensorInstance in = spec.build();
-        FastTensorAttention fast = new FastTensorAttention(eps, useWeights, method);
+        TensorFastEngine fast = new TensorFastEngine(eps, useWeights, method);
         TensorResult fr = fast.computeAll(in);
         TensorResult ref = REF.computeAll(in);
         TensorFastErrorBound certified = TensorFastErrorBound.certified(fr);
@@ -97,14 +97,14 @@ class FastVsReferenceTest {
     @Test
     @DisplayName("Tensor-grad main theorem: fast vs exact at n = 8..32, d = 2, entries in [-0.5, 0.5], eps = 1e-3")
     void fastMatchesExactAtModerateN() {
-        ExactTensorAttention exact = new ExactTensorAttention();
+        TensorExactEngine exact = new TensorExactEngine();
         TensorQuantityBound exactBound = new TensorExactRounding();
         double worst = 0;
         for (int n : new int[] {8, 16, 32}) {
             for (boolean w : new boolean[] {false, true}) {
                 TensorInstanceSpec spec = new TensorInstanceSpec(n, 2, 0.5, w, w, 100L + n);
                 TensorInstance in = spec.build();
-                TensorResult fr = new FastTensorAttention(1e-3).computeAll(in);
+                TensorResult fr = new TensorFastEngine(1e-3).computeAll(in);
                 TensorResult er = exact.computeAll(in);
                 TensorFastErrorBound fb = TensorFastErrorBound.certified(fr);
                 for (TensorQuantity q : TensorChecks.requiredFast(in)) {
@@ -128,7 +128,7 @@ class FastVsReferenceTest {
     @DisplayName("Tensor-grad: the fast engine never forms n x n^2 quantities")
     void fastDoesNotOfferQuadraticQuantities() {
         TensorInstance in = new TensorInstanceSpec(3, 2, 0.5, true, true, 5L).build();
-        Set<TensorQuantity> s = new FastTensorAttention(1e-3).supported(in);
+        Set<TensorQuantity> s = new TensorFastEngine(1e-3).supported(in);
         for (TensorQuantity q : s) {
             assertTrue(!q.isQuadratic(), "fast engine offers " + q.key());
         }

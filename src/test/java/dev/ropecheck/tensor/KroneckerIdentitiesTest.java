@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ropecheck.tensor.model.Kronecker;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.Kronecker;
+import dev.ropecheck.model.TensorInstance;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;

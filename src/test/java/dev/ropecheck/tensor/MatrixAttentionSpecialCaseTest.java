@@ -6,16 +6,16 @@ import static org.quicktheories.QuickTheory.qt;
 import dev.ropecheck.bounds.Deviation;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.StandardInstance;
-import dev.ropecheck.tensor.bounds.TensorExactRounding;
-import dev.ropecheck.tensor.bounds.TensorFastErrorBound;
-import dev.ropecheck.tensor.bounds.TensorQuantityBound;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
-import dev.ropecheck.tensor.reference.ApInputs;
-import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
+import dev.ropecheck.bounds.TensorExactRounding;
+import dev.ropecheck.bounds.TensorFastErrorBound;
+import dev.ropecheck.bounds.TensorQuantityBound;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.model.TensorInstance;
+import dev.ropecheck.engine.reference.ApInputs;
+import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -92,9 +92,9 @@ class MatrixAttentionSpecialCaseTest {
                 for (int j = 0; j < n; j++) {
                     acc = acc.add(f[i][j].multiply(v[j][l]));
                 }
-                att.set(i, l, ReferenceTensorAttention.toDouble(acc));
+                att.set(i, l, TensorReferenceEngine.toDouble(acc));
                 c[i][l] = acc.subtract(e[i][l]);
-                cc.set(i, l, ReferenceTensorAttention.toDouble(c[i][l]));
+                cc.set(i, l, TensorReferenceEngine.toDouble(c[i][l]));
                 loss = loss.add(c[i][l].multiply(c[i][l]));
             }
         }
@@ -125,7 +125,7 @@ class MatrixAttentionSpecialCaseTest {
                         acc = acc.add(a1[i][a].multiply(p[i][j]).multiply(a2[j][c1]));
                     }
                 }
-                gx.set(a, c1 * d, ReferenceTensorAttention.toDouble(acc.divide(dd)));
+                gx.set(a, c1 * d, TensorReferenceEngine.toDouble(acc.divide(dd)));
             }
         }
         for (int c1 = 0; c1 < d; c1++) {
@@ -136,14 +136,14 @@ class MatrixAttentionSpecialCaseTest {
                         acc = acc.add(a4[j][c1].multiply(f[i][j]).multiply(c[i][l]));
                     }
                 }
-                gy.set(c1 * d, l, ReferenceTensorAttention.toDouble(acc));
+                gy.set(c1 * d, l, TensorReferenceEngine.toDouble(acc));
             }
         }
         Map<TensorQuantity, DMatrixRMaj> out = new EnumMap<>(TensorQuantity.class);
         out.put(TensorQuantity.ATTENTION, att);
         out.put(TensorQuantity.C, cc);
         out.put(TensorQuantity.LOSS, new DMatrixRMaj(1, 1, true,
-                ReferenceTensorAttention.toDouble(loss.divide(new Apfloat(2, DIGITS)))));
+                TensorReferenceEngine.toDouble(loss.divide(new Apfloat(2, DIGITS)))));
         out.put(TensorQuantity.GRAD_X, gx);
         out.put(TensorQuantity.GRAD_Y, gy);
         return out;
@@ -200,12 +200,12 @@ class MatrixAttentionSpecialCaseTest {
         DMatrixRMaj grad = new DMatrixRMaj(d, d * d);
         for (int a = 0; a < d; a++) {
             for (int c1 = 0; c1 < d; c1++) {
-                grad.set(a, c1 * d, ReferenceTensorAttention.toDouble(r.grad()[a][c1]));
+                grad.set(a, c1 * d, TensorReferenceEngine.toDouble(r.grad()[a][c1]));
             }
         }
         Map<TensorQuantity, DMatrixRMaj> other = new EnumMap<>(TensorQuantity.class);
-        other.put(TensorQuantity.ATTENTION, ReferenceTensorAttention.toDouble(r.attention()));
-        other.put(TensorQuantity.LOSS, new DMatrixRMaj(1, 1, true, ReferenceTensorAttention.toDouble(r.loss())));
+        other.put(TensorQuantity.ATTENTION, TensorReferenceEngine.toDouble(r.attention()));
+        other.put(TensorQuantity.LOSS, new DMatrixRMaj(1, 1, true, TensorReferenceEngine.toDouble(r.loss())));
         other.put(TensorQuantity.GRAD_X, grad);
         for (Map.Entry<TensorQuantity, DMatrixRMaj> e : other.entrySet()) {
             DMatrixRMaj mine = std.get(e.getKey());
@@ -229,9 +229,9 @@ class MatrixAttentionSpecialCaseTest {
                     TensorInstance in = embed(s);
                     Map<TensorQuantity, DMatrixRMaj> std = standard(s);
                     agreesWithProjectStandardReference(s, std, spec);
-                    TensorResult ref = new ReferenceTensorAttention().computeAll(in);
-                    TensorResult ex = new ExactTensorAttention().computeAll(in);
-                    TensorResult fa = new FastTensorAttention(1e-3).computeAll(in);
+                    TensorResult ref = new TensorReferenceEngine().computeAll(in);
+                    TensorResult ex = new TensorExactEngine().computeAll(in);
+                    TensorResult fa = new TensorFastEngine(1e-3).computeAll(in);
                     worst[0] = Math.max(worst[0], compare("reference", ref, std, null, in, ref, spec));
                     worst[1] = Math.max(worst[1], compare("exact", ex, std, new TensorExactRounding(), in, ref, spec));
                     worst[2] = Math.max(worst[2], compare("fast", fa, std, TensorFastErrorBound.certified(fa), in, ref, spec));

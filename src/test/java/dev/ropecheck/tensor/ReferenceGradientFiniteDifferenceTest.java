@@ -3,10 +3,10 @@ package dev.ropecheck.tensor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.model.TensorInstance;
-import dev.ropecheck.tensor.reference.ApInputs;
-import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.model.TensorInstance;
+import dev.ropecheck.engine.reference.ApInputs;
+import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apfloat.Apfloat;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReferenceGradientFiniteDifferenceTest {
     private static final long DIGITS = 80;
-    private static final ReferenceTensorAttention REF = new ReferenceTensorAttention(DIGITS);
+    private static final TensorReferenceEngine REF = new TensorReferenceEngine(DIGITS);
     private static final Apfloat STEP = new Apfloat("1e-30", DIGITS);
     private static final Apfloat TWO_STEP = new Apfloat("2e-30", DIGITS);
     private static final Apfloat ABS_TOL = new Apfloat("1e-38", DIGITS);
@@ -70,7 +70,7 @@ class ReferenceGradientFiniteDifferenceTest {
     private static double check(TensorInstanceSpec spec) {
         TensorInstance in = spec.build();
         ApInputs ap = ApInputs.of(in, DIGITS);
-        ReferenceTensorAttention.Values v = REF.evaluate(ap);
+        TensorReferenceEngine.Values v = REF.evaluate(ap);
         double fewest = compare("gradX", v.gradX, ap.x(), x -> REF.loss(ap.withX(x)), spec);
         fewest = Math.min(fewest, compare("gradY", v.gradY, ap.y(), y -> REF.loss(ap.withY(y)), spec));
         if (in.hasKeyWeights()) {

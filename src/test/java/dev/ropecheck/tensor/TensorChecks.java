@@ -3,11 +3,11 @@ package dev.ropecheck.tensor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.bounds.Deviation;
-import dev.ropecheck.tensor.bounds.TensorExactRounding;
-import dev.ropecheck.tensor.bounds.TensorQuantityBound;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.bounds.TensorExactRounding;
+import dev.ropecheck.bounds.TensorQuantityBound;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.model.TensorInstance;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 

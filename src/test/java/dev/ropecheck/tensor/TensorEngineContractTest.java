@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ropecheck.approx.ExpApproximations;
 import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.approx.Method;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
-import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.model.TensorInstance;
+import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.EnumSet;
 import org.apfloat.Apfloat;
 import org.apfloat.ApfloatMath;
@@ -26,21 +26,21 @@ class TensorEngineContractTest {
     void guardsNameTheLimit() {
         TensorInstance in = new TensorInstanceSpec(3, 2, 0.5, false, false, 1L).build();
         String m = assertThrows(IllegalArgumentException.class,
-                () -> new FastTensorAttention(1e-3).compute(in, EnumSet.of(TensorQuantity.P))).getMessage();
+                () -> new TensorFastEngine(1e-3).compute(in, EnumSet.of(TensorQuantity.P))).getMessage();
         assertTrue(m.contains("cannot compute p"), m);
         m = assertThrows(IllegalArgumentException.class,
-                () -> new ExactTensorAttention().compute(in, EnumSet.of(TensorQuantity.GRAD_WQ))).getMessage();
+                () -> new TensorExactEngine().compute(in, EnumSet.of(TensorQuantity.GRAD_WQ))).getMessage();
         assertTrue(m.contains("gradWQ"), m);
         TensorInstance big = new TensorInstanceSpec(80, 2, 0.5, false, false, 1L).build();
         m = assertThrows(IllegalArgumentException.class,
-                () -> new ReferenceTensorAttention().compute(big, EnumSet.of(TensorQuantity.LOSS))).getMessage();
-        assertTrue(m.contains("n^3 d^2") && m.contains(String.valueOf(ReferenceTensorAttention.MAX_WORK)), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new FastTensorAttention(1.5)).getMessage();
+                () -> new TensorReferenceEngine().compute(big, EnumSet.of(TensorQuantity.LOSS))).getMessage();
+        assertTrue(m.contains("n^3 d^2") && m.contains(String.valueOf(TensorReferenceEngine.MAX_WORK)), m);
+        m = assertThrows(IllegalArgumentException.class, () -> new TensorFastEngine(1.5)).getMessage();
         assertTrue(m.contains("eps"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new ReferenceTensorAttention(5)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new TensorReferenceEngine(5)).getMessage();
         assertTrue(m.contains("digits"), m);
         TensorInstance huge = new TensorInstanceSpec(2, 4, 2.0, false, false, 1L).build();
-        m = assertThrows(IllegalArgumentException.class, () -> new FastTensorAttention(1e-9).computeAll(huge)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new TensorFastEngine(1e-9).computeAll(huge)).getMessage();
         assertTrue(m.contains("rank") || m.contains("degree"), m);
     }
 
@@ -48,11 +48,11 @@ class TensorEngineContractTest {
     @DisplayName("exact engine drops the n x n^2 quantities above its size limit; reference offers all")
     void supportedSets() {
         TensorInstance small = new TensorInstanceSpec(3, 2, 0.5, true, false, 1L).build();
-        assertTrue(new ExactTensorAttention().supported(small).contains(TensorQuantity.P));
-        assertTrue(new ReferenceTensorAttention().supported(small).contains(TensorQuantity.GRAD_WK2));
-        assertTrue(!new ReferenceTensorAttention().supported(small).contains(TensorQuantity.GRAD_WV1));
+        assertTrue(new TensorExactEngine().supported(small).contains(TensorQuantity.P));
+        assertTrue(new TensorReferenceEngine().supported(small).contains(TensorQuantity.GRAD_WK2));
+        assertTrue(!new TensorReferenceEngine().supported(small).contains(TensorQuantity.GRAD_WV1));
         TensorInstance large = new TensorInstanceSpec(300, 1, 0.5, false, false, 1L).build();
-        assertTrue(!new ExactTensorAttention().supported(large).contains(TensorQuantity.F));
+        assertTrue(!new TensorExactEngine().supported(large).contains(TensorQuantity.F));
     }
 
     @Test
@@ -62,7 +62,7 @@ class TensorEngineContractTest {
             for (double b : new double[] {0.25, 0.5, 1.0}) {
                 for (double eps : new double[] {1e-3, 1e-9}) {
                     TensorInstance in = new TensorInstanceSpec(6, 2, b, false, false, 3L).build();
-                    ExpPolynomial p = new FastTensorAttention(eps, false, method).polynomial(in);
+                    ExpPolynomial p = new TensorFastEngine(eps, false, method).polynomial(in);
                     double beta = p.beta();
                     assertTrue(p.deltaPolynomial() <= eps, method + " delta " + p.deltaPolynomial() + " > eps " + eps);
                     if (p.degree() > 0) {
@@ -98,6 +98,6 @@ class TensorEngineContractTest {
             double rel = ApfloatMath.abs(mine.subtract(theirs)).divide(theirs).doubleValue();
             assertTrue(rel <= 1e-48, "exp(" + s + ") relative difference " + rel);
         }
-        assertEquals(1, new ReferenceTensorAttention().digits() / ReferenceTensorAttention.DEFAULT_DIGITS);
+        assertEquals(1, new TensorReferenceEngine().digits() / TensorReferenceEngine.DEFAULT_DIGITS);
     }
 }

@@ -2,12 +2,12 @@ package dev.ropecheck.tensor;
 
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.ropecheck.tensor.bounds.TensorExactRounding;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
-import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
+import dev.ropecheck.bounds.TensorExactRounding;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.model.TensorInstance;
+import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * model of {@code proofs-notes/tensor-rounding.md} ({@link TensorExactRounding}).
  */
 class TensorExactVsReferenceTest {
-    private static final ReferenceTensorAttention REF = new ReferenceTensorAttention();
-    private static final ExactTensorAttention EXACT = new ExactTensorAttention();
+    private static final TensorReferenceEngine REF = new TensorReferenceEngine();
+    private static final TensorExactEngine EXACT = new TensorExactEngine();
 
     private static double check(TensorInstanceSpec spec) {
         TensorInstance in = spec.build();

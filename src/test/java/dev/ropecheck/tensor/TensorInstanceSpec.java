@@ -1,7 +1,7 @@
 package dev.ropecheck.tensor;
 
 import dev.ropecheck.gen.InstanceSpec;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.TensorInstance;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ropecheck.tensor.model.Kronecker;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.Kronecker;
+import dev.ropecheck.model.TensorInstance;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.DisplayName;

@@ -1,11 +1,11 @@
-package dev.ropecheck.tensor.exact;
+package dev.ropecheck.engine.exact;
 
-import dev.ropecheck.tensor.engine.TensorAttentionEngine;
-import dev.ropecheck.tensor.engine.TensorChainRule;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.engine.TensorRowOutputs;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorAttentionEngine;
+import dev.ropecheck.engine.TensorChainRule;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.TensorRowOutputs;
+import dev.ropecheck.model.TensorInstance;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -26,9 +26,9 @@ import org.ejml.data.DMatrixRMaj;
  * {@link TensorChainRule}.
  *
  * <p>Error: the rounding model of {@code proofs-notes/tensor-rounding.md}, implemented by
- * {@link dev.ropecheck.tensor.bounds.TensorExactRounding}, which follows this exact order of operations.
+ * {@link dev.ropecheck.bounds.TensorExactRounding}, which follows this exact order of operations.
  */
-public final class ExactTensorAttention implements TensorAttentionEngine {
+public final class TensorExactEngine implements TensorAttentionEngine {
     /** Largest {@code n^3} for which the {@code n x n^2} quantities are returned. */
     public static final long MAX_QUADRATIC_ENTRIES = 1L << 24;
     /** Largest {@code n^2 d} (entries of {@code h}). */

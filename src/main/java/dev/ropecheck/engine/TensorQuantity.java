@@ -1,4 +1,4 @@
-package dev.ropecheck.tensor.engine;
+package dev.ropecheck.engine;
 
 /**
  * The quantities a tensor attention engine can report (Tensor-grad; MATH §8). Vectors are {@code n x 1}

@@ -1,6 +1,6 @@
-package dev.ropecheck.tensor.engine;
+package dev.ropecheck.engine;
 
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.TensorInstance;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 

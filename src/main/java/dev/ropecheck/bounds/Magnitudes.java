@@ -1,8 +1,7 @@
-package dev.ropecheck.tensor.bounds;
+package dev.ropecheck.bounds;
 
-import dev.ropecheck.bounds.FloatFormat;
 import dev.ropecheck.model.Matrices;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.TensorInstance;
 import org.ejml.data.DMatrixRMaj;
 
 /** Input magnitudes the bounds are stated in (column maxima of the {@code n x d} inputs, MATH §4's {@code beta}). */

@@ -1,4 +1,4 @@
-package dev.ropecheck.tensor.model;
+package dev.ropecheck.model;
 
 import org.ejml.data.DMatrixRMaj;
 

@@ -1,14 +1,14 @@
-package dev.ropecheck.tensor.fast;
+package dev.ropecheck.engine.fast;
 
 import dev.ropecheck.approx.ExpApproximations;
 import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.approx.Method;
-import dev.ropecheck.tensor.engine.TensorAttentionEngine;
-import dev.ropecheck.tensor.engine.TensorChainRule;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.engine.TensorRowOutputs;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorAttentionEngine;
+import dev.ropecheck.engine.TensorChainRule;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.TensorRowOutputs;
+import dev.ropecheck.model.TensorInstance;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -38,20 +38,20 @@ import org.ejml.data.DMatrixRMaj;
  *       {@code Cw = U1^T diag(alpha~)^{-1} c~}; weight gradients by {@link TensorChainRule}.</li>
  * </ul>
  * Error: {@code proofs-notes/tensor-fast-error.md}, implemented by
- * {@link dev.ropecheck.tensor.bounds.TensorFastErrorBound}. Metadata: {@code beta, degree, rank, eta, delta, features, eps, absSum (Σ|a_t| beta^t), method}.
+ * {@link dev.ropecheck.bounds.TensorFastErrorBound}. Metadata: {@code beta, degree, rank, eta, delta, features, eps, absSum (Σ|a_t| beta^t), method}.
  */
-public final class FastTensorAttention implements TensorAttentionEngine {
+public final class TensorFastEngine implements TensorAttentionEngine {
     private final double eps;
     private final boolean useWeights;
     private final Method method;
 
     /** Target relative error {@code eps} of the exp polynomial (Taylor); uses the weight structure when present. */
-    public FastTensorAttention(double eps) {
+    public TensorFastEngine(double eps) {
         this(eps, true, Method.TAYLOR);
     }
 
-    /** As {@link #FastTensorAttention(double, boolean, Method)} with the Taylor polynomial. */
-    public FastTensorAttention(double eps, boolean useWeights) {
+    /** As {@link #TensorFastEngine(double, boolean, Method)} with the Taylor polynomial. */
+    public TensorFastEngine(double eps, boolean useWeights) {
         this(eps, useWeights, Method.TAYLOR);
     }
 
@@ -61,7 +61,7 @@ public final class FastTensorAttention implements TensorAttentionEngine {
      *     {@code Q[i,l] K1[j1,l] K2[j2,l]} instead of the {@code d^2} feature pairs
      * @param method how the exp polynomial is built (Taylor or Chebyshev interpolation)
      */
-    public FastTensorAttention(double eps, boolean useWeights, Method method) {
+    public TensorFastEngine(double eps, boolean useWeights, Method method) {
         if (!(eps > 0 && eps < 1)) {
             throw new IllegalArgumentException("eps = " + eps + " must lie in (0, 1)");
         }

@@ -1,14 +1,14 @@
-package dev.ropecheck.tensor.bounds;
+package dev.ropecheck.bounds;
 
-import static dev.ropecheck.tensor.bounds.Magnitudes.gamma;
+import static dev.ropecheck.bounds.Magnitudes.gamma;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.model.TensorInstance;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Error of the chain-rule weight gradients ({@link dev.ropecheck.tensor.engine.TensorChainRule}) given entrywise
+ * Error of the chain-rule weight gradients ({@link dev.ropecheck.engine.TensorChainRule}) given entrywise
  * error bounds {@code εG} on {@code ∇_X L} and {@code εGY} on {@code ∇_Y L}: for
  * {@code ∂L/∂W_Q[a,l] = Σ_{c1,c2} G[a,(c1,c2)] W_K1[c1,l] W_K2[c2,l]} the error is at most
  * {@code Σ εG |W_K1| |W_K2| + γ_{d^2+2} Σ (|G| + εG) |W_K1| |W_K2|} (propagated error plus the rounding of a

@@ -1,4 +1,4 @@
-package dev.ropecheck.tensor.fast;
+package dev.ropecheck.engine.fast;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
-package dev.ropecheck.tensor.engine;
+package dev.ropecheck.engine;
 
-import dev.ropecheck.engine.QuantityValues;
 
 /**
  * What a tensor engine computed for one instance: some {@link TensorQuantity quantities} in double

@@ -1,7 +1,5 @@
-package dev.ropecheck.tensor.model;
+package dev.ropecheck.model;
 
-import dev.ropecheck.model.Check;
-import dev.ropecheck.model.Matrices;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 

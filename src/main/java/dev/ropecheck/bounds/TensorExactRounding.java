@@ -1,15 +1,15 @@
-package dev.ropecheck.tensor.bounds;
+package dev.ropecheck.bounds;
 
-import static dev.ropecheck.tensor.bounds.Magnitudes.U;
-import static dev.ropecheck.tensor.bounds.Magnitudes.gamma;
+import static dev.ropecheck.bounds.Magnitudes.U;
+import static dev.ropecheck.bounds.Magnitudes.gamma;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.model.TensorInstance;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * The rounding model of {@link dev.ropecheck.tensor.exact.ExactTensorAttention}, derived in
+ * The rounding model of {@link dev.ropecheck.engine.exact.TensorExactEngine}, derived in
  * {@code proofs-notes/tensor-rounding.md} (standard model {@code fl(x op y) = (x op y)(1+θ)}, {@code |θ| <= u = 2^-53},
  * {@code Math.exp} within 1 ulp, i.e. relative {@code 2u}; a sum of {@code k} rounded terms has error at most
  * {@code γ_k = ku/(1-ku)} times the sum of absolute values). Symbols as in the note:

@@ -1,11 +1,10 @@
-package dev.ropecheck.tensor.reference;
+package dev.ropecheck.engine.reference;
 
-import dev.ropecheck.engine.reference.ApExp;
 import dev.ropecheck.model.Check;
-import dev.ropecheck.tensor.engine.TensorAttentionEngine;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorAttentionEngine;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.model.TensorInstance;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apfloat.Apfloat;
@@ -20,14 +19,14 @@ import org.ejml.data.DMatrixRMaj;
  * {@code h = (A4 ⊗ A5) Y}, {@code Att = f h}, {@code c = Att - E}, {@code L = ||c||_F^2 / 2}, {@code q = c h^T},
  * {@code r_i = <f_i, q_i>}, {@code p = f ∘ q - diag(r) f}, {@code ∇_X L = (1/d) A1^T p (A2 ⊗ A3)},
  * {@code ∇_Y L = (A4 ⊗ A5)^T f^T c}, and the weight gradients by the chain rule
- * ({@link dev.ropecheck.tensor.engine.TensorChainRule}, here in apfloat).
+ * ({@link dev.ropecheck.engine.TensorChainRule}, here in apfloat).
  *
  * <p>Precision: every operation is carried to {@code digits} significant digits (default 50); the work is
  * about {@code n^3 d^2} operations, so each result carries a relative error of order
  * {@code n^3 d^2 10^{-digits}}, far below any double-precision tolerance. Size guard: {@code n^3 d^2 <=}
  * {@link #MAX_WORK}.
  */
-public final class ReferenceTensorAttention implements TensorAttentionEngine {
+public final class TensorReferenceEngine implements TensorAttentionEngine {
     /** Default working precision in decimal digits. */
     public static final long DEFAULT_DIGITS = 50;
     /** Largest accepted {@code n^3 d^2}. */
@@ -35,12 +34,12 @@ public final class ReferenceTensorAttention implements TensorAttentionEngine {
 
     private final long digits;
 
-    public ReferenceTensorAttention() {
+    public TensorReferenceEngine() {
         this(DEFAULT_DIGITS);
     }
 
     /** @param digits working precision, at least 20 decimal digits */
-    public ReferenceTensorAttention(long digits) {
+    public TensorReferenceEngine(long digits) {
         Check.range("digits", digits, 20, 100_000);
         this.digits = digits;
     }
@@ -103,7 +102,7 @@ public final class ReferenceTensorAttention implements TensorAttentionEngine {
 
     /**
      * A weight gradient ({@code GRAD_WQ, GRAD_WK1, GRAD_WK2, GRAD_WV1, GRAD_WV2}) by the chain rule of
-     * {@link dev.ropecheck.tensor.engine.TensorChainRule}, in apfloat, from {@code v = evaluate(ApInputs.of(in, digits))}.
+     * {@link dev.ropecheck.engine.TensorChainRule}, in apfloat, from {@code v = evaluate(ApInputs.of(in, digits))}.
      */
     public Apfloat[][] weightGradient(TensorQuantity q, TensorInstance in, Values v) {
         int d = in.d();

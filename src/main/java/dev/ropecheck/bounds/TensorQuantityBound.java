@@ -1,8 +1,8 @@
-package dev.ropecheck.tensor.bounds;
+package dev.ropecheck.bounds;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.model.TensorInstance;
 
 /**
  * The allowed max-abs-entry error of one tensor engine's value of a quantity against the true value (the

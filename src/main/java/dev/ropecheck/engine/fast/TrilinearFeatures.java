@@ -1,6 +1,6 @@
-package dev.ropecheck.tensor.fast;
+package dev.ropecheck.engine.fast;
 
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.TensorInstance;
 
 /**
  * The score of MATH §8 as a sum of {@code k} trilinear features,

@@ -1,7 +1,7 @@
-package dev.ropecheck.tensor.reference;
+package dev.ropecheck.engine.reference;
 
 import dev.ropecheck.model.ExactValues;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.TensorInstance;
 import org.apfloat.Apfloat;
 import org.ejml.data.DMatrixRMaj;
 

@@ -1,9 +1,22 @@
 package dev.ropecheck.engine;
 
-/** A quantity an engine reports, with the name used in reports and JSON results. */
+/**
+ * A quantity an engine of some kind reports ({@link Quantity}, {@link TensorQuantity},
+ * {@link StandardQuantity}), with the name used in reports and JSON results and its shape.
+ */
 public interface NamedQuantity {
     /** The name used in reports and the JSON result formats (e.g. {@code "gradX"}). */
     String key();
+
+    /** The quantity's shape in terms of the instance's {@code n} and {@code d}. */
+    Shape shape();
+
+    /** A matrix shape in terms of {@code n} and {@code d}; vectors are {@code n x 1}, scalars {@code 1 x 1}. */
+    interface Shape {
+        int rows(int n, int d);
+
+        int cols(int n, int d);
+    }
 
     /**
      * The constant of {@code type} whose {@link #key()} is {@code key}.

@@ -45,9 +45,10 @@ public enum Quantity implements NamedQuantity {
     LSE("lse", Shape.N_1);
 
     /** The shapes a quantity can have, in terms of {@code n} and {@code d}. */
-    public enum Shape {
+    public enum Shape implements NamedQuantity.Shape {
         N_N, N_1, N_D, ONE, D2_D2, D_D;
 
+        @Override
         public int rows(int n, int d) {
             switch (this) {
                 case N_N:
@@ -63,6 +64,7 @@ public enum Quantity implements NamedQuantity {
             }
         }
 
+        @Override
         public int cols(int n, int d) {
             switch (this) {
                 case N_N:
@@ -92,6 +94,7 @@ public enum Quantity implements NamedQuantity {
         return key;
     }
 
+    @Override
     public Shape shape() {
         return shape;
     }

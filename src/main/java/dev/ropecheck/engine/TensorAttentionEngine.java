@@ -5,15 +5,17 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The one contract the tensor attention engines share (reference, exact, fast): given an instance,
- * compute some of the {@link TensorQuantity quantities} of MATH §8.
+ * The engine contract ({@link Engine}) of the tensor attention kind (reference, exact, fast): given an
+ * instance, compute some of the {@link TensorQuantity quantities} of MATH §8, as a {@link TensorResult}.
  */
-public interface TensorAttentionEngine {
+public interface TensorAttentionEngine extends Engine<TensorInstance, TensorQuantity> {
 
     /** A short stable name ("tensor-reference", "tensor-exact", "tensor-fast"). */
+    @Override
     String name();
 
     /** The quantities this engine can compute for {@code instance}. */
+    @Override
     Set<TensorQuantity> supported(TensorInstance instance);
 
     /**
@@ -22,9 +24,11 @@ public interface TensorAttentionEngine {
      * @throws IllegalArgumentException when a requested quantity is not {@link #supported}, or the instance
      *     is outside what this engine accepts (the message names the limit)
      */
+    @Override
     TensorResult compute(TensorInstance instance, Set<TensorQuantity> wanted);
 
     /** Computes every supported quantity. */
+    @Override
     default TensorResult computeAll(TensorInstance instance) {
         return compute(instance, supported(instance));
     }
@@ -44,13 +48,8 @@ public interface TensorAttentionEngine {
         return s;
     }
 
-    /** Throws naming the first quantity of {@code wanted} not in {@code supported}. */
+    /** Throws naming the first quantity of {@code wanted} not in {@code supported} ({@link Engine#requireSupported}). */
     static void requireSupported(String engine, Set<TensorQuantity> wanted, Set<TensorQuantity> supported) {
-        for (TensorQuantity q : wanted) {
-            if (!supported.contains(q)) {
-                throw new IllegalArgumentException("engine " + engine + " cannot compute " + q.key()
-                        + " for this instance (supported: " + supported + ")");
-            }
-        }
+        Engine.requireSupported(engine, wanted, supported);
     }
 }

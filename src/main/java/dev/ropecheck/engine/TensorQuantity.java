@@ -5,7 +5,7 @@ package dev.ropecheck.engine;
  * matrices, scalars {@code 1 x 1}; token pairs {@code (j1,j2)} index columns (or rows of {@code h}) as
  * {@code j1*n + j2}, feature pairs {@code (c1,c2)} as {@code c1*d + c2}.
  */
-public enum TensorQuantity implements dev.ropecheck.engine.NamedQuantity {
+public enum TensorQuantity implements NamedQuantity {
     /** {@code A = exp(S)}, {@code S = A1 X (A2 ⊗ A3)^T / d}; {@code n x n^2}. */
     A("A", Shape.N_N2),
     /** {@code alpha = A 1_{n^2}}. */
@@ -40,9 +40,10 @@ public enum TensorQuantity implements dev.ropecheck.engine.NamedQuantity {
     GRAD_WV2("gradWV2", Shape.D_D);
 
     /** Shapes in terms of {@code n} and {@code d}. */
-    public enum Shape {
+    public enum Shape implements NamedQuantity.Shape {
         N_N2, N2_D, N_1, N_D, ONE, D_D2, D2_D, D_D;
 
+        @Override
         public int rows(int n, int d) {
             switch (this) {
                 case N_N2:
@@ -60,6 +61,7 @@ public enum TensorQuantity implements dev.ropecheck.engine.NamedQuantity {
             }
         }
 
+        @Override
         public int cols(int n, int d) {
             switch (this) {
                 case N_N2:
@@ -89,6 +91,7 @@ public enum TensorQuantity implements dev.ropecheck.engine.NamedQuantity {
         return key;
     }
 
+    @Override
     public Shape shape() {
         return shape;
     }
@@ -109,6 +112,6 @@ public enum TensorQuantity implements dev.ropecheck.engine.NamedQuantity {
     }
 
     public static TensorQuantity byKey(String key) {
-        return dev.ropecheck.engine.NamedQuantity.byKey(TensorQuantity.class, key, "tensor quantity");
+        return NamedQuantity.byKey(TensorQuantity.class, key, "tensor quantity");
     }
 }

@@ -27,7 +27,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * bound {@code B} is declared, {@code |entry| <= B} for every entry of {@code A1..A5, E} and of whichever of
  * {@code X}/{@code W_Q, W_K1, W_K2} and {@code Y}/{@code W_V1, W_V2} were given. Accessors return copies.
  */
-public final class TensorInstance {
+public final class TensorInstance implements AttentionInstance {
     /** Largest accepted {@code n}. */
     public static final int MAX_N = 1 << 20;
     /** Largest accepted {@code d} ({@code X} has {@code d^3} entries). */

@@ -1,5 +1,6 @@
 package dev.ropecheck.tensor;
 
+import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.approx.Method;

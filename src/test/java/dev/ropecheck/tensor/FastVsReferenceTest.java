@@ -1,5 +1,7 @@
 package dev.ropecheck.tensor;
 
+import dev.ropecheck.gen.Generators;
+import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
@@ -82,7 +84,7 @@ class FastVsReferenceTest {
         Gen<Double> eps = Generate.pick(List.of(1e-3, 1e-6));
         Gen<Object[]> options = Generate.booleans().zip(Generate.enumValues(Method.class), (w, m) -> new Object[] {w, m});
         qt().withExamples(40)
-                .forAll(TensorGenerators.instances(4, 2, List.of(0.05, 0.25, 0.5, 1.0)), eps, options)
+                .forAll(Generators.tensorInstances(4, 2, List.of(0.05, 0.25, 0.5, 1.0)), eps, options)
                 .checkAssert((spec, e, o) -> check(spec, e, (Boolean) o[0], (Method) o[1]));
         System.out.println("[tensor fast vs reference] worst error/bound per quantity, certified delta: " + fmt(CERTIFIED));
         System.out.println("[tensor fast vs reference] worst error/bound per quantity, measured delta:  " + fmt(MEASURED));

@@ -36,7 +36,7 @@ import org.quicktheories.generators.Generate;
  * {@code ∇_Y L[(c1,c2),l] = (A4^T f_std^T c_std)[c1,l] [c2 = 0]}.
  *
  * <p>The standard side is computed independently here in apfloat (50 digits) and cross-checked against the
- * project's {@code StandardAttentionReference}. Tolerances: the tensor reference
+ * project's {@code StandardReferenceEngine}. Tolerances: the tensor reference
  * agrees to {@link TensorExactRounding#comparisonSlack} (both 50-digit computations); the exact engine within
  * {@link TensorExactRounding}; the fast engine within {@link TensorFastErrorBound} (certified delta).
  */
@@ -191,11 +191,11 @@ class MatrixAttentionSpecialCaseTest {
         return worst;
     }
 
-    /** This test's standard attention against the project's own {@code StandardAttentionReference} (same tolerance). */
+    /** This test's standard attention against the project's own {@code StandardReferenceEngine} (same tolerance). */
     private static void agreesWithProjectStandardReference(StandardInstance s, Map<TensorQuantity, DMatrixRMaj> std,
             Object spec) {
-        dev.ropecheck.engine.standard.StandardAttentionReference.Result r =
-                new dev.ropecheck.engine.standard.StandardAttentionReference(DIGITS).compute(s);
+        dev.ropecheck.engine.reference.StandardReferenceEngine.Values r =
+                new dev.ropecheck.engine.reference.StandardReferenceEngine(DIGITS).evaluate(s);
         int d = s.d();
         DMatrixRMaj grad = new DMatrixRMaj(d, d * d);
         for (int a = 0; a < d; a++) {
@@ -211,7 +211,7 @@ class MatrixAttentionSpecialCaseTest {
             DMatrixRMaj mine = std.get(e.getKey());
             double allowed = 2 * TensorExactRounding.comparisonSlack(TensorChecks.maxAbs(mine));
             Deviation dev = Deviation.measure(e.getValue(), mine, allowed);
-            assertTrue(dev.holds(), "StandardAttentionReference vs this test's standard attention: "
+            assertTrue(dev.holds(), "StandardReferenceEngine vs this test's standard attention: "
                     + dev.describe(e.getKey().key()) + "\n  spec: " + spec);
         }
     }

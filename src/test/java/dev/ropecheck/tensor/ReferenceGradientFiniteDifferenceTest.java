@@ -1,5 +1,7 @@
 package dev.ropecheck.tensor;
 
+import dev.ropecheck.gen.Generators;
+import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
@@ -101,7 +103,7 @@ class ReferenceGradientFiniteDifferenceTest {
         AtomicReference<Double> fewest = new AtomicReference<>(Double.POSITIVE_INFINITY);
         COMPARED.set(0);
         fewest.accumulateAndGet(check(new TensorInstanceSpec(3, 2, 1.0, true, true, 21L)), Math::min);
-        qt().withExamples(12).forAll(TensorGenerators.instances(3, 2))
+        qt().withExamples(12).forAll(Generators.tensorInstances(3, 2))
                 .checkAssert(spec -> fewest.accumulateAndGet(check(spec), Math::min));
         assertTrue(COMPARED.get() >= 36, "too few gradient entries above 1e-13 were compared: " + COMPARED.get());
         System.out.printf("[tensor reference gradient vs FD] %d entries with |G| >= 1e-13, fewest matching digits = %.1f%n",

@@ -1,5 +1,6 @@
 package dev.ropecheck.tensor;
 
+import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

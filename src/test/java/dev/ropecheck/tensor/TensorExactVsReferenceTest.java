@@ -1,5 +1,7 @@
 package dev.ropecheck.tensor;
 
+import dev.ropecheck.gen.Generators;
+import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.ropecheck.bounds.TensorExactRounding;
@@ -38,7 +40,7 @@ class TensorExactVsReferenceTest {
     @DisplayName("Tensor-grad §8: exact engine = reference within the rounding model, all quantities, n <= 5")
     void exactMatchesReferenceSmallN() {
         AtomicReference<Double> worst = new AtomicReference<>(0.0);
-        qt().withExamples(60).forAll(TensorGenerators.instances(5, 3))
+        qt().withExamples(60).forAll(Generators.tensorInstances(5, 3))
                 .checkAssert(spec -> worst.accumulateAndGet(check(spec), Math::max));
         System.out.printf("[tensor exact vs reference] n<=5, d<=3: worst error/bound = %.3g%n", worst.get());
     }

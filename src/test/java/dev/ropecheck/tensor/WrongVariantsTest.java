@@ -1,5 +1,7 @@
 package dev.ropecheck.tensor;
 
+import dev.ropecheck.gen.Generators;
+import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
@@ -125,7 +127,7 @@ class WrongVariantsTest {
             java.util.function.BiFunction<ApInputs, TensorReferenceEngine.Values, DMatrixRMaj> variant) {
         // B <= 0.5 keeps beta = (1/d) Σ |X| max|A1| max|A2| max|A3| <= d^2 B^4 small enough for the fast engine at eps = 1e-6 (d = 3, B = 1 gives
         // beta up to 9 and a rank above a million: outside the bounded-entry regime)
-        Gen<TensorInstanceSpec> gen = TensorGenerators.instances(4, 3, List.of(0.25, 0.5))
+        Gen<TensorInstanceSpec> gen = Generators.tensorInstances(4, 3, List.of(0.25, 0.5))
                 .assuming(s -> s.n() >= 2 && s.d() >= 2);
         double[] least = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
         qt().withExamples(8).forAll(gen).checkAssert(spec -> {

@@ -13,7 +13,7 @@ import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.engine.exact.ExactEngine;
 import dev.ropecheck.engine.reference.ReferenceEngine;
-import dev.ropecheck.engine.standard.StandardAttentionExact;
+import dev.ropecheck.engine.exact.StandardExactEngine;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -194,7 +194,7 @@ class FastGradientPropertiesTest {
             int d = in.d();
             DMatrixRMaj x0 = new DMatrixRMaj(d, d);
             CommonOps_DDRM.multTransB(in.wq(), in.wk(), x0);
-            StandardAttentionExact.Result std = StandardAttentionExact.compute(StandardInstance.of(in, x0));
+            StandardExactEngine.Values std = StandardExactEngine.evaluate(StandardInstance.of(in, x0));
             double tolStd = ExactRoundingModel.tolerance(Quantity.GRAD_X, in, null).bound();
             for (Fast f : both(1e-3)) {
                 FastGradient g = f.run().apply(in);

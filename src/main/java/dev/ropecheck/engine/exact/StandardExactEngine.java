@@ -1,6 +1,12 @@
-package dev.ropecheck.engine.standard;
+package dev.ropecheck.engine.exact;
 
+import dev.ropecheck.engine.Engine;
+import dev.ropecheck.engine.StandardAttentionEngine;
+import dev.ropecheck.engine.StandardQuantity;
+import dev.ropecheck.engine.StandardResult;
 import dev.ropecheck.model.StandardInstance;
+import java.util.EnumSet;
+import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -19,7 +25,7 @@ import org.ejml.data.DMatrixRMaj;
  * {@code Att}, {@code c}, {@code p} the same; gradient {@code 2n+1} roundings per term against the
  * engine's {@code 3n+2}), so {@code ExactRoundingModel}'s bounds for that instance hold for it too.
  */
-public final class StandardAttentionExact {
+public final class StandardExactEngine implements StandardAttentionEngine {
 
     /**
      * The computed quantities.
@@ -30,14 +36,30 @@ public final class StandardAttentionExact {
      * @param attention {@code f h}, {@code n x d}
      * @param p {@code ∂L_std/∂S}, {@code n x n}
      */
-    public record Result(double loss, DMatrixRMaj gradient, DMatrixRMaj f, DMatrixRMaj attention, DMatrixRMaj p) {
+    public record Values(double loss, DMatrixRMaj gradient, DMatrixRMaj f, DMatrixRMaj attention, DMatrixRMaj p) {
     }
 
-    private StandardAttentionExact() {
+    @Override
+    public String name() {
+        return "standard-exact";
+    }
+
+    @Override
+    public Set<StandardQuantity> supported(StandardInstance instance) {
+        return EnumSet.allOf(StandardQuantity.class);
+    }
+
+    @Override
+    public StandardResult compute(StandardInstance instance, Set<StandardQuantity> wanted) {
+        Engine.requireSupported(name(), wanted, supported(instance));
+        Values v = evaluate(instance);
+        return StandardResult.builder(name()).put(StandardQuantity.F, v.f()).put(StandardQuantity.ATTENTION, v.attention())
+                .putScalar(StandardQuantity.LOSS, v.loss()).put(StandardQuantity.P, v.p())
+                .put(StandardQuantity.GRAD_X, v.gradient()).build();
     }
 
     /** Computes loss, gradient, {@code f}, attention and {@code p} for {@code inst}. */
-    public static Result compute(StandardInstance inst) {
+    public static Values evaluate(StandardInstance inst) {
         if (inst == null) {
             throw new IllegalArgumentException("instance is missing");
         }
@@ -130,7 +152,7 @@ public final class StandardAttentionExact {
                 grad[a * d + col] = acc / d;
             }
         }
-        return new Result(0.5 * loss, DMatrixRMaj.wrap(d, d, grad), DMatrixRMaj.wrap(n, n, f),
+        return new Values(0.5 * loss, DMatrixRMaj.wrap(d, d, grad), DMatrixRMaj.wrap(n, n, f),
                 DMatrixRMaj.wrap(n, d, att), DMatrixRMaj.wrap(n, n, p));
     }
 }

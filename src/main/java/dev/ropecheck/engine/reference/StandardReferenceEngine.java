@@ -1,7 +1,13 @@
-package dev.ropecheck.engine.standard;
+package dev.ropecheck.engine.reference;
 
+import dev.ropecheck.engine.Engine;
+import dev.ropecheck.engine.StandardAttentionEngine;
+import dev.ropecheck.engine.StandardQuantity;
+import dev.ropecheck.engine.StandardResult;
 import dev.ropecheck.model.ExactValues;
 import dev.ropecheck.model.StandardInstance;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apfloat.Apfloat;
 import org.apfloat.ApfloatMath;
 import org.ejml.data.DMatrixRMaj;
@@ -17,11 +23,11 @@ import org.ejml.data.DMatrixRMaj;
  * {@code Apfloat[][]} arrays. Inputs are converted exactly; the computation carries
  * {@code digits + 10} digits.
  */
-public final class StandardAttentionReference {
+public final class StandardReferenceEngine implements StandardAttentionEngine {
     private final long digits;
 
     /** @param digits decimal digits, {@code 10 <= digits <= 10000} */
-    public StandardAttentionReference(long digits) {
+    public StandardReferenceEngine(long digits) {
         if (digits < 10 || digits > 10_000) {
             throw new IllegalArgumentException("precision digits = " + digits + " must lie in [10, 10000]");
         }
@@ -36,10 +42,43 @@ public final class StandardAttentionReference {
      * @param loss {@code L_std}
      * @param grad {@code ∇L_std}, {@code d x d}
      */
-    public record Result(Apfloat[][] f, Apfloat[][] attention, Apfloat loss, Apfloat[][] grad) {
+    public record Values(Apfloat[][] f, Apfloat[][] attention, Apfloat loss, Apfloat[][] grad) {
     }
 
-    public Result compute(StandardInstance inst) {
+    @Override
+    public String name() {
+        return "standard-reference";
+    }
+
+    /** {@code f, Att, L_std, ∇L_std} ({@code p} is not kept). */
+    @Override
+    public Set<StandardQuantity> supported(StandardInstance instance) {
+        return EnumSet.of(StandardQuantity.F, StandardQuantity.ATTENTION, StandardQuantity.LOSS, StandardQuantity.GRAD_X);
+    }
+
+    /** The apfloat values rounded to the nearest double. */
+    @Override
+    public StandardResult compute(StandardInstance instance, Set<StandardQuantity> wanted) {
+        Engine.requireSupported(name(), wanted, supported(instance));
+        Values v = evaluate(instance);
+        return StandardResult.builder(name()).meta("digits", digits).put(StandardQuantity.F, toDouble(v.f()))
+                .put(StandardQuantity.ATTENTION, toDouble(v.attention()))
+                .putScalar(StandardQuantity.LOSS, ApMatrix.toDouble(v.loss()))
+                .put(StandardQuantity.GRAD_X, toDouble(v.grad())).build();
+    }
+
+    private static DMatrixRMaj toDouble(Apfloat[][] m) {
+        DMatrixRMaj out = new DMatrixRMaj(m.length, m[0].length);
+        for (int r = 0; r < m.length; r++) {
+            for (int c = 0; c < m[0].length; c++) {
+                out.unsafe_set(r, c, ApMatrix.toDouble(m[r][c]));
+            }
+        }
+        return out;
+    }
+
+    /** {@code f, Att, L_std, ∇L_std} in apfloat for {@code inst}. */
+    public Values evaluate(StandardInstance inst) {
         long w = digits + 10;
         int n = inst.n();
         int d = inst.d();
@@ -106,7 +145,7 @@ public final class StandardAttentionReference {
                 grad[a][c2] = sum.divide(dAp);
             }
         }
-        return new Result(f, att, loss, grad);
+        return new Values(f, att, loss, grad);
     }
 
     private static Apfloat[][] exact(DMatrixRMaj m, long w) {

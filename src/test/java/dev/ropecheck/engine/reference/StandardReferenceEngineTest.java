@@ -1,13 +1,10 @@
-package dev.ropecheck.engine.standard;
+package dev.ropecheck.engine.reference;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.ropecheck.engine.Quantity;
-import dev.ropecheck.engine.reference.ApMatrix;
-import dev.ropecheck.engine.reference.ReferenceResult;
-import dev.ropecheck.engine.reference.ReferenceRopeAttention;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.InstanceSpec;
@@ -25,7 +22,7 @@ import org.quicktheories.generators.Generate;
 /**
  * RoPE-grad Section 7's reduction at reference precision (MATH §7): with the identity family and
  * {@code X = vec(X0) vec(I_d)^T / d}, RoPE attention is standard attention — the same {@code f},
- * {@code Att}, {@code L} as {@link StandardAttentionReference} (written independently), and
+ * {@code Att}, {@code L} as {@link StandardReferenceEngine} (written independently), and
  * {@code G[(a,c),(b,e)] = ∇L_std[a,c] [b = e]}.
  *
  * <p>Tolerance: both sides are evaluated with {@code P + 10} digits ({@code P = 50}); each result
@@ -35,7 +32,7 @@ import org.quicktheories.generators.Generate;
  * scales: {@code 1} for {@code f}; {@code H = max|h|} for {@code Att}; {@code n d (H + Ē)^2} for
  * {@code L}; {@code n^2 2 d C H max|A1| max|A2| / d} for the gradients ({@code C = H + Ē}).
  */
-class StandardAttentionReferenceTest {
+class StandardReferenceEngineTest {
     private static final long P = 50;
     private static final Apfloat EPS = new Apfloat("1e-" + (P - 5), 70);
 
@@ -56,7 +53,7 @@ class StandardAttentionReferenceTest {
     @DisplayName("Section 7 reduction: identity family, X = vec(X0) vec(I)^T / d gives the same f, Att, L as standard attention and G = ∇L_std ⊗ [b=e]")
     void section7ReductionMatchesStandardAttention() {
         ReferenceRopeAttention rope = new ReferenceRopeAttention(P);
-        StandardAttentionReference std = new StandardAttentionReference(P);
+        StandardReferenceEngine std = new StandardReferenceEngine(P);
         qt().withExamples(10).forAll(Generators.instances(6, 4, Generate.pick(List.of(FamilyKind.IDENTITY))))
                 .checkAssert(spec -> {
                     RopeInstance base = spec.build();
@@ -74,7 +71,7 @@ class StandardAttentionReferenceTest {
                     }
                     RopeInstance inst = base.toBuilder().clearX().x(x).build();
                     ReferenceResult r = rope.compute(inst);
-                    StandardAttentionReference.Result s = std.compute(StandardInstance.of(inst, x0));
+                    StandardReferenceEngine.Values s = std.evaluate(StandardInstance.of(inst, x0));
                     double hMax = ApMatrix.toDouble(r.get(Quantity.H).maxAbs());
                     double eMax = ApMatrix.toDouble(ApMatrix.of(inst.e(), 60).maxAbs());
                     double cMax = hMax + eMax;

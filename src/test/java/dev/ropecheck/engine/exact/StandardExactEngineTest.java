@@ -1,4 +1,4 @@
-package dev.ropecheck.engine.standard;
+package dev.ropecheck.engine.exact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +9,6 @@ import dev.ropecheck.bounds.Deviation;
 import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.InstanceSpec;
@@ -25,17 +24,17 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * {@link StandardAttentionExact} against the AS24 formulas, and RoPE-grad Section 7's reduction in
+ * {@link StandardExactEngine} against the AS24 formulas, and RoPE-grad Section 7's reduction in
  * double (MATH §7): with the identity family and {@code X = vec(X0) vec(I)^T / d}, RoPE attention's
  * {@code f, Att, p, L} equal standard attention's and {@code G[(a,c),(b,e)] = ∇L_std[a,c] [b = e]}.
  *
  * <p>Tolerances: {@code d} is a power of two, so {@code X = X0/d} is exact and the reduced instance
- * is exactly the one {@code ExactRoundingModel} is evaluated on. {@code StandardAttentionExact}
+ * is exactly the one {@code ExactRoundingModel} is evaluated on. {@code StandardExactEngine}
  * does at most the engine's roundings per stage (its Javadoc), so the model with the engine's counts
  * bounds it; the naive formula below has its own counts ({@link #naiveCounts}). Two evaluations
  * within {@code b1} and {@code b2} of the truth differ by at most {@code b1 + b2}.
  */
-class StandardAttentionExactTest {
+class StandardExactEngineTest {
 
     /** d in {2, 4, 8}: powers of two. */
     static Gen<InstanceSpec> reducible() {
@@ -71,7 +70,7 @@ class StandardAttentionExactTest {
     }
 
     /** AS24 by the formulas: quadruple sums, plain softmax with the row maximum, p = f (c (h_j - Att_i)). */
-    static StandardAttentionExact.Result naive(StandardInstance in) {
+    static StandardExactEngine.Values naive(StandardInstance in) {
         int n = in.n();
         int d = in.d();
         DMatrixRMaj a1 = in.a1();
@@ -145,14 +144,14 @@ class StandardAttentionExactTest {
                 g.set(a, cc, acc / d);
             }
         }
-        return new StandardAttentionExact.Result(0.5 * loss, g, f, att, p);
+        return new StandardExactEngine.Values(0.5 * loss, g, f, att, p);
     }
 
     private static double tol(Quantity q, RopeInstance red, ExactRoundingModel.Counts other) {
         return ExactRoundingModel.tolerance(q, red, null).bound() + ExactRoundingModel.tolerance(q, red, null, other).bound();
     }
 
-    private static List<String> compare(StandardAttentionExact.Result got, StandardAttentionExact.Result want,
+    private static List<String> compare(StandardExactEngine.Values got, StandardExactEngine.Values want,
             RopeInstance red, ExactRoundingModel.Counts other) {
         List<String> bad = new ArrayList<>();
         check(bad, "loss", new DMatrixRMaj(1, 1, true, got.loss()), new DMatrixRMaj(1, 1, true, want.loss()),
@@ -172,13 +171,13 @@ class StandardAttentionExactTest {
     }
 
     @Test
-    @DisplayName("AS24: StandardAttentionExact matches the naive formulas within the rounding model")
+    @DisplayName("AS24: StandardExactEngine matches the naive formulas within the rounding model")
     void standardAttentionMatchesNaiveFormula() {
         qt().withExamples(50).forAll(reducible()).checkAssert(spec -> {
             DMatrixRMaj x0 = x0(spec);
             RopeInstance red = reduced(spec, x0);
             StandardInstance std = StandardInstance.of(red, x0);
-            List<String> bad = compare(StandardAttentionExact.compute(std), naive(std), red, naiveCounts(red));
+            List<String> bad = compare(StandardExactEngine.evaluate(std), naive(std), red, naiveCounts(red));
             assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
         });
     }
@@ -190,7 +189,7 @@ class StandardAttentionExactTest {
         qt().withExamples(50).forAll(reducible()).checkAssert(spec -> {
             DMatrixRMaj x0 = x0(spec);
             RopeInstance red = reduced(spec, x0);
-            StandardAttentionExact.Result std = StandardAttentionExact.compute(StandardInstance.of(red, x0));
+            StandardExactEngine.Values std = StandardExactEngine.evaluate(StandardInstance.of(red, x0));
             RopeResult rope = engine.computeAll(red);
             int d = red.d();
             DMatrixRMaj g = rope.get(Quantity.GRAD_X);
@@ -212,7 +211,7 @@ class StandardAttentionExactTest {
                     }
                 }
             }
-            StandardAttentionExact.Result asStd = new StandardAttentionExact.Result(rope.loss(), gDiag,
+            StandardExactEngine.Values asStd = new StandardExactEngine.Values(rope.loss(), gDiag,
                     rope.get(Quantity.F), rope.get(Quantity.ATTENTION), rope.get(Quantity.P));
             List<String> bad = compare(asStd, std, red, ExactRoundingModel.Counts.engine(red));
             assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
@@ -222,6 +221,6 @@ class StandardAttentionExactTest {
     @Test
     @DisplayName("bad input is rejected")
     void rejectsMissingInstance() {
-        assertThrows(IllegalArgumentException.class, () -> StandardAttentionExact.compute(null));
+        assertThrows(IllegalArgumentException.class, () -> StandardExactEngine.evaluate(null));
     }
 }

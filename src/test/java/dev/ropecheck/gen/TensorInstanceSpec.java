@@ -1,6 +1,5 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.gen;
 
-import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.TensorInstance;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;

@@ -78,6 +78,7 @@ class FastVsReferenceTest {
 
     @Test
     @DisplayName("Tensor-grad main theorem: fast loss, gradients = reference within the MATH §5 transfer bound (certified and measured delta)")
+    @dev.ropecheck.specs.Spec("tensor-main-theorem")
     void fastMatchesReferenceWithinTransferBound() {
         CERTIFIED.clear();
         MEASURED.clear();
@@ -98,6 +99,7 @@ class FastVsReferenceTest {
 
     @Test
     @DisplayName("Tensor-grad main theorem: fast vs exact at n = 8..32, d = 2, entries in [-0.5, 0.5], eps = 1e-3")
+    @dev.ropecheck.specs.Spec("tensor-main-theorem")
     void fastMatchesExactAtModerateN() {
         TensorExactEngine exact = new TensorExactEngine();
         TensorQuantityBound exactBound = new TensorExactRounding();
@@ -128,6 +130,7 @@ class FastVsReferenceTest {
 
     @Test
     @DisplayName("Tensor-grad: the fast engine never forms n x n^2 quantities")
+    @dev.ropecheck.specs.Spec("tensor-main-theorem")
     void fastDoesNotOfferQuadraticQuantities() {
         TensorInstance in = new TensorInstanceSpec(3, 2, 0.5, true, true, 5L).build();
         Set<TensorQuantity> s = new TensorFastEngine(1e-3).supported(in);

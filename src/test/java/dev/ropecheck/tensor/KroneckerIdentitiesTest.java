@@ -42,6 +42,7 @@ class KroneckerIdentitiesTest {
 
     @Test
     @DisplayName("MATH §8: (U2 ⊘' U3)^T (A4 ⊗ A5) = (U2^T A4) ⊘ (U3^T A5)")
+    @dev.ropecheck.specs.Spec("tensor-kronecker-identity")
     void columnKroneckerTimesKroneckerIsRowKroneckerOfProducts() {
         SplittableRandom rnd = new SplittableRandom(1);
         for (int trial = 0; trial < 20; trial++) {
@@ -60,6 +61,7 @@ class KroneckerIdentitiesTest {
 
     @Test
     @DisplayName("Fact 3.8: (U1 U2^T) ∘ (V1 V2^T) = (U1 ⊘ V1)(U2 ⊘ V2)^T")
+    @dev.ropecheck.specs.Spec("tensor-kronecker-identity")
     void hadamardOfLowRankIsRowKroneckerProduct() {
         SplittableRandom rnd = new SplittableRandom(2);
         for (int trial = 0; trial < 20; trial++) {
@@ -84,6 +86,7 @@ class KroneckerIdentitiesTest {
 
     @Test
     @DisplayName("MATH §0/§8 index conventions: (A2 ⊗ A3)[(j1,j2),(c1,c2)] = A2[j1,c1] A3[j2,c2], (U ⊘' V) = (U^T ⊘ V^T)^T, EJML kron agrees")
+    @dev.ropecheck.specs.Spec("tensor-kronecker-identity")
     void indexConventions() {
         SplittableRandom rnd = new SplittableRandom(3);
         int n = 3;
@@ -115,6 +118,7 @@ class KroneckerIdentitiesTest {
 
     @Test
     @DisplayName("MATH §8 weights: X = W_Q (W_K1 ⊘' W_K2)^T gives S = (1/d) Σ_l Q K1 K2 and Y = W_V1 ⊘' W_V2 gives h = V1 ⊘' V2")
+    @dev.ropecheck.specs.Spec("tensor-attention-def")
     void weightParameterisationGivesTrilinearScoreAndColumnKroneckerValues() {
         SplittableRandom rnd = new SplittableRandom(4);
         int n = 3;

@@ -218,6 +218,7 @@ class MatrixAttentionSpecialCaseTest {
 
     @Test
     @DisplayName("MATH §7/§8: tensor attention with A3 = A5 = 1 e_0^T collapses to standard attention (reference, exact, fast)")
+    @dev.ropecheck.specs.Spec({"tensor-attention-def", "tensor-loss"})
     void tensorAttentionCollapsesToStandardAttention() {
         Gen<int[]> sizes = Generate.range(1, 5).zip(Generate.range(1, 3), (n, d) -> new int[] {n, d});
         Gen<Long> seeds = Generate.longRange(0, Long.MAX_VALUE);

@@ -99,6 +99,7 @@ class ReferenceGradientFiniteDifferenceTest {
 
     @Test
     @DisplayName("Tensor-grad gradient closed form: reference ∇_X L, ∇_Y L and weight gradients = central differences (>= 25 digits)")
+    @dev.ropecheck.specs.Spec("tensor-gradient-closed-form")
     void referenceGradientMatchesFiniteDifferences() {
         AtomicReference<Double> fewest = new AtomicReference<>(Double.POSITIVE_INFINITY);
         COMPARED.set(0);

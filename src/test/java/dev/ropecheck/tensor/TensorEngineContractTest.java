@@ -58,6 +58,7 @@ class TensorEngineContractTest {
 
     @Test
     @DisplayName("MATH §4: the fast engine's polynomial has |P(z) - e^z| <= eta on [-beta, beta] (21 points, apfloat), delta <= eps, minimal degree")
+    @dev.ropecheck.specs.Spec("tensor-main-theorem")
     void enginePolynomialIsCertified() {
         for (Method method : Method.values()) {
             for (double b : new double[] {0.25, 0.5, 1.0}) {

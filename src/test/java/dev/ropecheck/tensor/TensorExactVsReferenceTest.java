@@ -38,6 +38,7 @@ class TensorExactVsReferenceTest {
 
     @Test
     @DisplayName("Tensor-grad §8: exact engine = reference within the rounding model, all quantities, n <= 5")
+    @dev.ropecheck.specs.Spec({"tensor-attention-def", "tensor-gradient-closed-form", "tensor-loss"})
     void exactMatchesReferenceSmallN() {
         AtomicReference<Double> worst = new AtomicReference<>(0.0);
         qt().withExamples(60).forAll(Generators.tensorInstances(5, 3))
@@ -47,6 +48,7 @@ class TensorExactVsReferenceTest {
 
     @Test
     @DisplayName("Tensor-grad §8: exact engine = reference within the rounding model, n up to 24")
+    @dev.ropecheck.specs.Spec("tensor-loss")
     void exactMatchesReferenceUpTo24() {
         double worst = 0;
         for (TensorInstanceSpec spec : List.of(new TensorInstanceSpec(12, 2, 1.0, false, true, 11L),

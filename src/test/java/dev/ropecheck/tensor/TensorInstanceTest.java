@@ -85,6 +85,7 @@ class TensorInstanceTest {
 
     @Test
     @DisplayName("MATH §8: X = W_Q (W_K1 ⊘' W_K2)^T and Y = W_V1 ⊘' W_V2 entrywise; accessors copy")
+    @dev.ropecheck.specs.Spec("tensor-attention-def")
     void weightsDefineXAndY() {
         TensorInstance in = new TensorInstanceSpec(2, 3, 0.5, true, true, 9L).build();
         assertTrue(in.hasKeyWeights() && in.hasValueWeights());

@@ -141,18 +141,21 @@ class WrongVariantsTest {
 
     @Test
     @DisplayName("Tensor-grad gradient: A1^T p (A3 ⊗ A2) (transposed Kronecker order) is rejected")
+    @dev.ropecheck.specs.Spec("tensor-gradient-closed-form")
     void transposedKroneckerOrderIsCaught() {
         property("A3 ⊗ A2 in the gradient", TensorQuantity.GRAD_X, WrongVariantsTest::transposedKroneckerGradient);
     }
 
     @Test
     @DisplayName("Tensor-grad gradient: p = f ∘ q without - diag(r) f is rejected")
+    @dev.ropecheck.specs.Spec("tensor-gradient-closed-form")
     void missingDiagRTermIsCaught() {
         property("p without diag(r) f", TensorQuantity.GRAD_X, WrongVariantsTest::missingDiagRGradient);
     }
 
     @Test
     @DisplayName("Tensor-grad forward: h = (A5 ⊗ A4) Y (swapped value Kronecker) is rejected")
+    @dev.ropecheck.specs.Spec("tensor-gradient-closed-form")
     void swappedValueKroneckerIsCaught() {
         property("h = (A5 ⊗ A4) Y", TensorQuantity.ATTENTION, WrongVariantsTest::swappedValueAttention);
     }

@@ -184,6 +184,7 @@ class StandardExactEngineTest {
 
     @Test
     @DisplayName("Section 7: identity family and X = vec(X0) vec(I)^T / d give L = L_std and G = ∇L_std ⊗ [b=e] in double")
+    @dev.ropecheck.specs.Spec({"lemma-5.3", "section-7-reduction"})
     void section7ReductionInDouble() {
         ExactEngine engine = new ExactEngine();
         qt().withExamples(50).forAll(reducible()).checkAssert(spec -> {

@@ -14,6 +14,7 @@ class ApExpTest {
 
     @Test
     @DisplayName("Def. 3.12: ApExp.exp agrees with ApfloatMath.exp to prec-1 relative digits")
+    @dev.ropecheck.specs.Spec("def-3.12")
     void def312ExpMatchesApfloatExp() {
         SplittableRandom rnd = new SplittableRandom(312);
         double[] fixed = {1e-40, -1e-12, 0.5, -0.5, 1, -1, 2.75, -7.125, 33.5, -100.25, 700, -4096, 4096.5, 20000};

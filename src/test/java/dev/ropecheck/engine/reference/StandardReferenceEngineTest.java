@@ -51,6 +51,7 @@ class StandardReferenceEngineTest {
 
     @Test
     @DisplayName("Section 7 reduction: identity family, X = vec(X0) vec(I)^T / d gives the same f, Att, L as standard attention and G = ∇L_std ⊗ [b=e]")
+    @dev.ropecheck.specs.Spec({"def-3.16", "def-3.17", "section-7-reduction"})
     void section7ReductionMatchesStandardAttention() {
         ReferenceRopeAttention rope = new ReferenceRopeAttention(P);
         StandardReferenceEngine std = new StandardReferenceEngine(P);

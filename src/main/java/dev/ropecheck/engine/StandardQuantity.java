@@ -20,17 +20,7 @@ public enum StandardQuantity implements NamedQuantity {
 
     /** Shapes in terms of {@code n} and {@code d}. */
     public enum Shape implements NamedQuantity.Shape {
-        N_N, N_D, ONE, D_D;
-
-        @Override
-        public int rows(int n, int d) {
-            return this == ONE ? 1 : this == D_D ? d : n;
-        }
-
-        @Override
-        public int cols(int n, int d) {
-            return this == ONE ? 1 : this == N_N ? n : d;
-        }
+        N_N, N_D, ONE, D_D
     }
 
     private final String key;

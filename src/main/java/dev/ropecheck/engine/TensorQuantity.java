@@ -41,40 +41,7 @@ public enum TensorQuantity implements NamedQuantity {
 
     /** Shapes in terms of {@code n} and {@code d}. */
     public enum Shape implements NamedQuantity.Shape {
-        N_N2, N2_D, N_1, N_D, ONE, D_D2, D2_D, D_D;
-
-        @Override
-        public int rows(int n, int d) {
-            switch (this) {
-                case N_N2:
-                case N_1:
-                case N_D:
-                    return n;
-                case N2_D:
-                    return n * n;
-                case ONE:
-                    return 1;
-                case D2_D:
-                    return d * d;
-                default:
-                    return d;
-            }
-        }
-
-        @Override
-        public int cols(int n, int d) {
-            switch (this) {
-                case N_N2:
-                    return n * n;
-                case N_1:
-                case ONE:
-                    return 1;
-                case D_D2:
-                    return d * d;
-                default:
-                    return d;
-            }
-        }
+        N_N2, N2_D, N_1, N_D, ONE, D_D2, D2_D, D_D
     }
 
     private final String key;

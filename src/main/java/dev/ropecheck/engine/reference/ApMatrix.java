@@ -187,6 +187,20 @@ public final class ApMatrix {
         return v.signum() == 0 ? 0.0 : Double.parseDouble(v.toString(false));
     }
 
+    /**
+     * A row-major {@code Apfloat[][]} (the array form of the tensor and standard references, at least one
+     * row, all rows of the same length) rounded entry by entry to the nearest double ({@link #toDouble(Apfloat)}).
+     */
+    public static DMatrixRMaj toDouble(Apfloat[][] m) {
+        DMatrixRMaj out = new DMatrixRMaj(m.length, m[0].length);
+        for (int r = 0; r < m.length; r++) {
+            for (int c = 0; c < m[0].length; c++) {
+                out.unsafe_set(r, c, toDouble(m[r][c]));
+            }
+        }
+        return out;
+    }
+
     private void requireSameShape(String name, ApMatrix o) {
         if (o.rows != rows || o.cols != cols) {
             throw new IllegalArgumentException(name + " has shape " + o.rows + "x" + o.cols + " but must be " + rows

@@ -4,7 +4,6 @@ import dev.ropecheck.engine.Engine;
 import dev.ropecheck.engine.StandardAttentionEngine;
 import dev.ropecheck.engine.StandardQuantity;
 import dev.ropecheck.engine.StandardResult;
-import dev.ropecheck.model.ExactValues;
 import dev.ropecheck.model.StandardInstance;
 import java.util.EnumSet;
 import java.util.Set;
@@ -18,10 +17,11 @@ import org.ejml.data.DMatrixRMaj;
  * {@code L_std(X0) = (1/2) ||diag(alpha)^{-1} exp(A1 X0 A2^T / d) A3 Y - E||_F^2} and
  * {@code ∇L_std = (1/d) A1^T p A2} with {@code p_ij = f_ij <c_i, h_j - Att_i>}.
  *
- * <p>Written directly from those formulas, sharing no code with the RoPE reference, so that the
+ * <p>Written directly from those formulas, sharing no arithmetic with the RoPE reference, so that the
  * Section 7 reduction test compares two independent computations. Entries are plain
- * {@code Apfloat[][]} arrays. Inputs are converted exactly; the computation carries
- * {@code digits + 10} digits.
+ * {@code Apfloat[][]} arrays (the array form of {@link ApInputs}). Inputs are converted exactly
+ * ({@link ApInputs#ap}); the computation carries {@code digits + 10} digits; {@link #compute} rounds
+ * to doubles with {@link ApMatrix#toDouble(Apfloat[][])}.
  */
 public final class StandardReferenceEngine implements StandardAttentionEngine {
     private final long digits;
@@ -61,20 +61,10 @@ public final class StandardReferenceEngine implements StandardAttentionEngine {
     public StandardResult compute(StandardInstance instance, Set<StandardQuantity> wanted) {
         Engine.requireSupported(name(), wanted, supported(instance));
         Values v = evaluate(instance);
-        return StandardResult.builder(name()).meta("digits", digits).put(StandardQuantity.F, toDouble(v.f()))
-                .put(StandardQuantity.ATTENTION, toDouble(v.attention()))
+        return StandardResult.builder(name()).meta("digits", digits).put(StandardQuantity.F, ApMatrix.toDouble(v.f()))
+                .put(StandardQuantity.ATTENTION, ApMatrix.toDouble(v.attention()))
                 .putScalar(StandardQuantity.LOSS, ApMatrix.toDouble(v.loss()))
-                .put(StandardQuantity.GRAD_X, toDouble(v.grad())).build();
-    }
-
-    private static DMatrixRMaj toDouble(Apfloat[][] m) {
-        DMatrixRMaj out = new DMatrixRMaj(m.length, m[0].length);
-        for (int r = 0; r < m.length; r++) {
-            for (int c = 0; c < m[0].length; c++) {
-                out.unsafe_set(r, c, ApMatrix.toDouble(m[r][c]));
-            }
-        }
-        return out;
+                .put(StandardQuantity.GRAD_X, ApMatrix.toDouble(v.grad())).build();
     }
 
     /** {@code f, Att, L_std, ∇L_std} in apfloat for {@code inst}. */
@@ -82,12 +72,12 @@ public final class StandardReferenceEngine implements StandardAttentionEngine {
         long w = digits + 10;
         int n = inst.n();
         int d = inst.d();
-        Apfloat[][] a1 = exact(inst.a1(), w);
-        Apfloat[][] a2 = exact(inst.a2(), w);
-        Apfloat[][] a3 = exact(inst.a3(), w);
-        Apfloat[][] e = exact(inst.e(), w);
-        Apfloat[][] x0 = exact(inst.x0(), w);
-        Apfloat[][] y = exact(inst.y(), w);
+        Apfloat[][] a1 = ApInputs.ap(inst.a1(), w);
+        Apfloat[][] a2 = ApInputs.ap(inst.a2(), w);
+        Apfloat[][] a3 = ApInputs.ap(inst.a3(), w);
+        Apfloat[][] e = ApInputs.ap(inst.e(), w);
+        Apfloat[][] x0 = ApInputs.ap(inst.x0(), w);
+        Apfloat[][] y = ApInputs.ap(inst.y(), w);
         Apfloat dAp = new Apfloat(d, w);
         // A1 X0 (n x d), then scores (A1 X0) A2^T / d
         Apfloat[][] ax = mul(a1, x0);
@@ -146,16 +136,6 @@ public final class StandardReferenceEngine implements StandardAttentionEngine {
             }
         }
         return new Values(f, att, loss, grad);
-    }
-
-    private static Apfloat[][] exact(DMatrixRMaj m, long w) {
-        Apfloat[][] out = new Apfloat[m.numRows][m.numCols];
-        for (int r = 0; r < m.numRows; r++) {
-            for (int c = 0; c < m.numCols; c++) {
-                out[r][c] = ExactValues.apfloat(m.unsafe_get(r, c), w);
-            }
-        }
-        return out;
     }
 
     private static Apfloat[][] mul(Apfloat[][] x, Apfloat[][] y) {

@@ -1,9 +1,9 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.bounds;
 
+import dev.ropecheck.contract.TensorChecks;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ropecheck.bounds.TensorFastErrorBound;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
 import dev.ropecheck.engine.exact.TensorExactEngine;

@@ -1,4 +1,4 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.contract;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +12,7 @@ import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 
 /** Shared assertions: an engine's quantities against trusted values within a derived bound. */
-final class TensorChecks {
+public final class TensorChecks {
     private TensorChecks() {
     }
 
@@ -20,13 +20,13 @@ final class TensorChecks {
      * Asserts {@code max |computed - trusted| <= bound + comparison slack} for each quantity and returns the
      * worst ratio {@code error / allowed}. Failure messages give the ratio and the replayable spec.
      */
-    static double within(TensorResult computed, TensorResult trusted, TensorQuantityBound bound, TensorInstance in,
+    public static double within(TensorResult computed, TensorResult trusted, TensorQuantityBound bound, TensorInstance in,
             Set<TensorQuantity> qs, Object spec) {
         return within(computed, trusted, bound, in, qs, spec, null);
     }
 
     /** As above, also folding each quantity's ratio into {@code worstByQuantity} (max) when it is not null. */
-    static double within(TensorResult computed, TensorResult trusted, TensorQuantityBound bound, TensorInstance in,
+    public static double within(TensorResult computed, TensorResult trusted, TensorQuantityBound bound, TensorInstance in,
             Set<TensorQuantity> qs, Object spec, java.util.Map<TensorQuantity, Double> worstByQuantity) {
         double worst = 0;
         assertTrue(!qs.isEmpty(), () -> "no quantity to check (" + computed.engine() + ")\n  spec: " + spec);
@@ -49,7 +49,7 @@ final class TensorChecks {
     }
 
     /** Asserts the all-zeros answer would be rejected for {@code q} (the check is not vacuous). */
-    static void zerosWouldFail(TensorResult trusted, TensorQuantityBound bound, TensorInstance in, TensorQuantity q,
+    public static void zerosWouldFail(TensorResult trusted, TensorQuantityBound bound, TensorInstance in, TensorQuantity q,
             Object spec) {
         DMatrixRMaj t = trusted.get(q);
         double allowed = bound.allowed(q, in, trusted) + TensorExactRounding.comparisonSlack(maxAbs(t));
@@ -62,7 +62,7 @@ final class TensorChecks {
      * Tensor-grad main theorem): {@code alpha, Att, c, L, r, ∇_X L, ∇_Y L} and the weight gradients the
      * instance has weights for. Fixed here, never taken from the engine under test.
      */
-    static Set<TensorQuantity> requiredFast(TensorInstance in) {
+    public static Set<TensorQuantity> requiredFast(TensorInstance in) {
         Set<TensorQuantity> s = java.util.EnumSet.of(TensorQuantity.ALPHA, TensorQuantity.ATTENTION, TensorQuantity.C,
                 TensorQuantity.LOSS, TensorQuantity.R, TensorQuantity.GRAD_X, TensorQuantity.GRAD_Y);
         if (in.hasKeyWeights()) {
@@ -75,7 +75,7 @@ final class TensorChecks {
     }
 
     /** What an exact or reference engine must return: {@link #requiredFast} plus {@code A, f, h, p} (MATH §8). */
-    static Set<TensorQuantity> requiredAll(TensorInstance in) {
+    public static Set<TensorQuantity> requiredAll(TensorInstance in) {
         Set<TensorQuantity> s = requiredFast(in);
         s.addAll(java.util.EnumSet.of(TensorQuantity.A, TensorQuantity.F, TensorQuantity.H, TensorQuantity.P));
         return s;
@@ -86,7 +86,7 @@ final class TensorChecks {
      * {@code 2 max|trusted|}, so this holds whenever zeros are rejected; stated separately so that a
      * check comparing magnitudes only is caught.
      */
-    static void signFlipWouldFail(TensorResult trusted, TensorQuantityBound bound, TensorInstance in, TensorQuantity q,
+    public static void signFlipWouldFail(TensorResult trusted, TensorQuantityBound bound, TensorInstance in, TensorQuantity q,
             Object spec) {
         DMatrixRMaj t = trusted.get(q);
         double allowed = bound.allowed(q, in, trusted) + TensorExactRounding.comparisonSlack(maxAbs(t));
@@ -99,11 +99,7 @@ final class TensorChecks {
                 + "\n  spec: " + spec);
     }
 
-    static double maxAbs(DMatrixRMaj m) {
-        double best = 0;
-        for (double v : m.data) {
-            best = Math.max(best, Math.abs(v));
-        }
-        return best;
+    public static double maxAbs(DMatrixRMaj m) {
+        return dev.ropecheck.model.Matrices.maxAbs(m);
     }
 }

@@ -1,4 +1,4 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.contract;
 
 import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;

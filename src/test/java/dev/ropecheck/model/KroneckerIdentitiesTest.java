@@ -1,11 +1,9 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ropecheck.model.Kronecker;
-import dev.ropecheck.model.TensorInstance;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;

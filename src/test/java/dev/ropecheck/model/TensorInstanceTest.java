@@ -1,4 +1,4 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.model;
 
 import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ropecheck.model.Kronecker;
-import dev.ropecheck.model.TensorInstance;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.DisplayName;

@@ -1,5 +1,6 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.engine.exact;
 
+import dev.ropecheck.contract.TensorChecks;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.quicktheories.QuickTheory.qt;
@@ -7,7 +8,6 @@ import static org.quicktheories.QuickTheory.qt;
 import dev.ropecheck.bounds.TensorExactRounding;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
 import dev.ropecheck.model.TensorInstance;
 import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.List;

@@ -1,5 +1,6 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.engine.fast;
 
+import dev.ropecheck.contract.TensorChecks;
 import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import dev.ropecheck.bounds.TensorFastErrorBound;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
 import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
 import dev.ropecheck.model.TensorInstance;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@link FastVsReferenceTest#fastMatchesExactAtModerateN}).
  */
 @Tag("long")
-class FastVsExactLongTest {
+class TensorFastVsExactLongTest {
 
     @Test
     @DisplayName("Tensor-grad main theorem: fast = exact within the transfer bound, n = 64, 128, d = 2, 3")

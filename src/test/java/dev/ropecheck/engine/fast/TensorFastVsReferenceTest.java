@@ -1,5 +1,6 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.engine.fast;
 
+import dev.ropecheck.contract.TensorChecks;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import dev.ropecheck.bounds.TensorQuantityBound;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
 import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
 import dev.ropecheck.model.TensorInstance;
 import dev.ropecheck.engine.reference.ApInputs;
 import dev.ropecheck.engine.reference.TensorReferenceEngine;
@@ -34,7 +34,7 @@ import org.quicktheories.generators.Generate;
  * (the transfer argument holds for any {@code δ} bounding the actual perturbation; the second shows how tight the
  * transfer itself is). Worst ratios are printed.
  */
-class FastVsReferenceTest {
+class TensorFastVsReferenceTest {
     private static final TensorReferenceEngine REF = new TensorReferenceEngine();
     private static final long DIGITS = TensorReferenceEngine.DEFAULT_DIGITS;
 

@@ -1,5 +1,6 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.engine.reference;
 
+import dev.ropecheck.contract.TensorChecks;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
@@ -14,8 +15,6 @@ import dev.ropecheck.engine.TensorResult;
 import dev.ropecheck.engine.exact.TensorExactEngine;
 import dev.ropecheck.engine.fast.TensorFastEngine;
 import dev.ropecheck.model.TensorInstance;
-import dev.ropecheck.engine.reference.ApInputs;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;

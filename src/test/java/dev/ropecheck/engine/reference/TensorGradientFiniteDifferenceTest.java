@@ -1,4 +1,4 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.engine.reference;
 
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.TensorInstanceSpec;
@@ -7,8 +7,6 @@ import static org.quicktheories.QuickTheory.qt;
 
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.model.TensorInstance;
-import dev.ropecheck.engine.reference.ApInputs;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apfloat.Apfloat;
@@ -27,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * ({@code |L| <= 10^3}, {@code |L'''| <= 10^10}) the total is below {@code 10^-40}. Asserted: {@code |FD - G| <=
  * 10^-38}, and at least 25 matching digits ({@code |FD - G| <= 10^-25 |G|}) whenever {@code |G| >= 10^-13}.
  */
-class ReferenceGradientFiniteDifferenceTest {
+class TensorGradientFiniteDifferenceTest {
     private static final long DIGITS = 80;
     private static final TensorReferenceEngine REF = new TensorReferenceEngine(DIGITS);
     private static final Apfloat STEP = new Apfloat("1e-30", DIGITS);

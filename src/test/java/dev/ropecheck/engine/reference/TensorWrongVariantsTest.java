@@ -1,5 +1,6 @@
-package dev.ropecheck.tensor;
+package dev.ropecheck.engine.reference;
 
+import dev.ropecheck.contract.TensorChecks;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.TensorInstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +13,6 @@ import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
 import dev.ropecheck.engine.fast.TensorFastEngine;
 import dev.ropecheck.model.TensorInstance;
-import dev.ropecheck.engine.reference.ApInputs;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.List;
 import java.util.function.Function;
 import org.apfloat.Apfloat;
@@ -32,7 +31,7 @@ import org.quicktheories.generators.Generate;
  * ({@code A1^T p (A3 ⊗ A2)}); the {@code diag(r) f} term of {@code p} left out ({@code p = f ∘ q}); the values built
  * with the wrong Kronecker order ({@code h = (A5 ⊗ A4) Y}).
  */
-class WrongVariantsTest {
+class TensorWrongVariantsTest {
     private static final long DIGITS = 50;
     private static final TensorReferenceEngine REF = new TensorReferenceEngine(DIGITS);
 
@@ -143,20 +142,20 @@ class WrongVariantsTest {
     @DisplayName("Tensor-grad gradient: A1^T p (A3 ⊗ A2) (transposed Kronecker order) is rejected")
     @dev.ropecheck.specs.Spec("tensor-gradient-closed-form")
     void transposedKroneckerOrderIsCaught() {
-        property("A3 ⊗ A2 in the gradient", TensorQuantity.GRAD_X, WrongVariantsTest::transposedKroneckerGradient);
+        property("A3 ⊗ A2 in the gradient", TensorQuantity.GRAD_X, TensorWrongVariantsTest::transposedKroneckerGradient);
     }
 
     @Test
     @DisplayName("Tensor-grad gradient: p = f ∘ q without - diag(r) f is rejected")
     @dev.ropecheck.specs.Spec("tensor-gradient-closed-form")
     void missingDiagRTermIsCaught() {
-        property("p without diag(r) f", TensorQuantity.GRAD_X, WrongVariantsTest::missingDiagRGradient);
+        property("p without diag(r) f", TensorQuantity.GRAD_X, TensorWrongVariantsTest::missingDiagRGradient);
     }
 
     @Test
     @DisplayName("Tensor-grad forward: h = (A5 ⊗ A4) Y (swapped value Kronecker) is rejected")
     @dev.ropecheck.specs.Spec("tensor-gradient-closed-form")
     void swappedValueKroneckerIsCaught() {
-        property("h = (A5 ⊗ A4) Y", TensorQuantity.ATTENTION, WrongVariantsTest::swappedValueAttention);
+        property("h = (A5 ⊗ A4) Y", TensorQuantity.ATTENTION, TensorWrongVariantsTest::swappedValueAttention);
     }
 }

@@ -33,7 +33,7 @@ final class TrilinearFeatures {
         for (int s = 0; s < k; s++) {
             b += maxAbs(phi, s) * maxAbs(psi, s) * maxAbs(chi, s);
         }
-        this.beta = b * (1 + 4 * (k + 2) * 0x1p-53);
+        this.beta = b * (1 + 4 * (k + 2) * dev.ropecheck.bounds.FloatFormat.FP64.u());
     }
 
     private double maxAbs(double[] m, int s) {

@@ -80,41 +80,8 @@ public final class TensorExactEngine implements TensorAttentionEngine {
         boolean keepF = wanted.contains(TensorQuantity.F);
         boolean keepP = wanted.contains(TensorQuantity.P);
 
-        // Qx = A1 X, n x d^2
-        double[] qx = new double[n * dd];
-        for (int i = 0; i < n; i++) {
-            for (int s = 0; s < dd; s++) {
-                double acc = 0;
-                for (int a = 0; a < d; a++) {
-                    acc += a1[i * d + a] * x[a * dd + s];
-                }
-                qx[i * dd + s] = acc;
-            }
-        }
-        // h = (A4 ⊗ A5) Y via Z[j1][c2][l] = Σ_{c1} A4[j1,c1] Y[(c1,c2),l]; h[(j1,j2),l] = Σ_{c2} A5[j2,c2] Z[j1][c2][l]
-        double[] h = new double[nn * d];
-        double[] z = new double[d * d];
-        for (int j1 = 0; j1 < n; j1++) {
-            for (int c2 = 0; c2 < d; c2++) {
-                for (int l = 0; l < d; l++) {
-                    double acc = 0;
-                    for (int c1 = 0; c1 < d; c1++) {
-                        acc += a4[j1 * d + c1] * y[(c1 * d + c2) * d + l];
-                    }
-                    z[c2 * d + l] = acc;
-                }
-            }
-            for (int j2 = 0; j2 < n; j2++) {
-                int base = (j1 * n + j2) * d;
-                for (int l = 0; l < d; l++) {
-                    double acc = 0;
-                    for (int c2 = 0; c2 < d; c2++) {
-                        acc += a5[j2 * d + c2] * z[c2 * d + l];
-                    }
-                    h[base + l] = acc;
-                }
-            }
-        }
+        double[] qx = queryTimesX(a1, x, n, d);
+        double[] h = values(a4, a5, y, n, d);
 
         double[] alpha = new double[n];
         double[] att = new double[n * d];
@@ -134,30 +101,7 @@ public final class TensorExactEngine implements TensorAttentionEngine {
         double[] u = new double[d];
         double[] w = new double[d];
         for (int i = 0; i < n; i++) {
-            // t[j1][c2] = Σ_{c1} Qx[i,(c1,c2)] A2[j1,c1]
-            for (int j1 = 0; j1 < n; j1++) {
-                for (int c2 = 0; c2 < d; c2++) {
-                    double acc = 0;
-                    for (int c1 = 0; c1 < d; c1++) {
-                        acc += qx[i * dd + c1 * d + c2] * a2[j1 * d + c1];
-                    }
-                    t[j1 * d + c2] = acc;
-                }
-            }
-            double m = Double.NEGATIVE_INFINITY;
-            for (int j1 = 0; j1 < n; j1++) {
-                for (int j2 = 0; j2 < n; j2++) {
-                    double acc = 0;
-                    for (int c2 = 0; c2 < d; c2++) {
-                        acc += t[j1 * d + c2] * a3[j2 * d + c2];
-                    }
-                    double s = acc * invD;
-                    row[j1 * n + j2] = s;
-                    if (s > m) {
-                        m = s;
-                    }
-                }
-            }
+            double m = scores(i, qx, a2, a3, n, d, invD, t, row);
             double sum = 0;
             for (int j = 0; j < nn; j++) {
                 double ej = Math.exp(row[j] - m);
@@ -198,22 +142,7 @@ public final class TensorExactEngine implements TensorAttentionEngine {
             r[i] = ri;
             if (wantGradY) {
                 // F_i[c1,c2] = Σ_{j1} A4[j1,c1] Σ_{j2} f_{i,(j1,j2)} A5[j2,c2]; GY[(c1,c2),l] += F_i[c1,c2] c_il
-                Arrays.fill(fi, 0);
-                for (int j1 = 0; j1 < n; j1++) {
-                    Arrays.fill(u, 0);
-                    for (int j2 = 0; j2 < n; j2++) {
-                        double fj = row[j1 * n + j2];
-                        for (int c2 = 0; c2 < d; c2++) {
-                            u[c2] += fj * a5[j2 * d + c2];
-                        }
-                    }
-                    for (int c1 = 0; c1 < d; c1++) {
-                        double v4 = a4[j1 * d + c1];
-                        for (int c2 = 0; c2 < d; c2++) {
-                            fi[c1 * d + c2] += v4 * u[c2];
-                        }
-                    }
-                }
+                contractPairs(row, a4, a5, n, d, u, fi);
                 for (int s = 0; s < dd; s++) {
                     for (int l = 0; l < d; l++) {
                         gy[s * d + l] += fi[s] * c[i * d + l];
@@ -234,22 +163,7 @@ public final class TensorExactEngine implements TensorAttentionEngine {
                     System.arraycopy(row, 0, pOut.data, i * nn, nn);
                 }
                 // P_i[c1,c2] = Σ_{j1} A2[j1,c1] Σ_{j2} p_{i,(j1,j2)} A3[j2,c2]; G[a,s] += A1[i,a] P_i[s]
-                Arrays.fill(pi, 0);
-                for (int j1 = 0; j1 < n; j1++) {
-                    Arrays.fill(u, 0);
-                    for (int j2 = 0; j2 < n; j2++) {
-                        double pj = row[j1 * n + j2];
-                        for (int c2 = 0; c2 < d; c2++) {
-                            u[c2] += pj * a3[j2 * d + c2];
-                        }
-                    }
-                    for (int c1 = 0; c1 < d; c1++) {
-                        double v2 = a2[j1 * d + c1];
-                        for (int c2 = 0; c2 < d; c2++) {
-                            pi[c1 * d + c2] += v2 * u[c2];
-                        }
-                    }
-                }
+                contractPairs(row, a2, a3, n, d, u, pi);
                 for (int a = 0; a < d; a++) {
                     double v1 = a1[i * d + a];
                     for (int s = 0; s < dd; s++) {
@@ -285,5 +199,111 @@ public final class TensorExactEngine implements TensorAttentionEngine {
         }
         TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, r, gX, gY, b);
         return b.build();
+    }
+
+    /** {@code Qx = A1 X}, {@code n x d^2} (row-major arrays; {@code a1} is {@code n x d}, {@code x} is {@code d x d^2}). */
+    private static double[] queryTimesX(double[] a1, double[] x, int n, int d) {
+        int dd = d * d;
+        double[] qx = new double[n * dd];
+        for (int i = 0; i < n; i++) {
+            for (int s = 0; s < dd; s++) {
+                double acc = 0;
+                for (int a = 0; a < d; a++) {
+                    acc += a1[i * d + a] * x[a * dd + s];
+                }
+                qx[i * dd + s] = acc;
+            }
+        }
+        return qx;
+    }
+
+    /**
+     * {@code h = (A4 ⊗ A5) Y}, {@code n^2 x d}, via {@code Z[j1][c2][l] = Σ_{c1} A4[j1,c1] Y[(c1,c2),l]} and
+     * {@code h[(j1,j2),l] = Σ_{c2} A5[j2,c2] Z[j1][c2][l]}.
+     */
+    private static double[] values(double[] a4, double[] a5, double[] y, int n, int d) {
+        double[] h = new double[n * n * d];
+        double[] z = new double[d * d];
+        for (int j1 = 0; j1 < n; j1++) {
+            for (int c2 = 0; c2 < d; c2++) {
+                for (int l = 0; l < d; l++) {
+                    double acc = 0;
+                    for (int c1 = 0; c1 < d; c1++) {
+                        acc += a4[j1 * d + c1] * y[(c1 * d + c2) * d + l];
+                    }
+                    z[c2 * d + l] = acc;
+                }
+            }
+            for (int j2 = 0; j2 < n; j2++) {
+                int base = (j1 * n + j2) * d;
+                for (int l = 0; l < d; l++) {
+                    double acc = 0;
+                    for (int c2 = 0; c2 < d; c2++) {
+                        acc += a5[j2 * d + c2] * z[c2 * d + l];
+                    }
+                    h[base + l] = acc;
+                }
+            }
+        }
+        return h;
+    }
+
+    /**
+     * Row {@code i} of the scores {@code S = A1 X (A2 ⊗ A3)^T / d} into {@code row} ({@code n^2}), through
+     * {@code t[j1][c2] = Σ_{c1} Qx[i,(c1,c2)] A2[j1,c1]} (scratch {@code t}, {@code n x d}).
+     *
+     * @return {@code max_j S_ij}, the softmax shift
+     */
+    private static double scores(int i, double[] qx, double[] a2, double[] a3, int n, int d, double invD, double[] t,
+            double[] row) {
+        int dd = d * d;
+        for (int j1 = 0; j1 < n; j1++) {
+            for (int c2 = 0; c2 < d; c2++) {
+                double acc = 0;
+                for (int c1 = 0; c1 < d; c1++) {
+                    acc += qx[i * dd + c1 * d + c2] * a2[j1 * d + c1];
+                }
+                t[j1 * d + c2] = acc;
+            }
+        }
+        double m = Double.NEGATIVE_INFINITY;
+        for (int j1 = 0; j1 < n; j1++) {
+            for (int j2 = 0; j2 < n; j2++) {
+                double acc = 0;
+                for (int c2 = 0; c2 < d; c2++) {
+                    acc += t[j1 * d + c2] * a3[j2 * d + c2];
+                }
+                double s = acc * invD;
+                row[j1 * n + j2] = s;
+                if (s > m) {
+                    m = s;
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * {@code out[c1,c2] = Σ_{j1} left[j1,c1] Σ_{j2} v_{(j1,j2)} right[j2,c2]}: a row {@code v} over token pairs
+     * contracted with {@code left ⊗ right} ({@code n x d} each), the Kronecker identity of MATH §8; scratch {@code u}
+     * has {@code d} entries, {@code out} has {@code d^2}.
+     */
+    private static void contractPairs(double[] v, double[] left, double[] right, int n, int d, double[] u, double[] out) {
+        Arrays.fill(out, 0);
+        for (int j1 = 0; j1 < n; j1++) {
+            Arrays.fill(u, 0);
+            for (int j2 = 0; j2 < n; j2++) {
+                double vj = v[j1 * n + j2];
+                for (int c2 = 0; c2 < d; c2++) {
+                    u[c2] += vj * right[j2 * d + c2];
+                }
+            }
+            for (int c1 = 0; c1 < d; c1++) {
+                double vl = left[j1 * d + c1];
+                for (int c2 = 0; c2 < d; c2++) {
+                    out[c1 * d + c2] += vl * u[c2];
+                }
+            }
+        }
     }
 }

@@ -156,8 +156,21 @@ public final class TensorReferenceEngine implements TensorAttentionEngine {
             throw new IllegalArgumentException("reference work n^3 d^2 = " + work + " (n = " + n + ", d = " + d
                     + ") exceeds the reference limit " + MAX_WORK + "; use the exact double engine");
         }
-        int nn = n * n;
         Apfloat invD = new Apfloat(1, digits).divide(new Apfloat(d, digits));
+        Values v = new Values();
+        scoresAndSoftmax(v, in, invD);
+        values(v, in);
+        attentionAndLoss(v, in);
+        gradientOfScores(v);
+        gradients(v, in, invD);
+        return v;
+    }
+
+    /** {@code S = A1 X (A2 ⊗ A3)^T / d} (through {@code Qx = A1 X}), {@code A = exp(S)}, {@code alpha = A 1}, {@code f = diag(alpha)^{-1} A}. */
+    private void scoresAndSoftmax(Values v, ApInputs in, Apfloat invD) {
+        int n = in.n();
+        int d = in.d();
+        int nn = n * n;
         // Qx = A1 X (n x d^2)
         Apfloat[][] qx = new Apfloat[n][d * d];
         for (int i = 0; i < n; i++) {
@@ -169,7 +182,6 @@ public final class TensorReferenceEngine implements TensorAttentionEngine {
                 qx[i][s] = acc;
             }
         }
-        Values v = new Values();
         v.s = new Apfloat[n][nn];
         v.a = new Apfloat[n][nn];
         v.alpha = new Apfloat[n];
@@ -196,7 +208,13 @@ public final class TensorReferenceEngine implements TensorAttentionEngine {
                 v.f[i][j] = v.a[i][j].divide(alpha);
             }
         }
-        // h = (A4 ⊗ A5) Y
+    }
+
+    /** {@code h = (A4 ⊗ A5) Y}, {@code n^2 x d}. */
+    private void values(Values v, ApInputs in) {
+        int n = in.n();
+        int d = in.d();
+        int nn = n * n;
         v.h = new Apfloat[nn][d];
         for (int j1 = 0; j1 < n; j1++) {
             for (int j2 = 0; j2 < n; j2++) {
@@ -211,6 +229,13 @@ public final class TensorReferenceEngine implements TensorAttentionEngine {
                 }
             }
         }
+    }
+
+    /** {@code Att = f h}, {@code c = Att - E}, {@code L = ||c||_F^2 / 2}. */
+    private void attentionAndLoss(Values v, ApInputs in) {
+        int n = in.n();
+        int d = in.d();
+        int nn = n * n;
         v.att = new Apfloat[n][d];
         v.c = new Apfloat[n][d];
         Apfloat twoL = zero();
@@ -226,7 +251,13 @@ public final class TensorReferenceEngine implements TensorAttentionEngine {
             }
         }
         v.loss = twoL.divide(new Apfloat(2, digits));
-        // q = c h^T, r_i = <f_i, q_i>, p = f ∘ q - diag(r) f
+    }
+
+    /** {@code q = c h^T}, {@code r_i = <f_i, q_i>}, {@code p = f ∘ q - diag(r) f} (Tensor-grad; MATH §8). */
+    private void gradientOfScores(Values v) {
+        int n = v.f.length;
+        int d = v.c[0].length;
+        int nn = n * n;
         v.r = new Apfloat[n];
         v.p = new Apfloat[n][nn];
         for (int i = 0; i < n; i++) {
@@ -245,7 +276,12 @@ public final class TensorReferenceEngine implements TensorAttentionEngine {
                 v.p[i][j] = v.f[i][j].multiply(qi[j]).subtract(ri.multiply(v.f[i][j]));
             }
         }
-        // ∇_X L = (1/d) A1^T p (A2 ⊗ A3); ∇_Y L = (A4 ⊗ A5)^T f^T c
+    }
+
+    /** {@code ∇_X L = (1/d) A1^T p (A2 ⊗ A3)} and {@code ∇_Y L = (A4 ⊗ A5)^T f^T c}. */
+    private void gradients(Values v, ApInputs in, Apfloat invD) {
+        int n = in.n();
+        int d = in.d();
         v.gradX = new Apfloat[d][d * d];
         v.gradY = new Apfloat[d * d][d];
         for (int c1 = 0; c1 < d; c1++) {
@@ -282,7 +318,6 @@ public final class TensorReferenceEngine implements TensorAttentionEngine {
                 }
             }
         }
-        return v;
     }
 
     /** The loss alone, for finite differences (same arithmetic as {@link #evaluate}). */

@@ -1,10 +1,10 @@
 package dev.ropecheck.bench;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.model.TensorInstance;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -41,8 +41,8 @@ public class TensorAttentionBench {
     public int n;
 
     TensorInstance instance;
-    final ExactTensorAttention exact = new ExactTensorAttention();
-    final FastTensorAttention fast = new FastTensorAttention(1e-3);
+    final TensorExactEngine exact = new TensorExactEngine();
+    final TensorFastEngine fast = new TensorFastEngine(1e-3);
 
     @Setup(Level.Trial)
     public void setUp() {

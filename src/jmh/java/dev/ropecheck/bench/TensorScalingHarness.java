@@ -1,10 +1,10 @@
 package dev.ropecheck.bench;
 
-import dev.ropecheck.tensor.engine.TensorAttentionEngine;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorAttentionEngine;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.model.TensorInstance;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -83,8 +83,8 @@ public final class TensorScalingHarness {
     public static void main(String[] args) {
         int maxN = args.length > 0 ? Integer.parseInt(args[0]) : 4096;
         int fastMaxN = args.length > 1 ? Integer.parseInt(args[1]) : maxN;
-        ExactTensorAttention exact = new ExactTensorAttention();
-        FastTensorAttention fast = new FastTensorAttention(1e-3);
+        TensorExactEngine exact = new TensorExactEngine();
+        TensorFastEngine fast = new TensorFastEngine(1e-3);
         List<double[]> fastPoints = new ArrayList<>();
         double lastExact = 0;
         boolean exactOn = true;

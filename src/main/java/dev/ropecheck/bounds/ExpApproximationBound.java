@@ -9,8 +9,8 @@ import org.apfloat.ApfloatMath;
  * that is never smaller than the real number it bounds (computed in apfloat, then rounded up).
  */
 public final class ExpApproximationBound {
-    /** Unit roundoff of IEEE double, {@code 2^-53}. */
-    public static final double U = 0x1.0p-53;
+    /** Unit roundoff of IEEE double, {@code 2^-53} ({@link FloatFormat#u()} of {@link FloatFormat#FP64}). */
+    public static final double U = FloatFormat.FP64.u();
     private static final long DIGITS = 40;
 
     private ExpApproximationBound() {
@@ -64,13 +64,9 @@ public final class ExpApproximationBound {
         return Math.nextUp(gamma(2 * g) * absSum * (1 + 4 * U));
     }
 
-    /** {@code γ_k = k u / (1 - k u)}, rounded up. */
+    /** {@code γ_k = k u / (1 - k u)} of fp64, rounded up ({@link FloatFormat#gammaUp}); {@code k u < 1/2}. */
     public static double gamma(long k) {
-        double ku = k * U;
-        if (ku >= 0.5) {
-            throw new IllegalArgumentException("k = " + k + " too large for gamma_k (k u = " + ku + " >= 1/2)");
-        }
-        return Math.nextUp(ku / (1 - ku) * (1 + 4 * U));
+        return FloatFormat.FP64.gammaUp(k);
     }
 
     /** {@code delta = eta e^beta}: relative error, since {@code e^z >= e^-beta} on the interval. */

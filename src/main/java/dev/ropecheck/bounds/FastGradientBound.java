@@ -283,11 +283,7 @@ public final class FastGradientBound implements QuantityBound {
     }
 
     static double maxAbs(DMatrixRMaj m) {
-        double r = 0;
-        for (double v : m.data) {
-            r = Math.max(r, Math.abs(v));
-        }
-        return r;
+        return dev.ropecheck.model.Matrices.maxAbs(m);
     }
 
     /** {@code max_i ||m_i||_2} (computed, not rounded up: callers inflate it). */
@@ -317,13 +313,7 @@ public final class FastGradientBound implements QuantityBound {
     }
 
     static double[] colMaxAbs(DMatrixRMaj m) {
-        double[] out = new double[m.numCols];
-        for (int r = 0; r < m.numRows; r++) {
-            for (int c = 0; c < m.numCols; c++) {
-                out[c] = Math.max(out[c], Math.abs(m.unsafe_get(r, c)));
-            }
-        }
-        return out;
+        return dev.ropecheck.model.Matrices.colMaxAbs(m);
     }
 
     static DMatrixRMaj absProduct(DMatrixRMaj x, DMatrixRMaj y) {

@@ -95,6 +95,36 @@ public enum FloatFormat {
     }
 
     /**
+     * {@code γ_k} for a rounding model stated under the small-quantity assumption {@code k u <= maxKu}
+     * (Higham Lemma 3.1 needs {@code k u < 1}; the models here ask for less, e.g. {@code k u <= 0.01}
+     * in {@code proofs-notes/rounding-model.md}). The one place that precondition is checked.
+     *
+     * @param maxKu the model's largest admissible {@code k u}, in {@code (0, 1/2)}
+     * @throws IllegalArgumentException when {@code k < 0} or {@code k u > maxKu}
+     */
+    public double gamma(long k, double maxKu) {
+        if (!(maxKu > 0 && maxKu < 0.5)) {
+            throw new IllegalArgumentException("gamma(k, maxKu) needs 0 < maxKu < 1/2, got " + maxKu);
+        }
+        double ku = k * u;
+        if (k < 0 || ku > maxKu) {
+            throw new IllegalArgumentException("rounding count k = " + k + " gives k u = " + ku + " > " + maxKu
+                    + ", outside the model's small-quantity assumption");
+        }
+        return ku / (1 - ku);
+    }
+
+    /**
+     * {@code γ_k} rounded up: {@code nextUp(γ_k (1 + 4u))}, never below the real {@code k u / (1 - k u)}
+     * although it is itself evaluated in double (two roundings of relative size {@code u} each).
+     *
+     * @throws IllegalArgumentException when {@code k < 0} or {@code k u >= 1/2}
+     */
+    public double gammaUp(long k) {
+        return Math.nextUp(gamma(k, Math.nextDown(0.5)) * (1 + 4 * u));
+    }
+
+    /**
      * Higham–Mary's probabilistic {@code γ~_k(λ) = exp(λ sqrt(k) u + k u^2/(1-u)) - 1}; never larger
      * than {@link #gamma(long)}.
      */

@@ -315,7 +315,7 @@ final class CheckCommand implements Callable<Integer> {
 
     /** {@code check} on a tensor instance and result ({@link TensorCli#check}). */
     private Integer checkTensor(EngineClass cls, EngineRegistry.Options options) {
-        dev.ropecheck.tensor.model.TensorInstance instance = dev.ropecheck.io.TensorInstanceReader.read(instanceFile);
+        dev.ropecheck.model.TensorInstance instance = dev.ropecheck.io.TensorInstanceReader.read(instanceFile);
         dev.ropecheck.io.TensorResultDocument cand = dev.ropecheck.io.TensorResultIO.read(candidateFile);
         TensorCli.Outcome outcome;
         try {

@@ -115,7 +115,7 @@ final class ComputeCommand implements Callable<Integer> {
 
     /** {@code compute} on a tensor-attention-instance/1 ({@link TensorCli}). */
     private Integer computeTensor(EngineRegistry.Options options) throws IOException {
-        dev.ropecheck.tensor.model.TensorInstance t = dev.ropecheck.io.TensorInstanceReader.read(in);
+        dev.ropecheck.model.TensorInstance t = dev.ropecheck.io.TensorInstanceReader.read(in);
         long t0 = System.nanoTime();
         Main.workload("tensor instance " + in + " (n = " + t.n() + ") with engine " + engine);
         dev.ropecheck.io.TensorResultDocument doc;

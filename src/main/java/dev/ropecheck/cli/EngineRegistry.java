@@ -1,8 +1,6 @@
 package dev.ropecheck.cli;
 
 import dev.ropecheck.engine.RopeAttentionEngine;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,12 +11,10 @@ import java.util.stream.Collectors;
 
 /**
  * The one place the command line learns about engines. Each engine is one line in
- * {@link #standard()}: its CLI name, its class, the constructor argument it takes (reference
- * precision in digits, {@code eps} of the fast engines, or nothing) and the largest {@code n} the
- * CLI lets it run on.
- *
- * <p>Engines are looked up by class name, so an engine that is not in this build is listed as
- * unavailable instead of breaking the build; kernels never depend on this package.
+ * {@link #standard()}: its CLI name, its tolerance class, the largest {@code n} the CLI lets it run on
+ * and a factory from the command-line {@link Options} (reference precision in digits, {@code eps} of
+ * the fast engines). An {@link Entry} without a factory is listed as unavailable (a test registry
+ * may hold one); kernels never depend on this package.
  */
 public final class EngineRegistry {
 
@@ -45,7 +41,7 @@ public final class EngineRegistry {
      * @param engineClass what tolerance class its results belong to
      * @param maxN the largest {@code n} the CLI accepts for it
      * @param limitReason why {@code maxN} (shown when it is exceeded)
-     * @param factory builds it; null when the engine is not in this build
+     * @param factory builds it; null when the engine is unavailable
      * @param missing why it is unavailable (when {@code factory} is null)
      */
     public record Entry(String name, EngineClass engineClass, int maxN, String limitReason, Factory factory,
@@ -53,16 +49,6 @@ public final class EngineRegistry {
         public boolean available() {
             return factory != null;
         }
-    }
-
-    /** The constructor argument an engine takes. */
-    public enum Arg {
-        /** {@code (long digits)} or {@code (int digits)}. */
-        PRECISION,
-        /** {@code (double eps)}, or {@code (double eps, Method m)} with {@code m = CHEBYSHEV}. */
-        EPS,
-        /** {@code ()}. */
-        NONE
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -83,20 +69,6 @@ public final class EngineRegistry {
                         o -> new dev.ropecheck.engine.fast.LowRankEngine(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV));
     }
 
-    /** Registers an engine given by its class name (unavailable when the class is not in this build). */
-    public EngineRegistry register(String name, EngineClass cls, String className, Arg arg, int maxN, String reason) {
-        Class<?> type;
-        try {
-            type = Class.forName(className);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return register(new Entry(name, cls, maxN, reason, null, className + " is not in this build"));
-        }
-        if (!RopeAttentionEngine.class.isAssignableFrom(type)) {
-            return register(new Entry(name, cls, maxN, reason, null, className + " does not implement RopeAttentionEngine"));
-        }
-        return register(new Entry(name, cls, maxN, reason, reflective(type, arg), null));
-    }
-
     /** Registers an engine with an explicit factory. */
     public EngineRegistry register(String name, EngineClass cls, int maxN, String reason, Factory factory) {
         return register(new Entry(name, cls, maxN, reason, factory, null));
@@ -105,67 +77,6 @@ public final class EngineRegistry {
     public EngineRegistry register(Entry entry) {
         entries.put(entry.name(), entry);
         return this;
-    }
-
-    private static Factory reflective(Class<?> type, Arg arg) {
-        return options -> {
-            try {
-                switch (arg) {
-                    case PRECISION:
-                        for (Class<?> p : new Class<?>[] {long.class, int.class}) {
-                            Optional<Constructor<?>> c = constructor(type, p);
-                            if (c.isPresent()) {
-                                Object v = p == long.class ? (Object) options.precisionDigits()
-                                        : (Object) Math.toIntExact(options.precisionDigits());
-                                return (RopeAttentionEngine) c.get().newInstance(v);
-                            }
-                        }
-                        break;
-                    case EPS:
-                        Optional<Constructor<?>> c = constructor(type, double.class);
-                        if (c.isPresent()) {
-                            return (RopeAttentionEngine) c.get().newInstance(options.eps());
-                        }
-                        // (double eps, Method method): the polynomial construction, Chebyshev when offered
-                        for (Constructor<?> k : type.getConstructors()) {
-                            Class<?>[] p = k.getParameterTypes();
-                            if (p.length == 2 && p[0] == double.class && p[1].isEnum()) {
-                                Object[] constants = p[1].getEnumConstants();
-                                Object pick = constants[0];
-                                for (Object o : constants) {
-                                    if (((Enum<?>) o).name().equals("CHEBYSHEV")) {
-                                        pick = o;
-                                    }
-                                }
-                                return (RopeAttentionEngine) k.newInstance(options.eps(), pick);
-                            }
-                        }
-                        break;
-                    default:
-                        break;
-                }
-                Optional<Constructor<?>> none = constructor(type);
-                if (none.isPresent()) {
-                    return (RopeAttentionEngine) none.get().newInstance();
-                }
-                throw new IllegalStateException(type.getName() + " has no public constructor taking " + arg);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof RuntimeException) {
-                    throw (RuntimeException) e.getCause();
-                }
-                throw new IllegalStateException("cannot construct " + type.getName() + ": " + e.getCause(), e);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot construct " + type.getName() + ": " + e, e);
-            }
-        };
-    }
-
-    private static Optional<Constructor<?>> constructor(Class<?> type, Class<?>... params) {
-        try {
-            return Optional.of(type.getConstructor(params));
-        } catch (NoSuchMethodException e) {
-            return Optional.empty();
-        }
     }
 
     /** Every registered entry, available or not, in registration order. */

@@ -55,10 +55,7 @@ final class FastCertifiedBound implements QuantityBound {
                 if (trusted == null || !trusted.has(Quantity.ALPHA)) {
                     return Double.NaN;
                 }
-                double max = 0;
-                for (double v : trusted.get(Quantity.ALPHA).data) {
-                    max = Math.max(max, Math.abs(v));
-                }
+                double max = dev.ropecheck.model.Matrices.maxAbs(trusted.get(Quantity.ALPHA));
                 // the trusted alpha is within u of the true one: inflate by (1 + 2^-52)
                 return number(instance, "boundAlphaRelative") * max * (1 + 0x1.0p-52);
             default:

@@ -85,7 +85,7 @@ final class GoldenCommand implements Callable<Integer> {
 
     /** One tensor corpus entry (MATH §8): a random instance of {@link dev.ropecheck.io.TensorInstanceWriter#random}. */
     record TensorCase(String name, int n, int d, double bound, long seed, boolean weights, boolean zero) {
-        dev.ropecheck.tensor.model.TensorInstance instance() {
+        dev.ropecheck.model.TensorInstance instance() {
             return dev.ropecheck.io.TensorInstanceWriter.random(n, d, bound, seed, weights, zero);
         }
     }
@@ -145,7 +145,7 @@ final class GoldenCommand implements Callable<Integer> {
             gen.writeEndArray();
             gen.writeArrayFieldStart("tensor_cases");
             for (TensorCase c : tensorCases()) {
-                dev.ropecheck.tensor.model.TensorInstance inst = c.instance();
+                dev.ropecheck.model.TensorInstance inst = c.instance();
                 ByteArrayOutputStream ib = new ByteArrayOutputStream();
                 dev.ropecheck.io.TensorInstanceWriter.write(inst, ib);
                 ByteArrayOutputStream rb = new ByteArrayOutputStream();

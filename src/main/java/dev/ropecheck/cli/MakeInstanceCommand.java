@@ -68,7 +68,7 @@ final class MakeInstanceCommand implements Callable<Integer> {
         InstanceGenerator.requireNonZeroEntries(bound, format);
         Main.workload("make-instance n = " + n + ", d = " + d);
         if (family.equals("tensor")) {
-            dev.ropecheck.tensor.model.TensorInstance t = dev.ropecheck.io.TensorInstanceWriter.random(n, d, bound, seed,
+            dev.ropecheck.model.TensorInstance t = dev.ropecheck.io.TensorInstanceWriter.random(n, d, bound, seed,
                     !denseX, false);
             if (out == null) {
                 java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

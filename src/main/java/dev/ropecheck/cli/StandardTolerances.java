@@ -85,7 +85,7 @@ public final class StandardTolerances implements ToleranceSource {
             return s;
         }
         return "no proved bound for class " + cls.name().toLowerCase(java.util.Locale.ROOT)
-                        + " is wired into dev.ropecheck.cli.StandardTolerances yet";
+                        + " is registered in dev.ropecheck.cli.StandardTolerances";
     }
 
     @Override

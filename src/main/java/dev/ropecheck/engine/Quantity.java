@@ -45,37 +45,8 @@ public enum Quantity implements NamedQuantity {
     LSE("lse", Shape.N_1);
 
     /** The shapes a quantity can have, in terms of {@code n} and {@code d}. */
-    public enum Shape {
-        N_N, N_1, N_D, ONE, D2_D2, D_D;
-
-        public int rows(int n, int d) {
-            switch (this) {
-                case N_N:
-                case N_1:
-                case N_D:
-                    return n;
-                case ONE:
-                    return 1;
-                case D2_D2:
-                    return d * d;
-                default:
-                    return d;
-            }
-        }
-
-        public int cols(int n, int d) {
-            switch (this) {
-                case N_N:
-                    return n;
-                case N_1:
-                case ONE:
-                    return 1;
-                case D2_D2:
-                    return d * d;
-                default:
-                    return d;
-            }
-        }
+    public enum Shape implements NamedQuantity.Shape {
+        N_N, N_1, N_D, ONE, D2_D2, D_D
     }
 
     private final String key;
@@ -92,6 +63,7 @@ public enum Quantity implements NamedQuantity {
         return key;
     }
 
+    @Override
     public Shape shape() {
         return shape;
     }

@@ -10,11 +10,11 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * What an engine computed for one instance: some quantities of type {@code Q} in double precision,
  * plus free-form metadata (precision, degree, rank, timing). Immutable; accessors return copies.
- * {@link RopeResult} (RoPE attention) and {@code tensor.engine.TensorResult} are its two kinds.
+ * {@link RopeResult} (RoPE attention) and {@link TensorResult} (tensor attention) are its two kinds.
  *
  * @param <Q> the quantity enum
  */
-public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> {
+public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> implements Result<Q> {
     private final String engine;
     private final Map<Q, DMatrixRMaj> values;
     private final Map<Q, DMatrixRMaj> residuals;
@@ -29,19 +29,23 @@ public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> {
         this.lossQuantity = lossQuantity;
     }
 
+    @Override
     public String engine() {
         return engine;
     }
 
+    @Override
     public boolean has(Q q) {
         return values.containsKey(q);
     }
 
+    @Override
     public Set<Q> quantities() {
         return Collections.unmodifiableSet(values.keySet());
     }
 
     /** The value of {@code q}; throws when this result does not hold it. */
+    @Override
     public DMatrixRMaj get(Q q) {
         DMatrixRMaj m = values.get(q);
         if (m == null) {
@@ -55,16 +59,19 @@ public abstract class QuantityValues<Q extends Enum<Q> & NamedQuantity> {
      * held by engines more accurate than double (the double-double and apfloat references); null
      * when the engine keeps none (its value is then {@code get(q)} alone).
      */
+    @Override
     public DMatrixRMaj residual(Q q) {
         DMatrixRMaj m = residuals.get(q);
         return m == null ? null : m.copy();
     }
 
     /** The loss {@code L} as a number. */
+    @Override
     public double loss() {
         return get(lossQuantity).get(0, 0);
     }
 
+    @Override
     public Map<String, String> metadata() {
         return Collections.unmodifiableMap(metadata);
     }

@@ -5,18 +5,20 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The one contract all RoPE attention engines share (reference, exact, fast): given an instance,
- * compute some of the {@link Quantity quantities} of MATH §2–3.
+ * The engine contract ({@link Engine}) of the RoPE attention kind (reference, exact, fast): given an
+ * instance, compute some of the {@link Quantity quantities} of MATH §2–3, as a {@link RopeResult}.
  */
-public interface RopeAttentionEngine {
+public interface RopeAttentionEngine extends Engine<RopeInstance, Quantity> {
 
     /** A short stable name ("reference", "exact", "fast-fft", "fast-lowrank"). */
+    @Override
     String name();
 
     /**
      * The quantities this engine can compute for {@code instance} (e.g. fast engines never return
      * {@code n x n} quantities; weight gradients need {@code W_Q, W_K}).
      */
+    @Override
     Set<Quantity> supported(RopeInstance instance);
 
     /**
@@ -25,9 +27,11 @@ public interface RopeAttentionEngine {
      * @throws IllegalArgumentException when a requested quantity is not {@link #supported}, or the
      *     instance is outside what this engine accepts (the message names the limit)
      */
+    @Override
     RopeResult compute(RopeInstance instance, Set<Quantity> wanted);
 
     /** Computes every supported quantity. */
+    @Override
     default RopeResult computeAll(RopeInstance instance) {
         return compute(instance, supported(instance));
     }

@@ -64,9 +64,4 @@ public final class Grid {
     public DMatrixRMaj toMatrix() {
         return new DMatrixRMaj(rows, cols, true, data.clone());
     }
-
-    /** "3x4", "[5]" or "scalar". */
-    public String shapeText() {
-        return dims == 0 ? "scalar" : dims == 1 ? "[" + rows + "]" : rows + "x" + cols;
-    }
 }

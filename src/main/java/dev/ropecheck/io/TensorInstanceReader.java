@@ -1,7 +1,7 @@
 package dev.ropecheck.io;
 
 import com.fasterxml.jackson.core.JsonToken;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.TensorInstance;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.HashMap;

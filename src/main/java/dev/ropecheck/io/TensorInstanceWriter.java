@@ -3,7 +3,7 @@ package dev.ropecheck.io;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.model.TensorInstance;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.SplittableRandom;

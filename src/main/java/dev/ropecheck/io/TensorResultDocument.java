@@ -1,7 +1,7 @@
 package dev.ropecheck.io;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
 import java.util.Set;
 
 /**

@@ -1,7 +1,7 @@
 package dev.ropecheck.io;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.model.TensorInstance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -13,7 +13,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * for every entry of {@code A1, A2, A3, E} and of the weights or {@code X, Y}. Accessors return
  * copies.
  */
-public final class RopeInstance {
+public final class RopeInstance implements AttentionInstance {
     private final int n;
     private final int d;
     private final DMatrixRMaj a1;

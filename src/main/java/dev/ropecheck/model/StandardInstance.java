@@ -8,7 +8,7 @@ import org.ejml.data.DMatrixRMaj;
  * {@code A1, A2, A3, E ∈ R^{n x d}}, {@code X0, Y ∈ R^{d x d}}. Immutable; validated on construction;
  * accessors return copies.
  */
-public final class StandardInstance {
+public final class StandardInstance implements AttentionInstance {
     private final int n;
     private final int d;
     private final DMatrixRMaj a1;

@@ -7,12 +7,11 @@ import java.util.TreeMap;
 
 /** Small helpers shared by the checks. */
 final class Checks {
-    static final double U = 0x1.0p-53;
+    static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
 
     private Checks() {
     }
 
-    /** {@code gamma_k = k u / (1 - k u)} (Higham's constant). */
     /**
      * {@code max_i |Σ_j m_ij - target|}, each row summed exactly (BigDecimal) so the measurement adds no
      * rounding of its own; {@code +inf} when a row holds a NaN or an infinity.
@@ -34,8 +33,9 @@ final class Checks {
         return worst;
     }
 
+    /** {@code gamma_k = k u / (1 - k u)} (Higham's constant), from {@code bounds.FloatFormat}. */
     static double gamma(long k) {
-        return k * U / (1 - k * U);
+        return dev.ropecheck.bounds.FloatFormat.FP64.gamma(k);
     }
 
     /** A series with, for each distinct x, the largest y. */

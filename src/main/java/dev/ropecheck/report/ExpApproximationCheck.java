@@ -95,7 +95,7 @@ public final class ExpApproximationCheck implements LemmaCheck {
                 v = v.multiply(point[0]).add(ap[k]);
             }
             Apfloat diff = ApfloatMath.abs(v.subtract(point[1]));
-            max = Math.max(max, dev.ropecheck.tensor.reference.ReferenceTensorAttention.toDouble(diff));
+            max = Math.max(max, dev.ropecheck.engine.reference.TensorReferenceEngine.toDouble(diff));
         }
         return max;
     }

@@ -33,7 +33,7 @@ import org.ejml.data.DMatrixRMaj;
  * own evaluation gives the bound per pair {@code (i,j)}.
  */
 public final class RopeIdentityCheck implements LemmaCheck {
-    static final double U = 0x1.0p-53;
+    static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
     /** Every pair up to this many; beyond, the two extreme offsets plus random pairs (40-digit cos/sin are costly). */
     private static final int ALL_PAIRS = 64;
     private static final int SAMPLED_PAIRS = 32;
@@ -228,7 +228,7 @@ public final class RopeIdentityCheck implements LemmaCheck {
     }
 
     static double gamma(int k) {
-        return k * U / (1 - k * U);
+        return dev.ropecheck.bounds.FloatFormat.FP64.gamma(k);
     }
 
     private static DMatrixRMaj random(SplittableRandom rnd, int rows, int cols) {

@@ -4,7 +4,7 @@ import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.reference.ApMatrix;
 import dev.ropecheck.engine.reference.ReferenceResult;
 import dev.ropecheck.engine.reference.ReferenceRopeAttention;
-import dev.ropecheck.engine.standard.StandardAttentionReference;
+import dev.ropecheck.engine.reference.StandardReferenceEngine;
 import dev.ropecheck.io.InstanceGenerator;
 import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.RopeInstance;
@@ -20,7 +20,7 @@ import org.ejml.data.DMatrixRMaj;
  * RoPE-grad Section 7 (MATH §7): with the identity family and {@code X = vec(X0) vec(I_d)^T / d},
  * RoPE attention is standard attention: the loss agrees and
  * {@code G[(a,c),(b,e)] = ∇L_std[a,c] [b = e]}. Both sides are computed by the two independent
- * arbitrary-precision references ({@link ReferenceRopeAttention}, {@link StandardAttentionReference})
+ * arbitrary-precision references ({@link ReferenceRopeAttention}, {@link StandardReferenceEngine})
  * at 40 digits; {@code d} is a power of two so {@code X0 / d} is exact.
  *
  * <p><b>Bound.</b> An identity: both sides agree to the references' precision. Each reference
@@ -75,8 +75,8 @@ public final class Section7ReductionCheck implements LemmaCheck {
                 }
                 RopeInstance inst = base.toBuilder().clearX().x(x).family(new IdentityFamily(d)).build();
                 ReferenceResult rope = new ReferenceRopeAttention(DIGITS).compute(inst);
-                StandardAttentionReference.Result std = new StandardAttentionReference(DIGITS)
-                        .compute(StandardInstance.of(inst, x0));
+                StandardReferenceEngine.Values std = new StandardReferenceEngine(DIGITS)
+                        .evaluate(StandardInstance.of(inst, x0));
                 ApMatrix g = rope.get(Quantity.GRAD_X);
                 Apfloat err = ApfloatMath.abs(rope.loss().subtract(std.loss()));
                 Apfloat scale = ApfloatMath.abs(rope.loss());

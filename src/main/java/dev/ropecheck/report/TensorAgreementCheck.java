@@ -1,23 +1,23 @@
 package dev.ropecheck.report;
 
 import dev.ropecheck.io.TensorInstanceWriter;
-import dev.ropecheck.tensor.bounds.TensorExactRounding;
-import dev.ropecheck.tensor.bounds.TensorFastErrorBound;
-import dev.ropecheck.tensor.bounds.TensorQuantityBound;
-import dev.ropecheck.tensor.engine.TensorAttentionEngine;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.fast.FastTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
-import dev.ropecheck.tensor.reference.ReferenceTensorAttention;
+import dev.ropecheck.bounds.TensorExactRounding;
+import dev.ropecheck.bounds.TensorFastErrorBound;
+import dev.ropecheck.bounds.TensorQuantityBound;
+import dev.ropecheck.engine.TensorAttentionEngine;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.model.TensorInstance;
+import dev.ropecheck.engine.reference.TensorReferenceEngine;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Tensor attention (MATH §8): a double engine against {@link ReferenceTensorAttention} on random instances
+ * Tensor attention (MATH §8): a double engine against {@link TensorReferenceEngine} on random instances
  * ({@code n <= 4} quick, {@code <= 6} full; {@code d ∈ {1, 2, 3}}; weights and dense {@code X, Y}; entries
  * {@code k/2^12} in {@code [-B, B]}), on a chosen set of quantities.
  *
@@ -38,7 +38,7 @@ public final class TensorAgreementCheck implements LemmaCheck {
 
     /** The check of the project's exact ({@code fast = false}) or fast ({@code eps = 1e-6}) tensor engine. */
     public TensorAgreementCheck(String id, String title, boolean fast, Set<TensorQuantity> quantities) {
-        this(id, title, fast, quantities, fast ? new FastTensorAttention(FAST_EPS) : new ExactTensorAttention());
+        this(id, title, fast, quantities, fast ? new TensorFastEngine(FAST_EPS) : new TensorExactEngine());
     }
 
     /**
@@ -117,7 +117,7 @@ public final class TensorAgreementCheck implements LemmaCheck {
 
     @Override
     public CheckResult run(CheckCases cases, Progress progress) {
-        ReferenceTensorAttention ref = new ReferenceTensorAttention();
+        TensorReferenceEngine ref = new TensorReferenceEngine();
         TensorAttentionEngine eng = engine;
         List<Case> list = cases(cases);
         WorstCase w = new WorstCase();

@@ -49,6 +49,7 @@ class ExpApproximationsTest {
 
     @Test
     @DisplayName("Lemma 3.4: measured max |P(z) - e^z| (apfloat, 401-point grid) <= eta <= eps (beta 0.25,1,4 x eps 1e-3,1e-9,1e-12)")
+    @dev.ropecheck.specs.Spec("lemma-3.4")
     void lemma34MeasuredErrorWithinEtaWithinEps() {
         measuredWithinEta(new double[] {0.25, 1, 4}, new double[] {1e-3, 1e-9, 1e-12});
     }
@@ -85,6 +86,7 @@ class ExpApproximationsTest {
 
     @Test
     @DisplayName("Lemma 3.4: minimal degree — degree g-1 misses the target, g meets it")
+    @dev.ropecheck.specs.Spec("lemma-3.4")
     void lemma34DegreeIsMinimal() {
         for (Method m : Method.values()) {
             for (double beta : BETAS) {
@@ -107,6 +109,7 @@ class ExpApproximationsTest {
      */
     @Test
     @DisplayName("MATH §4 measured degree table reproduced (Taylor Lagrange form / Chebyshev, eps 1e-3 and 1e-9)")
+    @dev.ropecheck.specs.Spec("lemma-3.4")
     void math4DegreeTableReproduced() {
         double[] betas = {0.25, 0.5, 1, 2, 4};
         int[][] taylor = {{3, 4, 6, 10, 17}, {7, 9, 12, 17, 25}};
@@ -129,6 +132,7 @@ class ExpApproximationsTest {
 
     @Test
     @DisplayName("Taylor coefficients are 1/k! rounded to double; Chebyshev interpolates e^z at its nodes")
+    @dev.ropecheck.specs.Spec("lemma-3.4")
     void coefficientsAreTheMethodsOwn() {
         ExpPolynomial t = ExpApproximations.ofDegree(Method.TAYLOR, 1.0, 10);
         double f = 1;
@@ -165,6 +169,7 @@ class ExpApproximationsTest {
      */
     @Test
     @DisplayName("Lemma 3.4 / AA22 degree table (printed, target/lemma-3.4-degree-table.csv)")
+    @dev.ropecheck.specs.Spec("lemma-3.4")
     void lemma34DegreeTableAgainstAa22() throws IOException {
         Path out = Path.of("target", "lemma-3.4-degree-table.csv");
         Files.createDirectories(out.getParent());

@@ -71,6 +71,7 @@ class ScoreBoundTest {
 
     @Test
     @DisplayName("MATH §4: ScoreBound.beta >= exact max |s_ij| (all families, weights and general X)")
+    @dev.ropecheck.specs.Spec("lemma-3.4")
     void betaBoundsEveryExactScore() {
         qt().withExamples(40).forAll(Generators.instances(5, 4)).checkAssert(spec -> {
             RopeInstance in = spec.build();
@@ -83,6 +84,7 @@ class ScoreBoundTest {
 
     @Test
     @DisplayName("MATH §5 low-rank variant: betaRotated >= exact max |s_ij| (RoPE, identity; weights)")
+    @dev.ropecheck.specs.Spec("lemma-3.4")
     void rotatedBetaBoundsEveryExactScore() {
         qt().withExamples(40).forAll(Generators.instances(5, 4, Generate.pick(List.of(FamilyKind.ROPE_INTERLEAVED,
                 FamilyKind.ROPE_HALF_SPLIT, FamilyKind.IDENTITY)))).checkAssert(spec0 -> {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class ExpApproximationBoundTightnessTest {
     private static final long DIGITS = 60;
-    private static final double U = 0x1.0p-53;
+    private static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
 
     private static Apfloat ap(double v) {
         return ExactValues.apfloat(v, DIGITS);

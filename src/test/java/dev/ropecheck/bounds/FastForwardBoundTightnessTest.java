@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * against their closed forms, and {@code usable()} at its threshold.
  */
 class FastForwardBoundTightnessTest {
-    private static final double U = 0x1.0p-53;
+    private static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
 
     /** A bound with only the approximation error {@code delta} (no score or expansion rounding). */
     private static FastForwardBound pure(double delta, double hInf) {

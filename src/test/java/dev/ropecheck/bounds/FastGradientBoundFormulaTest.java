@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * The one attained step, {@code φ = 2Δ/(1-Δ)} (MATH §5), is checked against its extremal instance.
  */
 class FastGradientBoundFormulaTest {
-    private static final double U = 0x1.0p-53;
+    private static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
     private static final double REL = 1e-9;
 
     private static double g(long k) {

@@ -54,6 +54,7 @@ class CandidateVerdictsTest {
     @Test
     @DisplayName("correct naive, pairwise and online-softmax kernels pass in fp64, worst case and probabilistic; in fp32,"
             + " bf16 and fp16 they never fail (a field the bound cannot resolve to 1e-3 is exit 3, not PASS)")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void correctKernelsPass() {
         List<String> defects = new ArrayList<>();
         java.util.Set<String> undecided = new java.util.TreeSet<>();
@@ -90,6 +91,7 @@ class CandidateVerdictsTest {
 
     @Test
     @DisplayName("every wrong kernel fails in fp64 and never passes in fp32 (one gradWQ entry x (1+1e-6): fp64 only)")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void wrongKernelsFail() {
         List<String> escaped = new ArrayList<>();
         for (FloatFormat fmt : List.of(FloatFormat.FP64, FloatFormat.FP32)) {

@@ -64,6 +64,7 @@ class CheckGuardsTest {
     @Test
     @DisplayName("every field, every class: the exact values pass; zero, sign flip, (1 + 10 allowed/|v|) scaling and one"
             + " entry moved by 10 allowed fail")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void everyFieldEveryClassFailsTheFourWrongAnswers() {
         Set<Quantity> all = EnumSet.allOf(Quantity.class);
         all.remove(Quantity.LSE); // derived: lseIsJudgedThroughAlpha
@@ -138,6 +139,7 @@ class CheckGuardsTest {
 
     @Test
     @DisplayName("FieldComparator: an entry exactly at its allowed error passes (C), one ulp past it fails (C')")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void passesAtTheBoundFailsJustPastIt() {
         DMatrixRMaj ref1 = new DMatrixRMaj(1, 2, true, 1.0, 2.0);
         DMatrixRMaj allowed = new DMatrixRMaj(1, 2, true, 0.25, 0.5);
@@ -153,6 +155,7 @@ class CheckGuardsTest {
 
     @Test
     @DisplayName("the reference's low-order part counts: |(cand - hi) - lo| is the error")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void residualIsUsed() {
         DMatrixRMaj hi = new DMatrixRMaj(1, 1, true, 1.0);
         DMatrixRMaj lo = new DMatrixRMaj(1, 1, true, 0x1p-60);
@@ -165,6 +168,7 @@ class CheckGuardsTest {
 
     @Test
     @DisplayName("VACUOUS when every allowed error is at least |value|; NONFINITE names the NaN's index")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void vacuousAndNonFinite() {
         DMatrixRMaj ref1 = new DMatrixRMaj(2, 1, true, 1e-3, -2e-3);
         FieldCheck v = FieldComparator.compare("x", ref1.copy(), ref1, null, new DMatrixRMaj(1, 1, true, 2e-3), null);
@@ -180,6 +184,7 @@ class CheckGuardsTest {
 
     @Test
     @DisplayName("a required field that is absent is MISSING (exit 1); one without a bound is UNCHECKED (exit 3); neither passes")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void missingAndUnchecked() {
         RopeResult onlyLoss = RopeResult.builder("c").put(Quantity.LOSS, ref.get(Quantity.LOSS)).build();
         RoundingTolerance model = new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP64));
@@ -210,6 +215,7 @@ class CheckGuardsTest {
     @Test
     @DisplayName("MATH §9: lse in place of alpha is judged through the reference's alpha: log alpha passes in every"
             + " class, lse + 10 allowed and lse of the column sums fail")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void lseIsJudgedThroughAlpha() {
         DMatrixRMaj lse = ref.get(Quantity.ALPHA);
         for (int i = 0; i < lse.numRows; i++) {
@@ -232,6 +238,7 @@ class CheckGuardsTest {
 
     @Test
     @DisplayName("MATH §9: a dQ that is the gradient with respect to the rotated q fails with a hint naming dQrot")
+    @dev.ropecheck.specs.Spec("check-verdicts")
     void rotatedGradientGetsAHint() {
         dev.ropecheck.model.RopeFamily fam = (dev.ropecheck.model.RopeFamily) rope.family();
         RopeResult rotated = map(ref, Quantity.DQ, fam::rotate);

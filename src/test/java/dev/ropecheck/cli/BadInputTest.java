@@ -103,6 +103,7 @@ class BadInputTest {
     }
 
     @Test
+    @dev.ropecheck.specs.Spec("format-instance")
     void valueNotExactlyRepresentableInBinary64() throws IOException {
         String json = edit(valid, root -> row(root, "A1", 3).set(1, new java.math.BigDecimal("0.1")));
         String err = computeFails(json, "A1[3][1] = 0.1 is not exactly representable in binary64");

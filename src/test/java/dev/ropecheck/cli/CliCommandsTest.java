@@ -26,6 +26,7 @@ class CliCommandsTest {
     private final CliContext ctx = CliRunner.stubContext();
 
     @Test
+    @dev.ropecheck.specs.Spec("format-result")
     void makeInstanceThenComputeRoundTripsEveryQuantityBitForBit() throws Exception {
         for (String family : new String[] {"rope", "rope-half", "identity", "explicit"}) {
             Path inst = dir.resolve(family + ".json");

@@ -209,7 +209,7 @@ class GoldenCorpusTest {
             var inst = dev.ropecheck.io.TensorInstanceReader.read(DIR.resolve(c.get("instance").asText()));
             var golden = dev.ropecheck.io.TensorResultIO.read(DIR.resolve(c.get("result").asText()));
             var ref = golden.toResult();
-            var trusted = new dev.ropecheck.tensor.reference.ReferenceTensorAttention()
+            var trusted = new dev.ropecheck.engine.reference.TensorReferenceEngine()
                     .computeAll(inst);
             for (var q : golden.quantities()) {
                 var a = ref.get(q);
@@ -222,7 +222,7 @@ class GoldenCorpusTest {
             }
             for (EngineClass cls : new EngineClass[] {EngineClass.EXACT, EngineClass.FAST}) {
                 var engine = TensorCli.engine(cls == EngineClass.EXACT ? "exact" : "fast", 50, 1e-6);
-                Set<dev.ropecheck.tensor.engine.TensorQuantity> wanted = EnumSet.copyOf(golden.quantities());
+                Set<dev.ropecheck.engine.TensorQuantity> wanted = EnumSet.copyOf(golden.quantities());
                 wanted.retainAll(engine.supported(inst));
                 var got = engine.compute(inst, wanted);
                 TensorCli.Outcome o = TensorCli.compare(inst, got, ref, trusted, TensorCli.bound(cls, 1e-6, inst), wanted);

@@ -122,6 +122,7 @@ class HostileInputTest {
     }
 
     @Test
+    @dev.ropecheck.specs.Spec("format-instance")
     void exactExpansionOfTheSmallestSubnormalIsAcceptedAsAJsonNumber() throws IOException {
         String tiny = new java.math.BigDecimal(Double.MIN_VALUE).toPlainString();
         assertEquals(1076, tiny.length());

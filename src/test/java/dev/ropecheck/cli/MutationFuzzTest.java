@@ -76,6 +76,7 @@ class MutationFuzzTest {
     }
 
     @Test
+    @dev.ropecheck.specs.Spec({"format-instance", "format-result"})
     void shortCampaign() throws IOException {
         campaign(250, 13);
     }

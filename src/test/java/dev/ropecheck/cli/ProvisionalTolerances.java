@@ -6,7 +6,8 @@ import dev.ropecheck.model.RopeInstance;
 import java.util.OptionalDouble;
 
 /**
- * TEST-ONLY provisional rule, used while {@code dev.ropecheck.bounds} is not wired in: a field may
+ * TEST-ONLY tolerance for the command-line tests that run on stub engines (the proved bounds of
+ * {@code dev.ropecheck.bounds}, which {@link StandardTolerances} supplies, need real engines): a field may
  * differ from the reference by {@code 2^-40 max|ref| + 2^-60}. It is NOT a derived bound; it only
  * serves to exercise the {@code check} machinery: the foreign results in these tests differ from the
  * stub reference by at most {@code 2^-50} relative per entry (well inside) and the perturbed ones by

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.io.TensorResultDocument;
 import dev.ropecheck.io.TensorResultIO;
-import dev.ropecheck.tensor.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorQuantity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +51,7 @@ class TensorCliTest {
 
     @Test
     @DisplayName("MATH §8 / Def. 3.16, 3.17: compute writes attention, alpha, c, loss, gradX; reference as trusted decimals")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void computeWritesTheFields() throws IOException {
         TensorResultDocument ref = TensorResultIO.read(compute("reference"));
         for (TensorQuantity q : new TensorQuantity[] {TensorQuantity.ATTENTION, TensorQuantity.ALPHA, TensorQuantity.C,
@@ -68,6 +69,7 @@ class TensorCliTest {
 
     @Test
     @DisplayName("check: exact within the tensor rounding model, fast within the tensor fast bound (TensorExactRounding, TensorFastErrorBound)")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void checkPassesTheEngines() {
         CliRunner.Run e = check(compute("exact"), "exact");
         assertEquals(0, e.exit(), e::toString);
@@ -78,6 +80,7 @@ class TensorCliTest {
 
     @Test
     @DisplayName("check fails a fast result held to the exact rounding model, and a zeroed gradient")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void checkFailsWrongResults() throws IOException {
         Path fast = compute("fast");
         CliRunner.Run r = check(fast, "exact");
@@ -111,6 +114,7 @@ class TensorCliTest {
 
     @Test
     @DisplayName("bad tensor input: shape, NaN, non-numeric, inexact, missing weight, unknown engine")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void badTensorInput() throws IOException {
         String json = Files.readString(instance);
         fails(json.replaceFirst("\"A4\":\\[\\[[^\\]]*\\]", "\"A4\":[[0.5]"), "A4");

@@ -236,6 +236,7 @@ public abstract class EngineContract {
 
     @Test
     @DisplayName("Defs. 3.12-3.17, Lemmas 5.1-5.3: every supported quantity is within its bound of the reference")
+    @dev.ropecheck.specs.Spec({"check-verdicts", "lemma-6.2", "lemma-6.3", "lemma-6.4", "lemma-6.5", "lemma-6.6", "theorem-6.7"})
     void everyQuantityWithinItsBoundOfTheReference() {
         qt().withExamples(examples()).forAll(specs()).checkAssert(spec -> checkAgainstReference(spec.toString(),
                 spec.build()));

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileNumbersTest {
     @Test
+    @dev.ropecheck.specs.Spec("format-instance")
     void theLengthLimitCoversTheLongestExactExpansion() {
         double[] extremes = {Double.MIN_VALUE, -Double.MIN_VALUE, Math.nextDown(Double.MIN_NORMAL),
                 -Math.nextDown(Double.MIN_NORMAL), Double.MIN_NORMAL, Math.nextUp(Double.MIN_NORMAL), Double.MAX_VALUE,
@@ -47,6 +48,7 @@ class HostileNumbersTest {
     }
 
     @Test
+    @dev.ropecheck.specs.Spec("format-instance")
     void onlyAsciiDigitsAreDigits() {
         for (String s : new String[] {"\u0660.\u0662\u0665", "\uff10.\uff15", "1\u0661", "0x10", "1e", ".", "-", "1e+",
                 "1.2.3", "--1", "1_000", "\u00bd"}) {
@@ -60,6 +62,7 @@ class HostileNumbersTest {
     }
 
     @Test
+    @dev.ropecheck.specs.Spec("format-result")
     void exponentsOfAnySizeAreRangeErrorsOrRoundToInfinityAndZero() {
         for (String s : new String[] {"1e2147483648", "1e99999999999999999999999", "4e40478336916", "1e-2147483649"}) {
             FormatException e = assertThrows(FormatException.class, () -> ExactDecimal.parse(s, "n"));
@@ -79,6 +82,7 @@ class HostileNumbersTest {
     }
 
     @Test
+    @dev.ropecheck.specs.Spec("format-result")
     void resultFilesTakeBareNanAndInfinityTokens() {
         ResultDocument doc = result("\"alpha\":[NaN, Infinity], \"c\":[[-Infinity],[0.5]], \"loss\": NaN");
         assertTrue(Double.isNaN(doc.grid(Quantity.ALPHA).get(0, 0)));

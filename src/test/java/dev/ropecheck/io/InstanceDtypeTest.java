@@ -31,6 +31,7 @@ class InstanceDtypeTest {
     }
 
     @Test
+    @dev.ropecheck.specs.Spec("format-instance")
     void everyEntryIsAValueOfTheFormatAndWithinTheBound() throws IOException {
         for (FloatFormat f : new FloatFormat[] {FloatFormat.FP32, FloatFormat.BF16, FloatFormat.FP16}) {
             for (double bound : new double[] {1.0, 0.3, 3.7, 1e5}) {
@@ -103,6 +104,7 @@ class InstanceDtypeTest {
     }
 
     @Test
+    @dev.ropecheck.specs.Spec("format-instance")
     void aDeclaredDtypeIsEnforcedAndMustPrecedeTheMatrices() {
         String body = "\"n\":1,\"d\":1,\"A1\":[[0.1]],\"A2\":[[0]],\"A3\":[[0]],\"E\":[[0]],\"WQ\":[[0]],\"WK\":[[0]],"
                 + "\"WV\":[[0]],\"family\":{\"kind\":\"identity\"}}";

@@ -36,6 +36,7 @@ class InstanceFormatTest {
 
     @Test
     @DisplayName("write then read gives the same instance bit for bit, every family and parameterisation")
+    @dev.ropecheck.specs.Spec("format-instance")
     void roundTripIsBitExact() {
         qt().withExamples(40).forAll(Generators.instances(7, 4)).checkAssert(spec -> {
             RopeInstance a = spec.build();
@@ -68,6 +69,7 @@ class InstanceFormatTest {
 
     @Test
     @DisplayName("a number that is not a binary64 value is rejected with the field, the index and the remedy")
+    @dev.ropecheck.specs.Spec("format-instance")
     void inexactNumbersAreRejected() {
         FormatException e = assertThrows(FormatException.class,
                 () -> ExactDecimal.exactDouble(new BigDecimal("0.1"), "A1[3][1]"));
@@ -83,6 +85,7 @@ class InstanceFormatTest {
 
     @Test
     @DisplayName("numbers may be JSON numbers or decimal strings, identity and explicit families, X and Y instead of weights")
+    @dev.ropecheck.specs.Spec("format-instance")
     void minimalDocumentsInEveryForm() {
         RopeInstance a = read("{\"format\":\"rope-attention-instance/1\",\"n\":1,\"d\":1,\"A1\":[[\"0.5\"]],\"A2\":[[1]],"
                 + "\"A3\":[[\"-2.25e0\"]],\"E\":[[0]],\"X\":[[\"3\"]],\"Y\":[[1.5]],\"family\":{\"kind\":\"identity\"}}");
@@ -105,6 +108,7 @@ class InstanceFormatTest {
 
     @Test
     @DisplayName("an explicit support must contain the non-zero pattern and lie inside d x d")
+    @dev.ropecheck.specs.Spec("format-instance")
     void explicitSupportIsValidated() {
         String head = "{\"format\":\"rope-attention-instance/1\",\"n\":1,\"d\":2,\"A1\":[[1,0]],\"A2\":[[1,0]],"
                 + "\"A3\":[[1,0]],\"E\":[[1,0]],\"WQ\":[[1,0],[0,1]],\"WK\":[[1,0],[0,1]],\"WV\":[[1,0],[0,1]],";

@@ -24,6 +24,7 @@ class ResultFormatTest {
 
     @Test
     @DisplayName("doubles (shortest round-trip text), decimal strings (verbatim), vectors, scalars and meta round-trip")
+    @dev.ropecheck.specs.Spec("format-result")
     void roundTrip() throws IOException {
         ResultDocument doc = new ResultDocument("exact", 2, 1);
         doc.put(Quantity.ATTENTION, new DMatrixRMaj(2, 1, true, 1.0 / 3, -Double.MIN_VALUE));
@@ -44,6 +45,7 @@ class ResultFormatTest {
 
     @Test
     @DisplayName("shapes are checked against n and d; unknown fields and tags are rejected")
+    @dev.ropecheck.specs.Spec("format-result")
     void validation() {
         String head = "{\"format\":\"rope-attention-result/1\",\"engine\":\"x\",\"n\":2,\"d\":1,";
         FormatException shape = assertThrows(FormatException.class, () -> ResultReader.read(

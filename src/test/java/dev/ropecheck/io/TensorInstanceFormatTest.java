@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.model.TensorInstance;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,6 +36,7 @@ class TensorInstanceFormatTest {
 
     @Test
     @DisplayName("MATH §8: weights instance round-trips bit for bit (A1..A5, E, WQ, WK1, WK2, WV1, WV2, X, Y)")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void roundTripWithWeights() throws IOException {
         TensorInstance t = TensorInstanceWriter.random(3, 2, 1.0, 7, true, false);
         TensorInstance back = read(text(t));
@@ -52,6 +53,7 @@ class TensorInstanceFormatTest {
 
     @Test
     @DisplayName("MATH §8: dense X (d x d^2) and Y (d^2 x d) round-trip bit for bit")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void roundTripDense() throws IOException {
         TensorInstance t = TensorInstanceWriter.random(2, 3, 0.5, 8, false, false);
         String json = text(t);
@@ -64,6 +66,7 @@ class TensorInstanceFormatTest {
 
     @Test
     @DisplayName("decimal strings are read exactly; 0.1 is rejected naming the field and index")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void exactness() throws IOException {
         TensorInstance t = TensorInstanceWriter.random(2, 1, 1.0, 9, true, false);
         String json = text(t);
@@ -78,6 +81,7 @@ class TensorInstanceFormatTest {
 
     @Test
     @DisplayName("bad shapes, NaN, non-numeric entries, missing weights and wrong tags are rejected by name")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void badInput() throws IOException {
         TensorInstance t = TensorInstanceWriter.random(2, 2, 1.0, 10, false, false);
         String json = text(t);
@@ -103,6 +107,7 @@ class TensorInstanceFormatTest {
 
     @Test
     @DisplayName("tensor-attention-result/1: doubles and decimal strings round-trip; shapes checked against n, d")
+    @dev.ropecheck.specs.Spec("format-tensor-instance")
     void resultRoundTrip() throws IOException {
         TensorResultDocument doc = new TensorResultDocument("tensor-exact", 2, 1);
         doc.put(TensorQuantity.ATTENTION, new DMatrixRMaj(new double[][] {{0.1}, {-3.5e-300}}));

@@ -3,11 +3,11 @@ package dev.ropecheck.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ropecheck.tensor.engine.TensorAttentionEngine;
-import dev.ropecheck.tensor.engine.TensorQuantity;
-import dev.ropecheck.tensor.engine.TensorResult;
-import dev.ropecheck.tensor.exact.ExactTensorAttention;
-import dev.ropecheck.tensor.model.TensorInstance;
+import dev.ropecheck.engine.TensorAttentionEngine;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.model.TensorInstance;
 import java.util.EnumSet;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
@@ -40,7 +40,7 @@ class TensorAgreementCheckTest {
     @Test
     @DisplayName("a tensor engine whose loss is off by 2^-40 relative fails the exact rounding model")
     void perturbedEngineFails() {
-        TensorAttentionEngine exact = new ExactTensorAttention();
+        TensorAttentionEngine exact = new TensorExactEngine();
         TensorAttentionEngine wrong = new TensorAttentionEngine() {
             @Override
             public String name() {

@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every item the project claims to check has a {@code specs/} entry, and every entry names code and
- * tests that exist. A renamed or deleted test, or a lemma without an entry, fails the build.
+ * tests that exist. The entry-test link runs both ways: every test an entry names carries the entry's
+ * id in its {@link Spec} annotation, and every {@link Spec} id names an entry that lists the test. A
+ * renamed or deleted test, a test that claims an entry which does not list it, or a lemma without an
+ * entry, fails the build.
  */
 class SpecsCoverageTest {
 
@@ -98,6 +102,99 @@ class SpecsCoverageTest {
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    @DisplayName("every test named by a specs/ entry carries that entry's id in @Spec")
+    void everyNamedTestCarriesItsEntryId() {
+        List<String> problems = new ArrayList<>();
+        for (SpecEntry e : catalog().entries()) {
+            for (String t : e.tests()) {
+                int hash = t.indexOf('#');
+                List<Method> named = hash < 0 ? List.of() : methods(t.substring(0, hash), t.substring(hash + 1));
+                boolean carries = false;
+                for (Method m : named) {
+                    Spec spec = m.getAnnotation(Spec.class);
+                    carries |= spec != null && Arrays.asList(spec.value()).contains(e.id());
+                }
+                if (!named.isEmpty() && !carries) {
+                    problems.add(t + " lacks @Spec(\"" + e.id() + "\")");
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    @DisplayName("every @Spec id names a specs/ entry that lists the test (the reverse direction)")
+    void everySpecAnnotationNamesAnEntryThatListsTheTest() throws Exception {
+        SpecCatalog c = catalog();
+        List<Class<?>> classes = testClasses();
+        List<String> problems = new ArrayList<>();
+        int annotated = 0;
+        for (Class<?> k : classes) {
+            for (Method m : k.getDeclaredMethods()) {
+                Spec spec = m.getAnnotation(Spec.class);
+                if (spec == null) {
+                    continue;
+                }
+                annotated++;
+                for (String id : spec.value()) {
+                    if (!c.has(id)) {
+                        problems.add(k.getName() + "#" + m.getName() + " names the missing entry " + id);
+                        continue;
+                    }
+                    boolean listed = false;
+                    for (String t : c.get(id).tests()) {
+                        int hash = t.indexOf('#');
+                        Class<?> named = hash < 0 ? null : load(t.substring(0, hash));
+                        listed |= named != null && t.substring(hash + 1).equals(m.getName()) && k.isAssignableFrom(named);
+                    }
+                    if (!listed) {
+                        problems.add(k.getName() + "#" + m.getName() + " claims " + id + ", whose tests: line does not list it");
+                    }
+                }
+            }
+        }
+        assertTrue(annotated >= 100, "annotated test methods found: " + annotated + " in " + classes.size() + " classes");
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** Every compiled test class of the project (the directory this class was loaded from). */
+    private static List<Class<?>> testClasses() throws Exception {
+        Path root = Path.of(SpecsCoverageTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<Class<?>> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
+                String rel = root.relativize(f).toString();
+                Class<?> k = load(rel.substring(0, rel.length() - ".class".length()).replace(java.io.File.separatorChar, '.'));
+                if (k != null) {
+                    out.add(k);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, SpecsCoverageTest.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The methods called {@code name} of {@code cls} and its superclasses (overloads included). */
+    private static List<Method> methods(String cls, String name) {
+        List<Method> out = new ArrayList<>();
+        for (Class<?> k = load(cls); k != null; k = k.getSuperclass()) {
+            for (Method m : k.getDeclaredMethods()) {
+                if (m.getName().equals(name)) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
     }
 
     @Test

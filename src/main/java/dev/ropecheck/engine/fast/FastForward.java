@@ -162,10 +162,6 @@ public final class FastForward {
     }
 
     static double maxAbs(DMatrixRMaj m) {
-        double r = 0;
-        for (double v : m.data) {
-            r = Math.max(r, Math.abs(v));
-        }
-        return r;
+        return dev.ropecheck.model.Matrices.maxAbs(m);
     }
 }

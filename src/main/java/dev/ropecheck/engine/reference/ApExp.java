@@ -3,29 +3,49 @@ package dev.ropecheck.engine.reference;
 import org.apfloat.Apfloat;
 
 /**
- * {@code exp(x)} in apfloat by argument halving and Taylor series: {@code r = x / 2^k} with
- * {@code |r| < 2^-10}, {@code e^r = Σ_m r^m / m!} summed until the next term is below
- * {@code 10^-(w+2)}, then squared {@code k} times. Squaring multiplies the relative error by at most
- * {@code 2^k (1 + small)}, so the work precision is {@code w = prec + ceil(k log10 2) + 5}; the
- * result is good to {@code prec} digits relative (given {@code x} exact). About twenty times faster
- * than {@code ApfloatMath.exp} at 50–100 digits, which matters because the reference needs
- * {@code n^2} exponentials; checked against {@code ApfloatMath.exp} in {@code ApExpTest}.
+ * {@code exp(x)} in apfloat, the one exponential of every arbitrary-precision reference (RoPE
+ * attention's {@code u = exp(s)}, Def. 3.12, and tensor attention's {@code A = exp(S)}, MATH §8).
+ *
+ * <p>Algorithm: argument halving and Taylor series. {@code r = x / 2^k} with {@code |r| < 2^-10}
+ * ({@code k = max(0, exponent(|x|) + 11)}, so {@code k <= 61} on the accepted range), {@code e^r = Σ_m r^m / m!}
+ * summed at work precision {@code w} until a term is below {@code 10^-(w+2)} (the tail is then below
+ * twice that: later terms shrink by at least {@code 2^-10} each), then squared {@code k} times.
+ *
+ * <p>Error contract (for exact {@code x}, {@code |x| <= 1e15}): the {@code m} Taylor steps and {@code k}
+ * squarings each commit a relative error of order {@code 10^-w}, and each squaring doubles the error
+ * carried in, so before the final rounding the relative error is at most about
+ * {@code (m + k) 2^k 10^-w}. With {@code w = prec + ceil(k log10 2) + 12} and {@code m + k < 10^5} that is
+ * below {@code 10^-(prec+7)}: the result, rounded to {@code prec} digits, is good to {@code prec} digits
+ * relative, with seven guard digits before that rounding. About twenty times faster than
+ * {@code ApfloatMath.exp} at 50–100 digits, which matters because the references need {@code n^2}
+ * (RoPE) or {@code n^3} (tensor) exponentials. Checked against {@code ApfloatMath.exp} in
+ * {@code ApExpTest} (both ranges) and {@code TensorEngineContractTest#referenceExpAgreesWithApfloat}.
  */
-final class ApExp {
+public final class ApExp {
+    /** The largest accepted {@code |x|}. */
+    public static final double MAX_ARGUMENT = 1e15;
+    /** Digits carried beyond {@code prec + ceil(k log10 2)} (seven guard digits, five for the error sum). */
+    private static final int EXTRA_DIGITS = 12;
+
     private ApExp() {
     }
 
-    /** {@code exp(x)} to {@code prec} decimal digits; {@code |x| <= 1e15}. */
-    static Apfloat exp(Apfloat x, long prec) {
+    /**
+     * {@code exp(x)} to {@code prec} decimal digits.
+     *
+     * @param x exact argument, {@code |x| <= } {@link #MAX_ARGUMENT}
+     * @throws IllegalArgumentException when {@code |x|} exceeds {@link #MAX_ARGUMENT}
+     */
+    public static Apfloat exp(Apfloat x, long prec) {
         if (x.signum() == 0) {
             return new Apfloat(1, prec);
         }
         double ax = Math.abs(ApMatrix.toDouble(x));
-        if (!(ax <= 1e15)) {
+        if (!(ax <= MAX_ARGUMENT)) {
             throw new IllegalArgumentException("exp argument |x| = " + ax + " exceeds 1e15");
         }
         int k = Math.max(0, Math.getExponent(ax) + 11);
-        long w = prec + (long) Math.ceil(k * 0.30103) + 5;
+        long w = prec + (long) Math.ceil(k * 0.30103) + EXTRA_DIGITS;
         Apfloat r = (x.precision() < w ? x.precision(w) : x).divide(new Apfloat(1L << Math.min(k, 62), w));
         if (k > 62) {
             r = r.divide(new Apfloat(1L << (k - 62), w));

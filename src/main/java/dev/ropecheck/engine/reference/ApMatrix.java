@@ -170,15 +170,6 @@ public final class ApMatrix {
         return minus(o).maxAbs();
     }
 
-    /** The smallest precision (decimal digits) of any entry; exact zeros count as infinite. */
-    public long minPrecision() {
-        long p = Apfloat.INFINITE;
-        for (Apfloat v : data) {
-            p = Math.min(p, v.precision());
-        }
-        return p;
-    }
-
     /** Every entry rounded to the nearest double. */
     public DMatrixRMaj toDouble() {
         DMatrixRMaj m = new DMatrixRMaj(rows, cols);
@@ -194,6 +185,20 @@ public final class ApMatrix {
      */
     public static double toDouble(Apfloat v) {
         return v.signum() == 0 ? 0.0 : Double.parseDouble(v.toString(false));
+    }
+
+    /**
+     * A row-major {@code Apfloat[][]} (the array form of the tensor and standard references, at least one
+     * row, all rows of the same length) rounded entry by entry to the nearest double ({@link #toDouble(Apfloat)}).
+     */
+    public static DMatrixRMaj toDouble(Apfloat[][] m) {
+        DMatrixRMaj out = new DMatrixRMaj(m.length, m[0].length);
+        for (int r = 0; r < m.length; r++) {
+            for (int c = 0; c < m[0].length; c++) {
+                out.unsafe_set(r, c, toDouble(m[r][c]));
+            }
+        }
+        return out;
     }
 
     private void requireSameShape(String name, ApMatrix o) {

@@ -20,6 +20,7 @@ class ExactEngineAccuracyTest {
 
     @Test
     @DisplayName("Theorem 5.7: every quantity matches the naive quadruple sums within ExactRoundingModel")
+    @dev.ropecheck.specs.Spec({"lemma-5.1", "lemma-5.2", "lemma-5.3", "lemma-5.4", "lemma-5.5", "theorem-5.7"})
     void theorem57ExactMatchesNaiveQuadrupleSums() {
         ExactEngine engine = new ExactEngine();
         qt().withExamples(60).forAll(Generators.instances(24, 8)).checkAssert(spec -> {
@@ -30,6 +31,7 @@ class ExactEngineAccuracyTest {
 
     @Test
     @DisplayName("Theorem 5.7: n up to 64, d = 8, within ExactRoundingModel")
+    @dev.ropecheck.specs.Spec("theorem-5.7")
     void theorem57ExactMatchesNaiveAtLargerN() {
         ExactEngine engine = new ExactEngine();
         qt().withExamples(6).forAll(Generators.instances(64, 8)
@@ -42,6 +44,7 @@ class ExactEngineAccuracyTest {
 
     @Test
     @DisplayName("two workers (n >= 256) give the same values within the model")
+    @dev.ropecheck.specs.Spec("theorem-5.7")
     void twoWorkersAgreeWithNaive() {
         ExactEngine engine = new ExactEngine();
         InstanceSpec spec = new InstanceSpec(ExactEngine.PARALLEL_THRESHOLD, 2,

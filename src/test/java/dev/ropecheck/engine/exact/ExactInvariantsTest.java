@@ -47,6 +47,7 @@ class ExactInvariantsTest {
      */
     @Test
     @DisplayName("Def. 3.14: rows of f sum to 1 within (1+u)/(1-γ_{n-1}) - 1 ≈ n u")
+    @dev.ropecheck.specs.Spec("lemma-5.4")
     void fRowsSumToOneWithinNu() {
         ExactEngine engine = new ExactEngine();
         qt().withExamples(60).forAll(Generators.instances(64, 8)).checkAssert(spec -> {
@@ -92,6 +93,7 @@ class ExactInvariantsTest {
 
     @Test
     @DisplayName("MATH §3: rows of p sum to 0 within the derived bound")
+    @dev.ropecheck.specs.Spec({"lemma-5.1", "lemma-5.6"})
     void pRowsSumToZeroWithinDerivedBound() {
         ExactEngine engine = new ExactEngine();
         qt().withExamples(60).forAll(Generators.instances(64, 8)).checkAssert(spec -> {
@@ -102,6 +104,7 @@ class ExactInvariantsTest {
 
     @Test
     @DisplayName("Lemma 5.3 / MATH §3: G is exactly 0 outside S and not identically 0 on S")
+    @dev.ropecheck.specs.Spec({"lemma-5.2", "lemma-5.3"})
     void gradientIsExactlyZeroOutsideSupport() {
         ExactEngine engine = new ExactEngine();
         qt().withExamples(40).forAll(Generators.instances(32, 8)).checkAssert(spec -> {
@@ -160,6 +163,7 @@ class ExactInvariantsTest {
 
     @Test
     @DisplayName("stable softmax: scores near ±700 give finite f, Att, G and match the naive sums within the model")
+    @dev.ropecheck.specs.Spec("lemma-5.4")
     void scoresNearPlusMinus700StayFiniteAndAccurate() {
         ExactEngine engine = new ExactEngine();
         // Entries 26.5: s_ij = ±(26.5 (26.5 - i/16) + 26.5 (26.5 + i/32)) / 2 ≈ ±702, exp(702) is finite.
@@ -174,6 +178,7 @@ class ExactInvariantsTest {
 
     @Test
     @DisplayName("stable softmax: scores near ±750 (exp overflows) still give finite f, Att, c, p, G")
+    @dev.ropecheck.specs.Spec("lemma-5.4")
     void scoresBeyondExpOverflowGiveFiniteSoftmax() {
         ExactEngine engine = new ExactEngine();
         RopeInstance inst = extremeScores(8, 27.5, 1);

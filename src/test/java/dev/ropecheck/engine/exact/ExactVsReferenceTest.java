@@ -92,6 +92,7 @@ class ExactVsReferenceTest {
 
     @Test
     @DisplayName("Theorem 5.7: exact engine within ExactRoundingModel of the reference, every quantity")
+    @dev.ropecheck.specs.Spec("theorem-5.7")
     void exactMatchesReferenceWithinRoundingModel() {
         run(Generators.instances(6, 4), 8);
     }

@@ -36,6 +36,7 @@ class FaultDetectionTest {
 
     @Test
     @DisplayName("Def. 3.1: W_{j-i} in place of W_{i-j} is caught by the naive comparison (RoPE)")
+    @dev.ropecheck.specs.Spec("theorem-5.7")
     void faultOffsetSignFlippedIsCaught() {
         List<String> v = check(Fault.OFFSET_SIGN_FLIPPED, ROPE);
         assertFalse(v.isEmpty(), "OFFSET_SIGN_FLIPPED passed the naive comparison");
@@ -44,6 +45,7 @@ class FaultDetectionTest {
 
     @Test
     @DisplayName("Lemma 4.1: p = f∘q (no diag(r) f) is caught by the naive comparison and by Σ_j p_ij = 0")
+    @dev.ropecheck.specs.Spec({"lemma-5.1", "lemma-5.6"})
     void faultPWithoutDiagRFIsCaught() {
         List<String> v = check(Fault.P_WITHOUT_DIAG_R_F, ROPE);
         assertFalse(v.isEmpty(), "P_WITHOUT_DIAG_R_F passed the naive comparison");
@@ -55,6 +57,7 @@ class FaultDetectionTest {
 
     @Test
     @DisplayName("MATH §0: 1/sqrt(d) scaling in place of 1/d is caught by the naive comparison")
+    @dev.ropecheck.specs.Spec("theorem-5.7")
     void faultSqrtDScalingIsCaught() {
         List<String> v = check(Fault.SQRT_D_SCALING, EXPLICIT);
         assertFalse(v.isEmpty(), "SQRT_D_SCALING passed the naive comparison");
@@ -63,6 +66,7 @@ class FaultDetectionTest {
 
     @Test
     @DisplayName("MATH §3: q_ij - r_i is caught by the one-hot cancellation check")
+    @dev.ropecheck.specs.Spec("lemma-5.6")
     void faultNaivePIsCaught() {
         new OneHotCancellationTest().faultNaivePIsCaught();
     }

@@ -96,6 +96,7 @@ class OneHotCancellationTest {
 
     @Test
     @DisplayName("MATH §3: on a near one-hot row the default p keeps its digits (within the entry bound)")
+    @dev.ropecheck.specs.Spec("lemma-5.6")
     void nearOneHotRowKeepsDigitsWhereNaivePLoses() {
         RopeInstance inst = oneHot();
         double[] ex = exactRow0();

@@ -50,6 +50,7 @@ class ExpansionIdentityTest {
 
     @Test
     @DisplayName("Thm 1.3 / Lemma 6.1: number of monomials visited = C(T+g, g)")
+    @dev.ropecheck.specs.Spec("lemma-6.1")
     void monomialCountIsBinomial() {
         qt().withExamples(60).forAll(Generate.range(0, 10), Generate.range(0, 6)).checkAssert((t, g) -> {
             SplittableRandom rnd = new SplittableRandom(31L * t + g);
@@ -77,6 +78,7 @@ class ExpansionIdentityTest {
 
     @Test
     @DisplayName("Thm 1.3 / Lemma 6.1: fast-fft (Ã e_j)_i = P(s̃_ij) to the expansion rounding bound (all families, weights)")
+    @dev.ropecheck.specs.Spec("lemma-6.1")
     void fftExpansionEqualsPolynomialOfScores() {
         qt().withExamples(40).forAll(FastInstances.all(7)).checkAssert(spec0 -> {
             InstanceSpec spec = new InstanceSpec(spec0.n(), spec0.d(), spec0.family(), spec0.bound(), true,
@@ -107,6 +109,7 @@ class ExpansionIdentityTest {
 
     @Test
     @DisplayName("MATH §5 low-rank: (U1 U2^T e_j)_i = P(<Q̃'_i, K̃'_j>/d) to the low-rank rounding bound")
+    @dev.ropecheck.specs.Spec("fast-forward-lowrank")
     void lowRankExpansionEqualsPolynomialOfScores() {
         qt().withExamples(40).forAll(FastInstances.rotations(7)).checkAssert(spec -> {
             RopeInstance in = spec.build();

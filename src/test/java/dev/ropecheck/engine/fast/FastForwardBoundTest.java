@@ -79,6 +79,7 @@ class FastForwardBoundTest {
 
     @Test
     @DisplayName("MATH §5 error transfer: fast-fft Att~, c~, alpha~, L~ within the bound (all families, weights and X, eps 1e-3 / 1e-6)")
+    @dev.ropecheck.specs.Spec({"fast-forward-bound", "lemma-6.1"})
     void fftWithinBoundAllFamilies() {
         qt().withExamples(40).forAll(FastInstances.all(24)).checkAssert(spec -> {
             RopeInstance in = spec.build();
@@ -91,6 +92,7 @@ class FastForwardBoundTest {
 
     @Test
     @DisplayName("MATH §5 low-rank variant: Att~, c~, alpha~, L~ within the bound (RoPE, identity)")
+    @dev.ropecheck.specs.Spec({"fast-forward-bound", "fast-forward-lowrank"})
     void lowRankWithinBound() {
         qt().withExamples(40).forAll(FastInstances.rotations(24)).checkAssert(spec -> {
             RopeInstance in = spec.build();
@@ -103,6 +105,7 @@ class FastForwardBoundTest {
 
     @Test
     @DisplayName("MATH §5: fast-fft and fast-lowrank agree within the sum of their bounds")
+    @dev.ropecheck.specs.Spec("fast-forward-bound")
     void enginesAgreeWithinSumOfBounds() {
         qt().withExamples(30).forAll(FastInstances.rotations(24)).checkAssert(spec -> {
             RopeInstance in = spec.build();
@@ -120,6 +123,7 @@ class FastForwardBoundTest {
      */
     @Test
     @DisplayName("MATH §5 at eps = 1e-14: both fast engines within their bound and within 1e-12 ||h|| of the exact engine")
+    @dev.ropecheck.specs.Spec("fast-forward-bound")
     void tinyEpsMatchesExact() {
         double[] worst = new double[2];
         qt().withExamples(12).forAll(FastInstances.rotations(20)).checkAssert(spec -> {
@@ -145,6 +149,7 @@ class FastForwardBoundTest {
 
     @Test
     @DisplayName("Inputs outside the engines' scope are rejected with the limit named")
+    @dev.ropecheck.specs.Spec("fast-forward-lowrank")
     void rejections() {
         RopeInstance explicit = new InstanceSpec(4, 2, FamilyKind.EXPLICIT, 0.25, true, 1L).build();
         IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class,

@@ -13,7 +13,7 @@ import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.engine.exact.ExactEngine;
 import dev.ropecheck.engine.reference.ReferenceEngine;
-import dev.ropecheck.engine.standard.StandardAttentionExact;
+import dev.ropecheck.engine.exact.StandardExactEngine;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -86,6 +86,7 @@ class FastGradientPropertiesTest {
 
     @Test
     @DisplayName("Theorem 6.7 bound is non-trivial: at eps = 1e-6 each gradient bound is below the quantity's size")
+    @dev.ropecheck.specs.Spec({"lemma-6.3", "theorem-6.7"})
     void theorem67BoundIsNonTrivial() {
         ReferenceEngine ref = ReferenceEngine.withDigits(30);
         List<String> ratios = new ArrayList<>();
@@ -110,6 +111,7 @@ class FastGradientPropertiesTest {
 
     @Test
     @DisplayName("Lemma 6.4: the variant dropping the -r~ column of x is caught by the reference comparison")
+    @dev.ropecheck.specs.Spec({"lemma-6.4", "lemma-6.6"})
     void lemma64DroppingRColumnIsCaught() {
         ReferenceEngine ref = ReferenceEngine.withDigits(30);
         SplittableRandom rnd = new SplittableRandom(20261124L);
@@ -139,6 +141,7 @@ class FastGradientPropertiesTest {
 
     @Test
     @DisplayName("Theorem 6.7 at eps = 1e-14: fast gradients match the exact engine to 1e-10 relative")
+    @dev.ropecheck.specs.Spec({"lemma-6.2", "theorem-6.7"})
     void tinyEpsMatchesExactEngine() {
         qt().withExamples(12).forAll(FastInstances.rotations(16)).checkAssert(spec -> {
             RopeInstance in = spec.build();
@@ -171,6 +174,7 @@ class FastGradientPropertiesTest {
 
     @Test
     @DisplayName("Theorem 6.7: fast-fft and fast-lowrank gradients agree within the sum of their bounds")
+    @dev.ropecheck.specs.Spec({"lemma-6.5", "theorem-6.7"})
     void fastEnginesAgreeWithinSumOfBounds() {
         qt().withExamples(20).forAll(FastInstances.rotations(24)).checkAssert(spec -> {
             RopeInstance in = spec.build();
@@ -186,6 +190,7 @@ class FastGradientPropertiesTest {
 
     @Test
     @DisplayName("Section 7: identity family, G~[(a,c),(b,e)] = grad L_std[a,c] [b = e] (both fast engines)")
+    @dev.ropecheck.specs.Spec("theorem-6.7")
     void section7IdentityReduction() {
         Gen<InstanceSpec> ids = FastInstances.rotations(16).map(s -> new InstanceSpec(s.n(), s.d(), FamilyKind.IDENTITY,
                 s.bound(), true, s.seed())).describedAs(InstanceSpec::toString);
@@ -194,7 +199,7 @@ class FastGradientPropertiesTest {
             int d = in.d();
             DMatrixRMaj x0 = new DMatrixRMaj(d, d);
             CommonOps_DDRM.multTransB(in.wq(), in.wk(), x0);
-            StandardAttentionExact.Result std = StandardAttentionExact.compute(StandardInstance.of(in, x0));
+            StandardExactEngine.Values std = StandardExactEngine.evaluate(StandardInstance.of(in, x0));
             double tolStd = ExactRoundingModel.tolerance(Quantity.GRAD_X, in, null).bound();
             for (Fast f : both(1e-3)) {
                 FastGradient g = f.run().apply(in);
@@ -226,6 +231,7 @@ class FastGradientPropertiesTest {
 
     @Test
     @DisplayName("Lemma 4.1 chain rule end to end: a small step along the fast gradient lowers L whenever the exact step does")
+    @dev.ropecheck.specs.Spec("theorem-6.7")
     void gradientDescentStepLowersLoss() {
         int[] counts = new int[2];
         qt().withExamples(10).forAll(FastInstances.rotations(16)).checkAssert(spec -> {

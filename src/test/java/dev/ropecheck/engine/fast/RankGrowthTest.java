@@ -34,6 +34,7 @@ class RankGrowthTest {
 
     @Test
     @DisplayName("Lemma 3.4 / Section 7: degree and rank C(d+g,g) grow with B; the rank cap refuses with a clear message")
+    @dev.ropecheck.specs.Spec("fast-forward-lowrank")
     void rankGrowsWithEntryBound() {
         int d = 4;
         double eps = 1e-3;

@@ -58,6 +58,7 @@ class FactsTest {
 
     @Test
     @DisplayName("Fact 3.8: (U1 U2^T) ∘ (V1 V2^T) = (U1 ⊘ V1)(U2 ⊘ V2)^T exactly")
+    @dev.ropecheck.specs.Spec("fact-3.8")
     void fact38RowWiseKroneckerTurnsHadamardIntoProduct() {
         SplittableRandom rnd = new SplittableRandom(38);
         for (int t = 0; t < 20; t++) {
@@ -77,6 +78,7 @@ class FactsTest {
 
     @Test
     @DisplayName("Fact 3.9: inner products: <u,v> = <v,u>, <u∘v,w> = <u,v∘w> = u^T diag(v) w, <a u + v, w> = a<u,w> + <v,w> exactly")
+    @dev.ropecheck.specs.Spec("fact-3.9")
     void fact39InnerProductIdentities() {
         SplittableRandom rnd = new SplittableRandom(39);
         for (int t = 0; t < 20; t++) {
@@ -102,6 +104,7 @@ class FactsTest {
 
     @Test
     @DisplayName("Fact 3.10 (tensor trick): vec(A1 X A2^T) = (A1 ⊗ A2) vec(X), row-major vec, exactly")
+    @dev.ropecheck.specs.Spec("fact-3.10")
     void fact310TensorTrick() {
         SplittableRandom rnd = new SplittableRandom(310);
         for (int t = 0; t < 20; t++) {
@@ -137,6 +140,7 @@ class FactsTest {
      */
     @Test
     @DisplayName("Fact 3.11, Lemma 3.18: s = (1/d)(𝖠 ⊘ 𝖶) vec(X) equals the grouped scores and Q_i W_{i-j} K_j^T / d")
+    @dev.ropecheck.specs.Spec({"fact-3.11", "lemma-3.18"})
     void fact311ScoresAreRowWiseKroneckerTimesVecX() {
         qt().withExamples(10).forAll(Generators.instances(5, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
@@ -183,6 +187,7 @@ class FactsTest {
 
     @Test
     @DisplayName("Defs. 3.1, 3.15: h = A3 Y (exact, equal to the double product) and Att = diag(alpha)^-1 A h")
+    @dev.ropecheck.specs.Spec({"def-3.1", "def-3.13", "def-3.15"})
     void def315ValueAndAttentionAreDiagInverseAV() {
         qt().withExamples(10).forAll(Generators.instances(5, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();

@@ -74,6 +74,7 @@ class GradientFiniteDifferenceTest {
 
     @Test
     @DisplayName("Lemma 3.18 / Lemmas 5.4-5.6: G = dL/dX matches central differences along random directions and coordinates")
+    @dev.ropecheck.specs.Spec({"lemma-3.18", "lemma-4.1-part-7"})
     void lemma318GradXMatchesFiniteDifferences() {
         qt().withExamples(EXAMPLES).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             ApInstance in = REF.prepare(spec.build());
@@ -92,6 +93,7 @@ class GradientFiniteDifferenceTest {
 
     @Test
     @DisplayName("Lemmas 5.1-5.3: p_ij = dL/ds_ij (central differences of L as a function of the scores)")
+    @dev.ropecheck.specs.Spec("lemma-3.18")
     void lemma53PIsDerivativeOfLossInScores() {
         qt().withExamples(EXAMPLES).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             ApInstance in = REF.prepare(spec.build());
@@ -117,6 +119,7 @@ class GradientFiniteDifferenceTest {
 
     @Test
     @DisplayName("MATH §3 chain rule: dL/dW_Q, dL/dW_K (X = W_Q ⊗ W_K rebuilt) and dL/dW_V match central differences")
+    @dev.ropecheck.specs.Spec("def-3.2")
     void lemma41ChainRuleWeightGradientsMatchFiniteDifferences() {
         qt().withExamples(EXAMPLES).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             ApInstance in = REF.prepare(spec.build());

@@ -83,6 +83,7 @@ class Lemma41Test {
 
     @Test
     @DisplayName("Lemma 4.1 part 1: D = ds along xdot matches the central difference of s")
+    @dev.ropecheck.specs.Spec("lemma-4.1-part-1")
     void part1ScoreDerivativeMatchesFiniteDifference() {
         forAll(k -> entrywise(k, "Lemma 4.1 part 1 (ds)", k.plus().s(), k.minus().s(), k.dir().ds(),
                 k.rho() * k.sigma(), null, 1));
@@ -90,6 +91,7 @@ class Lemma41Test {
 
     @Test
     @DisplayName("Lemma 4.1 part 2: du = u ∘ D matches the central difference of u = exp(s)")
+    @dev.ropecheck.specs.Spec({"def-3.12", "lemma-4.1-part-2"})
     void part2ExpDerivativeMatchesFiniteDifference() {
         forAll(k -> entrywise(k, "Lemma 4.1 part 2 (du)", k.plus().a(), k.minus().a(), k.dir().du(),
                 1.01 * H2_6 + k.rho() * (1 + k.sigma()), k.fw().a(), 1));
@@ -97,6 +99,7 @@ class Lemma41Test {
 
     @Test
     @DisplayName("Lemma 4.1 part 3: dalpha_i = <u_i, D_i> matches the central difference of alpha")
+    @dev.ropecheck.specs.Spec({"def-3.13", "lemma-4.1-part-3"})
     void part3AlphaDerivativeMatchesFiniteDifference() {
         forAll(k -> entrywise(k, "Lemma 4.1 part 3 (dalpha)", k.plus().alpha(), k.minus().alpha(), k.dir().dalpha(),
                 1.01 * H2_6 + k.rho() * (1 + k.sigma()), k.fw().alpha(), 1));
@@ -104,6 +107,7 @@ class Lemma41Test {
 
     @Test
     @DisplayName("Lemma 4.1 part 4: df = f ∘ D - f <f_i, D_i> matches the central difference of f")
+    @dev.ropecheck.specs.Spec({"def-3.14", "lemma-4.1-part-4"})
     void part4SoftmaxDerivativeMatchesFiniteDifference() {
         forAll(k -> entrywise(k, "Lemma 4.1 part 4 (df)", k.plus().f(), k.minus().f(), k.dir().df(),
                 32 * H2_6 + 2 * k.rho() * (1 + k.sigma()), null, 1));
@@ -111,6 +115,7 @@ class Lemma41Test {
 
     @Test
     @DisplayName("Lemma 4.1 part 5: d<f_i, h_l> matches the central difference of Att = f h")
+    @dev.ropecheck.specs.Spec("lemma-4.1-part-5")
     void part5AttentionDerivativeMatchesFiniteDifference() {
         forAll(k -> entrywise(k, "Lemma 4.1 part 5 (dAtt)", k.plus().attention(), k.minus().attention(),
                 k.dir().dAttention(), attBound(k), null, Math.max(k.hMax(), 1e-300)));
@@ -118,6 +123,7 @@ class Lemma41Test {
 
     @Test
     @DisplayName("Lemma 4.1 part 6: dc = dAtt matches the central difference of c = Att - E")
+    @dev.ropecheck.specs.Spec({"def-3.16", "lemma-4.1-part-6"})
     void part6ResidualDerivativeMatchesFiniteDifference() {
         forAll(k -> entrywise(k, "Lemma 4.1 part 6 (dc)", k.plus().c(), k.minus().c(), k.dir().dc(), attBound(k), null,
                 Math.max(k.hMax(), 1e-300)));
@@ -129,6 +135,7 @@ class Lemma41Test {
 
     @Test
     @DisplayName("Lemma 4.1 part 7: dL = sum c ∘ dc matches the central difference of L")
+    @dev.ropecheck.specs.Spec({"def-3.17", "lemma-4.1-part-7"})
     void part7LossDerivativeMatchesFiniteDifference() {
         forAll(k -> {
             int n = k.in().n();

@@ -30,6 +30,7 @@ class ReferenceEdgeCaseTest {
 
     @Test
     @DisplayName("Defs. 3.14, Lemma 5.3: n = 1 gives f = 1, p = 0 and G = 0 (to 10^-P of their scales)")
+    @dev.ropecheck.specs.Spec("def-3.14")
     void def314SingleTokenHasUnitSoftmaxAndZeroGradient() {
         qt().withExamples(8).forAll(Generators.instances(1, 4)).checkAssert(spec -> {
             ReferenceRopeAttention.Evaluation r = REF.evaluate(REF.prepare(spec.build()));
@@ -53,6 +54,7 @@ class ReferenceEdgeCaseTest {
 
     @Test
     @DisplayName("Def. 3.1, d = 2 by hand: s_ij = Q_i W_{i-j} K_j^T / 2 with theta_0 = 1, Q = K = I, and f = softmax rows")
+    @dev.ropecheck.specs.Spec("def-3.1")
     void def31TwoDimensionalScoresByHand() {
         DMatrixRMaj eye = new DMatrixRMaj(new double[][] {{1, 0}, {0, 1}});
         DMatrixRMaj a3 = new DMatrixRMaj(new double[][] {{0.5, -0.25}, {1, 2}});
@@ -77,6 +79,7 @@ class ReferenceEdgeCaseTest {
 
     @Test
     @DisplayName("Defs. 3.12-3.17: zero A1, A2, A3, E give s = 0, f = 1/n, L = 0 and G = 0 exactly")
+    @dev.ropecheck.specs.Spec({"def-3.13", "def-3.17"})
     void def317ZeroInputsGiveZeroLossAndGradient() {
         qt().withExamples(6).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             RopeInstance base = spec.build();
@@ -105,6 +108,7 @@ class ReferenceEdgeCaseTest {
 
     @Test
     @DisplayName("Defs. 3.16-3.17, Lemma 4.1: E = Att (taken at 20 more digits) gives c, L and G zero to 10^-P of their scales")
+    @dev.ropecheck.specs.Spec({"def-3.16", "def-3.17"})
     void def317TargetEqualToAttentionGivesZeroLossAndGradient() {
         qt().withExamples(5).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();

@@ -22,6 +22,7 @@ class ReferenceEngineTest {
 
     @Test
     @DisplayName("Defs. 3.12-3.17: the engine returns every quantity rounded to nearest, with precision and trust metadata")
+    @dev.ropecheck.specs.Spec({"def-3.17", "def-3.2"})
     void def317EngineRoundsEveryQuantityToNearestDouble() {
         qt().withExamples(10).forAll(Generators.instances(5, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
@@ -48,6 +49,7 @@ class ReferenceEngineTest {
 
     @Test
     @DisplayName("Reference trust: the digits claimed at 50 digits hold against a 100-digit evaluation")
+    @dev.ropecheck.specs.Spec("def-3.2")
     void trustedDigitsHoldAgainstHigherPrecision() {
         ReferenceRopeAttention lo = new ReferenceRopeAttention(50);
         ReferenceRopeAttention hi = new ReferenceRopeAttention(100);

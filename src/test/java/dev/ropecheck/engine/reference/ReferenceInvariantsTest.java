@@ -34,6 +34,7 @@ class ReferenceInvariantsTest {
 
     @Test
     @DisplayName("Def. 3.14: every row of f sums to 1 (to n 10^-P)")
+    @dev.ropecheck.specs.Spec("def-3.14")
     void def314RowsOfFSumToOne() {
         qt().withExamples(EXAMPLES).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             ApMatrix f = REF.evaluate(REF.prepare(spec.build())).values().get(Quantity.F);
@@ -88,6 +89,7 @@ class ReferenceInvariantsTest {
 
     @Test
     @DisplayName("Lemmas 5.4-5.6: G[(a,c),(b,e)] is exactly 0 for (b,e) outside the support S")
+    @dev.ropecheck.specs.Spec("lemma-3.18")
     void lemma56GradXIsExactlyZeroOutsideSupport() {
         qt().withExamples(EXAMPLES).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
@@ -109,6 +111,7 @@ class ReferenceInvariantsTest {
 
     @Test
     @DisplayName("MATH §3 chain rule: dL/dW_Q, dL/dW_K via G (sum G W_K, sum G W_Q) equal A1^T dQ, A2^T dK to the trusted digits")
+    @dev.ropecheck.specs.Spec({"def-3.2", "lemma-3.18"})
     void lemma318ChainRuleRoutesToWeightGradientsAgree() {
         qt().withExamples(EXAMPLES).forAll(Generators.instances(6, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();

@@ -26,7 +26,7 @@ class RopeWeightsReferenceTest {
     private static final long P = 40;
     private static final long W = P + 10;
     private static final int EXAMPLES = 6;
-    private static final double U = 0x1p-53;
+    private static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
 
     private static Apfloat tenToMinus(long k) {
         return new Apfloat("1e-" + k, W);
@@ -34,6 +34,7 @@ class RopeWeightsReferenceTest {
 
     @Test
     @DisplayName("Def. 3.1 (RoPE): W_m W_m^T = I and W_{-m} = W_m^T to 10^-(P-2), both layouts")
+    @dev.ropecheck.specs.Spec("def-3.1")
     void def31RopeWeightsAreOrthogonalAndTransposeUnderNegation() {
         qt().withExamples(EXAMPLES).forAll(Generators.ropeInstances(5, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
@@ -101,6 +102,7 @@ class RopeWeightsReferenceTest {
 
     @Test
     @DisplayName("MATH §1 (RoPE-fwd Def. 1.1): rope(Q)_i · rope(K)_j = Q_i W_{i-j} K_j^T in apfloat, both layouts")
+    @dev.ropecheck.specs.Spec("def-3.1")
     void ropeDotProductIsRelativeInApfloat() {
         qt().withExamples(EXAMPLES).forAll(Generators.ropeInstances(5, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
@@ -132,6 +134,7 @@ class RopeWeightsReferenceTest {
 
     @Test
     @DisplayName("MATH §1: RopeFamily.rotate in double satisfies rope(Q)_i · rope(K)_j = Q_i W_{i-j} K_j^T within the derived rounding bound")
+    @dev.ropecheck.specs.Spec("def-3.1")
     void ropeDotProductIsRelativeInDouble() {
         double[] worst = {0};
         qt().withExamples(EXAMPLES).forAll(Generators.ropeInstances(5, 4)).checkAssert(spec -> {

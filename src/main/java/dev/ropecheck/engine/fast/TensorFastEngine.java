@@ -1,0 +1,349 @@
+package dev.ropecheck.engine.fast;
+
+import dev.ropecheck.approx.ExpApproximations;
+import dev.ropecheck.approx.ExpPolynomial;
+import dev.ropecheck.approx.Method;
+import dev.ropecheck.engine.TensorAttentionEngine;
+import dev.ropecheck.engine.TensorChainRule;
+import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
+import dev.ropecheck.engine.TensorRowOutputs;
+import dev.ropecheck.model.TensorInstance;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Tensor attention loss and gradient by the polynomial method in {@code O(n r d^2 + r d^4)} time, {@code r =
+ * C(k+g, g)} (Tensor-grad main theorem; MATH §4, §6, §8). Nothing of size {@code n^2} is formed.
+ *
+ * <p>Construction. {@link MonomialFactors} gives {@code Ã = U1 (U2 ⊘' U3)^T} with {@code |Ã - A| <= delta A}
+ * entrywise, {@code delta} the certified relative bound {@link ExpPolynomial#deltaPolynomial()} of the exp polynomial
+ * on {@code [-beta, beta]} ({@link ExpApproximations}, Taylor or Chebyshev, MATH §4; {@code beta} from
+ * {@link TrilinearFeatures}); the degree is the smallest with {@code delta <= eps}. With {@code σ2 = U2^T 1}, {@code σ3 = U3^T 1},
+ * {@code B2 = U2^T A4}, {@code B3 = U3^T A5}:
+ * <ul>
+ *   <li>{@code alpha~ = Ã 1 = U1 (σ2 ∘ σ3)} since {@code (U2 ⊘' U3)^T 1_{n^2} = σ2 ∘ σ3};</li>
+ *   <li>{@code Ã h = U1 ((U2 ⊘' U3)^T (A4 ⊗ A5)) Y = U1 ((B2 ⊘ B3) Y)} by the identity
+ *       {@code (U2 ⊘' U3)^T (A4 ⊗ A5) = (U2^T A4) ⊘ (U3^T A5)};</li>
+ *   <li>{@code Att~ = diag(alpha~)^{-1} Ã h}, {@code c~ = Att~ - E}, {@code L~ = ||c~||^2/2}, {@code r~_i = <c~_i, Att~_i>};</li>
+ *   <li>{@code p~ = f~ ∘ (x y^T)}, {@code x_i = [c~_i, -r~_i]}, {@code y_(j1,j2) = [h_(j1,j2), 1]} (MATH §6), and
+ *       {@code ∇_X L~ = (1/d) A1^T p~ (A2 ⊗ A3)}, entry {@code [a,(c1,c2)]} equal to
+ *       {@code (1/d) Σ_{κ,l} Ω[a,l,κ] Z[κ,(c1,c2),l]} with {@code Ω[a,l,κ] = Σ_i A1[i,a] x_il U1[i,κ] / alpha~_i} and
+ *       {@code Z[κ,(c1,c2),l] = Σ_{j1,j2} U2[j1,κ] U3[j2,κ] y_(j1,j2),l A2[j1,c1] A3[j2,c2]}, which factorises as
+ *       {@code Σ_{e1,e2} T2[κ,(c1,e1)] T3[κ,(c2,e2)] Y[(e1,e2),l]} ({@code l < d}) and {@code R2[κ,c1] R3[κ,c2]} ({@code l = d})
+ *       with {@code T2 = U2^T (A2 ⊘ A4)}, {@code T3 = U3^T (A3 ⊘ A5)}, {@code R2 = U2^T A2}, {@code R3 = U3^T A3};</li>
+ *   <li>{@code ∇_Y L~ = (A4 ⊗ A5)^T f~^T c~}, entry {@code [(e1,e2),l] = Σ_κ Cw[κ,l] B2[κ,e1] B3[κ,e2]} with
+ *       {@code Cw = U1^T diag(alpha~)^{-1} c~}; weight gradients by {@link TensorChainRule}.</li>
+ * </ul>
+ * Error: {@code proofs-notes/tensor-fast-error.md}, implemented by
+ * {@link dev.ropecheck.bounds.TensorFastErrorBound}. Metadata: {@code beta, degree, rank, eta, delta, features, eps, absSum (Σ|a_t| beta^t), method}.
+ */
+public final class TensorFastEngine implements TensorAttentionEngine {
+    private final double eps;
+    private final boolean useWeights;
+    private final Method method;
+
+    /** Target relative error {@code eps} of the exp polynomial (Taylor); uses the weight structure when present. */
+    public TensorFastEngine(double eps) {
+        this(eps, true, Method.TAYLOR);
+    }
+
+    /** As {@link #TensorFastEngine(double, boolean, Method)} with the Taylor polynomial. */
+    public TensorFastEngine(double eps, boolean useWeights) {
+        this(eps, useWeights, Method.TAYLOR);
+    }
+
+    /**
+     * @param eps target relative error {@code delta <= eps} of {@code Ã} against {@code A}, in (0, 1)
+     * @param useWeights when true and the instance has key weights, expand over the {@code d} features
+     *     {@code Q[i,l] K1[j1,l] K2[j2,l]} instead of the {@code d^2} feature pairs
+     * @param method how the exp polynomial is built (Taylor or Chebyshev interpolation)
+     */
+    public TensorFastEngine(double eps, boolean useWeights, Method method) {
+        if (!(eps > 0 && eps < 1)) {
+            throw new IllegalArgumentException("eps = " + eps + " must lie in (0, 1)");
+        }
+        if (method == null) {
+            throw new IllegalArgumentException("method is missing (TAYLOR or CHEBYSHEV)");
+        }
+        this.eps = eps;
+        this.useWeights = useWeights;
+        this.method = method;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    @Override
+    public String name() {
+        return "tensor-fast";
+    }
+
+    @Override
+    public Set<TensorQuantity> supported(TensorInstance instance) {
+        Set<TensorQuantity> s = EnumSet.of(TensorQuantity.ALPHA, TensorQuantity.ATTENTION, TensorQuantity.C,
+                TensorQuantity.LOSS, TensorQuantity.R, TensorQuantity.GRAD_X, TensorQuantity.GRAD_Y);
+        s.addAll(TensorAttentionEngine.weightQuantities(instance));
+        return s;
+    }
+
+    /** The exp polynomial this engine uses for {@code in} (degree from the data's {@code beta}). */
+    public ExpPolynomial polynomial(TensorInstance in) {
+        return polynomialFor(TrilinearFeatures.of(in, useWeights).beta);
+    }
+
+    /**
+     * The lowest-degree polynomial with {@code deltaPolynomial <= eps} on {@code [-beta, beta]}: the search of
+     * {@link ExpApproximations#minimalDegree} for {@code etaPolynomial <= eps e^{-beta}}, then degrees upward while the
+     * rounded-up {@code delta} still exceeds {@code eps}.
+     *
+     * @throws IllegalArgumentException when {@code beta} exceeds {@link ExpApproximations#MAX_BETA} or no degree reaches eps
+     */
+    private ExpPolynomial polynomialFor(double beta) {
+        double b = Math.max(beta, Double.MIN_NORMAL);
+        ExpPolynomial p = ExpApproximations.minimalDegree(method, b, eps * Math.exp(-b), ExpApproximations.Scope.POLYNOMIAL);
+        while (p.deltaPolynomial() > eps) {
+            p = ExpApproximations.ofDegree(method, b, p.degree() + 1);
+        }
+        return p;
+    }
+
+    @Override
+    public TensorResult compute(TensorInstance in, Set<TensorQuantity> wanted) {
+        TensorAttentionEngine.requireSupported(name(), wanted, supported(in));
+        final int n = in.n();
+        final int d = in.d();
+        final int dd = d * d;
+        final int d1 = d + 1;
+        TrilinearFeatures feat = TrilinearFeatures.of(in, useWeights);
+        ExpPolynomial poly = polynomialFor(feat.beta);
+        MonomialFactors mf = MonomialFactors.build(feat, poly.coefficients());
+        final int r = mf.r;
+        final double[] u1 = mf.u1;
+        final double[] u2 = mf.u2;
+        final double[] u3 = mf.u3;
+        final double[] a1 = in.a1().data;
+        final double[] a2 = in.a2().data;
+        final double[] a3 = in.a3().data;
+        final double[] a4 = in.a4().data;
+        final double[] a5 = in.a5().data;
+        final double[] e = in.e().data;
+        final double[] y = in.y().data;
+
+        // σ2, σ3 (r), B2 = U2^T A4, B3 = U3^T A5 (r x d)
+        double[] sig2 = new double[r];
+        double[] sig3 = new double[r];
+        double[] b2 = new double[r * d];
+        double[] b3 = new double[r * d];
+        for (int j = 0; j < n; j++) {
+            int base = j * r;
+            for (int m = 0; m < r; m++) {
+                double v2 = u2[base + m];
+                double v3 = u3[base + m];
+                sig2[m] += v2;
+                sig3[m] += v3;
+                for (int c = 0; c < d; c++) {
+                    b2[m * d + c] += v2 * a4[j * d + c];
+                    b3[m * d + c] += v3 * a5[j * d + c];
+                }
+            }
+        }
+        // M'[κ, l] = ((B2 ⊘ B3) Y)[κ,l] for l < d, σ2σ3 for l = d
+        double[] mPrime = new double[r * d1];
+        for (int m = 0; m < r; m++) {
+            for (int l = 0; l < d; l++) {
+                double acc = 0;
+                for (int c1 = 0; c1 < d; c1++) {
+                    double v = b2[m * d + c1];
+                    for (int c2 = 0; c2 < d; c2++) {
+                        acc += v * b3[m * d + c2] * y[(c1 * d + c2) * d + l];
+                    }
+                }
+                mPrime[m * d1 + l] = acc;
+            }
+            mPrime[m * d1 + d] = sig2[m] * sig3[m];
+        }
+        // alpha~, Att~, c~, r~, L~
+        double[] alpha = new double[n];
+        double[] att = new double[n * d];
+        double[] c = new double[n * d];
+        double[] rr = new double[n];
+        double twoLoss = 0;
+        double[] acc = new double[d1];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(acc, 0);
+            int base = i * r;
+            for (int m = 0; m < r; m++) {
+                double v = u1[base + m];
+                int mb = m * d1;
+                for (int l = 0; l < d1; l++) {
+                    acc[l] += v * mPrime[mb + l];
+                }
+            }
+            double al = acc[d];
+            if (!(al > 0)) {
+                throw new IllegalStateException("alpha~[" + i + "] = " + al + " is not positive; delta = " + poly.deltaPolynomial()
+                        + " should keep it within (1 ± delta) alpha");
+            }
+            alpha[i] = al;
+            double ri = 0;
+            for (int l = 0; l < d; l++) {
+                double a = acc[l] / al;
+                att[i * d + l] = a;
+                double cl = a - e[i * d + l];
+                c[i * d + l] = cl;
+                twoLoss += cl * cl;
+                ri += cl * a;
+            }
+            rr[i] = ri;
+        }
+
+        TensorResult.Builder b = TensorResult.builder(name()).meta("beta", feat.beta).meta("degree", poly.degree())
+                .meta("rank", r).meta("eta", poly.etaPolynomial()).meta("delta", poly.deltaPolynomial())
+                .meta("features", feat.k).meta("eps", eps).meta("absSum", poly.absSum()).meta("method", method);
+        boolean wantGradX = TensorRowOutputs.needsGradX(wanted);
+        boolean wantGradY = TensorRowOutputs.needsGradY(wanted);
+        DMatrixRMaj gX = wantGradX ? gradX(in, mf, alpha, c, rr) : null;
+        DMatrixRMaj gY = null;
+        if (wantGradY) {
+            // Cw[κ,l] = Σ_i U1[i,κ] c~_il / alpha~_i; GY[(e1,e2),l] = Σ_κ Cw[κ,l] B2[κ,e1] B3[κ,e2]
+            double[] cw = new double[r * d];
+            for (int i = 0; i < n; i++) {
+                int base = i * r;
+                double inv = 1.0 / alpha[i];
+                for (int m = 0; m < r; m++) {
+                    double v = u1[base + m] * inv;
+                    for (int l = 0; l < d; l++) {
+                        cw[m * d + l] += v * c[i * d + l];
+                    }
+                }
+            }
+            double[] gy = new double[dd * d];
+            for (int m = 0; m < r; m++) {
+                for (int e1 = 0; e1 < d; e1++) {
+                    for (int e2 = 0; e2 < d; e2++) {
+                        double v = b2[m * d + e1] * b3[m * d + e2];
+                        for (int l = 0; l < d; l++) {
+                            gy[(e1 * d + e2) * d + l] += cw[m * d + l] * v;
+                        }
+                    }
+                }
+            }
+            gY = DMatrixRMaj.wrap(dd, d, gy);
+        }
+        TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, rr, gX, gY, b);
+        return b.build();
+    }
+
+    /** {@code ∇_X L~} through {@code Ω} and {@code Z} (class Javadoc); {@code O(n r d^2 + r d^4)}. */
+    private static DMatrixRMaj gradX(TensorInstance in, MonomialFactors mf, double[] alpha, double[] c, double[] rr) {
+        final int n = in.n();
+        final int d = in.d();
+        final int dd = d * d;
+        final int d1 = d + 1;
+        final int r = mf.r;
+        final double[] a1 = in.a1().data;
+        final double[] a2 = in.a2().data;
+        final double[] a3 = in.a3().data;
+        final double[] a4 = in.a4().data;
+        final double[] a5 = in.a5().data;
+        final double[] y = in.y().data;
+        // T2[κ,(c1,e1)] = Σ_j U2[j,κ] A2[j,c1] A4[j,e1], T3 likewise; R2[κ,c1] = Σ_j U2[j,κ] A2[j,c1], R3 likewise
+        double[] t2 = new double[r * dd];
+        double[] t3 = new double[r * dd];
+        double[] r2 = new double[r * d];
+        double[] r3 = new double[r * d];
+        double[] p24 = new double[dd];
+        double[] p35 = new double[dd];
+        for (int j = 0; j < n; j++) {
+            for (int c1 = 0; c1 < d; c1++) {
+                for (int e1 = 0; e1 < d; e1++) {
+                    p24[c1 * d + e1] = a2[j * d + c1] * a4[j * d + e1];
+                    p35[c1 * d + e1] = a3[j * d + c1] * a5[j * d + e1];
+                }
+            }
+            int base = j * r;
+            for (int m = 0; m < r; m++) {
+                double v2 = mf.u2[base + m];
+                double v3 = mf.u3[base + m];
+                for (int s = 0; s < dd; s++) {
+                    t2[m * dd + s] += v2 * p24[s];
+                    t3[m * dd + s] += v3 * p35[s];
+                }
+                for (int cc = 0; cc < d; cc++) {
+                    r2[m * d + cc] += v2 * a2[j * d + cc];
+                    r3[m * d + cc] += v3 * a3[j * d + cc];
+                }
+            }
+        }
+        // Z[κ,(c1,c2),l]: W[c2,e1,l] = Σ_{e2} T3[κ,(c2,e2)] Y[(e1,e2),l]; Z = Σ_{e1} T2[κ,(c1,e1)] W[c2,e1,l]
+        double[] zz = new double[r * dd * d1];
+        double[] w = new double[d * d * d];
+        for (int m = 0; m < r; m++) {
+            for (int c2 = 0; c2 < d; c2++) {
+                for (int e1 = 0; e1 < d; e1++) {
+                    for (int l = 0; l < d; l++) {
+                        double acc = 0;
+                        for (int e2 = 0; e2 < d; e2++) {
+                            acc += t3[m * dd + c2 * d + e2] * y[(e1 * d + e2) * d + l];
+                        }
+                        w[(c2 * d + e1) * d + l] = acc;
+                    }
+                }
+            }
+            for (int c1 = 0; c1 < d; c1++) {
+                for (int c2 = 0; c2 < d; c2++) {
+                    int zb = (m * dd + c1 * d + c2) * d1;
+                    for (int l = 0; l < d; l++) {
+                        double acc = 0;
+                        for (int e1 = 0; e1 < d; e1++) {
+                            acc += t2[m * dd + c1 * d + e1] * w[(c2 * d + e1) * d + l];
+                        }
+                        zz[zb + l] = acc;
+                    }
+                    zz[zb + d] = r2[m * d + c1] * r3[m * d + c2];
+                }
+            }
+        }
+        // Ω[a,l,κ] = Σ_i A1[i,a] x_il U1[i,κ] / alpha~_i, x_i = [c~_i, -r~_i]
+        double[] omega = new double[d * d1 * r];
+        double[] coef = new double[d * d1];
+        for (int i = 0; i < n; i++) {
+            double inv = 1.0 / alpha[i];
+            for (int a = 0; a < d; a++) {
+                double va = a1[i * d + a] * inv;
+                for (int l = 0; l < d; l++) {
+                    coef[a * d1 + l] = va * c[i * d + l];
+                }
+                coef[a * d1 + d] = -va * rr[i];
+            }
+            int base = i * r;
+            for (int al = 0; al < d * d1; al++) {
+                double cv = coef[al];
+                int ob = al * r;
+                for (int m = 0; m < r; m++) {
+                    omega[ob + m] += cv * mf.u1[base + m];
+                }
+            }
+        }
+        // G~[a,s] = (1/d) Σ_{κ,l} Ω[a,l,κ] Z[κ,s,l]
+        double invD = 1.0 / d;
+        double[] g = new double[d * dd];
+        for (int a = 0; a < d; a++) {
+            for (int s = 0; s < dd; s++) {
+                double acc = 0;
+                for (int m = 0; m < r; m++) {
+                    int zb = (m * dd + s) * d1;
+                    for (int l = 0; l < d1; l++) {
+                        acc += omega[(a * d1 + l) * r + m] * zz[zb + l];
+                    }
+                }
+                g[a * dd + s] = acc * invD;
+            }
+        }
+        return DMatrixRMaj.wrap(d, dd, g);
+    }
+}

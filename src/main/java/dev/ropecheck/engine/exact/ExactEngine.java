@@ -32,10 +32,15 @@ import org.ejml.data.DMatrixRMaj;
  *       {@code dQ_i += p_ij K_j W_{i-j}^T},
  *       {@code dK_j += p_ij Q_i W_{i-j}}, {@code dV_j += f_ij c_i};
  * </ol>
- * then {@code G[(a,c),(b,e)] = (1/d) Σ_m M_m[a,c] W_m[b,e]} on {@code S} (zero elsewhere) and the
+ * then {@code G[(a,c),(b,e)] = sigma Σ_m M_m[a,c] W_m[b,e]} on {@code S} (zero elsewhere) and the
  * weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV}. Neither {@code q} nor the
  * {@code n^2 x d^4} matrix of Lemma 5.3 is formed. Rows are split over at most two workers
  * (fixed, so results do not depend on the machine); partial sums are merged in worker order.
+ *
+ * <p>Kernel conventions (MATH §9, {@code specs/score-scale.md}, {@code specs/causal-mask.md}): the
+ * scale {@code sigma} replaces {@code 1/d} everywhere (a division by {@code d} at the default, a
+ * multiplication by the instance's double {@code sigma} otherwise); with a causal mask every row sum
+ * runs over {@code j <= i} only and {@code A_ij = f_ij = p_ij = 0} for {@code j > i}.
  *
  * <p>Error bound: {@link dev.ropecheck.bounds.ExactRoundingModel} (proofs-notes/rounding-model.md)
  * assumes exactly this evaluation order.
@@ -96,7 +101,6 @@ public final class ExactEngine implements RopeAttentionEngine {
         if (wanted == null) {
             throw new IllegalArgumentException("wanted is missing");
         }
-        RopeAttentionEngine.requirePapersConventions(name(), inst);
         Set<Quantity> ok = supported(inst);
         for (Quantity q : wanted) {
             if (!ok.contains(q)) {
@@ -162,7 +166,8 @@ public final class ExactEngine implements RopeAttentionEngine {
         final Fault fault;
         final int n;
         final int d;
-        final double scale;
+        final ScoreScale scale;
+        final boolean causal;
         final OffsetWeights w;
         final ScoreRows scores;
         final double[] a1;
@@ -195,7 +200,8 @@ public final class ExactEngine implements RopeAttentionEngine {
             this.wanted.addAll(wanted);
             this.n = inst.n();
             this.d = inst.d();
-            this.scale = fault == Fault.SQRT_D_SCALING ? Math.sqrt(d) : d;
+            this.scale = ScoreScale.of(inst, fault);
+            this.causal = inst.causal();
             this.w = new OffsetWeights(inst.family(), n, fault);
             this.scores = new ScoreRows(inst, w, scale);
             this.a1 = inst.a1().data;
@@ -252,7 +258,7 @@ public final class ExactEngine implements RopeAttentionEngine {
             if (needDK) {
                 double[] dk = merge(ws, wk -> wk.dk, n * d);
                 for (int t = 0; t < dk.length; t++) {
-                    dk[t] /= scale;
+                    dk[t] = scale.apply(dk[t]);
                 }
                 put(out, Quantity.DK, dk, n, d);
                 put(out, Quantity.GRAD_WK, DenseOps.transposeMult(a2, n, d, dk, d), d, d);
@@ -276,7 +282,7 @@ public final class ExactEngine implements RopeAttentionEngine {
                     for (int idx = 0; idx < offsets; idx++) {
                         acc += mm[idx * dd + ac] * w.w[idx * w.size + kk];
                     }
-                    g[ac * dd + w.pair[kk]] = acc / scale;
+                    g[ac * dd + w.pair[kk]] = scale.apply(acc);
                 }
             }
             return g;

@@ -23,6 +23,8 @@ final class DdInputs {
     final double[] hh;
     final double[] hl;
     final DdScores scores;
+    /** True for a causal mask (MATH §9): row {@code i} sees only {@code j <= i}. */
+    final boolean causal;
     /** The RoPE tables ({@code m = 0..n-1}), null for other families. */
     DdAngles angles;
     int[] dimA;
@@ -41,6 +43,7 @@ final class DdInputs {
         this.hl = new double[n * d];
         product(a3, y, n, d, hh, hl);
         this.family = inst.family();
+        this.causal = inst.causal();
         this.scores = buildScores(inst, threads);
     }
 
@@ -131,6 +134,7 @@ final class DdInputs {
     }
 
     private DdScores buildScores(RopeInstance inst, int threads) {
+        double sigma = inst.hasDefaultScale() ? Double.NaN : inst.scale();
         PositionFamily fam = inst.family();
         double[] qh = null;
         double[] ql = null;
@@ -165,7 +169,7 @@ final class DdInputs {
                     }
                 }
             }
-            return new DdDotScores(n, d, qh, ql, kh, kl, angles, dimA, dimB);
+            return new DdDotScores(n, d, sigma, qh, ql, kh, kl, angles, dimA, dimB);
         }
         Support sup = fam.support();
         int ns = sup.size();
@@ -205,6 +209,6 @@ final class DdInputs {
                 }
             }
         });
-        return new DdOffsetScores(n, d, a1, a2, th, tl, sup, wh, wl, qh, ql, kh, kl);
+        return new DdOffsetScores(n, d, sigma, a1, a2, th, tl, sup, wh, wl, qh, ql, kh, kl);
     }
 }

@@ -140,7 +140,6 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
         if (wanted == null) {
             throw new IllegalArgumentException("wanted is missing");
         }
-        RopeAttentionEngine.requirePapersConventions(name(), inst);
         String lim = limit(inst);
         if (lim != null) {
             throw new IllegalArgumentException(lim);

@@ -18,6 +18,11 @@ import org.apfloat.Apfloat;
  * cancellation-free form {@code p_ij = f_ij <c_i, h_j - Att_i>}, and {@code G} grouped by offset,
  * {@code G[(a,c),(b,e)] = (1/d) Σ_m M_m[a,c] W_m[b,e]} with {@code M_m[a,c] = Σ_{i-j=m} p_ij A1[i,a] A2[j,c]}.
  *
+ * <p>Kernel conventions (MATH §9): {@code sigma} replaces {@code 1/d} in the scores, {@code G},
+ * {@code dQ} and {@code dK} ({@link ApInstance#scaled}); a causal mask sets {@code A_ij = 0} for
+ * {@code j > i}, so {@code f_ij = p_ij = 0} there and every row sum runs over {@code j <= i}
+ * ({@code specs/causal-mask.md}).
+ *
  * <p>Precision: the caller asks for {@code digits} decimal digits; the computation runs with
  * {@link #GUARD_DIGITS} more. {@link #compute(RopeInstance)} runs twice, at {@code digits} and at
  * {@code digits + }{@link #TRUST_EXTRA_DIGITS}, and reports how many leading digits agree (see
@@ -189,7 +194,6 @@ public final class ReferenceRopeAttention {
                 tm[ac] = sum;
             }
         }
-        Apfloat dAp = new Apfloat(d, in.digits());
         Apfloat[] s = new Apfloat[n * n];
         Apfloat[] u = new Apfloat[d];
         for (int i = 0; i < n; i++) {
@@ -206,7 +210,7 @@ public final class ReferenceRopeAttention {
                 for (int c = 0; c < d; c++) {
                     sum = sum.add(u[c].multiply(in.a2().get(j, c)));
                 }
-                s[i * n + j] = sum.divide(dAp);
+                s[i * n + j] = in.scaled(sum);
             }
         }
         return new ApMatrix(n, n, s);
@@ -222,7 +226,8 @@ public final class ReferenceRopeAttention {
         for (int i = 0; i < n; i++) {
             Apfloat sum = Apfloat.ZERO;
             for (int j = 0; j < n; j++) {
-                Apfloat e = ApExp.exp(s.get(i, j), prec);
+                // A causal mask removes the term: exp(-inf) = 0 (MATH §9, specs/causal-mask.md).
+                Apfloat e = in.masked(i, j) ? Apfloat.ZERO : ApExp.exp(s.get(i, j), prec);
                 a[i * n + j] = e;
                 sum = sum.add(e);
             }
@@ -307,7 +312,6 @@ public final class ReferenceRopeAttention {
             }
         }
         Support sup = in.support();
-        Apfloat dAp = new Apfloat(d, in.digits());
         Apfloat[] g = new Apfloat[dd * dd];
         Arrays.fill(g, Apfloat.ZERO);
         for (int ac = 0; ac < dd; ac++) {
@@ -316,7 +320,7 @@ public final class ReferenceRopeAttention {
                 for (int m = -(n - 1); m <= n - 1; m++) {
                     sum = sum.add(mm[m + n - 1][ac].multiply(in.weight(m, k)));
                 }
-                g[ac * dd + sup.pairIndex(k)] = sum.divide(dAp);
+                g[ac * dd + sup.pairIndex(k)] = in.scaled(sum);
             }
         }
         return new ApMatrix(dd, dd, g);
@@ -348,10 +352,9 @@ public final class ReferenceRopeAttention {
                 }
             }
         }
-        Apfloat dAp = new Apfloat(d, prec);
         for (int t = 0; t < dq.length; t++) {
-            dq[t] = dq[t].divide(dAp);
-            dk[t] = dk[t].divide(dAp);
+            dq[t] = in.scaled(dq[t]);
+            dk[t] = in.scaled(dk[t]);
         }
         return new ApMatrix[] {new ApMatrix(n, d, dq), new ApMatrix(n, d, dk)};
     }

@@ -131,4 +131,25 @@ class CausalMaskTest {
         // Row 0 sees only itself: the unmasked row 0 is where attention is furthest from the causal one.
         assertTrue(bad.field("attention").failing() > 0);
     }
+
+    @Test
+    @DisplayName("specs/causal-mask.md: the masked componentwise bound is tight: the exact engine reaches >= 1e-3 of it on attention, dQ, dK, dV")
+    void causalBoundIsTight() {
+        Set<Quantity> fields = EnumSet.of(Quantity.ATTENTION, Quantity.DQ, Quantity.DK, Quantity.DV);
+        RoundingTolerance fp64 = new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP64), 1);
+        for (KernelSpec k : List.of(
+                new KernelSpec(new InstanceSpec(24, 8, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 31L), KernelSpec.Scale.SQRT, true),
+                new KernelSpec(new InstanceSpec(16, 4, FamilyKind.IDENTITY, 0.5, true, 32L), KernelSpec.Scale.OTHER, true))) {
+            RopeInstance inst = k.build();
+            RopeResult ref = ReferenceEngine.withDigits(40).compute(inst, fields);
+            CheckReport r = ResultCheck.run(inst, new ExactEngine().compute(inst, fields), fields,
+                    TrustedReference.arbitraryPrecision(ref), fp64, List.of());
+            for (Quantity q : fields) {
+                double ratio = r.field(q.key()).maxRatio();
+                System.out.printf("causal tightness %s %s: worst err/allowed %.3g%n", k, q.key(), ratio);
+                assertEquals(FieldVerdict.PASS, r.field(q.key()).verdict(), r::render);
+                assertTrue(ratio >= 1e-3, q.key() + " reaches only " + ratio + " of its bound for " + k);
+            }
+        }
+    }
 }

@@ -202,7 +202,8 @@ public final class ComponentwiseRoundingBound {
         private boolean needsBackward(Set<Quantity> f) {
             for (Quantity q : f) {
                 if (q == Quantity.P || q == Quantity.GRAD_X || q == Quantity.DQ || q == Quantity.DK || q == Quantity.DV
-                        || q == Quantity.GRAD_WQ || q == Quantity.GRAD_WK || q == Quantity.GRAD_WV) {
+                        || q == Quantity.GRAD_WQ || q == Quantity.GRAD_WK || q == Quantity.GRAD_WV
+                        || q == Quantity.DQROT || q == Quantity.DKROT) {
                     return true;
                 }
             }
@@ -420,6 +421,8 @@ public final class ComponentwiseRoundingBound {
                 putIf(out, Quantity.DQ, dq);
                 putIf(out, Quantity.DK, dk);
                 putIf(out, Quantity.DV, dv);
+                putRotated(out, Quantity.DQROT, dqr, dq);
+                putRotated(out, Quantity.DKROT, dkr, dk);
                 if (fields.contains(Quantity.GRAD_WQ)) {
                     out.put(Quantity.GRAD_WQ, weightGradient(a1, ea1, dq));
                 }
@@ -439,6 +442,23 @@ public final class ComponentwiseRoundingBound {
                 }
             }
             return out;
+        }
+
+        /**
+         * {@code dQrot} ({@code dKrot}), MATH §9: a kernel forms it directly ({@code direct}, stage 7 of
+         * the note) or rotates its {@code dQ} forward ({@code dQ_i R_i}, stage 2 applied to
+         * {@code pre}); the allowed error of each entry is the larger of the two.
+         */
+        void putRotated(Map<Quantity, DMatrixRMaj> out, Quantity q, Vec direct, Vec pre) {
+            if (!fields.contains(q)) {
+                return;
+            }
+            Vec via = rotate(pre, false);
+            DMatrixRMaj m = new DMatrixRMaj(n, d);
+            for (int t = 0; t < n * d; t++) {
+                m.data[t] = Math.max(direct.err[t], via.err[t]);
+            }
+            out.put(q, m);
         }
 
         void putIf(Map<Quantity, DMatrixRMaj> out, Quantity q, Vec x) {

@@ -40,11 +40,21 @@ public interface RopeAttentionEngine {
     static Set<Quantity> withoutWeightQuantities(Set<Quantity> all, RopeInstance instance) {
         Set<Quantity> s = EnumSet.noneOf(Quantity.class);
         for (Quantity q : all) {
-            if (!q.isDerived() && (instance.hasWeights() || !q.needsWeights())) {
+            if (!q.isDerived() && (instance.hasWeights() || !q.needsWeights())
+                    && (!q.needsRotation() || hasRotation(instance))) {
                 s.add(q);
             }
         }
         return s;
+    }
+
+    /**
+     * True when the instance's family has a rotation {@code R_i} with {@code W_{i-j} = R_i R_j^T} (RoPE,
+     * identity), so that {@link Quantity#DQROT} and {@link Quantity#DKROT} exist (MATH §9).
+     */
+    static boolean hasRotation(RopeInstance instance) {
+        return instance.family() instanceof dev.ropecheck.model.RopeFamily
+                || instance.family() instanceof dev.ropecheck.model.IdentityFamily;
     }
 
     /**

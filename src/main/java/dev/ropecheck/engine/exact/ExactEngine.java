@@ -3,6 +3,8 @@ package dev.ropecheck.engine.exact;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.PositionFamily;
+import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.Set;
@@ -33,7 +35,8 @@ import org.ejml.data.DMatrixRMaj;
  *       {@code dK_j += p_ij Q_i W_{i-j}}, {@code dV_j += f_ij c_i};
  * </ol>
  * then {@code G[(a,c),(b,e)] = sigma Σ_m M_m[a,c] W_m[b,e]} on {@code S} (zero elsewhere) and the
- * weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV}. Neither {@code q} nor the
+ * weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV}, and {@code dQrot_i = dQ_i R_i},
+ * {@code dKrot_j = dK_j R_j} (MATH §9) for the RoPE and identity families. Neither {@code q} nor the
  * {@code n^2 x d^4} matrix of Lemma 5.3 is formed. Rows are split over at most two workers
  * (fixed, so results do not depend on the machine); partial sums are merged in worker order.
  *
@@ -53,7 +56,8 @@ public final class ExactEngine implements RopeAttentionEngine {
     public static final int WORKERS = 2;
 
     private static final Set<Quantity> BACKWARD = EnumSet.of(Quantity.P, Quantity.GRAD_X, Quantity.DQ,
-            Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
+            Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV, Quantity.DQROT,
+            Quantity.DKROT);
 
     private final Fault fault;
 
@@ -184,6 +188,7 @@ public final class ExactEngine implements RopeAttentionEngine {
         final boolean needDK;
         final boolean needDV;
         final Set<Quantity> wanted;
+        final PositionFamily family;
         // Row-indexed outputs (each row written by exactly one worker).
         final double[] alpha;
         final double[] att;
@@ -218,8 +223,11 @@ public final class ExactEngine implements RopeAttentionEngine {
             }
             this.backward = bw;
             this.needG = wanted.contains(Quantity.GRAD_X);
-            this.needDQ = wanted.contains(Quantity.DQ) || wanted.contains(Quantity.GRAD_WQ);
-            this.needDK = wanted.contains(Quantity.DK) || wanted.contains(Quantity.GRAD_WK);
+            this.needDQ = wanted.contains(Quantity.DQ) || wanted.contains(Quantity.GRAD_WQ)
+                    || wanted.contains(Quantity.DQROT);
+            this.needDK = wanted.contains(Quantity.DK) || wanted.contains(Quantity.GRAD_WK)
+                    || wanted.contains(Quantity.DKROT);
+            this.family = inst.family();
             this.needDV = wanted.contains(Quantity.DV) || wanted.contains(Quantity.GRAD_WV);
             this.alpha = new double[n];
             this.att = new double[n * d];
@@ -254,6 +262,7 @@ public final class ExactEngine implements RopeAttentionEngine {
             if (needDQ) {
                 put(out, Quantity.DQ, dq, n, d);
                 put(out, Quantity.GRAD_WQ, DenseOps.transposeMult(a1, n, d, dq, d), d, d);
+                putRotated(out, Quantity.DQROT, dq);
             }
             if (needDK) {
                 double[] dk = merge(ws, wk -> wk.dk, n * d);
@@ -262,6 +271,7 @@ public final class ExactEngine implements RopeAttentionEngine {
                 }
                 put(out, Quantity.DK, dk, n, d);
                 put(out, Quantity.GRAD_WK, DenseOps.transposeMult(a2, n, d, dk, d), d, d);
+                putRotated(out, Quantity.DKROT, dk);
             }
             if (needDV) {
                 double[] dv = merge(ws, wk -> wk.dv, n * d);
@@ -307,6 +317,18 @@ public final class ExactEngine implements RopeAttentionEngine {
             if (v != null && wanted.contains(q)) {
                 out.put(q, DMatrixRMaj.wrap(rows, cols, v));
             }
+        }
+
+        /**
+         * {@code g_i R_i} (MATH §9: {@code dQrot_i = dQ_i R_i}), the rotation at position {@code i} in
+         * double ({@link RopeFamily#rotate}); the identity for the identity family.
+         */
+        private void putRotated(RopeResult.Builder out, Quantity q, double[] g) {
+            if (!wanted.contains(q)) {
+                return;
+            }
+            DMatrixRMaj m = DMatrixRMaj.wrap(n, d, g.clone());
+            out.put(q, family instanceof RopeFamily ? ((RopeFamily) family).rotate(m) : m);
         }
 
         private void putVector(RopeResult.Builder out, Quantity q, double[] v) {

@@ -52,6 +52,25 @@ final class DdInputs {
         return new DdInputs(inst, threads);
     }
 
+    /**
+     * Copies of the rows {@code g_i} ({@code n x d}, double-double) turned forward by {@code R_i}:
+     * {@code g_i R_i} (MATH §9, {@code dQrot_i = dQ_i R_i}); plain copies for the identity family.
+     * Precondition: {@link #usesDotScores} (RoPE or identity with weights).
+     */
+    double[][] rotatedRows(double[] gh, double[] gl) {
+        double[] h = gh.clone();
+        double[] l = gl.clone();
+        if (angles != null) {
+            double[] t = new double[8];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < dimA.length; k++) {
+                    DdDotScores.rotatePair(angles, k, i, 1, h, l, i * d + dimA[k], i * d + dimB[k], t);
+                }
+            }
+        }
+        return new double[][] {h, l};
+    }
+
     /** The family's support {@code S}. */
     Support support() {
         return family.support();

@@ -1,6 +1,8 @@
 package dev.ropecheck.engine.reference;
 
 import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.model.IdentityFamily;
+import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
 import java.util.Arrays;
@@ -145,6 +147,10 @@ public final class ReferenceRopeAttention {
             v.put(Quantity.DK, dqdk[1]);
             v.put(Quantity.GRAD_WQ, in.a1().transpose().times(dqdk[0]));
             v.put(Quantity.GRAD_WK, in.a2().transpose().times(dqdk[1]));
+            if (in.family() instanceof RopeFamily || in.family() instanceof IdentityFamily) {
+                v.put(Quantity.DQROT, rotated(in, dqdk[0]));
+                v.put(Quantity.DKROT, rotated(in, dqdk[1]));
+            }
         }
         return new Evaluation(v, pByQMinusR(f, h, c, new ApMatrix(n, 1, r)));
     }
@@ -357,6 +363,28 @@ public final class ReferenceRopeAttention {
             dk[t] = in.scaled(dk[t]);
         }
         return new ApMatrix[] {new ApMatrix(n, d, dq), new ApMatrix(n, d, dk)};
+    }
+
+    /**
+     * {@code g_i R_i} for every row (MATH §9: {@code dQrot_i = dQ_i R_i}), with {@code R_i = W_i}
+     * ({@code W_{i-0} = R_i R_0^T}, {@code R_0 = I}) at the working precision; for the RoPE and
+     * identity families.
+     */
+    static ApMatrix rotated(ApInstance in, ApMatrix g) {
+        int n = in.n();
+        int d = in.d();
+        Apfloat[] out = new Apfloat[n * d];
+        for (int i = 0; i < n; i++) {
+            ApMatrix w = in.weightMatrix(i);
+            for (int e = 0; e < d; e++) {
+                Apfloat sum = Apfloat.ZERO;
+                for (int b = 0; b < d; b++) {
+                    sum = sum.add(g.get(i, b).multiply(w.get(b, e)));
+                }
+                out[i * d + e] = sum;
+            }
+        }
+        return new ApMatrix(n, d, out);
     }
 
     /** The chain rule through {@code G}: {@code ∂L/∂W_Q[a,b] = Σ_{c,e} G[(a,c),(b,e)] W_K[c,e]}. */

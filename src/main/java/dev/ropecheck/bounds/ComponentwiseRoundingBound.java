@@ -191,9 +191,11 @@ public final class ComponentwiseRoundingBound {
             double[] wq = inst.wq().data;
             double[] wk = inst.wk().data;
             double[] wv = inst.y().data;
-            Vec q = project(a1, ea1, wq, inputError(wq));
-            Vec k = project(a2, ea2, wk, inputError(wk));
-            this.v = project(a3, ea3, wv, inputError(wv));
+            // q, k, v given directly (MATH §9) are not projected: only their storage enters.
+            boolean direct = inst.hasQkv();
+            Vec q = direct ? given(a1, ea1) : project(a1, ea1, wq, inputError(wq));
+            Vec k = direct ? given(a2, ea2) : project(a2, ea2, wk, inputError(wk));
+            this.v = direct ? given(a3, ea3) : project(a3, ea3, wv, inputError(wv));
             this.qr = rotate(q, false);
             this.kr = rotate(k, false);
             this.rowLoss = new double[n];
@@ -219,6 +221,15 @@ public final class ComponentwiseRoundingBound {
                 }
             }
             return err;
+        }
+
+        /** An input used as it is (q, k, v given directly): its value and its storage error. */
+        Vec given(double[] a, double[] ea) {
+            Vec out = new Vec(n, d);
+            for (int t = 0; t < a.length; t++) {
+                out.set(t, a[t], ea[t]);
+            }
+            return out;
         }
 
         /** {@code fl_s(A W)}, {@code A} n x d, {@code W} d x d: stage 1 of the note. */

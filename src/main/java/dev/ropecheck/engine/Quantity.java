@@ -117,6 +117,14 @@ public enum Quantity implements NamedQuantity {
         return this == DQROT || this == DKROT;
     }
 
+    /**
+     * True for the gradients with respect to the papers' parameters ({@code X}, {@code W_Q, W_K, W_V}),
+     * which an instance given by {@code q, k, v} does not have (MATH §9).
+     */
+    public boolean isParameterGradient() {
+        return this == GRAD_X || this == GRAD_WQ || this == GRAD_WK || this == GRAD_WV;
+    }
+
     /** True for the quantities derived from another one for checking ({@link #LSE} from {@link #ALPHA}). */
     public boolean isDerived() {
         return this == LSE;

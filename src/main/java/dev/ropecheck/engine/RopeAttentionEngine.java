@@ -35,13 +35,15 @@ public interface RopeAttentionEngine {
     /**
      * The quantities of {@code all} an engine computes for {@code instance}: without the derived ones
      * ({@link Quantity#isDerived()}), and without those that need weights when the instance is given
-     * by {@code X}.
+     * by {@code X}, without {@code dQrot, dKrot} for a family without a rotation, and without the
+     * parameter gradients for an instance given by {@code q, k, v}.
      */
     static Set<Quantity> withoutWeightQuantities(Set<Quantity> all, RopeInstance instance) {
         Set<Quantity> s = EnumSet.noneOf(Quantity.class);
         for (Quantity q : all) {
             if (!q.isDerived() && (instance.hasWeights() || !q.needsWeights())
-                    && (!q.needsRotation() || hasRotation(instance))) {
+                    && (!q.needsRotation() || hasRotation(instance))
+                    && !(q.isParameterGradient() && instance.hasQkv())) {
                 s.add(q);
             }
         }

@@ -66,8 +66,10 @@ public final class RopeInstance {
             if (b.wq == null || b.wk == null) {
                 throw new IllegalArgumentException("X is missing: give X (d^2 x d^2) or both W_Q and W_K (d x d)");
             }
-            this.wq = Check.input("W_Q", b.wq, d, d, entryBound);
-            this.wk = Check.input("W_K", b.wk, d, d, entryBound);
+            // With q, k, v given directly the weights are the identity: the entry bound is about q, k, v.
+            double wBound = b.qkv ? Double.NaN : entryBound;
+            this.wq = Check.input("W_Q", b.wq, d, d, wBound);
+            this.wk = Check.input("W_K", b.wk, d, d, wBound);
             DMatrixRMaj kron = new DMatrixRMaj(d * d, d * d);
             CommonOps_DDRM.kron(wq, wk, kron);
             this.x = kron;
@@ -79,7 +81,7 @@ public final class RopeInstance {
             throw new IllegalArgumentException("Y is missing: give Y or W_V (d x d)");
         }
         this.yFromWv = b.wv != null;
-        this.y = Check.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, entryBound);
+        this.y = Check.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, b.qkv ? Double.NaN : entryBound);
         this.scale = b.scale;
         this.causal = b.causal;
         this.qkv = b.qkv;

@@ -173,6 +173,9 @@ def main(argv):
     fd, tmp = tempfile.mkstemp(suffix=".npz", dir=folder)
     os.close(fd)
     np.savez(tmp, dtype=np.array("fp32" if dtype == torch.float32 else "fp64"), **arrays)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
     os.replace(tmp, args.out)
     print(f"wrote {args.out}: {', '.join(arrays)} ({'sdpa' if use_sdpa else 'hand-rolled'} attention, torch "
           f"{torch.__version__}, {args.dtype}{', bug ' + args.bug if args.bug != 'NONE' else ''})")

@@ -53,6 +53,14 @@ public final class ComponentwiseRoundingBound {
     static final double SAFETY = 1 + 0x1p-20;
     /** Relative error of a computed {@code theta_k}: pow and reciprocal within one ulp, with margin. */
     static final double THETA_ULPS = 4;
+    /**
+     * Roundings a term may pass through on account of the score scale {@code sigma} (the instance's
+     * double, {@code specs/score-scale.md}): {@code sigma} or {@code sqrt(sigma)} evaluated and stored
+     * (2, twice for {@code sqrt(sigma)} applied to both {@code q} and {@code k}, as PyTorch's math
+     * attention does) and the multiplications by it (2): 6 in all, for scores, {@code dQ}, {@code dK}
+     * and {@code G}.
+     */
+    static final long SCALE_ROUNDINGS = 6;
     /** Rows per chunk of the parallel pass (fixed, so results do not depend on the thread count). */
     private static final int CHUNKS = 8;
 
@@ -118,6 +126,7 @@ public final class ComponentwiseRoundingBound {
         final int n;
         final int d;
         final double sigma;
+        final boolean causal;
         final double us;
         final double ua;
         final double floorS;
@@ -152,7 +161,8 @@ public final class ComponentwiseRoundingBound {
         Evaluation(RopeInstance inst, Set<Quantity> fields) {
             this.n = inst.n();
             this.d = inst.d();
-            this.sigma = 1.0 / d;
+            this.sigma = inst.scale();
+            this.causal = inst.causal();
             this.us = cls.uStore();
             this.ua = cls.uAcc();
             this.floorS = cls.floorStore();
@@ -164,12 +174,12 @@ public final class ComponentwiseRoundingBound {
             double lambda = cls.probabilistic() ? cls.lambda(sums) : 1;
             this.gD = gamma(d, lambda);
             this.g2 = gamma(2, lambda);
-            this.gScore = gamma(d + 2L, lambda);
+            this.gScore = gamma(d + SCALE_ROUNDINGS, lambda);
             this.gRow = gamma(4L * n, lambda);
             this.gCol = gamma(n + 2L, lambda);
-            this.gDq = gamma(n + 2L, lambda);
+            this.gDq = gamma(n + SCALE_ROUNDINGS, lambda);
             this.gLoss = gamma((long) n * d + 1, lambda);
-            this.gGradX = gamma((long) n * n + 4, lambda);
+            this.gGradX = gamma((long) n * n + 2 + SCALE_ROUNDINGS, lambda);
             a1 = inst.a1().data;
             a2 = inst.a2().data;
             a3 = inst.a3().data;
@@ -181,9 +191,11 @@ public final class ComponentwiseRoundingBound {
             double[] wq = inst.wq().data;
             double[] wk = inst.wk().data;
             double[] wv = inst.y().data;
-            Vec q = project(a1, ea1, wq, inputError(wq));
-            Vec k = project(a2, ea2, wk, inputError(wk));
-            this.v = project(a3, ea3, wv, inputError(wv));
+            // q, k, v given directly (MATH §9) are not projected: only their storage enters.
+            boolean direct = inst.hasQkv();
+            Vec q = direct ? given(a1, ea1) : project(a1, ea1, wq, inputError(wq));
+            Vec k = direct ? given(a2, ea2) : project(a2, ea2, wk, inputError(wk));
+            this.v = direct ? given(a3, ea3) : project(a3, ea3, wv, inputError(wv));
             this.qr = rotate(q, false);
             this.kr = rotate(k, false);
             this.rowLoss = new double[n];
@@ -192,7 +204,8 @@ public final class ComponentwiseRoundingBound {
         private boolean needsBackward(Set<Quantity> f) {
             for (Quantity q : f) {
                 if (q == Quantity.P || q == Quantity.GRAD_X || q == Quantity.DQ || q == Quantity.DK || q == Quantity.DV
-                        || q == Quantity.GRAD_WQ || q == Quantity.GRAD_WK || q == Quantity.GRAD_WV) {
+                        || q == Quantity.GRAD_WQ || q == Quantity.GRAD_WK || q == Quantity.GRAD_WV
+                        || q == Quantity.DQROT || q == Quantity.DKROT) {
                     return true;
                 }
             }
@@ -208,6 +221,15 @@ public final class ComponentwiseRoundingBound {
                 }
             }
             return err;
+        }
+
+        /** An input used as it is (q, k, v given directly): its value and its storage error. */
+        Vec given(double[] a, double[] ea) {
+            Vec out = new Vec(n, d);
+            for (int t = 0; t < a.length; t++) {
+                out.set(t, a[t], ea[t]);
+            }
+            return out;
         }
 
         /** {@code fl_s(A W)}, {@code A} n x d, {@code W} d x d: stage 1 of the note. */
@@ -410,6 +432,8 @@ public final class ComponentwiseRoundingBound {
                 putIf(out, Quantity.DQ, dq);
                 putIf(out, Quantity.DK, dk);
                 putIf(out, Quantity.DV, dv);
+                putRotated(out, Quantity.DQROT, dqr, dq);
+                putRotated(out, Quantity.DKROT, dkr, dk);
                 if (fields.contains(Quantity.GRAD_WQ)) {
                     out.put(Quantity.GRAD_WQ, weightGradient(a1, ea1, dq));
                 }
@@ -429,6 +453,23 @@ public final class ComponentwiseRoundingBound {
                 }
             }
             return out;
+        }
+
+        /**
+         * {@code dQrot} ({@code dKrot}), MATH §9: a kernel forms it directly ({@code direct}, stage 7 of
+         * the note) or rotates its {@code dQ} forward ({@code dQ_i R_i}, stage 2 applied to
+         * {@code pre}); the allowed error of each entry is the larger of the two.
+         */
+        void putRotated(Map<Quantity, DMatrixRMaj> out, Quantity q, Vec direct, Vec pre) {
+            if (!fields.contains(q)) {
+                return;
+            }
+            Vec via = rotate(pre, false);
+            DMatrixRMaj m = new DMatrixRMaj(n, d);
+            for (int t = 0; t < n * d; t++) {
+                m.data[t] = Math.max(direct.err[t], via.err[t]);
+            }
+            out.put(q, m);
         }
 
         void putIf(Map<Quantity, DMatrixRMaj> out, Quantity q, Vec x) {
@@ -557,11 +598,14 @@ public final class ComponentwiseRoundingBound {
                 DMatrixRMaj fieldR = fields.contains(Quantity.R) ? rowField(Quantity.R, 1) : null;
                 for (int i = lo; i < hi; i++) {
                     int qi = i * d;
+                    // A causal mask removes the terms j > i (MATH §9, specs/causal-mask.md): they are
+                    // exactly zero in every correct evaluation, so their allowed error is 0.
+                    final int jEnd = causal ? i + 1 : n;
                     // stage 3: scores and their errors
                     double smax = Double.NEGATIVE_INFINITY;
                     double sabs = 0;
                     double esmax = 0;
-                    for (int j = 0; j < n; j++) {
+                    for (int j = 0; j < jEnd; j++) {
                         int kj = j * d;
                         double val = 0;
                         double err = 0;
@@ -584,12 +628,12 @@ public final class ComponentwiseRoundingBound {
                     double shiftSpan = 2 * sabs + 2 * esmax;
                     double ga = (1 + 2 * ua) * (1 + ua) * (1 + us);
                     double lsum = 0;
-                    for (int j = 0; j < n; j++) {
+                    for (int j = 0; j < jEnd; j++) {
                         f[j] = Math.exp(s[j] - smax);
                         lsum += f[j];
                     }
                     double rhoBar = 0;
-                    for (int j = 0; j < n; j++) {
+                    for (int j = 0; j < jEnd; j++) {
                         f[j] /= lsum;
                         double rhoA = (1 + Math.expm1(es[j] + 2 * ua * shiftSpan)) * ga - 1;
                         rhoF[j] = rhoA;
@@ -599,21 +643,21 @@ public final class ComponentwiseRoundingBound {
                     double underflowL = n * floorA;
                     double lLow = 1 - rhoL;
                     double phi = floorS + 2 * (floorA + underflowL) / Math.max(lLow, 0);
-                    for (int j = 0; j < n; j++) {
+                    for (int j = 0; j < jEnd; j++) {
                         double rhoA = rhoF[j];
                         double rf = lLow > 0 ? (1 + rhoA) * (1 + ua) * (1 + us) / lLow - 1 : Double.POSITIVE_INFINITY;
                         rhoF[j] = rf;
                         ef[j] = f[j] * rf + phi;
                     }
                     if (fieldA != null) {
-                        for (int j = 0; j < n; j++) {
+                        for (int j = 0; j < jEnd; j++) {
                             double aij = Math.exp(s[j]);
                             double rho = (1 + Math.expm1(es[j] + esmax + 2 * ua * shiftSpan)) * ga * (1 + 2 * ua) * (1 + ua) - 1;
                             fieldA.unsafe_set(i, j, aij * rho + floorS + floorA);
                         }
                     }
                     if (fieldF != null) {
-                        for (int j = 0; j < n; j++) {
+                        for (int j = 0; j < jEnd; j++) {
                             fieldF.unsafe_set(i, j, ef[j]);
                         }
                     }
@@ -626,7 +670,7 @@ public final class ComponentwiseRoundingBound {
                     java.util.Arrays.fill(att, 0);
                     java.util.Arrays.fill(eAtt, 0);
                     java.util.Arrays.fill(magAtt, 0);
-                    for (int j = 0; j < n; j++) {
+                    for (int j = 0; j < jEnd; j++) {
                         int vj = j * d;
                         double fj = f[j];
                         double w1 = ef[j] + gRow * (fj + ef[j]);
@@ -694,7 +738,7 @@ public final class ComponentwiseRoundingBound {
                         java.util.Arrays.fill(uP, 0);
                     }
                     double ro = ua + us + ua * us;
-                    for (int j = 0; j < n; j++) {
+                    for (int j = 0; j < jEnd; j++) {
                         int vj = j * d;
                         double qv = 0;
                         double eq = 0;

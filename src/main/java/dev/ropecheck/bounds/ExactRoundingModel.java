@@ -140,8 +140,16 @@ public final class ExactRoundingModel implements QuantityBound {
         return FloatFormat.FP64.gamma(k, 0.01);
     }
 
+    /**
+     * The bound, or NaN (no bound) for an instance outside the papers' conventions (a scale other than
+     * {@code 1/d} or a causal mask, MATH §9): this model's counts are derived for {@code 1/d} and full
+     * rows only; such instances are judged by {@link ComponentwiseRoundingBound}.
+     */
     @Override
     public double allowed(Quantity q, RopeInstance instance, RopeResult trusted) {
+        if (!instance.hasPapersConventions()) {
+            return Double.NaN;
+        }
         return tolerance(q, instance, trusted).bound();
     }
 

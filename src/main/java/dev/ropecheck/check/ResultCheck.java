@@ -194,7 +194,7 @@ public final class ResultCheck {
         if (den > 0 && num <= 1e-3 * den) {
             return fc.withNote("it matches the gradient with respect to the rotated rows; " + q.key()
                     + " is with respect to the pre-rotation " + (q == Quantity.DQ ? "Q = A1 W_Q" : "K = A2 W_K")
-                    + ": " + q.key() + "_i = " + q.key() + "rot_i R_i^T");
+                    + ": " + q.key() + "_i = " + q.key() + "rot_i R_i^T; write it as the field " + q.key() + "rot");
         }
         return fc;
     }

@@ -19,7 +19,8 @@ import org.ejml.data.DMatrixRMaj;
  * {@code proofs-notes/componentwise-rounding.md}). Instances outside that model's preconditions (a
  * general {@code X}, an explicit family) are judged in fp64 by {@link ExactRoundingModel}, the
  * rounding model of this project's exact engine's own evaluation order, one number per field; in
- * other formats they are unchecked.
+ * other formats, and outside the papers' conventions (MATH §9: a scale other than {@code 1/d}, a causal
+ * mask), they are unchecked.
  */
 public final class RoundingTolerance implements ToleranceModel {
     private final RoundingClass cls;
@@ -73,8 +74,8 @@ public final class RoundingTolerance implements ToleranceModel {
         if (fields.isEmpty()) {
             return new Tolerances(out, none);
         }
-        String why = ComponentwiseRoundingBound.unsupportedReason(instance);
-        if (why.isEmpty()) {
+        String reason = ComponentwiseRoundingBound.unsupportedReason(instance);
+        if (reason.isEmpty()) {
             Set<Quantity> asked = EnumSet.copyOf(fields);
             if (asked.remove(Quantity.LSE)) {
                 asked.add(Quantity.ALPHA);
@@ -94,7 +95,9 @@ public final class RoundingTolerance implements ToleranceModel {
             }
             return new Tolerances(out, none);
         }
-        if (cls.format() != FloatFormat.FP64 || cls.probabilistic()) {
+        final String why = instance.hasPapersConventions() ? reason : reason + "; the exact engine's per-field model (ExactRoundingModel) covers only the papers' conventions"
+                    + " (scale 1/d, no causal mask)";
+        if (cls.format() != FloatFormat.FP64 || cls.probabilistic() || !instance.hasPapersConventions()) {
             for (Quantity q : fields) {
                 none.put(q, why);
             }

@@ -52,13 +52,13 @@ public record TrustedReference(RopeResult values, String name, String trust, Map
      * constant term (underflow floors aside, which are smaller for double-double), so it is at most
      * {@code (DOUBLE_DOUBLE_UNIT / min(u_store, u_acc))} times the candidate's worst-case bound; for the
      * probabilistic class the worst case is at most {@code γ_K / γ~_K(λ)} times larger, {@code K} the
-     * longest sum of the model ({@code n^2 + 4}).
+     * longest sum of the model ({@code n^2 + 8}, with the scale's roundings).
      */
     public static TrustedReference doubleDouble(RopeResult values, RoundingClass cls, int n) {
         double u = Math.min(cls.uStore(), cls.uAcc());
         double factor = DOUBLE_DOUBLE_UNIT / u;
         if (cls.probabilistic()) {
-            long k = (long) n * n + 4;
+            long k = (long) n * n + 8;
             FloatFormat acc = cls.format().accumulator();
             factor *= acc.gamma(k) / acc.gammaProbabilistic(k, cls.lambda(1));
         }

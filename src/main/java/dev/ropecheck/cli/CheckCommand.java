@@ -10,7 +10,10 @@ import dev.ropecheck.check.TrustedReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.io.InstanceReader;
+import dev.ropecheck.io.CandidateArrays;
+import dev.ropecheck.io.Instances;
+import dev.ropecheck.io.NpzArrays;
+import dev.ropecheck.model.ProblemSet;
 import dev.ropecheck.io.ResultDocument;
 import dev.ropecheck.io.ResultReader;
 import dev.ropecheck.model.RopeInstance;
@@ -125,13 +128,92 @@ final class CheckCommand implements Callable<Integer> {
         if (dev.ropecheck.io.TensorFormat.isTensorInstance(instanceFile)) {
             return checkTensor(cls, options);
         }
-        RopeInstance instance = InstanceReader.read(instanceFile);
+        ProblemSet set = Instances.read(instanceFile);
+        if (!set.isSingle() || NpzArrays.isNpz(candidateFile)) {
+            return checkProblems(set, cls, format, rounding, options);
+        }
+        RopeInstance instance = set.first();
         ResultDocument cand = ResultReader.read(candidateFile);
         if (cand.n() != instance.n() || cand.d() != instance.d()) {
             throw new IllegalArgumentException(candidateFile + ": the candidate has n = " + cand.n() + ", d = " + cand.d()
                     + " but the instance " + instanceFile + " has n = " + instance.n() + ", d = " + instance.d());
         }
         RopeResult candidate = cand.toResult();
+        CheckReport report = judge(instance, candidate, cls, format, rounding, options);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("candidate " + candidateFile + " (its engine label \"" + cand.engine() + "\" is not used), class "
+                + describe(cls, rounding) + ", on " + instanceFile + " (" + describe(instance) + ")");
+        out.print(report.render());
+        out.flush();
+        return report.exitCode();
+    }
+
+    private String describe(EngineClass cls, RoundingClass rounding) {
+        return cls.name().toLowerCase(Locale.ROOT) + (cls == EngineClass.EXACT ? " " + rounding.label() : ", eps = " + eps);
+    }
+
+    private static String describe(RopeInstance instance) {
+        return "n = " + instance.n() + ", d = " + instance.d() + ", family " + instance.family().name()
+                + (instance.hasDefaultScale() ? "" : ", scale " + instance.scale()) + (instance.causal() ? ", causal" : "")
+                + (instance.hasQkv() ? ", q/k/v" : "");
+    }
+
+    /**
+     * Every problem {@code (b, h)} of a multi-problem instance judged by the one checking core, each on
+     * its own; the failing (batch, head, field, index) are named, and the verdict is the worst.
+     */
+    private Integer checkProblems(ProblemSet set, EngineClass cls, FloatFormat format, RoundingClass rounding,
+            EngineRegistry.Options options) {
+        if (!NpzArrays.isNpz(candidateFile)) {
+            throw new IllegalArgumentException(candidateFile + ": the instance " + instanceFile + " has batch x heads = "
+                    + set.batch() + " x " + set.heads() + " problems; give the candidate as an NPZ file (specs/format-npz.md)");
+        }
+        List<RopeResult> cands = CandidateArrays.read(candidateFile, set);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("candidate " + candidateFile + ", class " + describe(cls, rounding) + ", on " + instanceFile + " (batch "
+                + set.batch() + " x heads " + set.heads() + " problems, " + describe(set.first()) + ")");
+        int worst = CheckReport.EXIT_PASS;
+        CheckReport shown = null;
+        int passed = 0;
+        for (int b = 0; b < set.batch(); b++) {
+            for (int h = 0; h < set.heads(); h++) {
+                CheckReport r = judge(set.get(b, h), cands.get(b * set.heads() + h), cls, format, rounding, options);
+                String where = "(batch " + b + ", head " + h + ")";
+                if (r.passed()) {
+                    passed++;
+                } else {
+                    out.println(where + ": " + verdictWord(r));
+                    for (String line : r.diagnostics()) {
+                        out.println(where + " " + line);
+                    }
+                }
+                if (shown == null || severity(r.exitCode()) > severity(worst)) {
+                    shown = r;
+                    worst = r.exitCode();
+                }
+                out.flush();
+            }
+        }
+        out.println("worst problem's report:");
+        out.print(shown.render());
+        out.println(passed + " of " + set.problems().size() + " problems PASS; overall "
+                + (worst == CheckReport.EXIT_PASS ? "PASS" : worst == CheckReport.EXIT_FAIL ? "FAIL" : "UNDECIDED"));
+        out.flush();
+        return worst;
+    }
+
+    private static String verdictWord(CheckReport r) {
+        return r.passed() ? "PASS" : r.exitCode() == CheckReport.EXIT_FAIL ? "FAIL" : "UNDECIDED";
+    }
+
+    /** FAIL above UNDECIDED above PASS. */
+    private static int severity(int exit) {
+        return exit == CheckReport.EXIT_FAIL ? 2 : exit == CheckReport.EXIT_PASS ? 0 : 1;
+    }
+
+    /** The one checking core on one problem, with the warnings and tolerance of the named class. */
+    private CheckReport judge(RopeInstance instance, RopeResult candidate, EngineClass cls, FloatFormat format,
+            RoundingClass rounding, EngineRegistry.Options options) {
         Set<Quantity> required = requiredFields(candidate);
         Set<Quantity> judged = EnumSet.copyOf(required);
         judged.addAll(candidate.quantities());
@@ -157,15 +239,7 @@ final class CheckCommand implements Callable<Integer> {
         if (!(r > 0 && r <= 1)) {
             throw new IllegalArgumentException("--resolution " + r + " must lie in (0, 1]");
         }
-        CheckReport report = ResultCheck.run(instance, candidate, required, reference, model, warnings, r);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("candidate " + candidateFile + " (its engine label \"" + cand.engine() + "\" is not used), class "
-                + cls.name().toLowerCase(Locale.ROOT) + (cls == EngineClass.EXACT ? " " + rounding.label() : ", eps = " + eps)
-                + ", on " + instanceFile + " (n = " + instance.n() + ", d = " + instance.d() + ", family "
-                + instance.family().name() + ")");
-        out.print(report.render());
-        out.flush();
-        return report.exitCode();
+        return ResultCheck.run(instance, candidate, required, reference, model, warnings, r);
     }
 
     private static boolean parseBoundKind(String s) {

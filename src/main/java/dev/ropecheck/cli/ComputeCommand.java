@@ -5,6 +5,9 @@ import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.io.AtomicFile;
 import dev.ropecheck.io.InstanceReader;
+import dev.ropecheck.io.Instances;
+import dev.ropecheck.io.NpzArrays;
+import dev.ropecheck.model.ProblemSet;
 import dev.ropecheck.io.ResultDocument;
 import dev.ropecheck.io.ResultWriter;
 import dev.ropecheck.model.RopeInstance;
@@ -80,6 +83,9 @@ final class ComputeCommand implements Callable<Integer> {
             return computeTensor(options);
         }
         context.engines().require(engine);
+        if (Instances.isVersion2(in)) {
+            return computeVersion2(options);
+        }
         InstanceReader.Header header = InstanceReader.readHeader(in);
         Main.workload("instance " + in + " (n = " + header.n() + ", d = " + header.d() + ") with engine " + engine);
         try {
@@ -110,6 +116,73 @@ final class ComputeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("wrote " + out + " (engine " + engine + ", " + doc.meta().get("time_ms")
                     + " ms)");
         }
+        return Main.EXIT_OK;
+    }
+
+    /**
+     * {@code compute} on a rope-attention-instance/2: every problem {@code (b, h)}; one problem may be
+     * written as JSON, several go to an NPZ ({@code --out FILE.npz}) with arrays {@code [batch, heads, ...]}
+     * (specs/format-npz.md). The fields are those of the problem ({@code RopeAttentionEngine#withoutWeightQuantities}).
+     */
+    private Integer computeVersion2(EngineRegistry.Options options) throws IOException {
+        ProblemSet set = Instances.read(in);
+        RopeInstance first = set.first();
+        Main.workload("instance " + in + " (batch " + set.batch() + " x heads " + set.heads() + ", n = " + first.n()
+                + ", d = " + first.d() + ") with engine " + engine);
+        try {
+            context.engines().requireCapacity(engine, first.n());
+        } catch (IllegalArgumentException e) {
+            throw new Main.Unavailable(in + ": " + e.getMessage());
+        }
+        boolean npz = out != null && NpzArrays.isNpz(out);
+        if (!set.isSingle() && !npz) {
+            throw new IllegalArgumentException(in + " holds batch x heads = " + set.batch() + " x " + set.heads()
+                    + " problems: give --out FILE.npz");
+        }
+        java.util.List<RopeResult> results = new java.util.ArrayList<>();
+        ResultDocument single = null;
+        for (RopeInstance p : set.problems()) {
+            try {
+                single = compute(context.engines(), engine, options, p, includeQuadratic);
+            } catch (Main.Unavailable e) {
+                throw new Main.Unavailable(in + ": " + e.getMessage());
+            }
+            results.add(single.toResult());
+        }
+        if (!npz) {
+            ResultDocument doc = single;
+            if (out == null) {
+                PrintWriter w = spec.commandLine().getOut();
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                ResultWriter.write(doc, bytes);
+                w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+                StandardOutput.finish(w);
+            } else {
+                AtomicFile.write(out, o -> ResultWriter.write(doc, o));
+            }
+            return Main.EXIT_OK;
+        }
+        java.util.Map<String, NpzArrays.Array> arrays = new java.util.LinkedHashMap<>();
+        java.util.Set<Quantity> fields = RopeAttentionEngine.withoutWeightQuantities(results.get(0).quantities(), first);
+        for (Quantity q : fields) {
+            int size = results.get(0).get(q).data.length;
+            double[] all = new double[size * results.size()];
+            for (int k = 0; k < results.size(); k++) {
+                System.arraycopy(results.get(k).get(q).data, 0, all, k * size, size);
+            }
+            int rows = q.shape().rows(first.n(), first.d());
+            int cols = q.shape().cols(first.n(), first.d());
+            int[] per = q.shape() == Quantity.Shape.ONE ? new int[0]
+                    : q.shape() == Quantity.Shape.N_1 ? new int[] {rows} : new int[] {rows, cols};
+            int[] shape = new int[per.length + 2];
+            shape[0] = set.batch();
+            shape[1] = set.heads();
+            System.arraycopy(per, 0, shape, 2, per.length);
+            arrays.put(q.key(), new NpzArrays.Array(q.key(), shape, all, "f8", null));
+        }
+        NpzArrays.write(out, arrays, java.util.Map.of("dtype", "fp64", "engine", engine), false);
+        spec.commandLine().getErr().println("wrote " + out + " (engine " + engine + ", " + set.problems().size()
+                + " problems)");
         return Main.EXIT_OK;
     }
 

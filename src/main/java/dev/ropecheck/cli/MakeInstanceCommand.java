@@ -4,6 +4,7 @@ import dev.ropecheck.bounds.FloatFormat;
 import dev.ropecheck.io.AtomicFile;
 import dev.ropecheck.io.InstanceGenerator;
 import dev.ropecheck.io.InstanceWriter;
+import dev.ropecheck.io.KernelInstanceWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,6 +50,24 @@ final class MakeInstanceCommand implements Callable<Integer> {
                     + " drawing; recorded as the header's \"dtype\"). Default: ${DEFAULT-VALUE}.")
     String dtype;
 
+    @Option(names = "--scale", paramLabel = "S",
+            description = "Score scale (MATH §9): 1/d (the papers), 1/sqrt(d) (PyTorch, FlashAttention) or a positive"
+                    + " number. Any of --scale, --causal, --qkv, --batch, --heads writes a rope-attention-instance/2:"
+                    + " a JSON header at --out and its arrays in an NPZ beside it.")
+    String scale;
+
+    @Option(names = "--causal", description = "Causal mask: row i sees only j <= i (MATH §9).")
+    boolean causal;
+
+    @Option(names = "--qkv", description = "Give q, k, v directly (no weights); the gradients are dQ, dK, dV (MATH §9).")
+    boolean qkv;
+
+    @Option(names = "--batch", defaultValue = "0", paramLabel = "B", description = "Leading batch dimension (arrays [B, H, n, d]).")
+    int batch;
+
+    @Option(names = "--heads", defaultValue = "0", paramLabel = "H", description = "Heads dimension (arrays [B, H, n, d]).")
+    int heads;
+
     @Override
     public Integer call() throws IOException {
         FloatFormat format;
@@ -83,6 +102,17 @@ final class MakeInstanceCommand implements Callable<Integer> {
         }
         InstanceGenerator.Params p = new InstanceGenerator.Params(n, d, InstanceGenerator.Family.parse(family), bound, seed,
                 !denseX, false, format);
+        if (scale != null || causal || qkv || batch != 0 || heads != 0) {
+            if (out == null) {
+                throw new IllegalArgumentException("a rope-attention-instance/2 (--scale, --causal, --qkv, --batch, --heads)"
+                        + " is a JSON header and an NPZ beside it: give --out FILE.json");
+            }
+            if (batch < 0 || heads < 0) {
+                throw new IllegalArgumentException("--batch and --heads must be >= 1");
+            }
+            KernelInstanceWriter.write(new KernelInstanceWriter.Spec(p, scale, causal, qkv, batch, heads), out);
+            return Main.EXIT_OK;
+        }
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
             try (InstanceWriter iw = new InstanceWriter(w)) {

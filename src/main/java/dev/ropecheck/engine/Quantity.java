@@ -42,7 +42,15 @@ public enum Quantity implements NamedQuantity {
      * finite where {@code alpha_i} overflows. Derived: engines report {@code alpha}, and the checking
      * core takes the reference's {@code lse} from it.
      */
-    LSE("lse", Shape.N_1);
+    LSE("lse", Shape.N_1),
+    /**
+     * {@code dQrot_i = dQ_i R_i}: the gradient with respect to the rotated query row
+     * {@code rope(Q)_i = Q_i R_i} (MATH §9), what SDPA and FlashAttention backward return; only with
+     * weights and a family with a rotation {@code R_i} (RoPE, identity).
+     */
+    DQROT("dQrot", Shape.N_D),
+    /** {@code dKrot_j = dK_j R_j}: the gradient with respect to the rotated key row (MATH §9); as {@link #DQROT}. */
+    DKROT("dKrot", Shape.N_D);
 
     /** The shapes a quantity can have, in terms of {@code n} and {@code d}. */
     public enum Shape implements NamedQuantity.Shape {
@@ -70,7 +78,23 @@ public enum Quantity implements NamedQuantity {
 
     /** True for quantities that only exist when {@code X = W_Q ⊗ W_K} is given by its factors. */
     public boolean needsWeights() {
-        return this == DQ || this == DK || this == GRAD_WQ || this == GRAD_WK;
+        return this == DQ || this == DK || this == GRAD_WQ || this == GRAD_WK || this == DQROT || this == DKROT;
+    }
+
+    /**
+     * True for the gradients with respect to the rotated rows, which exist only for a family with a
+     * rotation {@code R_i} ({@code W_{i-j} = R_i R_j^T}: RoPE and the identity, not an explicit family).
+     */
+    public boolean needsRotation() {
+        return this == DQROT || this == DKROT;
+    }
+
+    /**
+     * True for the gradients with respect to the papers' parameters ({@code X}, {@code W_Q, W_K, W_V}),
+     * which an instance given by {@code q, k, v} does not have (MATH §9).
+     */
+    public boolean isParameterGradient() {
+        return this == GRAD_X || this == GRAD_WQ || this == GRAD_WK || this == GRAD_WV;
     }
 
     /** True for the quantities derived from another one for checking ({@link #LSE} from {@link #ALPHA}). */

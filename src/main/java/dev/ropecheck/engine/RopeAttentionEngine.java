@@ -39,16 +39,28 @@ public interface RopeAttentionEngine extends Engine<RopeInstance, Quantity> {
     /**
      * The quantities of {@code all} an engine computes for {@code instance}: without the derived ones
      * ({@link Quantity#isDerived()}), and without those that need weights when the instance is given
-     * by {@code X}.
+     * by {@code X}, without {@code dQrot, dKrot} for a family without a rotation, and without the
+     * parameter gradients for an instance given by {@code q, k, v}.
      */
     static Set<Quantity> withoutWeightQuantities(Set<Quantity> all, RopeInstance instance) {
         Set<Quantity> s = EnumSet.noneOf(Quantity.class);
         for (Quantity q : all) {
-            if (!q.isDerived() && (instance.hasWeights() || !q.needsWeights())) {
+            if (!q.isDerived() && (instance.hasWeights() || !q.needsWeights())
+                    && (!q.needsRotation() || hasRotation(instance))
+                    && !(q.isParameterGradient() && instance.hasQkv())) {
                 s.add(q);
             }
         }
         return s;
+    }
+
+    /**
+     * True when the instance's family has a rotation {@code R_i} with {@code W_{i-j} = R_i R_j^T} (RoPE,
+     * identity), so that {@link Quantity#DQROT} and {@link Quantity#DKROT} exist (MATH §9).
+     */
+    static boolean hasRotation(RopeInstance instance) {
+        return instance.family() instanceof dev.ropecheck.model.RopeFamily
+                || instance.family() instanceof dev.ropecheck.model.IdentityFamily;
     }
 
     /**

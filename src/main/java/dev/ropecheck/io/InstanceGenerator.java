@@ -161,7 +161,7 @@ public final class InstanceGenerator {
         return InstanceReader.read(new ByteArrayInputStream(bytes.toByteArray()), "generated " + p);
     }
 
-    private static void fill(SplittableRandom rnd, double[] row, double bound, FloatFormat f) {
+    static void fill(SplittableRandom rnd, double[] row, double bound, FloatFormat f) {
         for (int c = 0; c < row.length; c++) {
             row[c] = f.round(dyadic(rnd, bound));
         }

@@ -186,7 +186,7 @@ public final class InstanceReader {
     }
 
     /** The family object as read, turned into a {@link PositionFamily} once {@code n, d} are known. */
-    private static final class FamilyText {
+    static final class FamilyText {
         String kind;
         double base = RopeFamily.DEFAULT_BASE;
         boolean hasBase;
@@ -258,7 +258,7 @@ public final class InstanceReader {
         }
     }
 
-    private static FamilyText parseFamily(JsonIn json) {
+    static FamilyText parseFamily(JsonIn json) {
         JsonToken t = json.next();
         if (t != JsonToken.START_OBJECT) {
             throw json.error("family: expected an object {\"kind\": ...}, found " + JsonIn.describe(t));

@@ -30,6 +30,8 @@ public final class RopeInstance implements AttentionInstance {
     /** The score scale {@code sigma}, or NaN for the papers' default {@code 1/d}. */
     private final double scale;
     private final boolean causal;
+    /** True when {@code q, k, v} were given directly (MATH §9): {@code A1, A2, A3} are they, the weights are {@code I}. */
+    private final boolean qkv;
 
     private RopeInstance(Builder b) {
         if (b.a1 == null) {
@@ -64,8 +66,10 @@ public final class RopeInstance implements AttentionInstance {
             if (b.wq == null || b.wk == null) {
                 throw new IllegalArgumentException("X is missing: give X (d^2 x d^2) or both W_Q and W_K (d x d)");
             }
-            this.wq = Check.input("W_Q", b.wq, d, d, entryBound);
-            this.wk = Check.input("W_K", b.wk, d, d, entryBound);
+            // With q, k, v given directly the weights are the identity: the entry bound is about q, k, v.
+            double wBound = b.qkv ? Double.NaN : entryBound;
+            this.wq = Check.input("W_Q", b.wq, d, d, wBound);
+            this.wk = Check.input("W_K", b.wk, d, d, wBound);
             DMatrixRMaj kron = new DMatrixRMaj(d * d, d * d);
             CommonOps_DDRM.kron(wq, wk, kron);
             this.x = kron;
@@ -77,9 +81,27 @@ public final class RopeInstance implements AttentionInstance {
             throw new IllegalArgumentException("Y is missing: give Y or W_V (d x d)");
         }
         this.yFromWv = b.wv != null;
-        this.y = Check.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, entryBound);
+        this.y = Check.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, b.qkv ? Double.NaN : entryBound);
         this.scale = b.scale;
         this.causal = b.causal;
+        this.qkv = b.qkv;
+        if (qkv && !(isIdentity(wq) && isIdentity(b.wk) && isIdentity(y))) {
+            throw new IllegalArgumentException("an instance given by q, k, v has identity weights");
+        }
+    }
+
+    private static boolean isIdentity(DMatrixRMaj m) {
+        if (m == null || m.numRows != m.numCols) {
+            return false;
+        }
+        for (int r = 0; r < m.numRows; r++) {
+            for (int c = 0; c < m.numCols; c++) {
+                if (m.unsafe_get(r, c) != (r == c ? 1.0 : 0.0)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     public static Builder builder() {
@@ -105,7 +127,7 @@ public final class RopeInstance implements AttentionInstance {
         if (!Double.isNaN(scale)) {
             b.scale(scale);
         }
-        return b.causal(causal);
+        return b.causal(causal).qkvFlag(qkv);
     }
 
     public int n() {
@@ -202,6 +224,16 @@ public final class RopeInstance implements AttentionInstance {
         return causal;
     }
 
+    /**
+     * True when {@code q, k, v} were given directly (MATH §9): {@code A1 = q}, {@code A2 = k},
+     * {@code A3 = v} with {@code W_Q = W_K = W_V = I} (so {@code Q = q}, {@code K = k}, {@code h = v}
+     * exactly); the gradients are {@code dQ, dK, dV}, and {@code G} and the weight gradients are not
+     * quantities of the problem.
+     */
+    public boolean hasQkv() {
+        return qkv;
+    }
+
     /** True when the instance uses the papers' conventions: scale {@code 1/d} and no mask. */
     public boolean hasPapersConventions() {
         return hasDefaultScale() && !causal;
@@ -243,6 +275,9 @@ public final class RopeInstance implements AttentionInstance {
         if (causal) {
             sb.append(", causal");
         }
+        if (qkv) {
+            sb.append(", q/k/v");
+        }
         sb.append('\n');
         Matrices.appendRows(sb, "A1", a1);
         Matrices.appendRows(sb, "A2", a2);
@@ -273,6 +308,31 @@ public final class RopeInstance implements AttentionInstance {
         private double entryBound = Double.NaN;
         private double scale = Double.NaN;
         private boolean causal;
+        private boolean qkv;
+
+        /**
+         * Sets {@code q, k, v} directly (MATH §9): {@code A1 = q}, {@code A2 = k}, {@code A3 = v} and
+         * identity weights; clears any {@code X} or {@code Y}.
+         */
+        public Builder qkv(DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v) {
+            a1 = q;
+            a2 = k;
+            a3 = v;
+            int d = q == null ? 0 : q.numCols;
+            x = null;
+            y = null;
+            wq = CommonOps_DDRM.identity(d);
+            wk = CommonOps_DDRM.identity(d);
+            wv = CommonOps_DDRM.identity(d);
+            qkv = true;
+            return this;
+        }
+
+        /** Keeps the q/k/v marking of {@link #toBuilder()} (the weights must stay the identity). */
+        Builder qkvFlag(boolean v) {
+            qkv = v;
+            return this;
+        }
 
         public Builder a1(DMatrixRMaj v) {
             a1 = v;

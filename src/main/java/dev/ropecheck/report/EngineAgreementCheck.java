@@ -8,6 +8,7 @@ import dev.ropecheck.check.TrustedReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.RopeInstance;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -32,6 +33,9 @@ public final class EngineAgreementCheck implements LemmaCheck {
     private final String id;
     private final Set<Quantity> only;
     private final String title;
+    /** The kernel conventions (MATH §9) applied to every case, or null for the papers' instances. */
+    private final java.util.function.UnaryOperator<RopeInstance> convention;
+    private final String conventionLabel;
 
     /**
      * Every quantity both engines compute.
@@ -50,11 +54,24 @@ public final class EngineAgreementCheck implements LemmaCheck {
      * @param title the row's title
      */
     public EngineAgreementCheck(Engines engines, String engineName, String id, Set<Quantity> only, String title) {
+        this(engines, engineName, id, only, title, null, "");
+    }
+
+    /**
+     * Every case turned by {@code convention} (a scale, a causal mask: MATH §9), on the cases the
+     * componentwise rounding model covers (weights, RoPE or identity).
+     *
+     * @param label names the convention in case labels
+     */
+    public EngineAgreementCheck(Engines engines, String engineName, String id, Set<Quantity> only, String title,
+            java.util.function.UnaryOperator<RopeInstance> convention, String label) {
         this.engines = engines;
         this.engineName = engineName;
         this.id = id;
         this.only = EnumSet.copyOf(only);
         this.title = title;
+        this.convention = convention;
+        this.conventionLabel = label;
     }
 
     @Override
@@ -85,7 +102,14 @@ public final class EngineAgreementCheck implements LemmaCheck {
                     + (ref.isEmpty() ? "reference " : "") + (eng.isEmpty() ? engineName : ""));
         }
         int maxN = Math.min(Math.min(engines.maxN("reference"), engines.maxN(engineName)), cases.extended() ? 64 : 16);
-        List<CaseInstances.Case> list = CaseInstances.of(cases, maxN, 1.0);
+        List<CaseInstances.Case> list = new ArrayList<>();
+        for (CaseInstances.Case c : CaseInstances.of(cases, maxN, 1.0)) {
+            if (convention == null) {
+                list.add(c);
+            } else if (dev.ropecheck.bounds.ComponentwiseRoundingBound.unsupportedReason(c.instance()).isEmpty()) {
+                list.add(new CaseInstances.Case(c.label() + ", " + conventionLabel, convention.apply(c.instance())));
+            }
+        }
         double worstRatio = -1;
         double worstErr = Double.NaN;
         double worstBound = Double.NaN;

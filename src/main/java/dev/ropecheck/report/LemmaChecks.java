@@ -29,6 +29,12 @@ public final class LemmaChecks {
                 .register(exactVsReference(engines, "lemma-5.6", "p = f o q - diag(r) f, r", Quantity.P, Quantity.R))
                 .register(exactVsReference(engines, "lemma-3.18", "weight gradients dQ, dK, dV, dL/dW",
                         Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV))
+                .register(new EngineAgreementCheck(engines, "exact", "causal-mask", java.util.EnumSet.allOf(Quantity.class),
+                        "exact vs reference on causal instances (scale 1/sqrt(d)), every quantity, componentwise bound",
+                        i -> i.toBuilder().causal(true).scale(1.0 / Math.sqrt(i.d())).build(), "causal, 1/sqrt(d)"))
+                .register(new EngineAgreementCheck(engines, "exact", "score-scale", java.util.EnumSet.allOf(Quantity.class),
+                        "exact vs reference at scale 0.3, every quantity, componentwise bound",
+                        i -> i.toBuilder().scale(0.3).build(), "scale 0.3"))
                 .register(new ExpApproximationCheck())
                 .register(new GradientFiniteDifferenceCheck())
                 .register(FieldAgreementCheck.theorem67(engines, "fast-fft"))

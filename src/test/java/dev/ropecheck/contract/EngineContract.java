@@ -14,12 +14,14 @@ import dev.ropecheck.engine.reference.ReferenceEngine;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.InstanceSpec;
+import dev.ropecheck.gen.KernelSpec;
 import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import dev.ropecheck.check.CheckReport;
@@ -74,6 +76,19 @@ public abstract class EngineContract {
     /** The instances this engine accepts (fast engines narrow the families or the bound). */
     protected Gen<InstanceSpec> specs() {
         return Generators.instances(maxN(), maxD());
+    }
+
+    /**
+     * True when the engine implements the kernel conventions of MATH §9 (a scale {@code sigma}, a causal
+     * mask); engines that refuse them override this with false.
+     */
+    protected boolean kernelConventions() {
+        return true;
+    }
+
+    /** The scaled and causal instances the engine and its {@link #tolerance()} cover. */
+    protected Gen<KernelSpec> kernelSpecs() {
+        return KernelSpec.over(specs());
     }
 
     private TightnessLog log() {
@@ -240,6 +255,14 @@ public abstract class EngineContract {
     void everyQuantityWithinItsBoundOfTheReference() {
         qt().withExamples(examples()).forAll(specs()).checkAssert(spec -> checkAgainstReference(spec.toString(),
                 spec.build()));
+    }
+
+    @Test
+    @DisplayName("MATH §9, specs/score-scale.md, specs/causal-mask.md: scaled and causal instances are within the bound")
+    void kernelConventionsWithinTheirBound() {
+        Assumptions.assumeTrue(kernelConventions(), () -> engine().name() + " does not implement MATH §9");
+        qt().withExamples(examples()).forAll(kernelSpecs()).checkAssert(k -> checkAgainstReference(k.toString(),
+                k.build()));
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.gen.KernelSpec;
+import org.quicktheories.core.Gen;
 
 /**
  * The contract suite for the exact double engine (Theorem 5.7) against the componentwise fp64 rounding
@@ -28,6 +30,12 @@ class ExactEngineContractTest extends EngineContract {
     @Override
     protected ToleranceModel tolerance() {
         return new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP64));
+    }
+
+    /** The componentwise model's domain: weights, RoPE or identity (ExactRoundingModel covers 1/d, no mask only). */
+    @Override
+    protected Gen<KernelSpec> kernelSpecs() {
+        return KernelSpec.projected(maxN(), maxD());
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.ropecheck.engine.exact;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.PositionFamily;
+import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.Set;
@@ -32,10 +34,16 @@ import org.ejml.data.DMatrixRMaj;
  *       {@code dQ_i += p_ij K_j W_{i-j}^T},
  *       {@code dK_j += p_ij Q_i W_{i-j}}, {@code dV_j += f_ij c_i};
  * </ol>
- * then {@code G[(a,c),(b,e)] = (1/d) Σ_m M_m[a,c] W_m[b,e]} on {@code S} (zero elsewhere) and the
- * weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV}. Neither {@code q} nor the
+ * then {@code G[(a,c),(b,e)] = sigma Σ_m M_m[a,c] W_m[b,e]} on {@code S} (zero elsewhere) and the
+ * weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV}, and {@code dQrot_i = dQ_i R_i},
+ * {@code dKrot_j = dK_j R_j} (MATH §9) for the RoPE and identity families. Neither {@code q} nor the
  * {@code n^2 x d^4} matrix of Lemma 5.3 is formed. Rows are split over at most two workers
  * (fixed, so results do not depend on the machine); partial sums are merged in worker order.
+ *
+ * <p>Kernel conventions (MATH §9, {@code specs/score-scale.md}, {@code specs/causal-mask.md}): the
+ * scale {@code sigma} replaces {@code 1/d} everywhere (a division by {@code d} at the default, a
+ * multiplication by the instance's double {@code sigma} otherwise); with a causal mask every row sum
+ * runs over {@code j <= i} only and {@code A_ij = f_ij = p_ij = 0} for {@code j > i}.
  *
  * <p>Error bound: {@link dev.ropecheck.bounds.ExactRoundingModel} (proofs-notes/rounding-model.md)
  * assumes exactly this evaluation order.
@@ -48,7 +56,8 @@ public final class ExactEngine implements RopeAttentionEngine {
     public static final int WORKERS = 2;
 
     private static final Set<Quantity> BACKWARD = EnumSet.of(Quantity.P, Quantity.GRAD_X, Quantity.DQ,
-            Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
+            Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV, Quantity.DQROT,
+            Quantity.DKROT);
 
     private final Fault fault;
 
@@ -96,7 +105,6 @@ public final class ExactEngine implements RopeAttentionEngine {
         if (wanted == null) {
             throw new IllegalArgumentException("wanted is missing");
         }
-        RopeAttentionEngine.requirePapersConventions(name(), inst);
         Set<Quantity> ok = supported(inst);
         for (Quantity q : wanted) {
             if (!ok.contains(q)) {
@@ -162,7 +170,8 @@ public final class ExactEngine implements RopeAttentionEngine {
         final Fault fault;
         final int n;
         final int d;
-        final double scale;
+        final ScoreScale scale;
+        final boolean causal;
         final OffsetWeights w;
         final ScoreRows scores;
         final double[] a1;
@@ -179,6 +188,7 @@ public final class ExactEngine implements RopeAttentionEngine {
         final boolean needDK;
         final boolean needDV;
         final Set<Quantity> wanted;
+        final PositionFamily family;
         // Row-indexed outputs (each row written by exactly one worker).
         final double[] alpha;
         final double[] att;
@@ -195,7 +205,8 @@ public final class ExactEngine implements RopeAttentionEngine {
             this.wanted.addAll(wanted);
             this.n = inst.n();
             this.d = inst.d();
-            this.scale = fault == Fault.SQRT_D_SCALING ? Math.sqrt(d) : d;
+            this.scale = ScoreScale.of(inst, fault);
+            this.causal = inst.causal();
             this.w = new OffsetWeights(inst.family(), n, fault);
             this.scores = new ScoreRows(inst, w, scale);
             this.a1 = inst.a1().data;
@@ -212,8 +223,11 @@ public final class ExactEngine implements RopeAttentionEngine {
             }
             this.backward = bw;
             this.needG = wanted.contains(Quantity.GRAD_X);
-            this.needDQ = wanted.contains(Quantity.DQ) || wanted.contains(Quantity.GRAD_WQ);
-            this.needDK = wanted.contains(Quantity.DK) || wanted.contains(Quantity.GRAD_WK);
+            this.needDQ = wanted.contains(Quantity.DQ) || wanted.contains(Quantity.GRAD_WQ)
+                    || wanted.contains(Quantity.DQROT);
+            this.needDK = wanted.contains(Quantity.DK) || wanted.contains(Quantity.GRAD_WK)
+                    || wanted.contains(Quantity.DKROT);
+            this.family = inst.family();
             this.needDV = wanted.contains(Quantity.DV) || wanted.contains(Quantity.GRAD_WV);
             this.alpha = new double[n];
             this.att = new double[n * d];
@@ -248,14 +262,16 @@ public final class ExactEngine implements RopeAttentionEngine {
             if (needDQ) {
                 put(out, Quantity.DQ, dq, n, d);
                 put(out, Quantity.GRAD_WQ, DenseOps.transposeMult(a1, n, d, dq, d), d, d);
+                putRotated(out, Quantity.DQROT, dq);
             }
             if (needDK) {
                 double[] dk = merge(ws, wk -> wk.dk, n * d);
                 for (int t = 0; t < dk.length; t++) {
-                    dk[t] /= scale;
+                    dk[t] = scale.apply(dk[t]);
                 }
                 put(out, Quantity.DK, dk, n, d);
                 put(out, Quantity.GRAD_WK, DenseOps.transposeMult(a2, n, d, dk, d), d, d);
+                putRotated(out, Quantity.DKROT, dk);
             }
             if (needDV) {
                 double[] dv = merge(ws, wk -> wk.dv, n * d);
@@ -276,7 +292,7 @@ public final class ExactEngine implements RopeAttentionEngine {
                     for (int idx = 0; idx < offsets; idx++) {
                         acc += mm[idx * dd + ac] * w.w[idx * w.size + kk];
                     }
-                    g[ac * dd + w.pair[kk]] = acc / scale;
+                    g[ac * dd + w.pair[kk]] = scale.apply(acc);
                 }
             }
             return g;
@@ -301,6 +317,18 @@ public final class ExactEngine implements RopeAttentionEngine {
             if (v != null && wanted.contains(q)) {
                 out.put(q, DMatrixRMaj.wrap(rows, cols, v));
             }
+        }
+
+        /**
+         * {@code g_i R_i} (MATH §9: {@code dQrot_i = dQ_i R_i}), the rotation at position {@code i} in
+         * double ({@link RopeFamily#rotate}); the identity for the identity family.
+         */
+        private void putRotated(RopeResult.Builder out, Quantity q, double[] g) {
+            if (!wanted.contains(q)) {
+                return;
+            }
+            DMatrixRMaj m = DMatrixRMaj.wrap(n, d, g.clone());
+            out.put(q, family instanceof RopeFamily ? ((RopeFamily) family).rotate(m) : m);
         }
 
         private void putVector(RopeResult.Builder out, Quantity q, double[] v) {

@@ -3,7 +3,8 @@ package dev.ropecheck.engine.exact;
 /**
  * Processes rows {@code [from, to)} of one {@link ExactEngine} computation: scores, stable softmax,
  * attention, loss, {@code p}, and the worker's partial sums of {@code M_m}, {@code dK}, {@code dV}
- * (MATH §2–3, RoPE-grad Lemmas 5.4–5.6). No allocation inside the {@code O(n)} per-row loops.
+ * (MATH §2–3, RoPE-grad Lemmas 5.4–5.6); under a causal mask (MATH §9) row {@code i} runs over
+ * {@code j <= i} only. No allocation inside the {@code O(n)} per-row loops.
  */
 final class RowWorker implements Runnable {
     /** Rows of {@code p} buffered before they are added to {@code M} ({@link #flushM}). */
@@ -15,7 +16,7 @@ final class RowWorker implements Runnable {
     double loss;
     /** Partial {@code M_m}, {@code (2n-1) x d x d}. */
     final double[] m;
-    /** Partial {@code dK} (before the division by d), {@code n x d}. */
+    /** Partial {@code dK} (before the scaling by sigma), {@code n x d}. */
     final double[] dk;
     /** Partial {@code dV}, {@code n x d}. */
     final double[] dv;
@@ -64,38 +65,39 @@ final class RowWorker implements Runnable {
                 flushM(pBlock, blockStart, i, acc, xbuf);
                 blockStart = i;
             }
-            pl.scores.row(i, s, work);
+            final int jEnd = pl.causal ? i + 1 : n;
+            pl.scores.row(i, jEnd, s, work);
             // Stable softmax: subtract the row maximum s_{i,k*} (proofs-notes/stable-softmax.md).
             int kstar = 0;
             double mx = s[0];
-            for (int j = 1; j < n; j++) {
+            for (int j = 1; j < jEnd; j++) {
                 if (s[j] > mx) {
                     mx = s[j];
                     kstar = j;
                 }
             }
             double sum = 0.0;
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < jEnd; j++) {
                 double ej = Math.exp(s[j] - mx);
                 f[j] = ej;
                 sum += ej;
             }
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < jEnd; j++) {
                 f[j] = f[j] / sum;
             }
             pl.alpha[i] = Math.exp(mx) * sum;
             if (pl.wantA) {
-                for (int j = 0; j < n; j++) {
+                for (int j = 0; j < jEnd; j++) {
                     pl.aOut[i * n + j] = Math.exp(s[j]);
                 }
             }
             if (pl.wantF) {
-                System.arraycopy(f, 0, pl.fOut, i * n, n);
+                System.arraycopy(f, 0, pl.fOut, i * n, jEnd);
             }
             // Att_i = h_k* + D_i, D_i = Σ_j f_ij (h_j - h_k*).
             int hk = kstar * d;
             java.util.Arrays.fill(dcen, 0.0);
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < jEnd; j++) {
                 double fj = f[j];
                 int hj = j * d;
                 for (int l = 0; l < d; l++) {
@@ -130,7 +132,7 @@ final class RowWorker implements Runnable {
             if (pl.needDQ) {
                 java.util.Arrays.fill(dqS, 0.0);
             }
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < jEnd; j++) {
                 int hj = j * d;
                 double t = 0.0;
                 switch (fault) {
@@ -178,7 +180,7 @@ final class RowWorker implements Runnable {
                 }
             }
             if (pl.needDQ) {
-                // dQ[i,b] = (Σ_{k in row b of S} dqS[k]) / d: n + r_b + 1 <= n r_b + 2 roundings per term.
+                // dQ[i,b] = sigma Σ_{k in row b of S} dqS[k]: n + r_b + 1 <= n r_b + 2 roundings per term.
                 for (int b = 0; b < d; b++) {
                     double sb = 0.0;
                     for (int kk = 0; kk < size; kk++) {
@@ -186,7 +188,7 @@ final class RowWorker implements Runnable {
                             sb += dqS[kk];
                         }
                     }
-                    pl.dq[i * d + b] = sb / pl.scale;
+                    pl.dq[i * d + b] = pl.scale.apply(sb);
                 }
             }
         }
@@ -210,7 +212,8 @@ final class RowWorker implements Runnable {
         final double[] a1 = pl.a1;
         final double[] a2 = pl.a2;
         // Offsets present in rows [i0, i1): m = i - j from i0 - (n - 1) to i1 - 1.
-        for (int mo = i0 - (n - 1); mo <= i1 - 1; mo++) {
+        // Under a causal mask p_ij = 0 for j > i: the negative offsets carry nothing.
+        for (int mo = pl.causal ? Math.max(0, i0 - (n - 1)) : i0 - (n - 1); mo <= i1 - 1; mo++) {
             int lo = Math.max(i0, mo);
             int hi = Math.min(i1, n + mo);
             if (lo >= hi) {

@@ -7,10 +7,10 @@ import dev.ropecheck.model.RopeInstance;
  * per row with weights and {@code O(n d^2)} per row with a general {@code X}.
  *
  * <ul>
- *   <li>With {@code X = W_Q ⊗ W_K}: {@code s_ij = (Σ_k (Q[i,b_k] W_{i-j}[b_k,e_k]) K[j,e_k]) / d}
- *       (products left to right, terms in support order, one final division).
+ *   <li>With {@code X = W_Q ⊗ W_K}: {@code s_ij = sigma Σ_k (Q[i,b_k] W_{i-j}[b_k,e_k]) K[j,e_k]}
+ *       (products left to right, terms in support order, one final scaling by {@code sigma}, MATH §9).
  *   <li>With a general {@code X}: {@code Z_m[a,c] = Σ_k X[(a,c),k] W_m[k]} once per offset, then
- *       {@code v_c = Σ_a A1[i,a] Z_{i-j}[a,c]}, {@code s_ij = (Σ_c v_c A2[j,c]) / d}.
+ *       {@code v_c = Σ_a A1[i,a] Z_{i-j}[a,c]}, {@code s_ij = sigma Σ_c v_c A2[j,c]}.
  * </ul>
  * The evaluation order is the one {@code ExactRoundingModel} assumes. Immutable after construction;
  * {@link #row} writes into a caller-supplied array, so threads may share one instance.
@@ -19,7 +19,7 @@ final class ScoreRows {
     private final int n;
     private final int d;
     private final OffsetWeights w;
-    private final double scale;
+    private final ScoreScale scale;
     private final boolean weights;
     /** Q = A1 W_Q and K = A2 W_K, row-major n x d (weights route). */
     final double[] q;
@@ -32,10 +32,8 @@ final class ScoreRows {
     /** Z table, (2n-1) x d x d (general route). */
     private final double[] z;
 
-    /**
-     * @param scale the divisor of the scores: {@code d}, or {@code sqrt(d)} for {@link Fault#SQRT_D_SCALING}
-     */
-    ScoreRows(RopeInstance inst, OffsetWeights w, double scale) {
+    /** @param scale the score scale {@code sigma} (MATH §9) */
+    ScoreRows(RopeInstance inst, OffsetWeights w, ScoreScale scale) {
         this.n = inst.n();
         this.d = inst.d();
         this.w = w;
@@ -75,8 +73,11 @@ final class ScoreRows {
         }
     }
 
-    /** Writes {@code s_ij}, {@code j = 0..n-1}, into {@code out}; {@code work} has length >= max(|S|, d). */
-    void row(int i, double[] out, double[] work) {
+    /**
+     * Writes {@code s_ij}, {@code j = 0..jEnd-1}, into {@code out}; {@code work} has length >= max(|S|, d);
+     * {@code jEnd <= n} ({@code i + 1} under a causal mask).
+     */
+    void row(int i, int jEnd, double[] out, double[] work) {
         if (weights) {
             int size = w.size;
             int qi = i * d;
@@ -84,19 +85,19 @@ final class ScoreRows {
                 work[kk] = q[qi + w.row[kk]];
             }
             double[] ww = w.w;
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < jEnd; j++) {
                 int wb = (i - j + n - 1) * size;
                 int kj = j * size;
                 double acc = 0.0;
                 for (int kk = 0; kk < size; kk++) {
                     acc += work[kk] * ww[wb + kk] * ks[kj + kk];
                 }
-                out[j] = acc / scale;
+                out[j] = scale.apply(acc);
             }
         } else {
             int dd = d * d;
             int ai = i * d;
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < jEnd; j++) {
                 int zb = (i - j + n - 1) * dd;
                 int aj = j * d;
                 double acc = 0.0;
@@ -107,7 +108,7 @@ final class ScoreRows {
                     }
                     acc += v * a2[aj + c];
                 }
-                out[j] = acc / scale;
+                out[j] = scale.apply(acc);
             }
         }
     }

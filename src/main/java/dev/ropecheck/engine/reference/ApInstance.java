@@ -1,5 +1,6 @@
 package dev.ropecheck.engine.reference;
 
+import dev.ropecheck.model.ExactValues;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
@@ -29,9 +30,13 @@ public final class ApInstance {
     private final Support support;
     /** {@code w[m + n - 1][k] = W_m[S_k]}. */
     private final Apfloat[][] w;
+    /** The score scale {@code sigma} as the instance's double, or NaN for the papers' {@code 1/d}. */
+    private final double scale;
+    private final boolean causal;
 
     private ApInstance(int n, int d, long digits, ApMatrix a1, ApMatrix a2, ApMatrix a3, ApMatrix e, ApMatrix x,
-            ApMatrix y, ApMatrix wq, ApMatrix wk, PositionFamily family, Support support, Apfloat[][] w) {
+            ApMatrix y, ApMatrix wq, ApMatrix wk, PositionFamily family, Support support, Apfloat[][] w, double scale,
+            boolean causal) {
         this.n = n;
         this.d = d;
         this.digits = digits;
@@ -46,6 +51,8 @@ public final class ApInstance {
         this.family = family;
         this.support = support;
         this.w = w;
+        this.scale = scale;
+        this.causal = causal;
     }
 
     /**
@@ -72,7 +79,7 @@ public final class ApInstance {
         ApMatrix x = inst.hasWeights() ? wq.kron(wk) : ApMatrix.of(inst.x(), digits);
         return new ApInstance(n, d, digits, ApMatrix.of(inst.a1(), digits), ApMatrix.of(inst.a2(), digits),
                 ApMatrix.of(inst.a3(), digits), ApMatrix.of(inst.e(), digits), x, ApMatrix.of(inst.y(), digits), wq,
-                wk, fam, s, w);
+                wk, fam, s, w, inst.hasDefaultScale() ? Double.NaN : inst.scale(), inst.causal());
     }
 
     /**
@@ -93,7 +100,7 @@ public final class ApInstance {
         }
         return new ApInstance(n, d, lower, a1.rounded(lower), a2.rounded(lower), a3.rounded(lower), e.rounded(lower),
                 x.rounded(lower), y.rounded(lower), wq == null ? null : wq.rounded(lower),
-                wk == null ? null : wk.rounded(lower), family, support, w2);
+                wk == null ? null : wk.rounded(lower), family, support, w2, scale, causal);
     }
 
     static Apfloat round(Apfloat v, long digits) {
@@ -103,26 +110,26 @@ public final class ApInstance {
     /** A copy with a general {@code X} ({@code d^2 x d^2}); the weights are dropped. */
     public ApInstance withX(ApMatrix newX) {
         shape("X", newX, d * d, d * d);
-        return new ApInstance(n, d, digits, a1, a2, a3, e, newX, y, null, null, family, support, w);
+        return new ApInstance(n, d, digits, a1, a2, a3, e, newX, y, null, null, family, support, w, scale, causal);
     }
 
     /** A copy with new {@code W_Q, W_K} and {@code X = W_Q ⊗ W_K}. */
     public ApInstance withWeights(ApMatrix newWq, ApMatrix newWk) {
         shape("W_Q", newWq, d, d);
         shape("W_K", newWk, d, d);
-        return new ApInstance(n, d, digits, a1, a2, a3, e, newWq.kron(newWk), y, newWq, newWk, family, support, w);
+        return new ApInstance(n, d, digits, a1, a2, a3, e, newWq.kron(newWk), y, newWq, newWk, family, support, w, scale, causal);
     }
 
     /** A copy with a new {@code Y = W_V}. */
     public ApInstance withY(ApMatrix newY) {
         shape("Y", newY, d, d);
-        return new ApInstance(n, d, digits, a1, a2, a3, e, x, newY, wq, wk, family, support, w);
+        return new ApInstance(n, d, digits, a1, a2, a3, e, x, newY, wq, wk, family, support, w, scale, causal);
     }
 
     /** A copy with a new target {@code E}. */
     public ApInstance withE(ApMatrix newE) {
         shape("E", newE, n, d);
-        return new ApInstance(n, d, digits, a1, a2, a3, newE, x, y, wq, wk, family, support, w);
+        return new ApInstance(n, d, digits, a1, a2, a3, newE, x, y, wq, wk, family, support, w, scale, causal);
     }
 
     private static void shape(String name, ApMatrix m, int rows, int cols) {
@@ -189,6 +196,28 @@ public final class ApInstance {
         if (wq == null) {
             throw new IllegalStateException("this instance has a general X, not W_Q and W_K");
         }
+    }
+
+    /** True for a causal mask (MATH §9): row {@code i} sees only {@code j <= i}. */
+    public boolean causal() {
+        return causal;
+    }
+
+    /** True when {@code j} is masked out of row {@code i} ({@code j > i} under a causal mask). */
+    public boolean masked(int i, int j) {
+        return causal && j > i;
+    }
+
+    /**
+     * {@code sigma x} (MATH §9): {@code x / d} at the papers' default, computed at {@link #digits()};
+     * otherwise {@code x} times the instance's double {@code sigma}, converted exactly
+     * ({@code specs/score-scale.md}: the scale is the double the instance holds).
+     */
+    public Apfloat scaled(Apfloat x) {
+        if (Double.isNaN(scale)) {
+            return x.divide(new Apfloat(d, digits));
+        }
+        return ReferenceRopeAttention.finite(x.multiply(ExactValues.apfloat(scale, digits)), digits);
     }
 
     public PositionFamily family() {

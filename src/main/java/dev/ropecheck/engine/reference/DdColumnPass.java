@@ -2,8 +2,8 @@ package dev.ropecheck.engine.reference;
 
 /**
  * The column pass of the double-double reference, one column {@code j} per call (MATH §3): the
- * column sums {@code dV_j = Σ_i f_ij c_i} and {@code dK_j = (1/d) Σ_i p_ij (∂s_ij/∂K_j)}, over
- * {@code i = 0..n-1} in order, from the row statistics of the {@link DdRowPass} and scores, softmax
+ * column sums {@code dV_j = Σ_i f_ij c_i} and {@code dK_j = sigma Σ_i p_ij (∂s_ij/∂K_j)}, over
+ * {@code i = 0..n-1} in order ({@code i = j..n-1} under a causal mask), from the row statistics of the {@link DdRowPass} and scores, softmax
  * and {@code <c_i, h_j - h_k*>} recomputed bitwise as the row pass computed them. Recomputing (rather than
  * reducing per-row partial sums) keeps every output owned by one task, so the result is the same for
  * any thread count, with {@code O(n)} memory per worker.
@@ -27,20 +27,22 @@ final class DdColumnPass {
         int o = j * d;
         double[] t = w.tmp;
         in.scores.column(j, w.sh, w.sl, t);
-        for (int i = 0; i < n; i++) {
+        // Under a causal mask column j collects rows i >= j only (MATH §9).
+        final int iStart = in.causal ? j : 0;
+        for (int i = iStart; i < n; i++) {
             st.softmax(i, w.sh[i], w.sl[i], t, 0, t);
             w.fh[i] = t[0];
             w.fl[i] = t[1];
         }
         if (needDv) {
-            for (int i = 0; i < n; i++) {
+            for (int i = iStart; i < n; i++) {
                 DdKernels.axpy(w.fh[i], w.fl[i], st.cH, st.cL, i * d, st.dvH, st.dvL, o, d);
             }
         }
         if (!needDk) {
             return;
         }
-        int i = 0;
+        int i = iStart;
         for (; i + 4 <= n; i += 4) {
             DdKernels.dot4Diff(st.cH, st.cL, i * d, (i + 1) * d, (i + 2) * d, (i + 3) * d, in.hh, in.hl, o, o, o, o,
                     st.kstar[i] * d, st.kstar[i + 1] * d, st.kstar[i + 2] * d, st.kstar[i + 3] * d, d, t);
@@ -54,7 +56,7 @@ final class DdColumnPass {
             w.qh[i] = t[0];
             w.ql[i] = t[1];
         }
-        for (i = 0; i < n; i++) {
+        for (i = iStart; i < n; i++) {
             st.p(i, w.fh[i], w.fl[i], w.qh[i], w.ql[i], t, 0, t);
             in.scores.accumulateDk(i, j, t[0], t[1], st.dkH, st.dkL, o, t);
         }

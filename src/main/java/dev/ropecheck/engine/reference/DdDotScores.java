@@ -2,9 +2,9 @@ package dev.ropecheck.engine.reference;
 
 /**
  * Scores with the rotation absorbed (MATH §1, §3): {@code qrot_i = Q_i R_i}, {@code krot_j = K_j R_j}
- * with {@code W_{i-j} = R_i R_j^T}, so {@code s_ij = (1/d) <qrot_i, krot_j>} costs {@code d}
- * double-double multiply-adds; {@code dQ_i = (1/d) (Σ_j p_ij krot_j) R_i^T} and
- * {@code dK_j = (1/d) (Σ_i p_ij qrot_i) R_j^T}. For RoPE {@code R_i} turns pair {@code k} by
+ * with {@code W_{i-j} = R_i R_j^T}, so {@code s_ij = sigma <qrot_i, krot_j>} costs {@code d}
+ * double-double multiply-adds; {@code dQ_i = sigma (Σ_j p_ij krot_j) R_i^T} and
+ * {@code dK_j = sigma (Σ_i p_ij qrot_i) R_j^T}. For RoPE {@code R_i} turns pair {@code k} by
  * {@code i theta_k} ({@link DdAngles}); for the identity family {@code R_i = I}.
  *
  * <p>The dot products always take {@code qrot} as the left operand ({@link DdKernels#dot4} lanes are
@@ -26,9 +26,9 @@ final class DdDotScores extends DdScores {
      * @param angles the rotation tables ({@code count >= n}), or null when {@code R_i = I}
      * @param dimA,dimB the two dimensions of each pair (unused when {@code angles} is null)
      */
-    DdDotScores(int n, int d, double[] qh, double[] ql, double[] kh, double[] kl, DdAngles angles, int[] dimA,
-            int[] dimB) {
-        super(n, d);
+    DdDotScores(int n, int d, double sigma, double[] qh, double[] ql, double[] kh, double[] kl, DdAngles angles,
+            int[] dimA, int[] dimB) {
+        super(n, d, sigma);
         this.qh = qh;
         this.ql = ql;
         this.kh = kh;
@@ -41,7 +41,7 @@ final class DdDotScores extends DdScores {
     @Override
     void entry(int i, int j, double[] r, int k, double[] tmp) {
         DdKernels.dot(qh, ql, i * d, kh, kl, j * d, d, tmp, 8);
-        DdArith.divD(tmp[8], tmp[9], d, r, k);
+        scale(tmp[8], tmp[9], r, k);
     }
 
     @Override
@@ -51,7 +51,7 @@ final class DdDotScores extends DdScores {
         for (; j + 4 <= n; j += 4) {
             DdKernels.dot4(qh, ql, a, a, a, a, kh, kl, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d, d, tmp);
             for (int q = 3; q >= 0; q--) {
-                DdArith.divD(tmp[2 * q], tmp[2 * q + 1], d, tmp, 2 * q);
+                scale(tmp[2 * q], tmp[2 * q + 1], tmp, 2 * q);
                 sh[j + q] = tmp[2 * q];
                 sl[j + q] = tmp[2 * q + 1];
             }
@@ -70,7 +70,7 @@ final class DdDotScores extends DdScores {
         for (; i + 4 <= n; i += 4) {
             DdKernels.dot4(qh, ql, i * d, (i + 1) * d, (i + 2) * d, (i + 3) * d, kh, kl, b, b, b, b, d, tmp);
             for (int q = 3; q >= 0; q--) {
-                DdArith.divD(tmp[2 * q], tmp[2 * q + 1], d, tmp, 2 * q);
+                scale(tmp[2 * q], tmp[2 * q + 1], tmp, 2 * q);
                 sh[i + q] = tmp[2 * q];
                 sl[i + q] = tmp[2 * q + 1];
             }
@@ -100,13 +100,13 @@ final class DdDotScores extends DdScores {
     @Override
     void finishDq(int i, double[] accH, double[] accL, int off, double[] tmp) {
         unrotate(i, accH, accL, off, tmp);
-        divideByD(accH, accL, off, tmp);
+        scaleAll(accH, accL, off, tmp);
     }
 
     @Override
     void finishDk(int j, double[] accH, double[] accL, int off, double[] tmp) {
         unrotate(j, accH, accL, off, tmp);
-        divideByD(accH, accL, off, tmp);
+        scaleAll(accH, accL, off, tmp);
     }
 
     /** {@code g <- g R_m^T}: per pair {@code y_a = g_a c + g_b s}, {@code y_b = -g_a s + g_b c}. */

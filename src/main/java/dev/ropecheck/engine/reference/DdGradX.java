@@ -6,7 +6,7 @@ import dev.ropecheck.model.Support;
  * {@code G = ∂L/∂X} in double-double (Lemmas 5.3–5.6 grouped by offset, as the apfloat reference
  * does): {@code M_m[a,c] = Σ_{i-j=m} p_ij A1[i,a] A2[j,c]} (one task per offset {@code m}, {@code i}
  * increasing; {@code p_ij} recomputed entrywise bitwise as the row pass computed it), then
- * {@code G[(a,c),(b,e)] = (1/d) Σ_m M_m[a,c] W_m[b,e]} on the support ({@code m} increasing), zero
+ * {@code G[(a,c),(b,e)] = sigma Σ_m M_m[a,c] W_m[b,e]} on the support ({@code m} increasing), zero
  * elsewhere. Cost {@code O(n^2 d^2 + n d^2 |S|)}; memory {@code (2n-1) d^2} double-doubles.
  */
 final class DdGradX {
@@ -24,6 +24,9 @@ final class DdGradX {
         DdWorkers.run(threads, offsets, (worker, idx) -> {
             double[] t = scratch[worker].tmp;
             int m = idx - (n - 1);
+            if (in.causal && m < 0) {
+                return; // p_ij = 0 for j > i: M_m = 0 for m < 0 (MATH §9)
+            }
             int base = idx * dd;
             for (int i = Math.max(0, m); i <= Math.min(n - 1, n - 1 + m); i++) {
                 int j = i - m;
@@ -57,7 +60,7 @@ final class DdGradX {
                     sh = t[2];
                     sl = t[3];
                 }
-                DdArith.divD(sh, sl, d, t, 0);
+                in.scores.scale(sh, sl, t, 0);
                 gh[ac * dd + sup.pairIndex(s)] = t[0];
                 gl[ac * dd + sup.pairIndex(s)] = t[1];
             }

@@ -23,6 +23,8 @@ final class DdInputs {
     final double[] hh;
     final double[] hl;
     final DdScores scores;
+    /** True for a causal mask (MATH §9): row {@code i} sees only {@code j <= i}. */
+    final boolean causal;
     /** The RoPE tables ({@code m = 0..n-1}), null for other families. */
     DdAngles angles;
     int[] dimA;
@@ -41,12 +43,32 @@ final class DdInputs {
         this.hl = new double[n * d];
         product(a3, y, n, d, hh, hl);
         this.family = inst.family();
+        this.causal = inst.causal();
         this.scores = buildScores(inst, threads);
     }
 
     /** Prepares {@code inst}; precondition: {@link #usesDotScores} or the offset caps were checked. */
     static DdInputs of(RopeInstance inst, int threads) {
         return new DdInputs(inst, threads);
+    }
+
+    /**
+     * Copies of the rows {@code g_i} ({@code n x d}, double-double) turned forward by {@code R_i}:
+     * {@code g_i R_i} (MATH §9, {@code dQrot_i = dQ_i R_i}); plain copies for the identity family.
+     * Precondition: {@link #usesDotScores} (RoPE or identity with weights).
+     */
+    double[][] rotatedRows(double[] gh, double[] gl) {
+        double[] h = gh.clone();
+        double[] l = gl.clone();
+        if (angles != null) {
+            double[] t = new double[8];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < dimA.length; k++) {
+                    DdDotScores.rotatePair(angles, k, i, 1, h, l, i * d + dimA[k], i * d + dimB[k], t);
+                }
+            }
+        }
+        return new double[][] {h, l};
     }
 
     /** The family's support {@code S}. */
@@ -131,6 +153,7 @@ final class DdInputs {
     }
 
     private DdScores buildScores(RopeInstance inst, int threads) {
+        double sigma = inst.hasDefaultScale() ? Double.NaN : inst.scale();
         PositionFamily fam = inst.family();
         double[] qh = null;
         double[] ql = null;
@@ -165,7 +188,7 @@ final class DdInputs {
                     }
                 }
             }
-            return new DdDotScores(n, d, qh, ql, kh, kl, angles, dimA, dimB);
+            return new DdDotScores(n, d, sigma, qh, ql, kh, kl, angles, dimA, dimB);
         }
         Support sup = fam.support();
         int ns = sup.size();
@@ -205,6 +228,6 @@ final class DdInputs {
                 }
             }
         });
-        return new DdOffsetScores(n, d, a1, a2, th, tl, sup, wh, wl, qh, ql, kh, kl);
+        return new DdOffsetScores(n, d, sigma, a1, a2, th, tl, sup, wh, wl, qh, ql, kh, kl);
     }
 }

@@ -4,11 +4,11 @@ import dev.ropecheck.model.Support;
 
 /**
  * Scores through the offset matrices {@code T_m[a,c] = Σ_{(b,e)∈S} X[(a,c),(b,e)] W_m[b,e]}
- * (RoPE-grad Def. 3.1 regrouped; MATH §2): {@code s_ij = (1/d) Σ_a A1[i,a] Σ_c T_{i-j}[a,c] A2[j,c]},
+ * (RoPE-grad Def. 3.1 regrouped; MATH §2): {@code s_ij = sigma Σ_a A1[i,a] Σ_c T_{i-j}[a,c] A2[j,c]},
  * {@code d^2 + d} double-double multiply-adds per entry; for any family and for {@code X} given
  * directly. With weights ({@code X = W_Q ⊗ W_K}) the chain rule of MATH §3 is
- * {@code dQ_i[b] = (1/d) Σ_j p_ij Σ_{(b,e)∈S} W_{i-j}[b,e] K_j[e]} and
- * {@code dK_j[e] = (1/d) Σ_i p_ij Σ_{(b,e)∈S} W_{i-j}[b,e] Q_i[b]} ({@code |S|} steps per entry).
+ * {@code dQ_i[b] = sigma Σ_j p_ij Σ_{(b,e)∈S} W_{i-j}[b,e] K_j[e]} and
+ * {@code dK_j[e] = sigma Σ_i p_ij Σ_{(b,e)∈S} W_{i-j}[b,e] Q_i[b]} ({@code |S|} steps per entry).
  *
  * <p>Memory: {@code (2n-1) d^2} double-double entries of {@code T} (the engine caps this).
  */
@@ -28,9 +28,9 @@ final class DdOffsetScores extends DdScores {
     private final double[] kh;
     private final double[] kl;
 
-    DdOffsetScores(int n, int d, double[] a1, double[] a2, double[] th, double[] tl, Support support, double[] wh,
+    DdOffsetScores(int n, int d, double sigma, double[] a1, double[] a2, double[] th, double[] tl, Support support, double[] wh,
             double[] wl, double[] qh, double[] ql, double[] kh, double[] kl) {
-        super(n, d);
+        super(n, d, sigma);
         this.a1 = a1;
         this.a2 = a2;
         this.th = th;
@@ -69,7 +69,7 @@ final class DdOffsetScores extends DdScores {
             sh = tmp[2];
             sl = tmp[3];
         }
-        DdArith.divD(sh, sl, d, r, k);
+        scale(sh, sl, r, k);
     }
 
     @Override
@@ -107,11 +107,11 @@ final class DdOffsetScores extends DdScores {
 
     @Override
     void finishDq(int i, double[] accH, double[] accL, int off, double[] tmp) {
-        divideByD(accH, accL, off, tmp);
+        scaleAll(accH, accL, off, tmp);
     }
 
     @Override
     void finishDk(int j, double[] accH, double[] accL, int off, double[] tmp) {
-        divideByD(accH, accL, off, tmp);
+        scaleAll(accH, accL, off, tmp);
     }
 }

@@ -9,7 +9,8 @@ package dev.ropecheck.engine.reference;
  * {@code rho_i = <c_i, D_i>}, {@code Σ_l c_il^2}; then, for the backward quantities,
  * {@code p_ij = f_ij (<c_i, h_j - h_k*> - rho_i)} (= {@code f_ij <c_i, h_j - Att_i>}, without the
  * cancellation of {@code q_ij - r_i} on near one-hot rows) and {@code dQ_i}. Optional
- * {@code A, f, p} rows. All sums run over {@code j = 0..n-1} in order.
+ * {@code A, f, p} rows. All sums run over {@code j = 0..n-1} in order ({@code j = 0..i} under a causal
+ * mask, MATH §9; the masked entries of {@code A, f, p} stay zero).
  *
  * <p>Scratch per worker: {@link Scratch}; nothing is allocated per row.
  */
@@ -54,9 +55,11 @@ final class DdRowPass {
         int d = in.d;
         double[] t = w.tmp;
         in.scores.row(i, w.sh, w.sl, t);
+        // Under a causal mask row i runs over j <= i only (MATH §9).
+        final int jEnd = in.causal ? i + 1 : n;
         double mx = w.sh[0];
         int ks = 0;
-        for (int j = 1; j < n; j++) {
+        for (int j = 1; j < jEnd; j++) {
             if (w.sh[j] > mx) {
                 mx = w.sh[j];
                 ks = j;
@@ -66,7 +69,7 @@ final class DdRowPass {
         st.kstar[i] = ks;
         double sgh = 0.0;
         double sgl = 0.0;
-        for (int j = 0; j < n; j++) {
+        for (int j = 0; j < jEnd; j++) {
             DdArith.addD(w.sh[j], w.sl[j], -mx, t, 0);
             DdExp.exp(t[0], t[1], t, 2, t);
             w.fh[j] = t[2];
@@ -87,7 +90,7 @@ final class DdRowPass {
             st.alphaL[i] = Double.isFinite(t[0]) ? t[1] : 0.0;
         }
         if (wantA) {
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < jEnd; j++) {
                 DdExp.exp(w.sh[j], w.sl[j], t, 2, t);
                 st.aH[i * n + j] = t[2];
                 st.aL[i * n + j] = t[3];
@@ -95,7 +98,7 @@ final class DdRowPass {
         }
         // f_ij = e_ij / sigma_i: the same operations as DdState#softmax, so bitwise its value.
         int o = i * d;
-        for (int j = 0; j < n; j++) {
+        for (int j = 0; j < jEnd; j++) {
             DdArith.div(w.fh[j], w.fl[j], sgh, sgl, t, 0);
             w.fh[j] = t[0];
             w.fl[j] = t[1];
@@ -107,8 +110,8 @@ final class DdRowPass {
             st.attL[o + l] = t[1];
         }
         if (st.fH != null) {
-            System.arraycopy(w.fh, 0, st.fH, i * n, n);
-            System.arraycopy(w.fl, 0, st.fL, i * n, n);
+            System.arraycopy(w.fh, 0, st.fH, i * n, jEnd);
+            System.arraycopy(w.fl, 0, st.fL, i * n, jEnd);
         }
         for (int l = 0; l < d; l++) {
             DdArith.addD(st.attH[o + l], st.attL[o + l], -in.e[o + l], t, 0);
@@ -128,7 +131,7 @@ final class DdRowPass {
             return;
         }
         qRow(i, w);
-        for (int j = 0; j < n; j++) {
+        for (int j = 0; j < jEnd; j++) {
             st.p(i, w.fh[j], w.fl[j], w.qh[j], w.ql[j], t, 0, t);
             if (st.pH != null) {
                 st.pH[i * n + j] = t[0];

@@ -1,7 +1,7 @@
 package dev.ropecheck.engine.reference;
 
 /**
- * The score matrix {@code s_ij = (1/d) A1_i (Σ_{(b,e)∈S} X[·,(b,e)] W_{i-j}[b,e]) A2_j^T} (MATH §2,
+ * The score matrix {@code s_ij = sigma A1_i (Σ_{(b,e)∈S} X[·,(b,e)] W_{i-j}[b,e]) A2_j^T} (MATH §2,
  * RoPE-grad Def. 3.1) in double-double, entry by entry or by rows and columns, and the matching
  * chain-rule accumulations of {@code dQ, dK} (MATH §3). Every way of obtaining {@code s_ij}
  * ({@link #entry}, {@link #row}, {@link #column}) gives bitwise the same pair, so that the row pass,
@@ -13,10 +13,26 @@ package dev.ropecheck.engine.reference;
 abstract class DdScores {
     final int n;
     final int d;
+    /** The score scale {@code sigma} (MATH §9), or NaN for the papers' {@code 1/d}. */
+    final double sigma;
 
-    DdScores(int n, int d) {
+    /** @param sigma the instance's score scale, or NaN for the default {@code 1/d} (a division by {@code d}) */
+    DdScores(int n, int d, double sigma) {
         this.n = n;
         this.d = d;
+        this.sigma = sigma;
+    }
+
+    /**
+     * {@code r[k..k+1] = sigma x} for {@code x = (h, l)}: {@link DdArith#divD} by {@code d} at the default,
+     * {@link DdArith#mulD} by the instance's double {@code sigma} otherwise ({@code specs/score-scale.md}).
+     */
+    final void scale(double h, double l, double[] r, int k) {
+        if (Double.isNaN(sigma)) {
+            DdArith.divD(h, l, d, r, k);
+        } else {
+            DdArith.mulD(h, l, sigma, r, k);
+        }
     }
 
     /** The length of the {@code tmp} array the methods need. */
@@ -56,16 +72,16 @@ abstract class DdScores {
     abstract void accumulateDk(int i, int j, double ph, double pl, double[] accH, double[] accL, int off,
             double[] tmp);
 
-    /** Turns the accumulation of row {@code i} into {@code dQ_i} in place (back-rotation, division by {@code d}). */
+    /** Turns the accumulation of row {@code i} into {@code dQ_i} in place (back-rotation, scaling by {@code sigma}). */
     abstract void finishDq(int i, double[] accH, double[] accL, int off, double[] tmp);
 
     /** Turns the accumulation of column {@code j} into {@code dK_j} in place. */
     abstract void finishDk(int j, double[] accH, double[] accL, int off, double[] tmp);
 
-    /** Divides {@code acc[off..off+d)} by {@code d} ({@link DdArith#divD}). */
-    final void divideByD(double[] accH, double[] accL, int off, double[] tmp) {
+    /** Scales {@code acc[off..off+d)} by {@code sigma} ({@link #scale}). */
+    final void scaleAll(double[] accH, double[] accL, int off, double[] tmp) {
         for (int t = 0; t < d; t++) {
-            DdArith.divD(accH[off + t], accL[off + t], d, tmp, 0);
+            scale(accH[off + t], accL[off + t], tmp, 0);
             accH[off + t] = tmp[0];
             accL[off + t] = tmp[1];
         }

@@ -54,7 +54,7 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
 
     private static final Set<Quantity> ROWS = EnumSet.of(Quantity.A, Quantity.ALPHA, Quantity.F, Quantity.ATTENTION,
             Quantity.C, Quantity.LOSS, Quantity.R, Quantity.P, Quantity.GRAD_X, Quantity.DQ, Quantity.DK, Quantity.DV,
-            Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
+            Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV, Quantity.DQROT, Quantity.DKROT);
 
     private final int threads;
 
@@ -140,7 +140,6 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
         if (wanted == null) {
             throw new IllegalArgumentException("wanted is missing");
         }
-        RopeAttentionEngine.requirePapersConventions(name(), inst);
         String lim = limit(inst);
         if (lim != null) {
             throw new IllegalArgumentException(lim);
@@ -200,8 +199,10 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
         int d = in.d;
         DdState st = new DdState(n, d);
         boolean wantA = wanted.contains(Quantity.A);
-        boolean needDq = wanted.contains(Quantity.DQ) || wanted.contains(Quantity.GRAD_WQ);
-        boolean needDk = wanted.contains(Quantity.DK) || wanted.contains(Quantity.GRAD_WK);
+        boolean needDq = wanted.contains(Quantity.DQ) || wanted.contains(Quantity.GRAD_WQ)
+                || wanted.contains(Quantity.DQROT);
+        boolean needDk = wanted.contains(Quantity.DK) || wanted.contains(Quantity.GRAD_WK)
+                || wanted.contains(Quantity.DKROT);
         boolean needDv = wanted.contains(Quantity.DV) || wanted.contains(Quantity.GRAD_WV);
         boolean backward = needDq || wanted.contains(Quantity.P);
         if (wantA) {
@@ -268,10 +269,12 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
         if (needDq) {
             put(out, wanted, Quantity.DQ, st.dqH, st.dqL, n, d);
             putTransposeProduct(out, wanted, Quantity.GRAD_WQ, in.a1, st.dqH, st.dqL, n, d);
+            putRotated(out, wanted, Quantity.DQROT, in, st.dqH, st.dqL);
         }
         if (needDk) {
             put(out, wanted, Quantity.DK, st.dkH, st.dkL, n, d);
             putTransposeProduct(out, wanted, Quantity.GRAD_WK, in.a2, st.dkH, st.dkL, n, d);
+            putRotated(out, wanted, Quantity.DKROT, in, st.dkH, st.dkL);
         }
         if (needDv) {
             put(out, wanted, Quantity.DV, st.dvH, st.dvL, n, d);
@@ -300,6 +303,15 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
             }
         });
         put(out, q, gh, gl, d, d);
+    }
+
+    /** {@code g_i R_i} in double-double (MATH §9: {@code dQrot_i = dQ_i R_i}). */
+    private static void putRotated(RopeResult.Builder out, Set<Quantity> wanted, Quantity q, DdInputs in, double[] gh,
+            double[] gl) {
+        if (wanted.contains(q)) {
+            double[][] r = in.rotatedRows(gh, gl);
+            put(out, q, r[0], r[1], in.n, in.d);
+        }
     }
 
     private static void put(RopeResult.Builder out, Set<Quantity> wanted, Quantity q, double[] hi, double[] lo, int rows,

@@ -75,7 +75,6 @@ public final class ReferenceEngine implements RopeAttentionEngine {
 
     @Override
     public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
-        RopeAttentionEngine.requirePapersConventions(name(), instance);
         Set<Quantity> ok = supported(instance);
         for (Quantity q : wanted) {
             if (!ok.contains(q)) {

@@ -1,6 +1,8 @@
 package dev.ropecheck.engine.reference;
 
 import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.model.IdentityFamily;
+import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
 import java.util.Arrays;
@@ -17,6 +19,11 @@ import org.apfloat.Apfloat;
  * operations: scores through {@code T_m = Σ_{(b,e)∈S} X[(a,c),(b,e)] W_m[b,e]}, {@code p} in the
  * cancellation-free form {@code p_ij = f_ij <c_i, h_j - Att_i>}, and {@code G} grouped by offset,
  * {@code G[(a,c),(b,e)] = (1/d) Σ_m M_m[a,c] W_m[b,e]} with {@code M_m[a,c] = Σ_{i-j=m} p_ij A1[i,a] A2[j,c]}.
+ *
+ * <p>Kernel conventions (MATH §9): {@code sigma} replaces {@code 1/d} in the scores, {@code G},
+ * {@code dQ} and {@code dK} ({@link ApInstance#scaled}); a causal mask sets {@code A_ij = 0} for
+ * {@code j > i}, so {@code f_ij = p_ij = 0} there and every row sum runs over {@code j <= i}
+ * ({@code specs/causal-mask.md}).
  *
  * <p>Precision: the caller asks for {@code digits} decimal digits; the computation runs with
  * {@link #GUARD_DIGITS} more. {@link #compute(RopeInstance)} runs twice, at {@code digits} and at
@@ -140,6 +147,10 @@ public final class ReferenceRopeAttention {
             v.put(Quantity.DK, dqdk[1]);
             v.put(Quantity.GRAD_WQ, in.a1().transpose().times(dqdk[0]));
             v.put(Quantity.GRAD_WK, in.a2().transpose().times(dqdk[1]));
+            if (in.family() instanceof RopeFamily || in.family() instanceof IdentityFamily) {
+                v.put(Quantity.DQROT, rotated(in, dqdk[0]));
+                v.put(Quantity.DKROT, rotated(in, dqdk[1]));
+            }
         }
         return new Evaluation(v, pByQMinusR(f, h, c, new ApMatrix(n, 1, r)));
     }
@@ -189,7 +200,6 @@ public final class ReferenceRopeAttention {
                 tm[ac] = sum;
             }
         }
-        Apfloat dAp = new Apfloat(d, in.digits());
         Apfloat[] s = new Apfloat[n * n];
         Apfloat[] u = new Apfloat[d];
         for (int i = 0; i < n; i++) {
@@ -206,7 +216,7 @@ public final class ReferenceRopeAttention {
                 for (int c = 0; c < d; c++) {
                     sum = sum.add(u[c].multiply(in.a2().get(j, c)));
                 }
-                s[i * n + j] = sum.divide(dAp);
+                s[i * n + j] = in.scaled(sum);
             }
         }
         return new ApMatrix(n, n, s);
@@ -222,7 +232,8 @@ public final class ReferenceRopeAttention {
         for (int i = 0; i < n; i++) {
             Apfloat sum = Apfloat.ZERO;
             for (int j = 0; j < n; j++) {
-                Apfloat e = ApExp.exp(s.get(i, j), prec);
+                // A causal mask removes the term: exp(-inf) = 0 (MATH §9, specs/causal-mask.md).
+                Apfloat e = in.masked(i, j) ? Apfloat.ZERO : ApExp.exp(s.get(i, j), prec);
                 a[i * n + j] = e;
                 sum = sum.add(e);
             }
@@ -307,7 +318,6 @@ public final class ReferenceRopeAttention {
             }
         }
         Support sup = in.support();
-        Apfloat dAp = new Apfloat(d, in.digits());
         Apfloat[] g = new Apfloat[dd * dd];
         Arrays.fill(g, Apfloat.ZERO);
         for (int ac = 0; ac < dd; ac++) {
@@ -316,7 +326,7 @@ public final class ReferenceRopeAttention {
                 for (int m = -(n - 1); m <= n - 1; m++) {
                     sum = sum.add(mm[m + n - 1][ac].multiply(in.weight(m, k)));
                 }
-                g[ac * dd + sup.pairIndex(k)] = sum.divide(dAp);
+                g[ac * dd + sup.pairIndex(k)] = in.scaled(sum);
             }
         }
         return new ApMatrix(dd, dd, g);
@@ -348,12 +358,33 @@ public final class ReferenceRopeAttention {
                 }
             }
         }
-        Apfloat dAp = new Apfloat(d, prec);
         for (int t = 0; t < dq.length; t++) {
-            dq[t] = dq[t].divide(dAp);
-            dk[t] = dk[t].divide(dAp);
+            dq[t] = in.scaled(dq[t]);
+            dk[t] = in.scaled(dk[t]);
         }
         return new ApMatrix[] {new ApMatrix(n, d, dq), new ApMatrix(n, d, dk)};
+    }
+
+    /**
+     * {@code g_i R_i} for every row (MATH §9: {@code dQrot_i = dQ_i R_i}), with {@code R_i = W_i}
+     * ({@code W_{i-0} = R_i R_0^T}, {@code R_0 = I}) at the working precision; for the RoPE and
+     * identity families.
+     */
+    static ApMatrix rotated(ApInstance in, ApMatrix g) {
+        int n = in.n();
+        int d = in.d();
+        Apfloat[] out = new Apfloat[n * d];
+        for (int i = 0; i < n; i++) {
+            ApMatrix w = in.weightMatrix(i);
+            for (int e = 0; e < d; e++) {
+                Apfloat sum = Apfloat.ZERO;
+                for (int b = 0; b < d; b++) {
+                    sum = sum.add(g.get(i, b).multiply(w.get(b, e)));
+                }
+                out[i * d + e] = sum;
+            }
+        }
+        return new ApMatrix(n, d, out);
     }
 
     /** The chain rule through {@code G}: {@code ∂L/∂W_Q[a,b] = Σ_{c,e} G[(a,c),(b,e)] W_K[c,e]}. */

@@ -10,6 +10,7 @@ import static org.quicktheories.QuickTheory.qt;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.InstanceSpec;
+import dev.ropecheck.gen.KernelSpec;
 import dev.ropecheck.model.Support;
 import java.util.SplittableRandom;
 import org.apfloat.Apfloat;
@@ -28,7 +29,7 @@ class GradientFiniteDifferenceTest {
     private static final int EXAMPLES = 12;
 
     /** Checks one directional derivative of {@code L}: {@code analytic} against the central difference. */
-    private static void checkDirection(InstanceSpec spec, String what, ApInstance in, ApInstance plus,
+    private static void checkDirection(Object spec, String what, ApInstance in, ApInstance plus,
             ApInstance minus, Apfloat analytic, double delta, double boundOverride) {
         ReferenceRopeAttention.Forward fw = REF.forward(in);
         double hMax = FdSupport.dbl(fw.h().maxAbs());
@@ -64,7 +65,7 @@ class GradientFiniteDifferenceTest {
         return FdSupport.scaled(xdot, delta);
     }
 
-    static void checkX(InstanceSpec spec, ApInstance in, ApMatrix g, ApMatrix xdot0, String label) {
+    static void checkX(Object spec, ApInstance in, ApMatrix g, ApMatrix xdot0, String label) {
         double[] delta = new double[1];
         ApMatrix xdot = normalised(in, xdot0, delta);
         Apfloat analytic = inner(g, xdot);
@@ -88,6 +89,22 @@ class GradientFiniteDifferenceTest {
                 int col = t < 2 ? s.pairIndex(rnd.nextInt(s.size())) : rnd.nextInt(dd);
                 checkX(spec, in, g, FdSupport.unit(dd, dd, row, col), "G[" + row + "," + col + "]");
             }
+        });
+    }
+
+    @Test
+    @DisplayName("MATH §9 (specs/causal-mask.md, specs/score-scale.md): G = dL/dX matches central differences on scaled and causal instances")
+    void kernelConventionsGradXMatchesFiniteDifferences() {
+        qt().withExamples(8).forAll(KernelSpec.over(Generators.instances(6, 4))).checkAssert(k -> {
+            ApInstance in = REF.prepare(k.build());
+            ApMatrix g = REF.evaluate(in).values().get(Quantity.GRAD_X);
+            SplittableRandom rnd = new SplittableRandom(k.base().seed() ^ 0x5caL);
+            int dd = in.d() * in.d();
+            checkX(k, in, g, FdSupport.randomDirection(rnd, dd, dd), "G along a random direction");
+            Support s = in.support();
+            int row = rnd.nextInt(dd);
+            int col = s.pairIndex(rnd.nextInt(s.size()));
+            checkX(k, in, g, FdSupport.unit(dd, dd, row, col), "G[" + row + "," + col + "]");
         });
     }
 

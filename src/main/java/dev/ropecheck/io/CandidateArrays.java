@@ -1,0 +1,105 @@
+package dev.ropecheck.io;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.ProblemSet;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A result given as an NPZ file (specs/format-npz.md): one array per field, named by the field's key
+ * ({@code attention}, {@code dQrot}, {@code lse}, ...), of shape {@code [batch, heads] + s} or, for
+ * one problem, {@code s}, where {@code s} is the field's shape per problem ({@code [n, d]},
+ * {@code [n]} or {@code [n, 1]}, {@code []} or {@code [1]}, {@code [n, n]}, {@code [d, d]}). Values are
+ * read exactly ({@link NpzArrays}); {@code uint16} arrays are bfloat16 bits when the file's
+ * {@code dtype} entry is {@code "bf16"}.
+ */
+public final class CandidateArrays {
+    private CandidateArrays() {
+    }
+
+    /** The candidate's result for every problem of {@code set}, batch-major. */
+    public static List<RopeResult> read(Path file, ProblemSet set) {
+        Map<String, NpzArrays.Array> raw = NpzArrays.read(file);
+        String declared = raw.containsKey("dtype") ? raw.get("dtype").text() : null;
+        int n = set.first().n();
+        int d = set.first().d();
+        int p = set.problems().size();
+        List<RopeResult.Builder> out = new ArrayList<>();
+        for (int k = 0; k < p; k++) {
+            out.add(RopeResult.builder("candidate"));
+        }
+        for (NpzArrays.Array a : raw.values()) {
+            if (a.name().equals("dtype") || a.name().equals("engine")) {
+                continue;
+            }
+            Quantity q;
+            try {
+                q = Quantity.byKey(a.name());
+            } catch (IllegalArgumentException e) {
+                throw new FormatException(file + ": unknown array " + InputText.quote(a.name()) + "; a result's arrays are "
+                        + Arrays.stream(Quantity.values()).map(Quantity::key).collect(Collectors.joining(", ")));
+            }
+            int rows = q.shape().rows(n, d);
+            int cols = q.shape().cols(n, d);
+            int[] s = a.shape();
+            boolean batched = s.length >= 2 && s[0] == set.batch() && s[1] == set.heads()
+                    && matches(Arrays.copyOfRange(s, 2, s.length), q.shape(), rows, cols);
+            boolean single = p == 1 && matches(s, q.shape(), rows, cols);
+            if (!batched && !single) {
+                throw new FormatException(file + ": array " + a.name() + " has shape " + Arrays.toString(s) + " but must be "
+                        + "[batch, heads] + " + perProblem(q.shape(), rows, cols) + " = [" + set.batch() + ", " + set.heads()
+                        + "] + " + perProblem(q.shape(), rows, cols) + (p == 1 ? " or " + perProblem(q.shape(), rows, cols) : ""));
+            }
+            double[] v = a.data();
+            if (a.npyType().equals("u2")) {
+                if (!"bf16".equals(declared)) {
+                    throw new FormatException(file + ": array " + a.name() + " is uint16, which holds bfloat16 bits only"
+                            + " with a dtype entry \"bf16\"");
+                }
+                v = v.clone();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = NpzArrays.bf16ToDouble((int) v[i]);
+                }
+            }
+            int size = rows * cols;
+            for (int k = 0; k < p; k++) {
+                DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+                System.arraycopy(v, k * size, m.data, 0, size);
+                out.get(k).put(q, m);
+            }
+        }
+        List<RopeResult> results = new ArrayList<>();
+        for (RopeResult.Builder b : out) {
+            results.add(b.build());
+        }
+        return results;
+    }
+
+    private static boolean matches(int[] s, Quantity.Shape shape, int rows, int cols) {
+        switch (shape) {
+            case ONE:
+                return s.length == 0 || s.length == 1 && s[0] == 1;
+            case N_1:
+                return s.length == 1 && s[0] == rows || s.length == 2 && s[0] == rows && s[1] == 1;
+            default:
+                return s.length == 2 && s[0] == rows && s[1] == cols;
+        }
+    }
+
+    private static String perProblem(Quantity.Shape shape, int rows, int cols) {
+        switch (shape) {
+            case ONE:
+                return "[]";
+            case N_1:
+                return "[" + rows + "]";
+            default:
+                return "[" + rows + ", " + cols + "]";
+        }
+    }
+}

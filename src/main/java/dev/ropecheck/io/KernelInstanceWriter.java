@@ -1,0 +1,146 @@
+package dev.ropecheck.io;
+
+import dev.ropecheck.bounds.FloatFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a random {@code rope-attention-instance/2} (specs/format-instance.md, "Version 2"): a JSON header
+ * with the kernel conventions and, beside it, the NPZ file of its arrays ({@code [batch, heads, n, d]} when
+ * the dimensions are asked for, else {@code [n, d]}). Entries are {@code k / 2^12} in {@code [-B, B]}
+ * rounded to the dtype ({@link InstanceGenerator}), drawn problem after problem from one seeded stream;
+ * the arrays are float64 ({@code float32} for fp32), with a {@code dtype} entry naming the format.
+ */
+public final class KernelInstanceWriter {
+    private KernelInstanceWriter() {
+    }
+
+    /**
+     * What to write.
+     *
+     * @param base {@code n, d}, family (not explicit), bound, seed, weights or dense X, dtype
+     * @param scale {@code "1/d"}, {@code "1/sqrt(d)"}, a positive decimal, or null for the default
+     * @param causal the causal mask
+     * @param qkv give {@code q, k, v} directly (no weights)
+     * @param batch leading batch dimension, or 0 when not asked for
+     * @param heads heads dimension, or 0 when not asked for
+     */
+    public record Spec(InstanceGenerator.Params base, String scale, boolean causal, boolean qkv, int batch, int heads) {
+        public Spec {
+            if (base.family() == InstanceGenerator.Family.EXPLICIT) {
+                throw new IllegalArgumentException("--family explicit is written as a version-1 instance only; drop"
+                        + " --scale, --causal, --qkv, --batch and --heads, or use rope, rope-half or identity");
+            }
+            if (batch < 0 || heads < 0 || (long) Math.max(batch, 1) * Math.max(heads, 1) > KernelInstanceReader.MAX_PROBLEMS) {
+                throw new IllegalArgumentException("--batch = " + batch + ", --heads = " + heads + ": each >= 1, batch x"
+                        + " heads <= " + KernelInstanceReader.MAX_PROBLEMS);
+            }
+            if (qkv && !base.weights()) {
+                throw new IllegalArgumentException("--qkv gives q, k, v directly: it takes no --x");
+            }
+            if (scale != null && !scale.equals("1/d") && !scale.equals("1/sqrt(d)")) {
+                double s;
+                try {
+                    s = ExactDecimal.exactDouble(ExactDecimal.parse(scale, "--scale"), "--scale");
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--scale " + InputText.quote(scale) + " must be 1/d, 1/sqrt(d) or a"
+                            + " positive number exact in binary64 (" + e.getMessage() + ")");
+                }
+                if (!(s > 0) || Double.isInfinite(s)) {
+                    throw new IllegalArgumentException("--scale " + scale + " must be positive");
+                }
+            }
+        }
+
+        int problems() {
+            return Math.max(batch, 1) * Math.max(heads, 1);
+        }
+    }
+
+    /** The NPZ file beside {@code header}: its name with {@code .json} (if any) replaced by {@code .npz}. */
+    public static Path arraysFile(Path header) {
+        String name = header.getFileName().toString();
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        return header.resolveSibling(stem + ".npz");
+    }
+
+    /** Writes the header to {@code header} and the arrays beside it ({@link #arraysFile}), each atomically. */
+    public static void write(Spec s, Path header) {
+        InstanceGenerator.Params p = s.base();
+        int n = p.n();
+        int d = p.d();
+        FloatFormat f = p.dtype();
+        double b = InstanceGenerator.formatBound(p.bound(), f);
+        SplittableRandom rnd = new SplittableRandom(p.seed());
+        boolean dims = s.batch() > 0 || s.heads() > 0;
+        int bb = Math.max(s.batch(), 1);
+        int hh = Math.max(s.heads(), 1);
+        int[] tokenShape = dims ? new int[] {bb, hh, n, d} : new int[] {n, d};
+        String[] tokens = s.qkv() ? new String[] {"q", "k", "v", "E"} : new String[] {"A1", "A2", "A3", "E"};
+        Map<String, double[]> data = new LinkedHashMap<>();
+        for (String t : tokens) {
+            data.put(t, new double[s.problems() * n * d]);
+        }
+        double[] row = new double[d];
+        for (int k = 0; k < s.problems(); k++) {
+            for (String t : tokens) {
+                double[] dst = data.get(t);
+                for (int i = 0; i < n; i++) {
+                    InstanceGenerator.fill(rnd, row, b, f);
+                    System.arraycopy(row, 0, dst, (k * n + i) * d, d);
+                }
+            }
+        }
+        Map<String, NpzArrays.Array> arrays = new LinkedHashMap<>();
+        for (String t : tokens) {
+            arrays.put(t, new NpzArrays.Array(t, tokenShape, data.get(t), "f8", null));
+        }
+        if (!s.qkv()) {
+            String[] ws = p.weights() ? new String[] {"WQ", "WK", "WV"} : new String[] {"X", "WV"};
+            for (String w : ws) {
+                int side = w.equals("X") ? d * d : d;
+                double[] v = new double[side * side];
+                double[] r = new double[side];
+                for (int i = 0; i < side; i++) {
+                    InstanceGenerator.fill(rnd, r, b, f);
+                    System.arraycopy(r, 0, v, i * side, side);
+                }
+                arrays.put(w, new NpzArrays.Array(w, new int[] {side, side}, v, "f8", null));
+            }
+        }
+        Path npz = arraysFile(header);
+        NpzArrays.write(npz, arrays, Map.of("dtype", f.label()), f == FloatFormat.FP32);
+        StringBuilder j = new StringBuilder();
+        j.append("{\n  \"format\": \"").append(KernelInstanceReader.TAG).append("\",\n");
+        j.append("  \"n\": ").append(n).append(",\n  \"d\": ").append(d).append(",\n");
+        if (dims) {
+            j.append("  \"batch\": ").append(bb).append(",\n  \"heads\": ").append(hh).append(",\n");
+        }
+        j.append("  \"bound\": ").append(ExactDecimal.exactText(p.bound())).append(",\n");
+        if (f != FloatFormat.FP64) {
+            j.append("  \"dtype\": \"").append(f.label()).append("\",\n");
+        }
+        if (s.scale() != null) {
+            boolean named = s.scale().equals("1/d") || s.scale().equals("1/sqrt(d)");
+            j.append("  \"scale\": ").append(named ? "\"" + s.scale() + "\"" : "\"" + s.scale() + "\"").append(",\n");
+        }
+        j.append("  \"causal\": ").append(s.causal()).append(",\n");
+        switch (p.family()) {
+            case IDENTITY:
+                j.append("  \"family\": {\"kind\": \"identity\"},\n");
+                break;
+            case ROPE_HALF:
+                j.append("  \"family\": {\"kind\": \"rope\", \"base\": 10000, \"layout\": \"half-split\"},\n");
+                break;
+            default:
+                j.append("  \"family\": {\"kind\": \"rope\", \"base\": 10000, \"layout\": \"interleaved\"},\n");
+        }
+        j.append("  \"arrays\": \"").append(npz.getFileName().toString().replace("\\", "\\\\").replace("\"", "\\\""))
+                .append("\"\n}\n");
+        byte[] text = j.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(header, o -> o.write(text));
+    }
+}

@@ -1,0 +1,244 @@
+package dev.ropecheck.io;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.openlca.npy.Npy;
+import org.openlca.npy.NpyArray;
+import org.openlca.npy.NpyCharArray;
+import org.openlca.npy.NpyDataType;
+import org.openlca.npy.NpyDoubleArray;
+import org.openlca.npy.NpyFloatArray;
+import org.openlca.npy.NpyHeader;
+
+/**
+ * The arrays of an NPZ file ({@code np.savez}; {@code specs/format-npz.md}), read and written through
+ * {@code org.openlca:npy}: its header parser for every entry, its readers for {@code float64},
+ * {@code float32}, {@code uint16} (bfloat16 bit patterns) and unicode strings (the {@code dtype}
+ * entry). {@code float16} entries are decoded here from their bits, exactly: the library widens
+ * {@code f2} through a conversion that is not exact for powers of two above 1
+ * ({@code NpzArraysTest#libraryHalfConversionIsInexact}). Every value read is the exact value stored
+ * (no decimal round trip); C order only.
+ */
+public final class NpzArrays {
+    /** Largest entry accepted, bytes (2^31 - 1: a Java array). */
+    static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 64;
+
+    private NpzArrays() {
+    }
+
+    /**
+     * One array: its shape and values (row-major), and the NPY type it was stored as ({@code f8},
+     * {@code f4}, {@code f2}, {@code u2}, {@code U}); {@code text} for a string entry.
+     */
+    public record Array(String name, int[] shape, double[] data, String npyType, String text) {
+        /** The number of entries, the product of the shape. */
+        public int size() {
+            return data.length;
+        }
+
+        /** The shape as {@code (a, b, ...)}. */
+        public String shapeText() {
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < shape.length; i++) {
+                sb.append(i > 0 ? ", " : "").append(shape[i]);
+            }
+            return sb.append(shape.length == 1 ? ",)" : ")").toString();
+        }
+    }
+
+    /** True when {@code file}'s name ends in {@code .npz}. */
+    public static boolean isNpz(Path file) {
+        return file.getFileName() != null && file.getFileName().toString().endsWith(".npz");
+    }
+
+    /**
+     * Every array of {@code file}, by name (the entry name without {@code .npy}), in file order.
+     *
+     * @throws FormatException naming the file and the entry when the file is missing, not a zip, or an
+     *     entry is not an NPY array of a supported type
+     */
+    public static Map<String, Array> read(Path file) {
+        Map<String, Array> out = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> es = zip.entries();
+            while (es.hasMoreElements()) {
+                ZipEntry e = es.nextElement();
+                String entry = e.getName();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String name = entry.endsWith(".npy") ? entry.substring(0, entry.length() - 4) : entry;
+                if (e.getSize() > MAX_ENTRY_BYTES) {
+                    throw new FormatException(file + ": entry " + InputText.quote(entry) + " holds " + e.getSize()
+                            + " bytes, above the limit " + MAX_ENTRY_BYTES);
+                }
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(e)) {
+                    bytes = in.readAllBytes();
+                }
+                out.put(name, decode(file, name, bytes));
+            }
+        } catch (NoSuchFileException e) {
+            throw new FormatException(file + ": no such file");
+        } catch (ZipException e) {
+            throw new FormatException(file + ": not an NPZ (zip) file: " + e.getMessage());
+        } catch (IOException e) {
+            throw new FormatException(file + ": cannot read: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static Array decode(Path file, String name, byte[] bytes) {
+        String where = file + ": array " + InputText.quote(name);
+        NpyHeader header;
+        try {
+            header = NpyHeader.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new FormatException(where + " is not an NPY array: " + e.getMessage());
+        }
+        var dict = header.dict();
+        if (dict.hasFortranOrder()) {
+            throw new FormatException(where + " is stored in Fortran order; write it in C order (np.ascontiguousarray)");
+        }
+        int[] shape = dict.shape().clone();
+        NpyDataType type = dict.dataType();
+        long count = 1;
+        for (int s : shape) {
+            count *= s;
+        }
+        if (type == NpyDataType.U || type == NpyDataType.S) {
+            count = 0;
+        }
+        if (type == NpyDataType.f2) {
+            return new Array(name, shape, halves(where, bytes, header, count), "f2", null);
+        }
+        NpyArray<?> a;
+        try {
+            a = Npy.read(Channels.newChannel(new ByteArrayInputStream(bytes)));
+        } catch (RuntimeException e) {
+            throw new FormatException(where + ": " + e.getMessage());
+        }
+        if (count > 0 && a.size() != count) {
+            throw new FormatException(where + " holds " + a.size() + " values but its shape needs " + count);
+        }
+        switch (type) {
+            case f8:
+                return new Array(name, shape, a.asDoubleArray().data(), "f8", null);
+            case f4: {
+                float[] f = a.asFloatArray().data();
+                double[] d = new double[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    d[i] = f[i];
+                }
+                return new Array(name, shape, d, "f4", null);
+            }
+            case u2: {
+                int[] u = a.asIntArray().data();
+                double[] d = new double[u.length];
+                for (int i = 0; i < u.length; i++) {
+                    d[i] = u[i];
+                }
+                return new Array(name, shape, d, "u2", null);
+            }
+            case U:
+            case S:
+                return new Array(name, shape, new double[0], type.name(), text(a));
+            default:
+                throw new FormatException(where + " has dtype " + type + "; arrays are float64, float32, float16, or"
+                        + " bfloat16 stored as uint16 (with a dtype entry \"bf16\")");
+        }
+    }
+
+    private static String text(NpyArray<?> a) {
+        if (a instanceof NpyCharArray) {
+            return new String(((NpyCharArray) a).data()).trim();
+        }
+        return a.toString();
+    }
+
+    /** {@code float16} values from their bits, exactly ({@link #halfToDouble}). */
+    private static double[] halves(String where, byte[] bytes, NpyHeader header, long count) {
+        long need = header.dataOffset() + 2 * count;
+        if (need > bytes.length) {
+            throw new FormatException(where + " is truncated: " + bytes.length + " bytes, its shape needs " + need);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(header.byteOrder());
+        b.position((int) header.dataOffset());
+        double[] out = new double[(int) count];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = halfToDouble(b.getShort() & 0xffff);
+        }
+        return out;
+    }
+
+    /** The exact value of the IEEE binary16 number with bits {@code h} (NaN and infinities kept). */
+    public static double halfToDouble(int h) {
+        int sign = (h & 0x8000) != 0 ? -1 : 1;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0x1f) {
+            return mant == 0 ? sign * Double.POSITIVE_INFINITY : Double.NaN;
+        }
+        if (exp == 0) {
+            return sign * Math.scalb((double) mant, -24);
+        }
+        return sign * Math.scalb((double) (mant | 0x400), exp - 25);
+    }
+
+    /** The exact value of the bfloat16 number with bits {@code b} ({@code uint16}). */
+    public static double bf16ToDouble(int b) {
+        return Float.intBitsToFloat(b << 16);
+    }
+
+    /**
+     * Writes {@code arrays} to {@code file} atomically as an NPZ ({@code name.npy} entries): {@code f8}
+     * arrays from doubles, or {@code f4} when {@code float32} is true (every value must then be a float);
+     * {@code strings} as unicode entries (the {@code dtype} entry).
+     */
+    public static void write(Path file, Map<String, Array> arrays, Map<String, String> strings, boolean float32) {
+        AtomicFile.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, String> s : strings.entrySet()) {
+                zip.putNextEntry(new ZipEntry(s.getKey() + ".npy"));
+                Npy.write(zip, NpyCharArray.of(s.getValue()));
+                zip.closeEntry();
+            }
+            for (Array a : arrays.values()) {
+                zip.putNextEntry(new ZipEntry(a.name() + ".npy"));
+                if (float32) {
+                    float[] f = new float[a.data().length];
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = (float) a.data()[i];
+                        if (f[i] != a.data()[i] && !Double.isNaN(a.data()[i])) {
+                            throw new IllegalArgumentException(a.name() + "[" + i + "] = " + a.data()[i]
+                                    + " is not a float32 value");
+                        }
+                    }
+                    Npy.write(zip, new NpyFloatArray(a.shape().clone(), f, false));
+                } else {
+                    Npy.write(zip, new NpyDoubleArray(a.shape().clone(), a.data(), false));
+                }
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+
+    /** {@code "[2, 3]"}-style text of a shape, for messages. */
+    static String shape(int[] s) {
+        return Arrays.toString(s);
+    }
+}

@@ -27,6 +27,11 @@ import org.ejml.data.DMatrixRMaj;
  * </ul>
  * Time {@code O(n r d (d + dF))} with {@code F = d} angle functions for RoPE, 1 for identity; memory
  * {@code O(n d (d + F))}. Error: {@link FastGradientBound}.
+ *
+ * <p>Kernel conventions (MATH §9, {@code proofs-notes/causal-fast.md}): the factor {@code 1/d} is the
+ * score scale {@code sigma}; under the causal mask the sums over {@code j} become running prefix sums
+ * (row side: {@code Σ_{j <= i}}) and the sums over {@code i} running suffix sums (key side:
+ * {@code Σ_{i >= j}}), same time and memory.
  */
 final class LowRankGradient {
     private LowRankGradient() {
@@ -101,8 +106,14 @@ final class LowRankGradient {
                 ca[i * d + l] = c.data[i * d + l] / alpha[i];
             }
         }
-        new MonomialWalk(terms, p.coefficients(), d).walk((size, gamma, phi, tau, constant, psi) -> {
+        boolean causal = in.causal();
+        new MonomialWalk(terms, p.coefficients(), in.scale()).walk((size, gamma, phi, tau, constant, psi) -> {
             if (gamma == 0) {
+                return;
+            }
+            if (causal) {
+                CausalSums.rows(n, d1, k, gamma, phi, psi, xs, ys, v, sR, z);
+                CausalSums.columns(n, d, d1, gamma, phi, psi, xs, ys, qr, ca, sL, dk, dv);
                 return;
             }
             rightSums(n, d1, k, psi, ys, v, sR);
@@ -114,7 +125,7 @@ final class LowRankGradient {
         out.put(Quantity.R, new DMatrixRMaj(n, 1, true, r));
         DMatrixRMaj dqRot = new DMatrixRMaj(n, d);
         DMatrixRMaj dkRot = new DMatrixRMaj(n, d);
-        double invD = 1.0 / d;
+        double invD = in.scale();
         for (int i = 0; i < n; i++) {
             for (int b = 0; b < d; b++) {
                 dqRot.data[i * d + b] = z[i * k + b] * invD;
@@ -251,7 +262,7 @@ final class LowRankGradient {
             }
         }
         DMatrixRMaj gm = new DMatrixRMaj(d * d, d * d);
-        double invD = 1.0 / d;
+        double invD = in.scale();
         for (int a = 0; a < d; a++) {
             for (int cc = 0; cc < d; cc++) {
                 int row = a * d + cc;

@@ -157,7 +157,7 @@ public final class FastGradientBound implements QuantityBound {
      *
      * @param e2b an upper bound on {@code e^{2 beta}}
      */
-    static double causalColumnSum(double e2b, int n) {
+    public static double causalColumnSum(double e2b, int n) {
         double h = 0;
         for (int i = n; i >= 1; i--) {
             h += 1.0 / i;

@@ -8,6 +8,7 @@ import dev.ropecheck.approx.Method;
 import dev.ropecheck.bounds.FastGradientBound;
 import dev.ropecheck.check.ToleranceModel;
 import dev.ropecheck.contract.EngineContract;
+import dev.ropecheck.contract.CausalContractCases;
 import dev.ropecheck.contract.MaskedScaledReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
@@ -41,7 +42,7 @@ import org.quicktheories.generators.Generate;
  */
 class FastConventionsTest {
     /** Where the trusted values come from (one line; see the class comment). */
-    static final RopeAttentionEngine REFERENCE = new MaskedScaledReference();
+    static final RopeAttentionEngine REFERENCE = CausalContractCases.reference();
     /** As the fast contracts: every gradient field constrained (no all-zero answer passes). */
     static final double EPS = 1e-8;
 
@@ -136,6 +137,58 @@ class FastConventionsTest {
         ToleranceModel model = ToleranceModel.perField(FastGradientBound.forEngine(in -> e.forward(in).bound()),
                 e.name() + " certified bound");
         return EngineContract.compare(answerOfSelf, REFERENCE, model, required(other), other);
+    }
+
+    /**
+     * SHA-256 of every field (forward and gradient) of both engines on fixed unmasked instances at the
+     * papers' scale, recorded before the kernel conventions were implemented: the unmasked path must be
+     * bitwise unchanged ({@code proofs-notes/causal-fast.md} §6).
+     */
+    static final List<String> PAPERS_DIGESTS = List.of(
+            "DIGESTS");
+
+    static List<RopeInstance> papersInstances() {
+        List<RopeInstance> out = new ArrayList<>();
+        long seed = 501;
+        for (FamilyKind f : FamilyKind.values()) {
+            out.add(new InstanceSpec(9, 4, f, 0.5, true, seed++).build());
+            out.add(new InstanceSpec(6, 2, f, 0.25, false, seed++).build());
+        }
+        return out;
+    }
+
+    static String digest(RopeResult r) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        for (Quantity q : Quantity.values()) {
+            if (!r.has(q)) {
+                continue;
+            }
+            md.update(q.key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 * r.get(q).data.length);
+            for (double v : r.get(q).data) {
+                buf.putLong(Double.doubleToRawLongBits(v));
+            }
+            md.update(buf.array());
+        }
+        return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    }
+
+    @Test
+    @DisplayName("causal-fast.md §6: unmasked results at the papers' scale are bitwise what they were")
+    void papersConventionsBitwiseUnchanged() throws Exception {
+        List<String> got = new ArrayList<>();
+        for (RopeInstance inst : papersInstances()) {
+            for (PolynomialEngine e : List.of(fft(), lowRank())) {
+                boolean rotation = inst.family() instanceof dev.ropecheck.model.RopeFamily
+                        || inst.family() instanceof dev.ropecheck.model.IdentityFamily;
+                if (e instanceof LowRankEngine && (!rotation || !inst.hasWeights())) {
+                    continue;
+                }
+                got.add(e.name() + ":" + digest(e.compute(inst, required(inst))));
+            }
+        }
+        System.out.println("papers-convention digests: " + String.join(",", got));
+        assertEquals(PAPERS_DIGESTS, got);
     }
 
     @Test

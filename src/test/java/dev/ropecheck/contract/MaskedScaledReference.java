@@ -99,7 +99,7 @@ public final class MaskedScaledReference implements RopeAttentionEngine {
                         s = s.add(a1[i][a].multiply(kq[j][a][k]).multiply(ap.weight(i - j, k)));
                     }
                 }
-                bigA[i][j] = ApfloatMath.exp(sigma.multiply(s).precision(digits));
+                bigA[i][j] = ApfloatMath.exp(sigma.multiply(s).precision(digits)).precision(digits);
                 sum = sum.add(bigA[i][j]);
             }
             alpha[i] = sum;

@@ -94,7 +94,7 @@ class FastConventionsTest {
     @Test
     @DisplayName("MATH §9: fast-fft causal at larger n (identity, explicit: FFT wrap-around, odd lengths) within bound")
     void fftCausalLargerN() {
-        qt().withExamples(6).forAll(ConventionCase.over(FastInstances.specs(40,
+        qt().withExamples(5).forAll(ConventionCase.over(FastInstances.specs(33,
                 Generate.pick(List.of(FamilyKind.IDENTITY, FamilyKind.EXPLICIT))), true))
                 .checkAssert(c -> within(fft(), c));
     }
@@ -145,7 +145,17 @@ class FastConventionsTest {
      * bitwise unchanged ({@code proofs-notes/causal-fast.md} §6).
      */
     static final List<String> PAPERS_DIGESTS = List.of(
-            "DIGESTS");
+            "fast-fft:7ea744da1aee7b26",
+            "fast-lowrank:4a717ebececc4ec0",
+            "fast-fft:16d3d23d84d0a8b7",
+            "fast-fft:975b25d58948c181",
+            "fast-lowrank:a5f39b2a974b8574",
+            "fast-fft:8c6633389d7640f7",
+            "fast-fft:b8f8a9ade75a4645",
+            "fast-lowrank:1370db63db57f2be",
+            "fast-fft:6095050c8ea43dc4",
+            "fast-fft:ab4774e321569fbf",
+            "fast-fft:b37fa92f0770fba0");
 
     static List<RopeInstance> papersInstances() {
         List<RopeInstance> out = new ArrayList<>();

@@ -212,7 +212,7 @@ public final class FftEngine extends PolynomialEngine {
                 return;
             }
             if (tauConstant && causal) {
-                prefixSums(gamma * tau[0], phi, psi);
+                CausalSums.prefixApply(gamma * tau[0], phi, psi, rhs, out);
                 return;
             }
             if (tauConstant) {
@@ -253,19 +253,6 @@ public final class FftEngine extends PolynomialEngine {
                 double[] o = out[r];
                 for (int i = 0; i < n; i++) {
                     o[i] += gamma * phi[i] * buf[i];
-                }
-            }
-        }
-
-        /** Constant {@code τ} under the causal mask: {@code out_i += c φ_i Σ_{j <= i} ψ_j v_j} (running sums). */
-        private void prefixSums(double c, double[] phi, double[] psi) {
-            for (int r = 0; r < rhs.length; r++) {
-                double[] v = rhs[r];
-                double[] o = out[r];
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += psi[i] * v[i];
-                    o[i] += c * s * phi[i];
                 }
             }
         }

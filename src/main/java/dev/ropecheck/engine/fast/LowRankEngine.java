@@ -158,7 +158,7 @@ public final class LowRankEngine extends PolynomialEngine {
         double[][] out = new double[vectors.length][n];
         new MonomialWalk(terms, p.coefficients(), scale).walk((size, gamma, phi, tau, constant, psi) -> {
             if (causal) {
-                prefixSums(gamma, phi, psi, vectors, out);
+                CausalSums.prefixApply(gamma, phi, psi, vectors, out);
                 return;
             }
             for (int r = 0; r < vectors.length; r++) {
@@ -175,19 +175,5 @@ public final class LowRankEngine extends PolynomialEngine {
             }
         });
         return out;
-    }
-
-    /** {@code out[r]_i += γ φ_i Σ_{j <= i} ψ_j v_j} for every vector (the causal prefix sums). */
-    private static void prefixSums(double gamma, double[] phi, double[] psi, double[][] vectors, double[][] out) {
-        int n = phi.length;
-        for (int r = 0; r < vectors.length; r++) {
-            double[] v = vectors[r];
-            double[] o = out[r];
-            double s = 0;
-            for (int i = 0; i < n; i++) {
-                s += psi[i] * v[i];
-                o[i] += gamma * s * phi[i];
-            }
-        }
     }
 }

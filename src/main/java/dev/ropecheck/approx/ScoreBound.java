@@ -7,7 +7,8 @@ import dev.ropecheck.model.Support;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Data-dependent bounds {@code beta >= max_{i,j} |s_ij|} on the scores (MATH §4), never smaller than
+ * Data-dependent bounds {@code beta >= max_{i,j} |s_ij|} on the scores (MATH §4; with the score scale
+ * {@code sigma} of MATH §9 in place of {@code 1/d}), never smaller than
  * the exact value (see {@code proofs-notes/exp-approximation.md}, note #5):
  * <ul>
  *   <li>with weights: {@code beta = (1/d) Σ_{(b,e)∈S} Q̄_b · W̄_{be} · K̄_e} where
@@ -56,7 +57,7 @@ public final class ScoreBound {
                 }
             }
         }
-        return sum / d * INFLATION;
+        return scaled(sum, instance) * INFLATION;
     }
 
     /**
@@ -76,7 +77,7 @@ public final class ScoreBound {
         for (int p = 0; p < qm.length; p++) {
             sum += qm[p] * km[p];
         }
-        return sum / d * INFLATION;
+        return scaled(sum, instance) * INFLATION;
     }
 
     /**
@@ -116,6 +117,15 @@ public final class ScoreBound {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code sigma * sum} with the instance's score scale (MATH §9: {@code beta} scales with {@code sigma});
+     * {@code sum / d} for the papers' default, as before the scale existed. One more rounding, covered
+     * by {@link #INFLATION}.
+     */
+    static double scaled(double sum, RopeInstance instance) {
+        return instance.hasDefaultScale() ? sum / instance.d() : sum * instance.scale();
     }
 
     /** {@code W̄[b][e] = max_m |W_m[b,e]|} over {@code |m| <= n-1} (1 for RoPE). */

@@ -17,6 +17,11 @@ import static dev.ropecheck.bounds.ExpApproximationBound.gamma;
  * {@code ||Att~ - Att||_inf <= (2 deltaEff / (1 + sqrt(1 - deltaEff^2))) ||h̃|| + hErr + slack},
  * {@code slack = 2 rho ||h̃|| / (1 - deltaEff - rho) + 2u ||h̃||}, {@code rho = epsRound Pabs e^beta}.
  * Values are {@link Double#POSITIVE_INFINITY} when {@code deltaEff + rho >= 1} (no bound).
+ *
+ * <p>Kernel conventions (MATH §9, {@code proofs-notes/causal-fast.md}): with a score scale {@code sigma},
+ * {@code beta} and the score rounding scale with it (the engines pass them); under the causal mask the
+ * error transfer holds row by row over {@code j <= i} unchanged, and only {@code epsRound} changes
+ * ({@link #causalRounding}).
  */
 public final class FastForwardBound {
     private final double beta;
@@ -69,6 +74,22 @@ public final class FastForwardBound {
         epsFft = Math.max(epsFft, first * 1.01);
         double conv = Math.max(Math.sqrt(2) * 1.000001 * epsFft, gamma(n));
         return Math.nextUp((conv + gamma(5L * g + 6) + gamma(monomials)) * (1 + 1e-6));
+    }
+
+    /**
+     * The rounding constant under the causal mask (MATH §9; {@code proofs-notes/causal-fast.md} §3):
+     * {@code n epsRound}. Every computed product keeps the absolute error {@code epsRound n ||v|| Pabs} of
+     * the unmasked one (the mask only removes terms: a causal sum has fewer terms, a causal FFT kernel a
+     * smaller 2-norm), but the row sum is only {@code alpha_i >= (i+1) e^{-beta} >= e^{-beta}} (the
+     * diagonal is always kept), so relative to {@code alpha_i} the constant grows by {@code n}. The same
+     * charge covers the column products of the gradient ({@code Σ_{i >= j}}), whose vectors carry
+     * {@code 1/alpha~_i}.
+     *
+     * @param epsRound the unmasked constant ({@link #fftRounding} or {@link #lowRankRounding})
+     * @param n tokens
+     */
+    public static double causalRounding(double epsRound, int n) {
+        return Math.nextUp(epsRound * n * (1 + 2 * U));
     }
 
     /** Low-rank rounding constant: {@code γ_n + γ_r + γ_{5g+6}} (two direct sums, the products). */

@@ -39,6 +39,12 @@ import org.ejml.data.DMatrixRMaj;
  * </ol>
  * Forward quantities delegate to {@link FastForwardBound}. Every value is {@link Double#POSITIVE_INFINITY}
  * when {@code Δ + ρ >= 1}.
+ *
+ * <p>Kernel conventions (MATH §9, {@code proofs-notes/causal-fast.md}): the factor {@code 1/d} of
+ * {@code G, dQ, dK} is the score scale {@code sigma}; under the causal mask rows of {@code f} still sum
+ * to 1 over {@code j <= i}, so steps 1–5 and {@code dQ} are unchanged, the column sums {@code fCol} of
+ * {@code dK, dV} become {@code e^{2β} H_n} ({@link #causalColumnSum}), and {@code ρ} arrives already
+ * charged for the short rows ({@code FastForwardBound.causalRounding}).
  */
 public final class FastGradientBound implements QuantityBound {
     private final FastForwardBound fwd;
@@ -64,6 +70,8 @@ public final class FastGradientBound implements QuantityBound {
     private final double qColW;
     private final double fCol;
     private final boolean usable;
+    /** The score scale {@code sigma} (MATH §9); NaN for the papers' {@code 1/d}. */
+    private final double scale;
 
     /**
      * @param fwd the forward bound of the same evaluation (its {@code Δ, ρ, ε_Att, ε_c})
@@ -76,6 +84,7 @@ public final class FastGradientBound implements QuantityBound {
         this.fwd = fwd;
         this.n = in.n();
         this.d = in.d();
+        this.scale = in.hasDefaultScale() ? Double.NaN : in.scale();
         double delta = fwd.deltaEffective();
         double rho = fwd.rho();
         this.usable = delta + rho < 1;
@@ -136,7 +145,31 @@ public final class FastGradientBound implements QuantityBound {
         this.kRowW = kr;
         this.qColW = qc;
         // column sums of f: f_ij <= e^{2 beta}/n; Math.exp is within 1 ulp, so this is an upper bound
-        this.fCol = Math.nextUp(Math.exp(2 * fwd.beta()) * (1 + 8 * U));
+        double e2b = Math.nextUp(Math.exp(2 * fwd.beta()) * (1 + 8 * U));
+        this.fCol = in.causal() ? causalColumnSum(e2b, n) : e2b;
+    }
+
+    /**
+     * Column sums of {@code f} under the causal mask ({@code proofs-notes/causal-fast.md} §4): row
+     * {@code i} keeps {@code i+1} entries, so {@code f_ij <= e^{2 beta}/(i+1)} and
+     * {@code Σ_{i >= j} f_ij <= e^{2 beta} H_n} ({@code H_n = Σ_{i=1}^n 1/i}, attained at {@code j = 0} when
+     * every score is equal); also {@code <= n - j <= n} since {@code f_ij <= 1}.
+     *
+     * @param e2b an upper bound on {@code e^{2 beta}}
+     */
+    public static double causalColumnSum(double e2b, int n) {
+        double h = 0;
+        for (int i = n; i >= 1; i--) {
+            h += 1.0 / i;
+        }
+        // n quotients and n - 1 additions of positive terms: relative gamma_{2n}
+        double hUp = h * (1 + gamma(2L * n + 2));
+        return Math.min(Math.nextUp(e2b * hUp * (1 + 2 * U)), n);
+    }
+
+    /** {@code sigma x}: {@code x / d} for the papers' scale (as before the scale existed), else {@code x sigma}. */
+    private double scaled(double x) {
+        return Double.isNaN(scale) ? x / d : x * scale;
     }
 
     /**
@@ -213,19 +246,19 @@ public final class FastGradientBound implements QuantityBound {
 
     /** {@code ||G~ - G||_inf} bound (Theorem 6.7). */
     public double gradX() {
-        double core = kappa * a1Sum * a2Max * wMax / d;
-        double mag = magnitude * a1Sum * a2Max * wMax / d;
+        double core = scaled(kappa * a1Sum * a2Max * wMax);
+        double mag = scaled(magnitude * a1Sum * a2Max * wMax);
         return up(core + (gamma(2L * n + 2) + 4 * omega / Math.max(wMax, 1e-300)) * mag);
     }
 
     /** {@code ||dQ~ - dQ||_inf}. */
     public double dq() {
-        return up(kappa * kRowW / d + (gamma(8) + 4 * omega) * dqMagnitude());
+        return up(scaled(kappa * kRowW) + (gamma(8) + 4 * omega) * dqMagnitude());
     }
 
     /** {@code ||dK~ - dK||_inf}. */
     public double dk() {
-        return up(fCol * kappa * qColW / d + (gamma(8) + 4 * omega) * dkMagnitude());
+        return up(scaled(fCol * kappa * qColW) + (gamma(8) + 4 * omega) * dkMagnitude());
     }
 
     /** {@code ||dV~ - dV||_inf}. */
@@ -236,11 +269,11 @@ public final class FastGradientBound implements QuantityBound {
     }
 
     private double dqMagnitude() {
-        return magnitude * kRowW / d;
+        return scaled(magnitude * kRowW);
     }
 
     private double dkMagnitude() {
-        return fCol * magnitude * qColW / d;
+        return scaled(fCol * magnitude * qColW);
     }
 
     private double dvMagnitude() {

@@ -87,4 +87,10 @@ class FftEngineContractTest extends EngineContract {
     void rejectsUnsupportedQuantities() {
         super.rejectsUnsupportedQuantities();
     }
+
+    @Test
+    @DisplayName("MATH §9, causal-fast.md: causal and scaled instances (n = 1, zero scores, X) within the bound")
+    void causalAndScaledCases() {
+        CausalContractCases.run(this, List.of(FamilyKind.values()), false);
+    }
 }

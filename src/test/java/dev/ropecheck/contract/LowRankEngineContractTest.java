@@ -101,4 +101,10 @@ class LowRankEngineContractTest extends EngineContract {
         ex = assertThrows(IllegalArgumentException.class, () -> engine().compute(ok, EnumSet.of(Quantity.P)));
         assertTrue(ex.getMessage().contains("p"), ex.getMessage());
     }
+
+    @Test
+    @DisplayName("MATH §9, causal-fast.md: causal and scaled instances (n = 1, zero scores, X) within the bound")
+    void causalAndScaledCases() {
+        CausalContractCases.run(this, List.of(FamilyKind.ROPE_INTERLEAVED, FamilyKind.ROPE_HALF_SPLIT, FamilyKind.IDENTITY), true);
+    }
 }

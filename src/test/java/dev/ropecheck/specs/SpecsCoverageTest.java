@@ -39,6 +39,8 @@ class SpecsCoverageTest {
         ids.add("section-7-reduction");
         // Lemma 3.4 and the fast forward (RoPE-fwd Thm 1.3 = RoPE-grad Lemma 6.1) with their bounds
         ids.addAll(List.of("lemma-3.4", "lemma-6.1", "fast-forward-bound", "fast-forward-lowrank"));
+        // the fast engines under the kernel conventions of MATH §9 (scale, causal mask)
+        ids.add("causal-fast");
         // the fast gradient (Section 6)
         for (int k = 2; k <= 6; k++) {
             ids.add("lemma-6." + k);

@@ -26,6 +26,12 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * {@code X} is handled through {@code T = d |S|} terms (see {@link ExpansionTerms}); the monomial
  * count is capped ({@link #DEFAULT_MONOMIAL_CAP}) with an {@link IllegalArgumentException} naming
  * the count. Error: {@link FastForwardBound} with {@link FastForwardBound#fftRounding}.
+ *
+ * <p>Kernel conventions (MATH §9, {@code proofs-notes/causal-fast.md}): the score scale {@code sigma}
+ * enters {@code γ_κ} (as {@code sigma^t}) and {@code beta}; under the causal mask every Toeplitz product
+ * keeps only the offsets {@code m = i - j >= 0} (the kernel {@code τ_κ(m) [m >= 0]}: its negative half
+ * is never loaded), the plain sums become prefix sums, and the rounding constant is charged against
+ * {@code alpha_i >= e^{-beta}} ({@link FastForwardBound#causalRounding}).
  * Time {@code O(C(T+g,g) d n log n)}, memory {@code O(g n + L)}.
  */
 public final class FftEngine extends PolynomialEngine {
@@ -78,21 +84,23 @@ public final class FftEngine extends PolynomialEngine {
         for (int l = 0; l < d; l++) {
             rhs[l + 1] = ExpansionTerms.column(h, l);
         }
-        Apply apply = new Apply(terms, p, d, rhs);
+        Apply apply = new Apply(terms, p, in.scale(), in.causal(), rhs);
         long visited = apply.run();
         if (visited != monomials) {
             throw new IllegalStateException("visited " + visited + " monomials, expected C(T+g,g) = " + monomials);
         }
         int length = FftPlans.lengthFor(n);
         double[] hs = FastForward.hStats(in, h);
+        double epsRound = FastForwardBound.fftRounding(length, p.degree(), monomials, n);
         FastForwardBound bound = new FastForwardBound(p.beta(), p.deltaPolynomial(), p.absSum(),
                 FastForwardBound.scoreRounding(d, p.beta(), omega(in), p.beta()),
-                FastForwardBound.fftRounding(length, p.degree(), monomials, n), hs[0], hs[1],
+                in.causal() ? FastForwardBound.causalRounding(epsRound, n) : epsRound, hs[0], hs[1],
                 FastForward.maxAbs(in.e()));
         double[][] numer = new double[d][];
         System.arraycopy(apply.out, 1, numer, 0, d);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("eps", eps);
+        meta.put("causal", in.causal());
         meta.put("terms", terms.count);
         meta.put("monomials", monomials);
         meta.put("fftMonomials", apply.fftMonomials);
@@ -107,16 +115,20 @@ public final class FftEngine extends PolynomialEngine {
      * the same expansion and FFT path as {@link #forward}, with the polynomial {@code p}.
      */
     public static double[][] applyKernel(RopeInstance in, ExpPolynomial p, double[][] vectors) {
-        Apply apply = new Apply(ExpansionTerms.of(in), p, in.d(), vectors);
+        Apply apply = new Apply(ExpansionTerms.of(in), p, in.scale(), in.causal(), vectors);
         apply.run();
         return apply.out;
     }
 
-    /** Rounding constant of the expansion for {@code in} and {@code p} (see {@link FastForwardBound#fftRounding}). */
+    /**
+     * Rounding constant of the expansion for {@code in} and {@code p} (see {@link FastForwardBound#fftRounding};
+     * causal: {@link FastForwardBound#causalRounding} of it).
+     */
     public static double roundingConstant(RopeInstance in, ExpPolynomial p) {
         ExpansionTerms terms = ExpansionTerms.of(in);
-        return FastForwardBound.fftRounding(FftPlans.lengthFor(in.n()), p.degree(),
+        double e = FastForwardBound.fftRounding(FftPlans.lengthFor(in.n()), p.degree(),
                 Binomial.multisets(terms.count, p.degree()), in.n());
+        return in.causal() ? FastForwardBound.causalRounding(e, in.n()) : e;
     }
 
     /**
@@ -158,11 +170,15 @@ public final class FftEngine extends PolynomialEngine {
         return o;
     }
 
-    /** One pass of the expansion applied to a set of right-hand sides. */
+    /**
+     * One pass of the expansion applied to a set of right-hand sides; under the causal mask (MATH §9)
+     * only {@code j <= i} enters row {@code i}.
+     */
     private static final class Apply implements MonomialWalk.Visitor {
         final ExpansionTerms terms;
         final ExpPolynomial p;
-        final int d;
+        final double scale;
+        final boolean causal;
         final double[][] rhs;
         final double[][] out;
         final int n;
@@ -172,10 +188,11 @@ public final class FftEngine extends PolynomialEngine {
         final double[] buf;
         long fftMonomials;
 
-        Apply(ExpansionTerms terms, ExpPolynomial p, int d, double[][] rhs) {
+        Apply(ExpansionTerms terms, ExpPolynomial p, double scale, boolean causal, double[][] rhs) {
             this.terms = terms;
             this.p = p;
-            this.d = d;
+            this.scale = scale;
+            this.causal = causal;
             this.rhs = rhs;
             this.n = terms.n;
             this.out = new double[rhs.length][n];
@@ -186,12 +203,16 @@ public final class FftEngine extends PolynomialEngine {
         }
 
         long run() {
-            return new MonomialWalk(terms, p.coefficients(), d).walk(this);
+            return new MonomialWalk(terms, p.coefficients(), scale).walk(this);
         }
 
         @Override
         public void visit(int size, double gamma, double[] phi, double[] tau, boolean tauConstant, double[] psi) {
             if (gamma == 0) {
+                return;
+            }
+            if (tauConstant && causal) {
+                CausalSums.prefixApply(gamma * tau[0], phi, psi, rhs, out);
                 return;
             }
             if (tauConstant) {
@@ -211,12 +232,12 @@ public final class FftEngine extends PolynomialEngine {
                 return;
             }
             fftMonomials++;
-            // kernel: k[m] = tau(m) for m = 0..n-1, k[L - m] = tau(-m) for m = 1..n-1, zero between
+            // kernel: k[m] = tau(m) for m = 0..n-1, k[L - m] = tau(-m) for m = 1..n-1 (causal: 0), zero between
             java.util.Arrays.fill(kernel, 0.0);
             for (int m = 0; m < n; m++) {
                 kernel[m] = tau[m + n - 1];
             }
-            for (int m = 1; m < n; m++) {
+            for (int m = 1; m < n && !causal; m++) {
                 kernel[length - m] = tau[n - 1 - m];
             }
             fft.realForward(kernel);

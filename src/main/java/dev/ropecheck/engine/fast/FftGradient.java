@@ -32,6 +32,12 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * Families whose every {@code W_m} is the same matrix (identity) need no transform: plain sums.
  * Memory {@code O(L (d^2 + |S|))} doubles; time {@code O(C(T+g, g) (d^2 + |S|) L log L)}.
  * Error: {@link FastGradientBound}.
+ *
+ * <p>Kernel conventions (MATH §9, {@code proofs-notes/causal-fast.md}): the factor {@code 1/d} of
+ * {@code G, dQ, dK} and of {@code γ_κ} is the score scale {@code sigma}; under the causal mask every
+ * kernel is {@code τ_κ(m) W_m [m >= 0]} (its negative half is never loaded), so each convolution, correlation and
+ * Parseval sum keeps exactly the pairs {@code j <= i}, and the constant-family plain sums are not
+ * used (they would sum over all pairs).
  */
 final class FftGradient {
     private FftGradient() {
@@ -66,10 +72,10 @@ final class FftGradient {
             ys[d][i] = 1.0;
         }
         Work w = new Work(in, xs, ys, wantG);
-        new MonomialWalk(ExpansionTerms.of(in), p.coefficients(), d).walk(w);
+        new MonomialWalk(ExpansionTerms.of(in), p.coefficients(), in.scale()).walk(w);
         FastGradient out = new FastGradient(fwd, new FastGradientBound(fwd.bound(), in));
         out.put(Quantity.R, new DMatrixRMaj(n, 1, true, r));
-        double invD = 1.0 / d;
+        double invD = in.scale();
         DMatrixRMaj dv = new DMatrixRMaj(n, d);
         for (int j = 0; j < n; j++) {
             for (int l = 0; l < d; l++) {
@@ -112,6 +118,7 @@ final class FftGradient {
         final boolean weights;
         final boolean wantG;
         final boolean constantFamily;
+        final boolean causal;
         final DoubleFFT_1D fft;
         final double[][] xs;
         final double[][] ys;
@@ -175,7 +182,8 @@ final class FftGradient {
                     cf &= wS[t][m + n - 1] == wS[t][0];
                 }
             }
-            this.constantFamily = cf;
+            this.causal = in.causal();
+            this.constantFamily = cf && !causal;
             this.rep = new int[ns];
             this.sgn = new double[ns];
             for (int t = 0; t < ns; t++) {
@@ -331,7 +339,10 @@ final class FftGradient {
             }
         }
 
-        /** Loads {@code k[m mod L] = tau(m) w(m)} for {@code |m| <= n-1} and transforms it. */
+        /**
+         * Loads {@code k[m mod L] = tau(m) w(m)} for {@code |m| <= n-1} (causal: {@code 0 <= m <= n-1}) and
+         * transforms it.
+         */
         private void kernel(double[] out, double[] tau, double[] w) {
             Arrays.fill(out, 0.0);
             // tau has one entry when no term survives (every score column zero): constant
@@ -340,7 +351,7 @@ final class FftGradient {
             for (int m = 0; m < n; m++) {
                 out[m] = tau[o + step * m] * (w == null ? 1.0 : w[m + n - 1]);
             }
-            for (int m = 1; m < n; m++) {
+            for (int m = 1; m < n && !causal; m++) {
                 out[length - m] = tau[o - step * m] * (w == null ? 1.0 : w[n - 1 - m]);
             }
             fft.realForward(out);

@@ -24,6 +24,12 @@ import org.ejml.data.DMatrixRMaj;
  * <p>RoPE and identity families with {@code W_Q, W_K} only. {@code beta = ScoreBound.betaRotated}
  * (pair norms are rotation invariant). Error: {@link FastForwardBound} with
  * {@link FastForwardBound#lowRankRounding} and {@link FastForwardBound#rotatedScoreRounding}.
+ *
+ * <p>Kernel conventions (MATH §9, {@code proofs-notes/causal-fast.md}): {@code s_ij = sigma <Q'_i, K'_j>}
+ * with the instance's scale (in {@code γ_κ} and {@code beta}); under the causal mask
+ * {@code (Ã v)_i = U1_i S_i}, {@code S_i = Σ_{j <= i} U2_j^T v_j}, a running sum per monomial and
+ * right-hand side ({@code O(n r d)} as before), with the rounding charged by
+ * {@link FastForwardBound#causalRounding}.
  */
 public final class LowRankEngine extends PolynomialEngine {
     public static final String NAME = "fast-lowrank";
@@ -112,16 +118,19 @@ public final class LowRankEngine extends PolynomialEngine {
         for (int l = 0; l < d; l++) {
             rhs[l + 1] = ExpansionTerms.column(h, l);
         }
-        double[][] out = applyKernel(qk[0], qk[1], p, rhs);
+        double[][] out = applyKernel(qk[0], qk[1], p, in.scale(), in.causal(), rhs);
         double[] hs = FastForward.hStats(in, h);
         double omega = FftEngine.omega(in);
+        double epsRound = FastForwardBound.lowRankRounding(n, rank, p.degree());
         FastForwardBound bound = new FastForwardBound(p.beta(), p.deltaPolynomial(), p.absSum(),
                 FastForwardBound.rotatedScoreRounding(d, p.beta(), omega),
-                FastForwardBound.lowRankRounding(n, rank, p.degree()), hs[0], hs[1], FastForward.maxAbs(in.e()));
+                in.causal() ? FastForwardBound.causalRounding(epsRound, n) : epsRound, hs[0], hs[1],
+                FastForward.maxAbs(in.e()));
         double[][] numer = new double[d][];
         System.arraycopy(out, 1, numer, 0, d);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("eps", eps);
+        meta.put("causal", in.causal());
         meta.put("rank", rank);
         meta.put("rankCap", cap);
         meta.put("flops", (double) rank * n * (d + 1) * 4 + (double) rank * n * 2);
@@ -133,10 +142,25 @@ public final class LowRankEngine extends PolynomialEngine {
      * per monomial one inner product {@code U2[:,κ]^T v} and one update {@code += U1[:,κ] (·)}.
      */
     public static double[][] applyKernel(DMatrixRMaj qRot, DMatrixRMaj kRot, ExpPolynomial p, double[][] vectors) {
+        return applyKernel(qRot, kRot, p, 1.0 / qRot.numCols, false, vectors);
+    }
+
+    /**
+     * {@code Ã v} with {@code Ã_ij = P(sigma <Q'_i, K'_j>)} (MATH §9); {@code causal}: only {@code j <= i},
+     * {@code (Ã v)_i = Σ_κ γ_κ U1[i,κ] Σ_{j <= i} U2[j,κ] v_j} by one running sum per monomial and vector.
+     *
+     * @param scale the score scale {@code sigma > 0}
+     */
+    public static double[][] applyKernel(DMatrixRMaj qRot, DMatrixRMaj kRot, ExpPolynomial p, double scale,
+            boolean causal, double[][] vectors) {
         int n = qRot.numRows;
         ExpansionTerms terms = ExpansionTerms.rotated(qRot, kRot);
         double[][] out = new double[vectors.length][n];
-        new MonomialWalk(terms, p.coefficients(), qRot.numCols).walk((size, gamma, phi, tau, constant, psi) -> {
+        new MonomialWalk(terms, p.coefficients(), scale).walk((size, gamma, phi, tau, constant, psi) -> {
+            if (causal) {
+                CausalSums.prefixApply(gamma, phi, psi, vectors, out);
+                return;
+            }
             for (int r = 0; r < vectors.length; r++) {
                 double[] v = vectors[r];
                 double s = 0;

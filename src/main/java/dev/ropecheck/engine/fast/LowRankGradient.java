@@ -27,6 +27,11 @@ import org.ejml.data.DMatrixRMaj;
  * </ul>
  * Time {@code O(n r d (d + dF))} with {@code F = d} angle functions for RoPE, 1 for identity; memory
  * {@code O(n d (d + F))}. Error: {@link FastGradientBound}.
+ *
+ * <p>Kernel conventions (MATH §9, {@code proofs-notes/causal-fast.md}): the factor {@code 1/d} is the
+ * score scale {@code sigma}; under the causal mask the sums over {@code j} become running prefix sums
+ * (row side: {@code Σ_{j <= i}}) and the sums over {@code i} running suffix sums (key side:
+ * {@code Σ_{i >= j}}), same time and memory.
  */
 final class LowRankGradient {
     private LowRankGradient() {
@@ -101,8 +106,14 @@ final class LowRankGradient {
                 ca[i * d + l] = c.data[i * d + l] / alpha[i];
             }
         }
-        new MonomialWalk(terms, p.coefficients(), d).walk((size, gamma, phi, tau, constant, psi) -> {
+        boolean causal = in.causal();
+        new MonomialWalk(terms, p.coefficients(), in.scale()).walk((size, gamma, phi, tau, constant, psi) -> {
             if (gamma == 0) {
+                return;
+            }
+            if (causal) {
+                CausalSums.rows(n, d1, k, gamma, phi, psi, xs, ys, v, sR, z);
+                CausalSums.columns(n, d, d1, gamma, phi, psi, xs, ys, qr, ca, sL, dk, dv);
                 return;
             }
             rightSums(n, d1, k, psi, ys, v, sR);
@@ -114,11 +125,11 @@ final class LowRankGradient {
         out.put(Quantity.R, new DMatrixRMaj(n, 1, true, r));
         DMatrixRMaj dqRot = new DMatrixRMaj(n, d);
         DMatrixRMaj dkRot = new DMatrixRMaj(n, d);
-        double invD = 1.0 / d;
+        double sigma = in.scale();
         for (int i = 0; i < n; i++) {
             for (int b = 0; b < d; b++) {
-                dqRot.data[i * d + b] = z[i * k + b] * invD;
-                dkRot.data[i * d + b] = dk[i * d + b] * invD;
+                dqRot.data[i * d + b] = z[i * k + b] * sigma;
+                dkRot.data[i * d + b] = dk[i * d + b] * sigma;
             }
         }
         out.put(Quantity.DQ, unrotate(rope, dqRot));
@@ -135,16 +146,7 @@ final class LowRankGradient {
     private static void rightSums(int n, int d1, int k, double[] psi, double[] ys, double[] v, double[] sR) {
         java.util.Arrays.fill(sR, 0.0);
         for (int j = 0; j < n; j++) {
-            double pj = psi[j];
-            int yo = j * d1;
-            int vo = j * k;
-            for (int l = 0; l < d1; l++) {
-                double tl = pj * ys[yo + l];
-                int so = l * k;
-                for (int col = 0; col < k; col++) {
-                    sR[so + col] += tl * v[vo + col];
-                }
-            }
+            RowKernels.addRight(j, d1, k, psi, ys, v, sR);
         }
     }
 
@@ -152,21 +154,8 @@ final class LowRankGradient {
     private static void leftSums(int n, int d, int d1, double[] phi, double[] xs, double[] qr, double[] ca,
             double[] sL) {
         java.util.Arrays.fill(sL, 0.0);
-        int off = d1 * d;
         for (int i = 0; i < n; i++) {
-            double pi = phi[i];
-            int xo = i * d1;
-            int qo = i * d;
-            for (int l = 0; l < d1; l++) {
-                double tl = pi * xs[xo + l];
-                int so = l * d;
-                for (int b = 0; b < d; b++) {
-                    sL[so + b] += tl * qr[qo + b];
-                }
-            }
-            for (int l = 0; l < d; l++) {
-                sL[off + l] += pi * ca[qo + l];
-            }
+            RowKernels.addLeft(i, d, d1, phi, xs, qr, ca, sL);
         }
     }
 
@@ -174,35 +163,15 @@ final class LowRankGradient {
     private static void updateRows(int n, int d1, int k, double gamma, double[] phi, double[] xs, double[] sR,
             double[] t, double[] z) {
         for (int i = 0; i < n; i++) {
-            double w = gamma * phi[i];
-            int xo = i * d1;
-            int zo = i * k;
-            for (int l = 0; l < d1; l++) {
-                double tl = w * xs[xo + l];
-                int so = l * k;
-                for (int col = 0; col < k; col++) {
-                    z[zo + col] += tl * sR[so + col];
-                }
-            }
+            RowKernels.updateRow(i, d1, k, gamma, phi, xs, sR, z);
         }
     }
 
     /** {@code dk[j,e] += γ ψ_j Σ_l y_jl sL[l,e]}, {@code dv[j,l] += γ ψ_j sL[(d+1)d + l]}. */
     private static void updateColumns(int n, int d, int d1, double gamma, double[] psi, double[] ys, double[] sL,
             double[] dk, double[] dv) {
-        int off = d1 * d;
         for (int j = 0; j < n; j++) {
-            double w = gamma * psi[j];
-            int yo = j * d1;
-            int o = j * d;
-            for (int e = 0; e < d; e++) {
-                double acc = 0;
-                for (int l = 0; l < d1; l++) {
-                    acc += ys[yo + l] * sL[l * d + e];
-                }
-                dk[o + e] += w * acc;
-                dv[o + e] += w * sL[off + e];
-            }
+            RowKernels.updateColumn(j, d, d1, gamma, psi, ys, sL, dk, dv);
         }
     }
 
@@ -251,12 +220,12 @@ final class LowRankGradient {
             }
         }
         DMatrixRMaj gm = new DMatrixRMaj(d * d, d * d);
-        double invD = 1.0 / d;
+        double sigma = in.scale();
         for (int a = 0; a < d; a++) {
             for (int cc = 0; cc < d; cc++) {
                 int row = a * d + cc;
                 if (rope == null) {
-                    double val = pm[(a * nf) * w + cc * nf] * invD;
+                    double val = pm[(a * nf) * w + cc * nf] * sigma;
                     for (int b = 0; b < d; b++) {
                         gm.unsafe_set(row, b * d + b, val);
                     }
@@ -269,10 +238,10 @@ final class LowRankGradient {
                     double sinPart = pm[(a * nf + si) * w + cc * nf + ci] - pm[(a * nf + ci) * w + cc * nf + si];
                     int x = rope.dimA(kk);
                     int y = rope.dimB(kk);
-                    gm.unsafe_set(row, x * d + x, cosPart * invD);
-                    gm.unsafe_set(row, y * d + y, cosPart * invD);
-                    gm.unsafe_set(row, x * d + y, sinPart * invD);
-                    gm.unsafe_set(row, y * d + x, -sinPart * invD);
+                    gm.unsafe_set(row, x * d + x, cosPart * sigma);
+                    gm.unsafe_set(row, y * d + y, cosPart * sigma);
+                    gm.unsafe_set(row, x * d + y, sinPart * sigma);
+                    gm.unsafe_set(row, y * d + x, -sinPart * sigma);
                 }
             }
         }

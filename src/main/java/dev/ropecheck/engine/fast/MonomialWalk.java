@@ -3,7 +3,8 @@ package dev.ropecheck.engine.fast;
 /**
  * Depth-first enumeration of the multisets {@code κ} of {@code [T]} with {@code |κ| <= g} (MATH §5),
  * in non-decreasing index order, with the products {@code φ_κ, ψ_κ, τ_κ} built incrementally (one
- * multiplication per entry per node) and {@code γ_κ = a_t (t! / Π κ_s!) / d^t}. Visits exactly
+ * multiplication per entry per node) and {@code γ_κ = a_t (t! / Π κ_s!) sigma^t} (the score scale
+ * {@code sigma}, MATH §9; the papers' {@code 1/d} by default). Visits exactly
  * {@code C(T+g, g)} nodes, the root ({@code κ = ∅}) included.
  */
 final class MonomialWalk {
@@ -14,17 +15,27 @@ final class MonomialWalk {
 
     private final ExpansionTerms terms;
     private final double[] a;
-    private final double invD;
+    /** The score scale {@code sigma} (MATH §9). */
+    private final double scale;
     private final int g;
     private final double[][] phi;
     private final double[][] psi;
     private final double[][] tau;
     private long visited;
 
+    /** With the papers' scale {@code sigma = 1/d}. */
     MonomialWalk(ExpansionTerms terms, double[] coefficients, int d) {
+        this(terms, coefficients, 1.0 / d);
+    }
+
+    /**
+     * @param scale the score scale {@code sigma > 0} of MATH §9 ({@code RopeInstance.scale()}); {@code 1.0 / d}
+     *     reproduces the papers' walk bit for bit
+     */
+    MonomialWalk(ExpansionTerms terms, double[] coefficients, double scale) {
         this.terms = terms;
         this.a = coefficients;
-        this.invD = 1.0 / d;
+        this.scale = scale;
         this.g = coefficients.length - 1;
         int n = terms.n;
         this.phi = new double[g + 1][n];
@@ -44,7 +55,7 @@ final class MonomialWalk {
 
     /**
      * @param t size of κ; {@code last} its largest index, {@code run} the multiplicity of {@code last}
-     * @param multinomial {@code t! / Π κ_s!}; {@code dPow} {@code d^-t}
+     * @param multinomial {@code t! / Π κ_s!}; {@code dPow} {@code sigma^t}
      */
     private void node(Visitor v, int t, int start, int last, int run, double multinomial, double dPow,
             boolean constant) {
@@ -72,7 +83,7 @@ final class MonomialWalk {
                 tn[m] = tc[m] * ws[m];
             }
             int newRun = s == last ? run + 1 : 1;
-            node(v, t + 1, s, s, newRun, multinomial * (t + 1) / newRun, dPow * invD,
+            node(v, t + 1, s, s, newRun, multinomial * (t + 1) / newRun, dPow * scale,
                     constant && terms.constant[s]);
         }
     }

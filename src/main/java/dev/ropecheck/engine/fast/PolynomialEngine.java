@@ -11,7 +11,8 @@ import java.util.Set;
  * What the polynomial-method engines ({@link FftEngine}, {@link LowRankEngine}) share (MATH §5, §6): the
  * validated parameters {@code eps, method} and a size cap, the supported quantities of {@link FastGradient},
  * and the dispatch of {@link #compute} to the forward pass or, when a gradient quantity is wanted, to the
- * forward-and-gradient pass.
+ * forward-and-gradient pass. Both kernel conventions of MATH §9 (score scale {@code sigma}, causal mask)
+ * are implemented by the two engines ({@code proofs-notes/causal-fast.md}).
  */
 abstract class PolynomialEngine implements RopeAttentionEngine {
     /** Target {@code max |P(z) - e^z|} on {@code [-beta, beta]}, in {@code (0, 1)}. */
@@ -46,7 +47,6 @@ abstract class PolynomialEngine implements RopeAttentionEngine {
 
     @Override
     public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
-        RopeAttentionEngine.requirePapersConventions(name(), instance);
         FastGradient.requireSupported(name(), instance, wanted);
         if (FastGradient.wantsGradient(wanted)) {
             return gradient(instance, wanted.contains(Quantity.GRAD_X), FastGradient.Variant.CORRECT)

@@ -66,9 +66,15 @@ public final class ExactRoundingModel implements QuantityBound {
      * @param dq roundings per term of {@code dQ}
      * @param dk roundings per term of {@code dK}
      */
-    public record Counts(long score, boolean scoreFromX, double xRelative, long gradX, long dq, long dk) {
+    public record Counts(long score, boolean scoreFromX, double xRelative, long gradX, long dq, long dk,
+            boolean rotated) {
 
-        /** The counts of {@code ExactEngine}'s evaluation order for {@code inst}. */
+        /** The offset-grouped order ({@code rotated = false}). */
+        public Counts(long score, boolean scoreFromX, double xRelative, long gradX, long dq, long dk) {
+            this(score, scoreFromX, xRelative, gradX, dq, dk, false);
+        }
+
+        /** The counts of {@code ExactEngine}'s offset-grouped evaluation order for {@code inst}. */
         public static Counts engine(RopeInstance inst) {
             int n = inst.n();
             int d = inst.d();
@@ -84,6 +90,29 @@ public final class ExactRoundingModel implements QuantityBound {
             boolean fromX = !inst.hasWeights();
             long score = fromX ? s.size() + 2L * d + 1 : s.size() + 2L;
             return new Counts(score, fromX, 0.0, 3L * n + 2, (long) n * rowMax + 2, (long) n * colMax + 3);
+        }
+
+        /** True when the engine may take its rotated route on {@code inst} (RoPE or identity, weights given). */
+        public static boolean rotatedApplies(RopeInstance inst) {
+            PositionFamily f = inst.family();
+            return inst.hasWeights() && (f instanceof RopeFamily || f instanceof IdentityFamily);
+        }
+
+        /**
+         * The counts of the engine's rotated route (rounding-model.md §13): each term of a score passes
+         * through the 2 roundings of each rotated row (none for the identity), the {@code d} of the dot
+         * product and the scale; of {@code dQ}, {@code dK} through the rotated row, {@code n} in the sum
+         * over tokens (in parts), the scale and the 2 of the back-rotation. {@code gradX} is never
+         * computed on this route (its count is the offset-grouped one).
+         */
+        public static Counts rotated(RopeInstance inst) {
+            if (!rotatedApplies(inst)) {
+                throw new IllegalArgumentException("the rotated route needs a RoPE or identity family and W_Q, W_K");
+            }
+            int n = inst.n();
+            int d = inst.d();
+            long rot = inst.family() instanceof RopeFamily ? 2 : 0;
+            return new Counts(d + 1 + 2 * rot, false, 0.0, 3L * n + 2, n + 1 + 2 * rot, n + 1 + 2 * rot, true);
         }
     }
 
@@ -145,9 +174,20 @@ public final class ExactRoundingModel implements QuantityBound {
         return tolerance(q, instance, trusted).bound();
     }
 
-    /** The engine's bound for {@code q} (counts of {@link Counts#engine}). */
+    /**
+     * The engine's bound for {@code q}: the counts of {@link Counts#engine}, and where the engine may
+     * take its rotated route ({@link Counts#rotatedApplies}) the larger of that bound and the one with
+     * {@link Counts#rotated} (which route runs depends on the quantities requested).
+     */
     public static Tolerance tolerance(Quantity q, RopeInstance inst, RopeResult trusted) {
-        return tolerance(q, inst, trusted, Counts.engine(inst));
+        Tolerance t = tolerance(q, inst, trusted, Counts.engine(inst));
+        if (q != Quantity.GRAD_X && Counts.rotatedApplies(inst)) {
+            Tolerance r = tolerance(q, inst, trusted, Counts.rotated(inst));
+            if (!(r.bound() <= t.bound())) {
+                return r;
+            }
+        }
+        return t;
     }
 
     /**
@@ -263,9 +303,19 @@ public final class ExactRoundingModel implements QuantityBound {
         return new Tolerance(q, bound, text);
     }
 
-    /** The model's intermediates for {@code inst} with the engine's counts. */
+    /**
+     * The model's intermediates for {@code inst} with the engine's counts: of the two routes' budgets
+     * the one with the larger score error (every later stage is increasing in it).
+     */
     public static Budget budget(RopeInstance inst, RopeResult trusted) {
-        return budget(inst, trusted, Counts.engine(inst));
+        Budget b = budget(inst, trusted, Counts.engine(inst));
+        if (Counts.rotatedApplies(inst)) {
+            Budget r = budget(inst, trusted, Counts.rotated(inst));
+            if (!(r.epsS() <= b.epsS())) {
+                return r;
+            }
+        }
+        return b;
     }
 
     /** The model's intermediates (proofs-notes/rounding-model.md §3–§9). */
@@ -307,11 +357,13 @@ public final class ExactRoundingModel implements QuantityBound {
             double[] qHat = absProductColMax(inst.a1(), inst.wq());
             double[] kHat = absProductColMax(inst.a2(), inst.wk());
             double gd = gamma(d);
+            double[] mag = termMagnitudes(fam, wBar, etaW, counts);
+            double[] pad = paddedMagnitudes(fam, wBar, etaW, counts);
             for (int k = 0; k < s.size(); k++) {
                 double qb = qHat[s.row(k)];
                 double ke = kHat[s.col(k)];
                 beta += qb * wBar[k] * ke;
-                epsS += (qb * (1 + gd)) * (wBar[k] + etaW) * (ke * (1 + gd)) * (1 + gS) - qb * wBar[k] * ke;
+                epsS += (qb * (1 + gd)) * pad[k] * (ke * (1 + gd)) * (1 + gS) - qb * mag[k] * ke;
             }
         }
         beta /= d;
@@ -385,6 +437,8 @@ public final class ExactRoundingModel implements QuantityBound {
         double dRow = b.kappa() * b.pRow() + (1 + b.kappa()) * b.epsT();
         double[] kHat = absProductColMax(inst.a2(), inst.wk());
         double[] wBar = weightMagnitudes(inst.family(), b.n(), b.etaW());
+        double[] mag = termMagnitudes(inst.family(), wBar, b.etaW(), counts);
+        double[] pad = paddedMagnitudes(inst.family(), wBar, b.etaW(), counts);
         Support s = inst.family().support();
         double gd = gamma(d);
         double g = gamma(counts.dq());
@@ -395,8 +449,8 @@ public final class ExactRoundingModel implements QuantityBound {
             for (int k = 0; k < s.size(); k++) {
                 if (s.row(k) == row) {
                     double ke = kHat[s.col(k)];
-                    sb += wBar[k] * ke;
-                    sp += (wBar[k] + b.etaW()) * (ke * (1 + gd));
+                    sb += mag[k] * ke;
+                    sp += pad[k] * (ke * (1 + gd));
                 }
             }
             worst = Math.max(worst, ((b.pRow() + dRow) * sp * (1 + g) - b.pRow() * sb) / d);
@@ -411,6 +465,8 @@ public final class ExactRoundingModel implements QuantityBound {
         double dCol = b.kappa() * b.pCol() + (1 + b.kappa()) * b.epsT() * b.fCol();
         double[] qHat = absProductColMax(inst.a1(), inst.wq());
         double[] wBar = weightMagnitudes(inst.family(), b.n(), b.etaW());
+        double[] mag = termMagnitudes(inst.family(), wBar, b.etaW(), counts);
+        double[] pad = paddedMagnitudes(inst.family(), wBar, b.etaW(), counts);
         Support s = inst.family().support();
         double gd = gamma(d);
         double g = gamma(counts.dk());
@@ -421,8 +477,8 @@ public final class ExactRoundingModel implements QuantityBound {
             for (int k = 0; k < s.size(); k++) {
                 if (s.col(k) == col) {
                     double qb = qHat[s.row(k)];
-                    te += qb * wBar[k];
-                    tp += (qb * (1 + gd)) * (wBar[k] + b.etaW());
+                    te += qb * mag[k];
+                    tp += (qb * (1 + gd)) * pad[k];
                 }
             }
             worst = Math.max(worst, ((b.pCol() + dCol) * tp * (1 + g) - b.pCol() * te) / d);
@@ -502,6 +558,46 @@ public final class ExactRoundingModel implements QuantityBound {
         }
         throw new IllegalArgumentException("no rounding model for the weights of family " + fam.name()
                 + " (" + fam.getClass().getName() + ")");
+    }
+
+    /**
+     * Per support pair {@code k = (b, e)}, a bound on the magnitude that multiplies {@code |Q_b| |K_e|}
+     * in one term of a score (rounding-model.md §13): {@code W̄_k} on the offset-grouped route; on the
+     * rotated route {@code μ_k >= Σ_a |R_i[b,a]| |R_j[e,a]|} over the pair's two columns {@code a},
+     * which is at most 1 (Cauchy–Schwarz on {@code (|cos|, |sin|)} pairs) and, off the diagonal,
+     * at most {@code |sin(i theta)| + |sin(j theta)| <= 2 W̄_k}; 1 for the identity.
+     */
+    static double[] termMagnitudes(PositionFamily fam, double[] wBar, double etaW, Counts counts) {
+        if (!counts.rotated()) {
+            return wBar;
+        }
+        Support s = fam.support();
+        double[] out = new double[s.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = s.row(k) == s.col(k) ? 1.0 : Math.min(1.0, 2 * wBar[k]);
+        }
+        return out;
+    }
+
+    /**
+     * The same with the table error: {@code W̄_k + η_W} on the offset-grouped route; on the rotated
+     * route {@code μ_k + 2 sqrt(2) η_W + 2 η_W^2 >= Σ_a (|R_i[b,a]| + η_W)(|R_j[e,a]| + η_W)} (as
+     * {@code |cos| + |sin| <= sqrt 2}); rounded up.
+     */
+    static double[] paddedMagnitudes(PositionFamily fam, double[] wBar, double etaW, Counts counts) {
+        if (!counts.rotated()) {
+            double[] out = new double[wBar.length];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = wBar[k] + etaW;
+            }
+            return out;
+        }
+        double[] mu = termMagnitudes(fam, wBar, etaW, counts);
+        double[] out = new double[mu.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = (mu[k] + 2.8285 * etaW + 2 * etaW * etaW) * (1 + 4 * U);
+        }
+        return out;
     }
 
     /** {@code W̄_k = max_m |W~_m[b_k,e_k]| + η_W}: bounds both the double and the exact entries. */

@@ -68,12 +68,12 @@ final class RotatedRows {
         }
     }
 
-    /** The transpose of a row-major {@code n x d} array: {@code d x n}. */
-    static double[] transpose(double[] x, int n, int d) {
-        double[] t = new double[n * d];
+    /** The transpose of a row-major {@code n x d} array: {@code d} rows of stride {@code ld >= n}. */
+    static double[] transpose(double[] x, int n, int d, int ld) {
+        double[] t = new double[ld * d];
         for (int i = 0; i < n; i++) {
             for (int a = 0; a < d; a++) {
-                t[a * n + i] = x[i * d + a];
+                t[a * ld + i] = x[i * d + a];
             }
         }
         return t;

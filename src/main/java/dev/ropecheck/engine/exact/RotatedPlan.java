@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * What one rotated-route computation ({@link RotatedPath}) asks for, its shared read-only inputs
- * (rotated rows {@code Qr = rope(A1 W_Q)}, {@code Kr}, {@code h = A3 W_V}, {@code h^T})
+ * (rotated rows {@code Qr = rope(A1 W_Q)}, {@code Kr}, {@code Kr^T}, {@code h = A3 W_V}, {@code h^T})
  * and its row-indexed outputs, each row written by exactly one part.
  *
  * <p>The score scale (MATH §9): the papers' default {@code 1/d} is applied as a division by
@@ -24,9 +24,10 @@ final class RotatedPlan {
     final RopeInstance inst;
     final double[] qr;
     final double[] kr;
+    final double[] krT;
     final double[] h;
     final double[] hT;
-    /** Row stride of {@code hT}: {@code n} padded so that consecutive rows fall in different cache sets. */
+    /** Row stride of {@code krT} and {@code hT}: {@code n} padded so that consecutive rows fall in different cache sets. */
     final int ld;
     final double[] e;
     final Set<Quantity> wanted;
@@ -61,6 +62,7 @@ final class RotatedPlan {
         this.qr = RotatedRows.rotate(q, n, d, inst.family());
         this.kr = RotatedRows.rotate(k, n, d, inst.family());
         this.ld = n + 8;
+        this.krT = RotatedRows.transpose(kr, n, d, ld);
         this.h = DenseOps.mult(inst.a3().data, n, d, inst.y().data, d);
         this.hT = RotatedRows.transpose(h, n, d, ld);
         this.e = inst.e().data;

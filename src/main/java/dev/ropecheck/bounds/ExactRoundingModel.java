@@ -7,7 +7,9 @@ import static dev.ropecheck.bounds.RoundingSums.trustedMaxAbs;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.model.Matrices;
+import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.PositionFamily;
+import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
 import java.util.EnumSet;
@@ -71,9 +73,15 @@ public final class ExactRoundingModel implements QuantityBound {
      * @param dq roundings per term of {@code dQ}
      * @param dk roundings per term of {@code dK}
      */
-    public record Counts(long score, boolean scoreFromX, double xRelative, long gradX, long dq, long dk) {
+    public record Counts(long score, boolean scoreFromX, double xRelative, long gradX, long dq, long dk,
+            boolean rotated) {
 
-        /** The counts of {@code ExactEngine}'s evaluation order for {@code inst}. */
+        /** The offset-grouped order ({@code rotated = false}). */
+        public Counts(long score, boolean scoreFromX, double xRelative, long gradX, long dq, long dk) {
+            this(score, scoreFromX, xRelative, gradX, dq, dk, false);
+        }
+
+        /** The counts of {@code ExactEngine}'s offset-grouped evaluation order for {@code inst}. */
         public static Counts engine(RopeInstance inst) {
             int n = inst.n();
             int d = inst.d();
@@ -89,6 +97,29 @@ public final class ExactRoundingModel implements QuantityBound {
             boolean fromX = !inst.hasWeights();
             long score = fromX ? s.size() + 2L * d + 1 : s.size() + 2L;
             return new Counts(score, fromX, 0.0, 3L * n + 2, (long) n * rowMax + 2, (long) n * colMax + 3);
+        }
+
+        /** True when the engine may take its rotated route on {@code inst} (RoPE or identity, weights given). */
+        public static boolean rotatedApplies(RopeInstance inst) {
+            PositionFamily f = inst.family();
+            return inst.hasWeights() && (f instanceof RopeFamily || f instanceof IdentityFamily);
+        }
+
+        /**
+         * The counts of the engine's rotated route (rounding-model.md §13): each term of a score passes
+         * through the 2 roundings of each rotated row (none for the identity), the {@code d} of the dot
+         * product and the scale; of {@code dQ}, {@code dK} through the rotated row, {@code n} in the sum
+         * over tokens (in parts), the scale and the 2 of the back-rotation. {@code gradX} is never
+         * computed on this route (its count is the offset-grouped one).
+         */
+        public static Counts rotated(RopeInstance inst) {
+            if (!rotatedApplies(inst)) {
+                throw new IllegalArgumentException("the rotated route needs a RoPE or identity family and W_Q, W_K");
+            }
+            int n = inst.n();
+            int d = inst.d();
+            long rot = inst.family() instanceof RopeFamily ? 2 : 0;
+            return new Counts(d + 1 + 2 * rot, false, 0.0, 3L * n + 2, n + 1 + 2 * rot, n + 1 + 2 * rot, true);
         }
     }
 
@@ -153,9 +184,20 @@ public final class ExactRoundingModel implements QuantityBound {
         return tolerance(q, instance, trusted).bound();
     }
 
-    /** The engine's bound for {@code q} (counts of {@link Counts#engine}). */
+    /**
+     * The engine's bound for {@code q}: the counts of {@link Counts#engine}, and where the engine may
+     * take its rotated route ({@link Counts#rotatedApplies}) the larger of that bound and the one with
+     * {@link Counts#rotated} (which route runs depends on the quantities requested).
+     */
     public static Tolerance tolerance(Quantity q, RopeInstance inst, RopeResult trusted) {
-        return tolerance(q, inst, trusted, Counts.engine(inst));
+        Tolerance t = tolerance(q, inst, trusted, Counts.engine(inst));
+        if (q != Quantity.GRAD_X && Counts.rotatedApplies(inst)) {
+            Tolerance r = tolerance(q, inst, trusted, Counts.rotated(inst));
+            if (!(r.bound() <= t.bound())) {
+                return r;
+            }
+        }
+        return t;
     }
 
     /** The quantities of the forward stages §4–§7 ({@link #forward}); the others are §8–§9 ({@link #gradient}). */
@@ -272,9 +314,19 @@ public final class ExactRoundingModel implements QuantityBound {
         }
     }
 
-    /** The model's intermediates for {@code inst} with the engine's counts. */
+    /**
+     * The model's intermediates for {@code inst} with the engine's counts: of the two routes' budgets
+     * the one with the larger score error (every later stage is increasing in it).
+     */
     public static Budget budget(RopeInstance inst, RopeResult trusted) {
-        return budget(inst, trusted, Counts.engine(inst));
+        Budget b = budget(inst, trusted, Counts.engine(inst));
+        if (Counts.rotatedApplies(inst)) {
+            Budget r = budget(inst, trusted, Counts.rotated(inst));
+            if (!(r.epsS() <= b.epsS())) {
+                return r;
+            }
+        }
+        return b;
     }
 
     /** The model's intermediates (proofs-notes/rounding-model.md §3–§9; {@link RoundingBudget}). */

@@ -118,11 +118,13 @@ final class RoundingBudget {
             double[] qHat = absProductColMax(inst.a1(), inst.wq());
             double[] kHat = absProductColMax(inst.a2(), inst.wk());
             double gd = gamma(d);
+            double[] mag = RoundingWeights.termMagnitudes(fam, wBar, etaW, counts);
+            double[] pad = RoundingWeights.paddedMagnitudes(fam, wBar, etaW, counts);
             for (int k = 0; k < s.size(); k++) {
                 double qb = qHat[s.row(k)];
                 double ke = kHat[s.col(k)];
                 beta += qb * wBar[k] * ke;
-                epsS += (qb * (1 + gd)) * (wBar[k] + etaW) * (ke * (1 + gd)) * (1 + gS) - qb * wBar[k] * ke;
+                epsS += (qb * (1 + gd)) * pad[k] * (ke * (1 + gd)) * (1 + gS) - qb * mag[k] * ke;
             }
         }
         return new double[] {beta / d, epsS / d};

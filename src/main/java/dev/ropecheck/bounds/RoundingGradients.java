@@ -40,6 +40,8 @@ final class RoundingGradients {
         double dRow = b.kappa() * b.pRow() + (1 + b.kappa()) * b.epsT();
         double[] kHat = absProductColMax(inst.a2(), inst.wk());
         double[] wBar = weightMagnitudes(inst.family(), b.n(), b.etaW());
+        double[] mag = RoundingWeights.termMagnitudes(inst.family(), wBar, b.etaW(), counts);
+        double[] pad = RoundingWeights.paddedMagnitudes(inst.family(), wBar, b.etaW(), counts);
         Support s = inst.family().support();
         double gd = gamma(d);
         double g = gamma(counts.dq());
@@ -50,8 +52,8 @@ final class RoundingGradients {
             for (int k = 0; k < s.size(); k++) {
                 if (s.row(k) == row) {
                     double ke = kHat[s.col(k)];
-                    sb += wBar[k] * ke;
-                    sp += (wBar[k] + b.etaW()) * (ke * (1 + gd));
+                    sb += mag[k] * ke;
+                    sp += pad[k] * (ke * (1 + gd));
                 }
             }
             worst = Math.max(worst, ((b.pRow() + dRow) * sp * (1 + g) - b.pRow() * sb) / d);
@@ -66,6 +68,8 @@ final class RoundingGradients {
         double dCol = b.kappa() * b.pCol() + (1 + b.kappa()) * b.epsT() * b.fCol();
         double[] qHat = absProductColMax(inst.a1(), inst.wq());
         double[] wBar = weightMagnitudes(inst.family(), b.n(), b.etaW());
+        double[] mag = RoundingWeights.termMagnitudes(inst.family(), wBar, b.etaW(), counts);
+        double[] pad = RoundingWeights.paddedMagnitudes(inst.family(), wBar, b.etaW(), counts);
         Support s = inst.family().support();
         double gd = gamma(d);
         double g = gamma(counts.dk());
@@ -76,8 +80,8 @@ final class RoundingGradients {
             for (int k = 0; k < s.size(); k++) {
                 if (s.col(k) == col) {
                     double qb = qHat[s.row(k)];
-                    te += qb * wBar[k];
-                    tp += (qb * (1 + gd)) * (wBar[k] + b.etaW());
+                    te += qb * mag[k];
+                    tp += (qb * (1 + gd)) * pad[k];
                 }
             }
             worst = Math.max(worst, ((b.pCol() + dCol) * tp * (1 + g) - b.pCol() * te) / d);

@@ -57,6 +57,46 @@ final class RoundingWeights {
                 + " (" + fam.getClass().getName() + ")");
     }
 
+    /**
+     * Per support pair {@code k = (b, e)}, a bound on the magnitude that multiplies {@code |Q_b| |K_e|}
+     * in one term of a score (rounding-model.md §13): {@code W̄_k} on the offset-grouped route; on the
+     * rotated route {@code μ_k >= Σ_a |R_i[b,a]| |R_j[e,a]|} over the pair's two columns {@code a},
+     * which is at most 1 (Cauchy–Schwarz on {@code (|cos|, |sin|)} pairs) and, off the diagonal,
+     * at most {@code |sin(i theta)| + |sin(j theta)| <= 2 W̄_k}; 1 for the identity.
+     */
+    static double[] termMagnitudes(PositionFamily fam, double[] wBar, double etaW, ExactRoundingModel.Counts counts) {
+        if (!counts.rotated()) {
+            return wBar;
+        }
+        Support s = fam.support();
+        double[] out = new double[s.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = s.row(k) == s.col(k) ? 1.0 : Math.min(1.0, 2 * wBar[k]);
+        }
+        return out;
+    }
+
+    /**
+     * The same with the table error: {@code W̄_k + η_W} on the offset-grouped route; on the rotated
+     * route {@code μ_k + 2 sqrt(2) η_W + 2 η_W^2 >= Σ_a (|R_i[b,a]| + η_W)(|R_j[e,a]| + η_W)} (as
+     * {@code |cos| + |sin| <= sqrt 2}); rounded up.
+     */
+    static double[] paddedMagnitudes(PositionFamily fam, double[] wBar, double etaW, ExactRoundingModel.Counts counts) {
+        if (!counts.rotated()) {
+            double[] out = new double[wBar.length];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = wBar[k] + etaW;
+            }
+            return out;
+        }
+        double[] mu = termMagnitudes(fam, wBar, etaW, counts);
+        double[] out = new double[mu.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = (mu[k] + 2.8285 * etaW + 2 * etaW * etaW) * (1 + 4 * U);
+        }
+        return out;
+    }
+
     /** {@code W̄_k = max_m |W~_m[b_k,e_k]| + η_W}: bounds both the double and the exact entries. */
     static double[] weightMagnitudes(PositionFamily fam, int n, double etaW) {
         Support s = fam.support();

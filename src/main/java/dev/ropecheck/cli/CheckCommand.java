@@ -90,6 +90,11 @@ final class CheckCommand implements Callable<Integer> {
                     + " unit roundoff u: 1e-3 for fp64 and fp32, 7.8e-3 for fp16, 0.0625 for bf16).")
     Double resolution;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Most threads the trusted reference and the engines use (default: the processors the JVM sees,"
+                    + " which -XX:ActiveProcessorCount sets); verdicts do not depend on it.")
+    Integer threads;
+
     @Option(names = "--eps", defaultValue = "1e-6", description = "With --engine-class fast: the implementation's eps (default: ${DEFAULT-VALUE}).")
     double eps;
 
@@ -124,7 +129,7 @@ final class CheckCommand implements Callable<Integer> {
                     + " --dtype " + dtype + " / --bound " + boundKind);
         }
         RoundingClass rounding = new RoundingClass(format, probabilistic, probabilistic ? failureProbability : 0);
-        EngineRegistry.Options options = ComputeCommand.options(precision, eps);
+        EngineRegistry.Options options = ComputeCommand.options(precision, eps, threads);
         if (dev.ropecheck.io.TensorFormat.isTensorInstance(instanceFile)) {
             return checkTensor(cls, options);
         }

@@ -64,6 +64,19 @@ final class ComputeCommand implements Callable<Integer> {
             defaultValue = "1e-6")
     double eps;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Most threads the exact and reference-dd engines use (default: the processors the JVM sees,"
+                    + " which -XX:ActiveProcessorCount sets); results do not depend on it.")
+    Integer threads;
+
+    @Option(names = "--fields", split = ",", paramLabel = "F",
+            description = "The fields to compute and write (default: every field the engine computes except the n x n"
+                    + " ones, and except gradX (d^4 entries) when d > " + GRAD_X_DEFAULT_MAX_D + ").")
+    java.util.List<String> fields;
+
+    /** Largest {@code d} at which {@code gradX} ({@code d^2 x d^2}) is computed without being asked for. */
+    static final int GRAD_X_DEFAULT_MAX_D = 16;
+
     @Option(names = "--include-quadratic",
             description = "Also write the n x n quantities (A, f, p) when the engine computes them.")
     boolean includeQuadratic;
@@ -77,7 +90,7 @@ final class ComputeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EngineRegistry.Options options = options(precision, eps);
+        EngineRegistry.Options options = options(precision, eps, threads);
         requireDistinct(in, out);
         if (dev.ropecheck.io.TensorFormat.isTensorInstance(in)) {
             return computeTensor(options);
@@ -101,7 +114,7 @@ final class ComputeCommand implements Callable<Integer> {
         RopeInstance instance = InstanceReader.read(in);
         ResultDocument doc;
         try {
-            doc = compute(context.engines(), engine, options, instance, includeQuadratic);
+            doc = compute(context.engines(), engine, options, instance, includeQuadratic, parseFields(fields));
         } catch (Main.Unavailable e) {
             throw new Main.Unavailable(in + ": " + e.getMessage());
         }
@@ -252,6 +265,34 @@ final class ComputeCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --fields} as quantities, or null when absent. */
+    static Set<Quantity> parseFields(java.util.List<String> fields) {
+        if (fields == null || fields.isEmpty()) {
+            return null;
+        }
+        Set<Quantity> out = EnumSet.noneOf(Quantity.class);
+        for (String f : fields) {
+            try {
+                out.add(Quantity.byKey(f.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--fields: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Validates {@code --precision}, {@code --eps} and {@code --threads} (null: the default). */
+    static EngineRegistry.Options options(long precision, double eps, Integer threads) {
+        EngineRegistry.Options o = options(precision, eps);
+        if (threads == null) {
+            return o;
+        }
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("--threads = " + threads + " must lie in [1, 1024]");
+        }
+        return new EngineRegistry.Options(o.precisionDigits(), o.eps(), threads);
+    }
+
     /** Validates {@code --precision} and {@code --eps}. */
     static EngineRegistry.Options options(long precision, double eps) {
         if (precision < MIN_PRECISION || precision > MAX_PRECISION) {
@@ -264,10 +305,52 @@ final class ComputeCommand implements Callable<Integer> {
         return new EngineRegistry.Options(precision, eps);
     }
 
-    /** Runs engine {@code name} on {@code instance}: every supported non-quadratic quantity (and the quadratic ones on request). */
+    /** {@link #compute(EngineRegistry, String, EngineRegistry.Options, RopeInstance, boolean, Set)} with the default fields. */
     static ResultDocument compute(EngineRegistry registry, String name, EngineRegistry.Options options,
             RopeInstance instance, boolean includeQuadratic) {
+        return compute(registry, name, options, instance, includeQuadratic, null);
+    }
+
+    /**
+     * The quantities {@code compute} asks of an engine: {@code fields} when given (every one must be
+     * supported), else every supported one except the {@code n x n} ones (unless {@code includeQuadratic})
+     * and except {@code gradX} when {@code d > 16}.
+     */
+    static Set<Quantity> wanted(Set<Quantity> supported, RopeInstance instance, boolean includeQuadratic,
+            Set<Quantity> fields) {
+        Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
+        if (fields != null) {
+            for (Quantity q : fields) {
+                if (!supported.contains(q)) {
+                    throw new IllegalArgumentException("--fields " + q.key() + ": the engine does not compute it for this"
+                            + " instance");
+                }
+                wanted.add(q);
+            }
+            return wanted;
+        }
+        for (Quantity q : supported) {
+            if ((includeQuadratic || !q.isQuadratic()) && (q != Quantity.GRAD_X || instance.d() <= GRAD_X_DEFAULT_MAX_D)) {
+                wanted.add(q);
+            }
+        }
+        return wanted;
+    }
+
+    /**
+     * Runs engine {@code name} on {@code instance}: the {@link #wanted} quantities ({@code fields}, or null
+     * for the default).
+     */
+    static ResultDocument compute(EngineRegistry registry, String name, EngineRegistry.Options options,
+            RopeInstance instance, boolean includeQuadratic, Set<Quantity> fields) {
         registry.requireCapacity(name, instance.n());
+        boolean quadraticField = false;
+        if (fields != null) {
+            for (Quantity q : fields) {
+                quadraticField |= q.isQuadratic();
+            }
+        }
+        includeQuadratic |= quadraticField;
         if (includeQuadratic && instance.n() > MAX_QUADRATIC_N) {
             throw new IllegalArgumentException("--include-quadratic at n = " + instance.n() + " would write n^2 = "
                     + (long) instance.n() * instance.n() + " entries per n x n field; it is limited to n <= " + MAX_QUADRATIC_N);
@@ -278,14 +361,13 @@ final class ComputeCommand implements Callable<Integer> {
         try {
             RopeAttentionEngine e = registry.create(name, options);
             if (e instanceof dev.ropecheck.engine.reference.ReferenceEngine) {
+                if (fields != null) {
+                    throw new IllegalArgumentException("--fields is not available with the apfloat reference (it writes"
+                            + " every field); use reference-dd");
+                }
                 doc = ReferenceDecimals.compute(instance, options.precisionDigits(), includeQuadratic);
             } else {
-                Set<Quantity> wanted = EnumSet.noneOf(Quantity.class);
-                for (Quantity q : e.supported(instance)) {
-                    if (includeQuadratic || !q.isQuadratic()) {
-                        wanted.add(q);
-                    }
-                }
+                Set<Quantity> wanted = wanted(e.supported(instance), instance, includeQuadratic, fields);
                 RopeResult r = e.compute(instance, wanted);
                 doc = ResultDocument.of(r, instance.n(), instance.d(), includeQuadratic);
                 if (entry.engineClass() == EngineClass.REFERENCE) {

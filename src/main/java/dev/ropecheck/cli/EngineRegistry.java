@@ -18,10 +18,30 @@ import java.util.stream.Collectors;
  */
 public final class EngineRegistry {
 
-    /** Options from the command line that engines are constructed with. */
-    public record Options(long precisionDigits, double eps) {
+    /**
+     * Options from the command line that engines are constructed with.
+     *
+     * @param threads the most threads an engine may use (results do not depend on it)
+     */
+    public record Options(long precisionDigits, double eps, int threads) {
         public static final long DEFAULT_PRECISION = 50;
         public static final double DEFAULT_EPS = 1e-6;
+
+        /** Options on the processors the JVM sees ({@code -XX:ActiveProcessorCount} sets them). */
+        public Options(long precisionDigits, double eps) {
+            this(precisionDigits, eps, defaultThreads());
+        }
+
+        public Options {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads = " + threads + " must be at least 1");
+            }
+        }
+
+        /** {@link Runtime#availableProcessors()}, at least 1. */
+        public static int defaultThreads() {
+            return Math.max(1, Runtime.getRuntime().availableProcessors());
+        }
 
         public static Options defaults() {
             return new Options(DEFAULT_PRECISION, DEFAULT_EPS);
@@ -60,9 +80,9 @@ public final class EngineRegistry {
                         "arbitrary precision costs O(n^2 d^2) big-number operations",
                         o -> dev.ropecheck.engine.reference.ReferenceEngine.withDigits(o.precisionDigits()))
                 .register("reference-dd", EngineClass.REFERENCE, 1 << 16, "double-double time grows as n^2 d",
-                        o -> new dev.ropecheck.engine.reference.DoubleDoubleEngine())
+                        o -> new dev.ropecheck.engine.reference.DoubleDoubleEngine(o.threads()))
                 .register("exact", EngineClass.EXACT, 1 << 16, "its time grows as n^2",
-                        o -> new dev.ropecheck.engine.exact.ExactEngine())
+                        o -> new dev.ropecheck.engine.exact.ExactEngine(o.threads()))
                 .register("fast-fft", EngineClass.FAST, 1 << 24, "the model's limit on n",
                         o -> new dev.ropecheck.engine.fast.FftEngine(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV))
                 .register("fast-lowrank", EngineClass.FAST, 1 << 24, "the model's limit on n",

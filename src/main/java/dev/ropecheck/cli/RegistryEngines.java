@@ -40,7 +40,7 @@ final class RegistryEngines implements Engines {
     @Override
     public Optional<RopeAttentionEngine> engine(String name, double eps) {
         return context.engines().find(name).filter(EngineRegistry.Entry::available)
-                .map(e -> e.factory().create(new EngineRegistry.Options(options.precisionDigits(), eps)));
+                .map(e -> e.factory().create(new EngineRegistry.Options(options.precisionDigits(), eps, options.threads())));
     }
 
     @Override

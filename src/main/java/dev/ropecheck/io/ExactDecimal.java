@@ -68,6 +68,131 @@ public final class ExactDecimal {
         return v;
     }
 
+    /** {@code 5^k}, {@code k <= 27} (the largest power of five below {@code 2^63}). */
+    private static final long[] POW5 = new long[28];
+    /** {@code 10^k}, {@code k <= 18}. */
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW5[0] = 1;
+        for (int k = 1; k < POW5.length; k++) {
+            POW5[k] = POW5[k - 1] * 5;
+        }
+        POW10[0] = 1;
+        for (int k = 1; k < POW10.length; k++) {
+            POW10[k] = POW10[k - 1] * 10;
+        }
+    }
+
+    /**
+     * The fast path of {@link #parse} + {@link #exactDouble}: the double equal to the decimal text
+     * {@code buf[off, off + len)} when this method can <em>prove</em> it exact with integer arithmetic,
+     * else NaN (then the caller takes the exact {@link BigDecimal} path, which accepts or rejects as
+     * always; no text is accepted here that the exact path would reject, and every value returned is
+     * the one it would return). Handles plain texts of at most 40 characters: an optional sign,
+     * ASCII digits with an optional point, an optional exponent of at most three digits; at most 18
+     * significant digits {@code D}; the value {@code D 10^e}. For {@code e >= 0} it is exact when
+     * {@code D 10^e} fits a long with at most 53 significant bits; for {@code e = -k < 0},
+     * {@code D 10^-k = (D / 5^k) 2^-k} is dyadic only when {@code 5^k} divides {@code D} ({@code k <= 27}),
+     * and then exact when {@code D / 5^k} has at most 53 significant bits ({@code 2^-27} scaling cannot
+     * underflow). Zero (of either sign) is {@code +0.0}, as {@link #exactDouble} gives it. No allocation.
+     */
+    public static double fastExact(char[] buf, int off, int len) {
+        if (len <= 0 || len > 40) {
+            return Double.NaN;
+        }
+        int i = off;
+        int end = off + len;
+        boolean negative = false;
+        char c = buf[i];
+        if (c == '-' || c == '+') {
+            negative = c == '-';
+            i++;
+        }
+        long digits = 0;
+        int significant = 0;
+        int fraction = 0;
+        int mantissa = 0;
+        boolean point = false;
+        for (; i < end; i++) {
+            c = buf[i];
+            if (c >= '0' && c <= '9') {
+                mantissa++;
+                if (point) {
+                    fraction++;
+                }
+                if (significant > 0 || c != '0') {
+                    if (++significant > 18) {
+                        return Double.NaN;
+                    }
+                    digits = digits * 10 + (c - '0');
+                }
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                break;
+            }
+        }
+        if (mantissa == 0) {
+            return Double.NaN;
+        }
+        int exponent = 0;
+        if (i < end) {
+            c = buf[i];
+            if (c != 'e' && c != 'E') {
+                return Double.NaN;
+            }
+            i++;
+            boolean negExp = false;
+            if (i < end && (buf[i] == '+' || buf[i] == '-')) {
+                negExp = buf[i] == '-';
+                i++;
+            }
+            int expDigits = 0;
+            for (; i < end; i++) {
+                c = buf[i];
+                if (c < '0' || c > '9' || ++expDigits > 3) {
+                    return Double.NaN;
+                }
+                exponent = exponent * 10 + (c - '0');
+            }
+            if (expDigits == 0) {
+                return Double.NaN;
+            }
+            exponent = negExp ? -exponent : exponent;
+        }
+        if (digits == 0) {
+            return 0.0;
+        }
+        int e10 = exponent - fraction;
+        while (digits % 10 == 0) {
+            digits /= 10;
+            e10++;
+        }
+        double v;
+        if (e10 >= 0) {
+            if (e10 >= POW10.length || digits > Long.MAX_VALUE / POW10[e10]) {
+                return Double.NaN;
+            }
+            long m = digits * POW10[e10];
+            if (64 - Long.numberOfLeadingZeros(m) - Long.numberOfTrailingZeros(m) > 53) {
+                return Double.NaN;
+            }
+            v = (double) m;
+        } else {
+            int k = -e10;
+            if (k >= POW5.length || digits % POW5[k] != 0) {
+                return Double.NaN;
+            }
+            long m = digits / POW5[k];
+            if (64 - Long.numberOfLeadingZeros(m) - Long.numberOfTrailingZeros(m) > 53) {
+                return Double.NaN;
+            }
+            v = Math.scalb((double) m, -k);
+        }
+        return negative ? -v : v;
+    }
+
     /**
      * Parses decimal text (a JSON number token's text, or a JSON string holding a number): optional blanks, an
      * optional sign, ASCII digits with an optional point, an optional exponent {@code e}/{@code E}.

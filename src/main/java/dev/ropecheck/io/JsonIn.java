@@ -303,6 +303,22 @@ final class JsonIn implements AutoCloseable {
         throw error(where + ": expected a number or a decimal string, found " + describe(t));
     }
 
+    /**
+     * {@link ExactDecimal#fastExact} on the current token's characters (a number or a string), without
+     * copying them: the exact double, or NaN when the exact path must decide.
+     */
+    double fastExactOfCurrent() {
+        JsonToken t = current();
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_STRING) {
+            return Double.NaN;
+        }
+        try {
+            return ExactDecimal.fastExact(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
     /** The current token (a number, a decimal string, or NaN/Infinity as token or string) rounded to a double. */
     double roundedOfCurrent(String where) {
         JsonToken t = current();
@@ -346,7 +362,7 @@ final class JsonIn implements AutoCloseable {
             }
             int c = 0;
             while ((t = next()) != JsonToken.END_ARRAY) {
-                values.add(this, name + "[" + rows + "][" + c + "]", mode);
+                values.add(this, name, rows, c, mode);
                 c++;
             }
             if (cols < 0) {
@@ -372,7 +388,7 @@ final class JsonIn implements AutoCloseable {
         Values values = new Values();
         int k = 0;
         while ((t = next()) != JsonToken.END_ARRAY) {
-            values.add(this, name + "[" + k + "]", mode);
+            values.add(this, name, -1, k, mode);
             k++;
         }
         if (k == 0) {
@@ -400,7 +416,7 @@ final class JsonIn implements AutoCloseable {
                     }
                     int c = 0;
                     while ((t = next()) != JsonToken.END_ARRAY) {
-                        values.add(this, name + "[" + rows + "][" + c + "]", mode);
+                        values.add(this, name, rows, c, mode);
                         c++;
                     }
                     if (cols < 0) {
@@ -418,7 +434,7 @@ final class JsonIn implements AutoCloseable {
             }
             int k = 0;
             while (t != JsonToken.END_ARRAY) {
-                values.add(this, name + "[" + k + "]", mode);
+                values.add(this, name, -1, k, mode);
                 k++;
                 t = next();
             }
@@ -446,6 +462,28 @@ final class JsonIn implements AutoCloseable {
         private double[] data = new double[64];
         private String[] text;
         private int size;
+
+        /**
+         * Adds the current value, entry {@code [row][col]} of {@code name} ({@code row < 0}: {@code [col]});
+         * the name with its index is built only when the exact path is taken (no per-entry allocation
+         * on the fast path).
+         */
+        void add(JsonIn in, String name, int row, int col, Numbers mode) {
+            if (mode == Numbers.EXACT) {
+                double v = in.fastExactOfCurrent();
+                if (!Double.isNaN(v)) {
+                    if (size == data.length) {
+                        data = Arrays.copyOf(data, data.length * 2);
+                        if (text != null) {
+                            text = Arrays.copyOf(text, data.length);
+                        }
+                    }
+                    data[size++] = v;
+                    return;
+                }
+            }
+            add(in, row < 0 ? name + "[" + col + "]" : name + "[" + row + "][" + col + "]", mode);
+        }
 
         void add(JsonIn in, String where, Numbers mode) {
             if (size == data.length) {

@@ -56,6 +56,54 @@ class RealEnginesCliTest {
     }
 
     @Test
+    @DisplayName("compute --fields writes just those fields; --threads 1 and 3 give the same doubles")
+    void computeFieldsAndThreads() throws Exception {
+        Path inst = dir.resolve("i.json");
+        assertEquals(0, CliRunner.run(ctx, "make-instance", "--n", "300", "--d", "4", "--family", "rope", "--bound", "1",
+                "--seed", "3", "--out", inst.toString()).exit());
+        ResultDocument[] docs = new ResultDocument[2];
+        String[] threads = {"1", "3"};
+        for (int t = 0; t < 2; t++) {
+            Path out = dir.resolve("r" + t + ".json");
+            CliRunner.Run c = CliRunner.run(ctx, "compute", "--engine", "exact", "--in", inst.toString(), "--out",
+                    out.toString(), "--fields", "loss,gradWQ,gradWK,gradWV", "--threads", threads[t]);
+            assertEquals(0, c.exit(), c::toString);
+            docs[t] = ResultReader.read(out);
+        }
+        assertEquals(java.util.Set.of(Quantity.LOSS, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV),
+                java.util.Set.copyOf(docs[0].quantities()));
+        for (Quantity q : docs[0].quantities()) {
+            DMatrixRMaj a = docs[0].grid(q).toMatrix();
+            DMatrixRMaj b = docs[1].grid(q).toMatrix();
+            for (int k = 0; k < a.data.length; k++) {
+                assertEquals(Double.doubleToLongBits(a.data[k]), Double.doubleToLongBits(b.data[k]), q.key() + "[" + k + "]");
+            }
+        }
+        CliRunner.Run bad = CliRunner.run(ctx, "compute", "--engine", "exact", "--in", inst.toString(), "--threads", "0");
+        assertEquals(2, bad.exit(), bad::toString);
+    }
+
+    @Test
+    @DisplayName("compute: gradX (d^4 entries) is left out by default when d > 16, written when asked for or d <= 16")
+    void gradXDefault() throws Exception {
+        for (int d : new int[] {16, 18}) {
+            Path inst = dir.resolve("i" + d + ".json");
+            assertEquals(0, CliRunner.run(ctx, "make-instance", "--n", "3", "--d", Integer.toString(d), "--family",
+                    "identity", "--bound", "1", "--out", inst.toString()).exit());
+            Path out = dir.resolve("r" + d + ".json");
+            assertEquals(0, CliRunner.run(ctx, "compute", "--engine", "exact", "--in", inst.toString(), "--out",
+                    out.toString()).exit());
+            ResultDocument doc = ResultReader.read(out);
+            assertEquals(d <= 16, doc.has(Quantity.GRAD_X), "d = " + d);
+            assertTrue(doc.has(Quantity.GRAD_WQ) && doc.has(Quantity.ATTENTION), "d = " + d);
+        }
+        Path out = dir.resolve("asked.json");
+        assertEquals(0, CliRunner.run(ctx, "compute", "--engine", "exact", "--in", dir.resolve("i18.json").toString(),
+                "--out", out.toString(), "--fields", "gradX").exit());
+        assertTrue(ResultReader.read(out).has(Quantity.GRAD_X));
+    }
+
+    @Test
     @DisplayName("compute --engine reference writes decimal strings carrying more digits than a double")
     void referenceWritesTrustedDecimalStrings() throws Exception {
         Path inst = dir.resolve("i.json");

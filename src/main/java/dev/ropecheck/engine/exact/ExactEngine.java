@@ -8,10 +8,6 @@ import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -37,8 +33,18 @@ import org.ejml.data.DMatrixRMaj;
  * then {@code G[(a,c),(b,e)] = sigma Σ_m M_m[a,c] W_m[b,e]} on {@code S} (zero elsewhere) and the
  * weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV}, and {@code dQrot_i = dQ_i R_i},
  * {@code dKrot_j = dK_j R_j} (MATH §9) for the RoPE and identity families. Neither {@code q} nor the
- * {@code n^2 x d^4} matrix of Lemma 5.3 is formed. Rows are split over at most two workers
- * (fixed, so results do not depend on the machine); partial sums are merged in worker order.
+ * {@code n^2 x d^4} matrix of Lemma 5.3 is formed. Rows are split into at most two parts (fixed by
+ * {@code n}, so results do not depend on the machine or the thread count); partial sums are merged
+ * in part order.
+ *
+ * <p>For the rotation families (RoPE, identity) with {@code X = W_Q ⊗ W_K} and {@code gradX} not
+ * requested, the engine takes the {@link RotatedPath} instead: {@code W_{i-j} = R_i R_j^T}, so the
+ * rows are rotated once and every {@code n x n x d} product is a blocked matrix product,
+ * {@code O(n^2 d)}; the offset-grouped path above stays for explicit families, a general {@code X},
+ * {@code gradX} and the deliberate faults.
+ *
+ * <p>Threads: {@link #ExactEngine(int)}, default {@link Runtime#availableProcessors()} (which
+ * follows {@code -XX:ActiveProcessorCount}); every result is bitwise the same for every thread count.
  *
  * <p>Kernel conventions (MATH §9, {@code specs/score-scale.md}, {@code specs/causal-mask.md}): the
  * scale {@code sigma} replaces {@code 1/d} everywhere (a division by {@code d} at the default, a
@@ -46,13 +52,14 @@ import org.ejml.data.DMatrixRMaj;
  * runs over {@code j <= i} only and {@code A_ij = f_ij = p_ij = 0} for {@code j > i}.
  *
  * <p>Error bound: {@link dev.ropecheck.bounds.ExactRoundingModel} (proofs-notes/rounding-model.md)
- * assumes exactly this evaluation order.
+ * covers both evaluation orders (§10 for the rotated route), as does
+ * {@link dev.ropecheck.bounds.ComponentwiseRoundingBound} (any order).
  */
 public final class ExactEngine implements RopeAttentionEngine {
 
-    /** Rows at or above which two workers are used. */
+    /** Rows at or above which the offset-grouped path cuts the rows into two parts. */
     static final int PARALLEL_THRESHOLD = 256;
-    /** The number of workers for large inputs (constant, so rounding does not depend on the host). */
+    /** The offset-grouped path's number of parts for large inputs (constant, so rounding does not depend on the host). */
     public static final int WORKERS = 2;
 
     private static final Set<Quantity> BACKWARD = EnumSet.of(Quantity.P, Quantity.GRAD_X, Quantity.DQ,
@@ -60,18 +67,50 @@ public final class ExactEngine implements RopeAttentionEngine {
             Quantity.DKROT);
 
     private final Fault fault;
+    private final int threads;
 
-    /** The correct engine. */
+    /** The correct engine on {@link Runtime#availableProcessors()} threads. */
     public ExactEngine() {
-        this(Fault.NONE);
+        this(Fault.NONE, Parts.available());
+    }
+
+    /**
+     * The correct engine on at most {@code threads} threads (results do not depend on it).
+     *
+     * @param threads at least 1
+     */
+    public ExactEngine(int threads) {
+        this(Fault.NONE, threads);
     }
 
     /** An engine with a deliberate defect, for the suite's power tests. */
     ExactEngine(Fault fault) {
+        this(fault, Parts.available());
+    }
+
+    private ExactEngine(Fault fault, int threads) {
         if (fault == null) {
             throw new IllegalArgumentException("fault is missing");
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads = " + threads + " must be at least 1");
+        }
         this.fault = fault;
+        this.threads = threads;
+    }
+
+    /** The number of threads this engine may use. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * True when {@code compute(inst, wanted)} takes the {@link RotatedPath}: a RoPE or identity family,
+     * {@code X} given by {@code W_Q, W_K}, {@code gradX} not wanted, no deliberate fault.
+     */
+    boolean rotatedRoute(RopeInstance inst, Set<Quantity> wanted) {
+        return fault == Fault.NONE && inst.hasWeights() && RotatedRows.applies(inst.family())
+                && !wanted.contains(Quantity.GRAD_X);
     }
 
     /** The defect this engine was built with ({@link Fault#NONE} for the public constructor). */
@@ -92,7 +131,7 @@ public final class ExactEngine implements RopeAttentionEngine {
         return RopeAttentionEngine.withoutWeightQuantities(EnumSet.allOf(Quantity.class), instance);
     }
 
-    /** The number of workers used for an instance with {@code n} tokens. */
+    /** The number of parts of the offset-grouped path for an instance with {@code n} tokens. */
     public static int workers(int n) {
         return n >= PARALLEL_THRESHOLD ? WORKERS : 1;
     }
@@ -113,6 +152,15 @@ public final class ExactEngine implements RopeAttentionEngine {
             }
         }
         long t0 = System.nanoTime();
+        if (rotatedRoute(inst, wanted)) {
+            RopeResult.Builder out = RopeResult.builder(name());
+            int parts = RotatedPath.compute(inst, wanted, threads, out);
+            out.meta("algorithm", "RoPE-grad Theorem 5.7 (exact, double), rotated rows, blocked products");
+            out.meta("parts", parts);
+            out.meta("threads", Math.min(threads, parts));
+            out.meta("millis", (System.nanoTime() - t0) / 1e6);
+            return out.build();
+        }
         Plan plan = new Plan(inst, wanted, fault);
         int nw = workers(inst.n());
         RowWorker[] ws = new RowWorker[nw];
@@ -120,49 +168,17 @@ public final class ExactEngine implements RopeAttentionEngine {
         for (int t = 0; t < nw; t++) {
             ws[t] = new RowWorker(plan, (int) ((long) n * t / nw), (int) ((long) n * (t + 1) / nw));
         }
-        runAll(ws);
+        Parts.run(ws, threads);
         RopeResult.Builder out = RopeResult.builder(name());
         plan.finish(ws, out);
         out.meta("algorithm", "RoPE-grad Theorem 5.7 (exact, double)");
-        out.meta("workers", nw);
+        out.meta("parts", nw);
+        out.meta("threads", Math.min(threads, nw));
         out.meta("millis", (System.nanoTime() - t0) / 1e6);
         if (fault != Fault.NONE) {
             out.meta("fault", fault);
         }
         return out.build();
-    }
-
-    private static void runAll(RowWorker[] ws) {
-        if (ws.length == 1) {
-            ws[0].run();
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(ws.length - 1, r -> {
-            Thread th = new Thread(r, "exact-engine-worker");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
-            Future<?>[] fs = new Future<?>[ws.length - 1];
-            for (int t = 1; t < ws.length; t++) {
-                fs[t - 1] = pool.submit(ws[t]);
-            }
-            ws[0].run();
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while computing", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException) {
-                throw (RuntimeException) c;
-            }
-            throw new IllegalStateException(c);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /** What to compute and the shared read-only inputs; also the shared row-indexed outputs. */

@@ -1,0 +1,177 @@
+package dev.ropecheck.engine.exact;
+
+
+/**
+ * Rows {@code [from, to)} of one {@link RotatedPath} computation, in blocks of {@link #ROWS} rows:
+ * scores by {@link ScoreKernel}, then per row ({@link RowKernels}) the stable softmax (row maximum subtracted,
+ * proofs-notes/stable-softmax.md), {@code Att_i = h_k* + D_i} with
+ * {@code D_i = Σ_j f_ij (h_j - h_k*)}, {@code c}, the loss, {@code r}, the cancellation-free
+ * {@code p_ij = f_ij <c_i, (h_j - h_k*) - D_i>} (MATH §3; each entry in the same order as
+ * {@link RowWorker}), {@code dQrot_i = sigma Σ_j p_ij kr_j}; and the part's partial sums
+ * {@code Σ_i p_ij qr_i} (for {@code dKrot}) and {@code Σ_i f_ij c_i} (for {@code dV}), rows in
+ * increasing order. No allocation inside the loops.
+ */
+final class RotatedPart implements Runnable {
+    /** Rows per block (the rows that share one pass over {@code Kr}, {@code h}, {@code h^T}). */
+    static final int ROWS = 8;
+    /** Columns {@code j} per chunk: a chunk of {@code h}, {@code h^T} or {@code Kr} stays in L1 while every row of the block uses it. */
+    static final int CHUNK = 64;
+
+    private final RotatedPlan pl;
+    private final int from;
+    private final int to;
+    double loss;
+    /** Partial {@code Σ_i p_ij qr_i} (unscaled), {@code n x d}, or null. */
+    final double[] dk;
+    /** Partial {@code Σ_i f_ij c_i}, {@code n x d}, or null. */
+    final double[] dv;
+
+    RotatedPart(RotatedPlan plan, int from, int to) {
+        this.pl = plan;
+        this.from = from;
+        this.to = to;
+        this.dk = plan.needDK ? new double[plan.n * plan.d] : null;
+        this.dv = plan.needDV ? new double[plan.n * plan.d] : null;
+    }
+
+    @Override
+    public void run() {
+        final int n = pl.n;
+        final int d = pl.d;
+        double[] s = new double[ROWS * n];
+        double[] f = new double[ROWS * n];
+        double[] p = pl.backward ? new double[ROWS * n] : null;
+        double[] t = pl.backward ? new double[ROWS * n] : null;
+        double[] dcen = new double[ROWS * d];
+        double[] acc = new double[ROWS * d];
+        int[] lim = new int[ROWS];
+        int[] hk = new int[ROWS];
+        for (int i0 = from; i0 < to; i0 += ROWS) {
+            int rows = Math.min(ROWS, to - i0);
+            int maxLim = 0;
+            for (int r = 0; r < rows; r++) {
+                lim[r] = pl.limit(i0 + r);
+                maxLim = Math.max(maxLim, lim[r]);
+            }
+            ScoreKernel.block(pl.qr, i0, rows, pl.kr, n, d, lim, s);
+            for (int r = 0; r < rows; r++) {
+                hk[r] = softmax(i0 + r, lim[r], s, f, r * n) * d;
+            }
+            // D_i = Σ_j f_ij (h_j - h_k*), j in increasing order, in chunks shared by the block's rows.
+            java.util.Arrays.fill(dcen, 0.0);
+            for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
+                for (int r = 0; r < rows; r++) {
+                    int j1 = Math.min(j0 + CHUNK, lim[r]);
+                    if (j1 > j0) {
+                        RowKernels.centred(f, r * n, j0, j1, pl.hT, pl.ld, pl.h, d, hk[r], dcen, r * d);
+                    }
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                output(i0 + r, hk[r], dcen, r * d);
+            }
+            if (!pl.backward) {
+                continue;
+            }
+            // t_ij = Σ_l c_il ((h_jl - h_k*l) - D_il), l in increasing order; p_ij = f_ij t_ij.
+            for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
+                for (int r = 0; r < rows; r++) {
+                    int j1 = Math.min(j0 + CHUNK, lim[r]);
+                    if (j1 > j0) {
+                        RowKernels.shifted(pl.c, (i0 + r) * d, pl.h, hk[r], dcen, r * d, d, j0, j1, t, r * n);
+                    }
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                int o = r * n;
+                for (int j = 0; j < lim[r]; j++) {
+                    p[o + j] = f[o + j] * t[o + j];
+                }
+                if (pl.wantP) {
+                    System.arraycopy(p, o, pl.pOut, (i0 + r) * n, lim[r]);
+                }
+            }
+            if (pl.needDQ) {
+                // dQrot_i = sigma Σ_j p_ij kr_j, j in increasing order.
+                java.util.Arrays.fill(acc, 0.0);
+                for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
+                    for (int r = 0; r < rows; r++) {
+                        int j1 = Math.min(j0 + CHUNK, lim[r]);
+                        if (j1 > j0) {
+                            RowKernels.rowTimes(p, r * n, j0, j1, pl.krT, pl.ld, d, acc, r * d);
+                        }
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    int io = (i0 + r) * d;
+                    for (int a = 0; a < d; a++) {
+                        pl.dq[io + a] = pl.scaled(acc[r * d + a]);
+                    }
+                }
+            }
+            if (pl.needDK) {
+                RowKernels.scatter(p, n, pl.qr, i0, rows, lim, maxLim, d, dk);
+            }
+            if (pl.needDV) {
+                RowKernels.scatter(f, n, pl.c, i0, rows, lim, maxLim, d, dv);
+            }
+        }
+    }
+
+    /**
+     * Scales row {@code i}'s scores and takes the stable softmax (the first maximum {@code k*}
+     * subtracted); writes {@code f}, {@code alpha} and, if wanted, {@code A}, {@code f}. Returns {@code k*}.
+     */
+    private int softmax(int i, int lim, double[] s, double[] f, int o) {
+        final int n = pl.n;
+        for (int j = 0; j < lim; j++) {
+            s[o + j] = pl.scaled(s[o + j]);
+        }
+        int kstar = 0;
+        double mx = s[o];
+        for (int j = 1; j < lim; j++) {
+            if (s[o + j] > mx) {
+                mx = s[o + j];
+                kstar = j;
+            }
+        }
+        double sum = 0.0;
+        for (int j = 0; j < lim; j++) {
+            double ej = Math.exp(s[o + j] - mx);
+            f[o + j] = ej;
+            sum += ej;
+        }
+        for (int j = 0; j < lim; j++) {
+            f[o + j] = f[o + j] / sum;
+        }
+        pl.alpha[i] = Math.exp(mx) * sum;
+        if (pl.wantA) {
+            for (int j = 0; j < lim; j++) {
+                pl.aOut[i * n + j] = Math.exp(s[o + j]);
+            }
+        }
+        if (pl.wantF) {
+            System.arraycopy(f, o, pl.fOut, i * n, lim);
+        }
+        return kstar;
+    }
+
+    /** {@code Att_i = h_k* + D_i}, {@code c_i}, {@code r_i}; adds {@code c_il^2} to {@link #loss} in order of {@code l}. */
+    private void output(int i, int hk, double[] dcen, int dco) {
+        final int d = pl.d;
+        final double[] h = pl.h;
+        double ri = 0.0;
+        double sq = loss;
+        int io = i * d;
+        for (int l = 0; l < d; l++) {
+            double a = h[hk + l] + dcen[dco + l];
+            double cl = a - pl.e[io + l];
+            pl.att[io + l] = a;
+            pl.c[io + l] = cl;
+            sq += cl * cl;
+            ri += cl * a;
+        }
+        pl.r[i] = ri;
+        loss = sq;
+    }
+}

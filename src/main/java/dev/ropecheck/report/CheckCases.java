@@ -34,7 +34,7 @@ public record CheckCases(boolean extended, List<Integer> sizes, List<Integer> di
 
     public static CheckCases quick() {
         return new CheckCases(false, List.of(1, 2, 4, 8, 16, 32), List.of(2, 4), 2, List.of(256, 1024, 4096),
-                List.of(0.25, 0.5, 1.0, 2.0), 1 << 12, 1 << 9);
+                List.of(0.25, 0.5, 1.0, 2.0), 1 << 12, 1 << 8);
     }
 
     public static CheckCases full() {

@@ -49,6 +49,9 @@ public final class FastForwardCheck implements LemmaCheck {
 
     /** Exact-engine results per instance label, shared by the fast engines' checks (one exact run per case). */
     private static final java.util.Map<String, RopeResult> EXACT = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Instances by parameters, shared by the fast engines' checks (building one at n = 2^16 takes seconds). */
+    private static final java.util.Map<InstanceGenerator.Params, RopeInstance> INSTANCES =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** The eps of the eps sweep. */
     static final double[] EPS_SWEEP = {1e-2, 1e-4, 1e-6, 1e-8, 1e-10};
     /** The d of the d sweep. */
@@ -103,8 +106,8 @@ public final class FastForwardCheck implements LemmaCheck {
 
     /**
      * The cases: every family and {@code B in {0.5, 1}} at the run's small sizes and 8 times the largest; RoPE with
-     * {@code d = 2} at {@code n = 2^9 .. scaleMaxN} ({@code B = 0.5} and {@code 1} up to {@code 2^12}, {@code B = 1}
-     * beyond); at {@code n = 256} the B sweep (the run's bounds), the eps sweep ({@link #EPS_SWEEP}, {@code B = 1}) and
+     * {@code d = 2} at {@code n = 2^9 .. scaleMaxN} ({@code --quick}: {@code B = 0.5}; {@code --full}: {@code B = 0.5}
+     * and {@code 1} up to {@code 2^12}, {@code B = 1} beyond); at {@code n = 256} the B sweep (the run's bounds), the eps sweep ({@link #EPS_SWEEP}, {@code B = 1}) and
      * the d sweep ({@link #D_SWEEP}, {@code B = 0.5}).
      */
     List<Sweep> plan(CheckCases cases) {
@@ -127,7 +130,8 @@ public final class FastForwardCheck implements LemmaCheck {
             if (small.contains(n)) {
                 continue;
             }
-            for (double bound : n <= 1 << 12 ? new double[] {0.5, 1.0} : new double[] {1.0}) {
+            double[] bounds = !cases.extended() ? new double[] {0.5} : n <= 1 << 12 ? new double[] {0.5, 1.0} : new double[] {1.0};
+            for (double bound : bounds) {
                 out.add(new Sweep(new InstanceGenerator.Params(n, 2, InstanceGenerator.Family.ROPE, bound, 13L * n
                         + (long) (bound * 4)), 0, TightnessPoint.Axis.N));
             }
@@ -150,7 +154,7 @@ public final class FastForwardCheck implements LemmaCheck {
 
     /** Judges one case into {@code w}; returns why the check cannot judge at all (no bound), else null. */
     private String judge(RopeAttentionEngine fast, RopeAttentionEngine exact, Sweep c, WorstCase w) {
-        RopeInstance inst = InstanceGenerator.build(c.params());
+        RopeInstance inst = INSTANCES.computeIfAbsent(c.params(), InstanceGenerator::build);
         RopeResult f;
         try {
             f = fast.compute(inst, FIELDS);

@@ -41,7 +41,9 @@ public final class LemmaChecks {
                 .register(new FastForwardCheck(engines, "fast-lowrank", "fast-forward-lowrank", true))
                 .register(new TimingMeasurement(engines, List.of("exact", "fast-fft", "fast-lowrank")))
                 .register(new DegreeMeasurement(engines, List.of("fast-fft", "fast-lowrank")))
-                .register(new ErrorVsDegreeMeasurement(engines, "fast-fft"));
+                .register(new ErrorVsDegreeMeasurement(engines, "fast-fft"))
+                .register(new DegreeTableMeasurement())
+                .register(new PhaseTransitionMeasurement(engines));
     }
 
     private static LemmaCheck exactVsReference(Engines engines, String id, String what, Quantity first,

@@ -8,4 +8,14 @@ public interface Measurement {
 
     /** The series measured; empty when what it needs is not in this build. */
     List<Series> run(CheckCases cases, Progress progress);
+
+    /** Report sections (tables) of the last {@link #run}; none by default. */
+    default List<ReportContent.Section> sections() {
+        return List.of();
+    }
+
+    /** Figures of the last {@link #run}; none by default. */
+    default List<TightnessFigures.Figure> figures() {
+        return List.of();
+    }
 }

@@ -52,12 +52,16 @@ public record PowerLaw(double c, double k, double rmsLog) {
     }
 
     /**
-     * The {@code n} where {@code this} (scaled by {@code factor}) equals {@code other}: {@code +inf} when this never
-     * gets below it (its exponent is not smaller), {@code 0} when it is below everywhere.
+     * The {@code n} above which {@code this} (scaled by {@code factor}) is below {@code other}: {@code +inf} when it
+     * never is for large n (its exponent is larger, or equal with a constant that is not smaller), {@code 0} when it
+     * is below everywhere (equal exponents, smaller constant).
      */
     public double crossover(PowerLaw other, double factor) {
-        if (k >= other.k) {
-            return c * factor <= other.c ? 0 : Double.POSITIVE_INFINITY;
+        if (k > other.k) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (k == other.k) {
+            return c * factor < other.c ? 0 : Double.POSITIVE_INFINITY;
         }
         return Math.pow(c * factor / other.c, 1 / (other.k - k));
     }

@@ -258,7 +258,14 @@ public final class SvgChart {
             double lb = Math.log(s.base());
             int a = (int) Math.ceil(Math.log(lo) / lb - 1e-9);
             int b = (int) Math.floor(Math.log(hi) / lb + 1e-9);
-            int step = Math.max(1, (int) Math.ceil((b - a + 1) / 6.0));
+            int[] steps = s.base() == 2 ? new int[] {1, 2, 4, 8, 16, 32} : new int[] {1, 2, 5, 10, 20, 50};
+            int step = steps[steps.length - 1];
+            for (int st : steps) {
+                if (Math.floorDiv(b, st) - Math.floorDiv(a - 1, st) <= 6) {
+                    step = st;
+                    break;
+                }
+            }
             for (int e = a; e <= b; e++) {
                 if (Math.floorMod(e, step) == 0) {
                     out.add(Math.pow(s.base(), e));

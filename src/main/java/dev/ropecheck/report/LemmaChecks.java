@@ -40,7 +40,6 @@ public final class LemmaChecks {
                 .register(new FastForwardCheck(engines, "fast-fft", "lemma-6.1", false))
                 .register(new FastForwardCheck(engines, "fast-lowrank", "fast-forward-lowrank", true))
                 .register(new TimingMeasurement(engines, List.of("exact", "fast-fft", "fast-lowrank")))
-                .register(new DegreeMeasurement(engines, List.of("fast-fft", "fast-lowrank")))
                 .register(new ErrorVsDegreeMeasurement(engines, "fast-fft"))
                 .register(new DegreeTableMeasurement())
                 .register(new PhaseTransitionMeasurement(engines));

@@ -63,9 +63,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--eps", defaultValue = "1e-6", description = "eps of the fast engines.")
     double eps;
 
-    @Option(names = "--only", paramLabel = "ID", description = "Run only the check with id ID (or, when no id is ID,"
-            + " the checks whose id contains ID).")
-    String only;
+    @Option(names = "--only", paramLabel = "ID[,ID...]", split = ",", description = "Run only the rows and"
+            + " measurements with these ids (an ID that is no id selects those whose id contains it); measurement ids:"
+            + " phase-transition, lemma-3.4-degree-table, timing, error-vs-degree.")
+    List<String> only;
 
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write a JUnit XML report: one test case per"
             + " row, a failure's message its worst case and replay command.")
@@ -95,9 +96,15 @@ final class VerifyCommand implements Callable<Integer> {
         List<CheckResult> results = new ArrayList<>();
         List<Series> series = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        if (only != null && registry.checks().stream().noneMatch(c -> c.id().contains(only))) {
-            throw new IllegalArgumentException("--only " + dev.ropecheck.io.InputText.quote(only) + " matches no check; the"
-                    + " check ids are " + String.join(", ", registry.checks().stream().map(LemmaCheck::id).toList()));
+        List<String> ids = new ArrayList<>(registry.checks().stream().map(LemmaCheck::id).toList());
+        ids.addAll(registry.measurements().stream().map(Measurement::id).toList());
+        if (only != null) {
+            for (String o : only) {
+                if (ids.stream().noneMatch(id -> id.contains(o))) {
+                    throw new IllegalArgumentException("--only " + dev.ropecheck.io.InputText.quote(o) + " matches no check; the"
+                            + " ids are " + String.join(", ", ids));
+                }
+            }
         }
         if (junitXml != null) {
             if (java.nio.file.Files.isDirectory(junitXml)) {
@@ -105,14 +112,19 @@ final class VerifyCommand implements Callable<Integer> {
             }
             dev.ropecheck.io.AtomicDirectory.requireWritableTarget(junitXml.toAbsolutePath().getParent(), "--junit-xml");
         }
-        boolean exact = only != null && registry.checks().stream().anyMatch(c -> c.id().equals(only));
         long t0 = System.nanoTime();
         for (LemmaCheck c : registry.checks()) {
-            if (only != null && (exact ? !c.id().equals(only) : !c.id().contains(only))) {
+            if (!selected(c.id(), ids)) {
                 continue;
             }
             CheckResult r;
             long r0 = System.nanoTime();
+            if (full) {
+                // --full runs for minutes: one line per row on stderr, console or not
+                spec.commandLine().getErr().printf(java.util.Locale.ROOT, "verify --full: %s (%d of %d rows) started at %.0f s%n",
+                        c.id(), rows.size() + 1, registry.checks().size(), (r0 - t0) / 1e9);
+                spec.commandLine().getErr().flush();
+            }
             try {
                 r = c.run(cases, progress);
             } catch (RuntimeException e) {
@@ -131,9 +143,17 @@ final class VerifyCommand implements Callable<Integer> {
         List<String> measurementTimes = new ArrayList<>();
         List<TightnessFigures.Figure> figures = new ArrayList<>(TightnessFigures.render(
                 results.stream().flatMap(r -> r.points().stream()).toList()));
-        if (only == null) {
+        {
             for (Measurement m : registry.measurements()) {
+                if (!selected(m.id(), ids)) {
+                    continue;
+                }
                 long m0 = System.nanoTime();
+                if (full) {
+                    spec.commandLine().getErr().printf(java.util.Locale.ROOT, "verify --full: measurement %s started at %.0f s%n",
+                            m.title(), (m0 - t0) / 1e9);
+                    spec.commandLine().getErr().flush();
+                }
                 try {
                     series.addAll(m.run(cases, progress));
                     measurementTimes.add(String.format(java.util.Locale.ROOT, "%s %.1f s", m.title(),
@@ -178,6 +198,19 @@ final class VerifyCommand implements Callable<Integer> {
                 + (junitXml == null ? "" : "; JUnit XML in " + junitXml));
         StandardOutput.finish(pw);
         return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    /** Whether {@code id} is selected by {@code --only} (every id is when it is absent). */
+    private boolean selected(String id, List<String> ids) {
+        if (only == null) {
+            return true;
+        }
+        for (String o : only) {
+            if (ids.contains(o) ? id.equals(o) : id.contains(o)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one-line command that replays row {@code id} of this run (same mode, eps and precision). */

@@ -19,6 +19,11 @@ public final class DegreeTableMeasurement implements Measurement {
     private List<TightnessFigures.Figure> figures = List.of();
 
     @Override
+    public String id() {
+        return "lemma-3.4-degree-table";
+    }
+
+    @Override
     public String title() {
         return "Lemma 3.4 degree table against AA22";
     }

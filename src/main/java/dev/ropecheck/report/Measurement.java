@@ -4,6 +4,9 @@ import java.util.List;
 
 /** A measurement for the report's plots that has no pass/fail of its own (timings, degrees). */
 public interface Measurement {
+    /** The id {@code verify --only} selects it by. */
+    String id();
+
     String title();
 
     /** The series measured; empty when what it needs is not in this build. */

@@ -50,6 +50,11 @@ public final class PhaseTransitionMeasurement implements Measurement {
     }
 
     @Override
+    public String id() {
+        return "phase-transition";
+    }
+
+    @Override
     public String title() {
         return "bounded-entry phase transition";
     }

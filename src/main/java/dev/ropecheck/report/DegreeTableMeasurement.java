@@ -14,9 +14,7 @@ import java.util.Locale;
  * table with the fit beside it, and the erratum table (MATH §4's Taylor column is the Lagrange remainder; the
  * project's geometric-tail remainder needs fewer terms for {@code beta >= 2}; {@code proofs-notes/errata.md} item 1).
  */
-public final class DegreeTableMeasurement implements Measurement {
-    private List<ReportContent.Section> sections = List.of();
-    private List<TightnessFigures.Figure> figures = List.of();
+public final class DegreeTableMeasurement extends SectionedMeasurement {
 
     @Override
     public String id() {
@@ -124,7 +122,7 @@ public final class DegreeTableMeasurement implements Measurement {
         }
         DegreeFit.Fit t = fitted.get(0);
         DegreeFit.Fit c = fitted.get(1);
-        sections = List.of(
+        List<ReportContent.Section> sections = List.of(
                 new ReportContent.Section("Lemma 3.4 against AA22: fitted constants", fits, String.format(Locale.ROOT,
                         "Minimal certified degree g over beta in %s and eps in %s (L = ln(1/eps), B = 2 beta), fitted by least"
                                 + " squares to max(a L/ln(L/B), b B) (log-ratio replaced by 1 where L/B <= e). Taylor: a = %.3f,"
@@ -137,9 +135,9 @@ public final class DegreeTableMeasurement implements Measurement {
                         + " the Lagrange remainder beta^(g+1) e^beta/(g+1)!, reproduced in the second column; the project"
                         + " certifies the smaller of it and the geometric-tail remainder, which needs fewer terms for beta >= 2"
                         + " (proofs-notes/errata.md item 1). The Chebyshev column is reproduced exactly."));
-        figures = List.of(new TightnessFigures.Figure("lemma-3.4-degree", "Lemma 3.4: minimal certified degree vs beta",
+        produced(sections, List.of(new TightnessFigures.Figure("lemma-3.4-degree", "Lemma 3.4: minimal certified degree vs beta",
                 SvgChart.render(panels, 4, false), "Left of each pair: the measured minimal degree per eps; right: the"
-                        + " fitted AA22 form at the same eps (constants in the table above).", panels));
+                        + " fitted AA22 form at the same eps (constants in the table above).", panels)));
         return List.of();
     }
 
@@ -152,15 +150,6 @@ public final class DegreeTableMeasurement implements Measurement {
         return "—";
     }
 
-    @Override
-    public List<ReportContent.Section> sections() {
-        return sections;
-    }
-
-    @Override
-    public List<TightnessFigures.Figure> figures() {
-        return figures;
-    }
 
     private static double[] toArray(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).toArray();

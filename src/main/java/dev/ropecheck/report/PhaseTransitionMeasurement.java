@@ -34,7 +34,7 @@ import java.util.Set;
  * An engine that certifies no polynomial at some B (eps below the double rounding floor, or over its cap) never
  * beats exact there.
  */
-public final class PhaseTransitionMeasurement implements Measurement {
+public final class PhaseTransitionMeasurement extends SectionedMeasurement {
     static final Set<Quantity> FORWARD = EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION, Quantity.C, Quantity.LOSS);
     static final Set<Quantity> GRADIENT = EnumSet.of(Quantity.ATTENTION, Quantity.LOSS, Quantity.GRAD_X, Quantity.GRAD_WQ,
             Quantity.GRAD_WK, Quantity.GRAD_WV);
@@ -42,8 +42,6 @@ public final class PhaseTransitionMeasurement implements Measurement {
     static final long SEED = 1;
 
     private final Engines engines;
-    private List<ReportContent.Section> sections = List.of();
-    private List<TightnessFigures.Figure> figures = List.of();
 
     public PhaseTransitionMeasurement(Engines engines) {
         this.engines = engines;
@@ -195,9 +193,8 @@ public final class PhaseTransitionMeasurement implements Measurement {
         } else {
             caption += "Timings and crossovers are measured by verify --full only.";
         }
-        sections = secs;
-        figures = List.of(new TightnessFigures.Figure("phase-transition", "Bounded-entry phase transition",
-                SvgChart.render(panels, 3, false), caption, panels));
+        produced(secs, List.of(new TightnessFigures.Figure("phase-transition", "Bounded-entry phase transition",
+                SvgChart.render(panels, 3, false), caption, panels)));
         return List.of();
     }
 
@@ -366,13 +363,4 @@ public final class PhaseTransitionMeasurement implements Measurement {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
-    @Override
-    public List<ReportContent.Section> sections() {
-        return sections;
-    }
-
-    @Override
-    public List<TightnessFigures.Figure> figures() {
-        return figures;
-    }
 }

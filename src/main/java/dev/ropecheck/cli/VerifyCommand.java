@@ -122,7 +122,8 @@ final class VerifyCommand implements Callable<Integer> {
             if (full) {
                 // --full runs for minutes: one line per row on stderr, console or not
                 spec.commandLine().getErr().printf(java.util.Locale.ROOT, "verify --full: %s (%d of %d rows) started at %.0f s%n",
-                        c.id(), rows.size() + 1, registry.checks().size(), (r0 - t0) / 1e9);
+                        c.id(), rows.size() + 1, registry.checks().stream().filter(x -> selected(x.id(), ids)).count(),
+                        (r0 - t0) / 1e9);
                 spec.commandLine().getErr().flush();
             }
             try {

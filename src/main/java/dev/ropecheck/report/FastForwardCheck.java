@@ -107,7 +107,7 @@ public final class FastForwardCheck implements LemmaCheck {
     /**
      * The cases: every family and {@code B in {0.5, 1}} at the run's small sizes and 8 times the largest; RoPE with
      * {@code d = 2} at {@code n = 2^9 .. scaleMaxN} ({@code --quick}: {@code B = 0.5}; {@code --full}: {@code B = 0.5}
-     * and {@code 1} up to {@code 2^12}, {@code B = 1} beyond); at {@code n = 256} the B sweep (the run's bounds), the eps sweep ({@link #EPS_SWEEP}, {@code B = 1}) and
+     * and {@code 1}); at {@code n = 256} the B sweep (the run's bounds), the eps sweep ({@link #EPS_SWEEP}, {@code B = 1}) and
      * the d sweep ({@link #D_SWEEP}, {@code B = 0.5}).
      */
     List<Sweep> plan(CheckCases cases) {
@@ -130,7 +130,7 @@ public final class FastForwardCheck implements LemmaCheck {
             if (small.contains(n)) {
                 continue;
             }
-            double[] bounds = !cases.extended() ? new double[] {0.5} : n <= 1 << 12 ? new double[] {0.5, 1.0} : new double[] {1.0};
+            double[] bounds = cases.extended() ? new double[] {0.5, 1.0} : new double[] {0.5};
             for (double bound : bounds) {
                 out.add(new Sweep(new InstanceGenerator.Params(n, 2, InstanceGenerator.Family.ROPE, bound, 13L * n
                         + (long) (bound * 4)), 0, TightnessPoint.Axis.N));

@@ -4,10 +4,13 @@ import dev.ropecheck.report.CheckCases;
 import dev.ropecheck.report.CheckResult;
 import dev.ropecheck.report.LemmaCheck;
 import dev.ropecheck.report.LemmaChecks;
+import dev.ropecheck.report.JunitXml;
 import dev.ropecheck.report.Measurement;
-import dev.ropecheck.report.Plots;
+import dev.ropecheck.report.MeasurementFigures;
 import dev.ropecheck.report.Progress;
+import dev.ropecheck.report.ReportContent;
 import dev.ropecheck.report.ReportWriter;
+import dev.ropecheck.report.TightnessFigures;
 import dev.ropecheck.report.Series;
 import dev.ropecheck.report.Verdict;
 import java.io.IOException;
@@ -25,8 +28,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code verify}: runs every registered {@link LemmaCheck} (and the plot measurements), prints the
- * table, writes {@code report.md} and {@code report.html} with the plots, and exits 1 when any check
- * fails.
+ * table, writes {@code report.md}, {@code report.html} (figures inline), {@code report.json} and, with
+ * {@code --junit-xml}, a JUnit XML file with one test case per row; exits 1 when any check fails.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Runs the lemma-by-lemma checks, prints the table and writes report.md and report.html "
@@ -39,10 +42,11 @@ final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     static final class Mode {
-        @Option(names = "--quick", description = "Small sizes; at most about 2 minutes (the default).")
+        @Option(names = "--quick", description = "The main job: about one minute on an idle 2-core machine (the default).")
         boolean quick;
 
-        @Option(names = "--full", description = "Larger sizes and more seeds.")
+        @Option(names = "--full", description = "The researchers' run: n to 2^16, more seeds, the phase-transition"
+                + " timings; minutes, with progress on stderr.")
         boolean full;
     }
 
@@ -59,8 +63,14 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--eps", defaultValue = "1e-6", description = "eps of the fast engines.")
     double eps;
 
-    @Option(names = "--only", paramLabel = "ID", description = "Run only the checks whose id contains ID.")
-    String only;
+    @Option(names = "--only", paramLabel = "ID[,ID...]", split = ",", description = "Run only the rows and"
+            + " measurements with these ids (an ID that is no id selects those whose id contains it); measurement ids:"
+            + " phase-transition, lemma-3.4-degree-table, timing, error-vs-degree.")
+    List<String> only;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write a JUnit XML report: one test case per"
+            + " row, a failure's message its worst case and replay command.")
+    Path junitXml;
 
     VerifyCommand(CliContext context) {
         this(context, LemmaChecks::standard);
@@ -82,19 +92,40 @@ final class VerifyCommand implements Callable<Integer> {
         LemmaChecks registry = checks.apply(engines);
         Progress progress = Progress.console(System.err);
         PrintWriter pw = spec.commandLine().getOut();
+        List<ReportContent.Row> rows = new ArrayList<>();
         List<CheckResult> results = new ArrayList<>();
         List<Series> series = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        if (only != null && registry.checks().stream().noneMatch(c -> c.id().contains(only))) {
-            throw new IllegalArgumentException("--only " + dev.ropecheck.io.InputText.quote(only) + " matches no check; the"
-                    + " check ids are " + String.join(", ", registry.checks().stream().map(LemmaCheck::id).toList()));
+        List<String> ids = new ArrayList<>(registry.checks().stream().map(LemmaCheck::id).toList());
+        ids.addAll(registry.measurements().stream().map(Measurement::id).toList());
+        if (only != null) {
+            for (String o : only) {
+                if (ids.stream().noneMatch(id -> id.contains(o))) {
+                    throw new IllegalArgumentException("--only " + dev.ropecheck.io.InputText.quote(o) + " matches no check; the"
+                            + " ids are " + String.join(", ", ids));
+                }
+            }
+        }
+        if (junitXml != null) {
+            if (java.nio.file.Files.isDirectory(junitXml)) {
+                throw new IllegalArgumentException("--junit-xml " + junitXml + " is a directory; it must be a file");
+            }
+            dev.ropecheck.io.AtomicDirectory.requireWritableTarget(junitXml.toAbsolutePath().getParent(), "--junit-xml");
         }
         long t0 = System.nanoTime();
         for (LemmaCheck c : registry.checks()) {
-            if (only != null && !c.id().contains(only)) {
+            if (!selected(c.id(), ids)) {
                 continue;
             }
             CheckResult r;
+            long r0 = System.nanoTime();
+            if (full) {
+                // --full runs for minutes: one line per row on stderr, console or not
+                spec.commandLine().getErr().printf(java.util.Locale.ROOT, "verify --full: %s (%d of %d rows) started at %.0f s%n",
+                        c.id(), rows.size() + 1, registry.checks().stream().filter(x -> selected(x.id(), ids)).count(),
+                        (r0 - t0) / 1e9);
+                spec.commandLine().getErr().flush();
+            }
             try {
                 r = c.run(cases, progress);
             } catch (RuntimeException e) {
@@ -106,16 +137,38 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             results.add(r);
+            rows.add(new ReportContent.Row(r, replay(full, c.id()), (System.nanoTime() - r0) / 1e9));
             series.addAll(r.series());
         }
-        if (only == null) {
+        List<ReportContent.Section> sections = new ArrayList<>();
+        List<String> measurementTimes = new ArrayList<>();
+        List<TightnessFigures.Figure> figures = new ArrayList<>(TightnessFigures.render(
+                results.stream().flatMap(r -> r.points().stream()).toList()));
+        {
             for (Measurement m : registry.measurements()) {
+                if (!selected(m.id(), ids)) {
+                    continue;
+                }
+                long m0 = System.nanoTime();
+                if (full) {
+                    spec.commandLine().getErr().printf(java.util.Locale.ROOT, "verify --full: measurement %s started at %.0f s%n",
+                            m.title(), (m0 - t0) / 1e9);
+                    spec.commandLine().getErr().flush();
+                }
                 try {
                     series.addAll(m.run(cases, progress));
+                    measurementTimes.add(String.format(java.util.Locale.ROOT, "%s %.1f s", m.title(),
+                            (System.nanoTime() - m0) / 1e9));
+                    sections.addAll(m.sections());
+                    figures.addAll(m.figures());
                 } catch (RuntimeException e) {
                     notes.add("measurement \"" + m.title() + "\" failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
             }
+        }
+        figures.addAll(MeasurementFigures.render(series));
+        if (!measurementTimes.isEmpty()) {
+            notes.add("measurements (wall time): " + String.join(", ", measurementTimes) + ".");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         pw.print(ReportWriter.table(results).render());
@@ -128,8 +181,13 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         notes.addAll(missingSpecs(results));
-        List<Plots.Image> images = Plots.render(series);
-        ReportWriter.write(out, "ropecheck verification report", results, images, notes);
+        ReportContent content = new ReportContent(full ? "full" : "quick", seconds, rows, figures, sections, notes);
+        ReportWriter.write(out, "ropecheck verification report", content);
+        if (junitXml != null) {
+            byte[] xml = JunitXml.write(content);
+            java.nio.file.Files.createDirectories(junitXml.toAbsolutePath().getParent());
+            dev.ropecheck.io.AtomicFile.write(junitXml, o -> o.write(xml));
+        }
         for (String n : notes) {
             pw.println(n);
         }
@@ -137,9 +195,30 @@ final class VerifyCommand implements Callable<Integer> {
         long passed = results.stream().filter(r -> r.verdict() == Verdict.PASS).count();
         long skipped = results.size() - failed - passed;
         pw.println(passed + " passed, " + failed + " failed, " + skipped + " skipped; report in " + out.resolve("report.md")
-                + " and " + out.resolve("report.html"));
+                + ", " + out.resolve("report.html") + " and " + out.resolve("report.json")
+                + (junitXml == null ? "" : "; JUnit XML in " + junitXml));
         StandardOutput.finish(pw);
         return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    /** Whether {@code id} is selected by {@code --only} (every id is when it is absent). */
+    private boolean selected(String id, List<String> ids) {
+        if (only == null) {
+            return true;
+        }
+        for (String o : only) {
+            if (ids.contains(o) ? id.equals(o) : id.contains(o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The one-line command that replays row {@code id} of this run (same mode, eps and precision). */
+    private String replay(boolean full, String id) {
+        return "java -jar target/ropecheck.jar verify " + (full ? "--full" : "--quick") + " --only " + id
+                + (eps != EngineRegistry.Options.DEFAULT_EPS ? " --eps " + eps : "")
+                + (precision != EngineRegistry.Options.DEFAULT_PRECISION ? " --precision " + precision : "");
     }
 
     /** Notes for checks whose id has no {@code specs/<id>.md} entry (looked up under ./specs when present). */

@@ -12,9 +12,18 @@ import java.util.List;
  * @param seeds how many random instances per {@code (n, d, family)}
  * @param timingSizes the {@code n} of the timing measurements
  * @param bounds entry bounds {@code B} for the degree/rank measurements
+ * @param scaleMaxN the largest {@code n} of the large-n tightness sweeps (fast engines against the exact engine)
+ * @param trustedMaxN the largest {@code n} at which the exact engine is judged against the double-double reference
  */
 public record CheckCases(boolean extended, List<Integer> sizes, List<Integer> dims, int seeds, List<Integer> timingSizes,
-        List<Double> bounds) {
+        List<Double> bounds, int scaleMaxN, int trustedMaxN) {
+
+    /** Cases whose large-n sweeps stop at the largest timing size (and the trusted sweep at the largest size). */
+    public CheckCases(boolean extended, List<Integer> sizes, List<Integer> dims, int seeds, List<Integer> timingSizes,
+            List<Double> bounds) {
+        this(extended, sizes, dims, seeds, timingSizes, bounds, timingSizes.get(timingSizes.size() - 1),
+                sizes.get(sizes.size() - 1));
+    }
 
     public CheckCases {
         sizes = List.copyOf(sizes);
@@ -25,12 +34,21 @@ public record CheckCases(boolean extended, List<Integer> sizes, List<Integer> di
 
     public static CheckCases quick() {
         return new CheckCases(false, List.of(1, 2, 4, 8, 16, 32), List.of(2, 4), 2, List.of(256, 1024, 4096),
-                List.of(0.25, 0.5, 1.0, 2.0));
+                List.of(0.25, 0.5, 1.0, 2.0), 1 << 12, 1 << 8);
     }
 
     public static CheckCases full() {
         return new CheckCases(true, List.of(1, 2, 4, 8, 16, 32, 64, 128), List.of(2, 4, 8), 4,
-                List.of(256, 1024, 4096, 16384), List.of(0.25, 0.5, 1.0, 2.0, 4.0));
+                List.of(256, 1024, 4096, 16384), List.of(0.25, 0.5, 1.0, 2.0, 4.0), 1 << 16, 1 << 12);
+    }
+
+    /** {@code 1, 2, 4, ..., limit} (powers of two). */
+    public static List<Integer> powersOfTwo(int limit) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int n = 1; n <= limit; n *= 2) {
+            out.add(n);
+        }
+        return out;
     }
 
     /** The largest size. */

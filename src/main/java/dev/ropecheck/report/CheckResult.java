@@ -13,12 +13,27 @@ import java.util.List;
  * @param verdict pass, fail or skipped
  * @param detail the worst case (instance, seed) or why it was skipped
  * @param series plot data
+ * @param points the tightness of every measured case (for the small multiples and {@code report.json})
  */
 public record CheckResult(String id, String title, int cases, double maxError, double bound, Verdict verdict, String detail,
-        List<Series> series) {
+        List<Series> series, List<TightnessPoint> points) {
 
     public CheckResult {
         series = List.copyOf(series);
+        points = List.copyOf(points);
+    }
+
+    /** A result without tightness points. */
+    public CheckResult(String id, String title, int cases, double maxError, double bound, Verdict verdict, String detail,
+            List<Series> series) {
+        this(id, title, cases, maxError, bound, verdict, detail, series, List.of());
+    }
+
+    /** This result with {@code more} tightness points added. */
+    public CheckResult withPoints(List<TightnessPoint> more) {
+        List<TightnessPoint> all = new java.util.ArrayList<>(points);
+        all.addAll(more);
+        return new CheckResult(id, title, cases, maxError, bound, verdict, detail, series, all);
     }
 
     /** {@code maxError / bound}: at most 1 when passing; near 1 means the bound is tight. */

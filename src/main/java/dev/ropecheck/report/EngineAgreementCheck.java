@@ -116,6 +116,7 @@ public final class EngineAgreementCheck implements LemmaCheck {
         String worst = "";
         List<Double> ns = new ArrayList<>();
         List<Double> errs = new ArrayList<>();
+        List<TightnessPoint> points = new ArrayList<>();
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step(engineName + " vs reference: " + c.label(), done++, list.size());
@@ -131,12 +132,22 @@ public final class EngineAgreementCheck implements LemmaCheck {
             CheckReport report = ResultCheck.run(c.instance(), e, wanted, TrustedReference.arbitraryPrecision(r),
                     engines.tolerance(engineName), List.of());
             for (FieldCheck f : report.fields()) {
+                if (!wanted.contains(Quantity.byKey(f.field()))) {
+                    continue; // the checking core also judges every other field the candidate holds; this row is about `only`
+                }
                 if (f.verdict() == FieldVerdict.UNCHECKED) {
                     return CheckResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
                 }
                 boolean zeroField = f.verdict() == FieldVerdict.VACUOUS && allZero(r.get(Quantity.byKey(f.field())));
                 double ratio = f.verdict() == FieldVerdict.PASS || zeroField ? f.maxRatio() : Double.POSITIVE_INFINITY;
                 caseMax = Math.max(caseMax, f.maxAbsError());
+                // the worst entry's error and allowed error: their ratio is the field's max err/allowed
+                double pointAllowed = f.allowed();
+                double pointErr = f.verdict() == FieldVerdict.PASS || zeroField ? f.error() : Double.NaN;
+                points.add(new TightnessPoint(id, engineName, TightnessPoint.Axis.N, c.instance().n(), pointErr, pointAllowed,
+                        f.field() + " on " + c.label()));
+                points.add(new TightnessPoint(id, engineName, TightnessPoint.Axis.D, c.instance().d(), pointErr, pointAllowed,
+                        f.field() + " on " + c.label()));
                 if (ratio > worstRatio || Double.isNaN(ratio)) {
                     worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
                     worstErr = f.maxAbsError();
@@ -152,6 +163,7 @@ public final class EngineAgreementCheck implements LemmaCheck {
         Verdict v = worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL;
         return new CheckResult(id, title(), list.size(), worstErr, worstBound, v, "worst: " + worst,
                 only.size() < Quantity.values().length ? List.of()
-                        : List.of(Checks.maxByX(Plot.ERROR_VS_N, engineName + " vs reference (max over fields)", ns, errs)));
+                        : List.of(Checks.maxByX(Plot.ERROR_VS_N, engineName + " vs reference (max over fields)", ns, errs)),
+                points);
     }
 }

@@ -25,6 +25,11 @@ public final class ErrorVsDegreeMeasurement implements Measurement {
     }
 
     @Override
+    public String id() {
+        return "error-vs-degree";
+    }
+
+    @Override
     public String title() {
         return "error vs degree: " + name;
     }

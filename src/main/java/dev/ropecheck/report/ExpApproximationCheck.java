@@ -61,8 +61,9 @@ public final class ExpApproximationCheck implements LemmaCheck {
                     double eta = p.etaPolynomial();
                     String where = String.format(Locale.ROOT, "%s beta = %s eps = %.0e degree %d (eta %.3e)", m, beta, eps,
                             p.degree(), eta);
-                    w.add(eta <= eps * Math.exp(-beta) * (1 + 1e-12) ? measured : Double.POSITIVE_INFINITY, eta, where,
-                            p.degree());
+                    double m2 = eta <= eps * Math.exp(-beta) * (1 + 1e-12) ? measured : Double.POSITIVE_INFINITY;
+                    w.add(m2, eta, where, TightnessPoint.Axis.BETA, beta, m.name().toLowerCase(Locale.ROOT));
+                    w.alsoAt(m2, eta, where, TightnessPoint.Axis.EPS, eps, m.name().toLowerCase(Locale.ROOT));
                 }
             }
         }

@@ -47,6 +47,16 @@ public final class FastForwardCheck implements LemmaCheck {
         return engineName + " forward (alpha, attention, c, loss) vs exact, against its certified bound (MATH §5)";
     }
 
+    /** Exact-engine results per instance label, shared by the fast engines' checks (one exact run per case). */
+    private static final java.util.Map<String, RopeResult> EXACT = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Instances by parameters, shared by the fast engines' checks (building one at n = 2^16 takes seconds). */
+    private static final java.util.Map<InstanceGenerator.Params, RopeInstance> INSTANCES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** The eps of the eps sweep. */
+    static final double[] EPS_SWEEP = {1e-2, 1e-4, 1e-6, 1e-8, 1e-10};
+    /** The d of the d sweep. */
+    static final int[] D_SWEEP = {2, 4, 8};
+
     @Override
     public CheckResult run(CheckCases cases, Progress progress) {
         Optional<RopeAttentionEngine> fast = engines.engine(engineName);
@@ -54,70 +64,120 @@ public final class FastForwardCheck implements LemmaCheck {
         if (fast.isEmpty() || exact.isEmpty()) {
             return CheckResult.skipped(this, "needs engines " + engineName + " and exact");
         }
-        List<Integer> ns = new ArrayList<>(cases.sizes());
-        ns.add(cases.maxN() * 8); // one larger n: 256 in --quick, 1024 in --full
-        double worstRatio = -1;
-        double worstErr = 0;
-        double worstBound = 1;
-        String worst = "";
-        int count = 0;
-        int total = ns.size() * 3 * 2;
-        List<Double> xs = new ArrayList<>();
-        List<Double> ys = new ArrayList<>();
-        for (int n : ns) {
+        List<Sweep> plan = plan(cases);
+        WorstCase w = new WorstCase();
+        int done = 0;
+        for (Sweep c : plan) {
+            progress.step(engineName + " vs exact: " + c.label(), done++, plan.size());
+            RopeAttentionEngine f = c.eps() == 0 ? fast.get() : engines.engine(engineName, c.eps()).orElseThrow();
+            String skip = judge(f, exact.get(), c, w);
+            if (skip != null) {
+                return CheckResult.skipped(this, skip);
+            }
+        }
+        progress.step(engineName + " vs exact", plan.size(), plan.size());
+        CheckResult r = w.result(this, Plot.ERROR_VS_N, engineName + " attention vs exact");
+        return r.verdict() == Verdict.SKIPPED ? CheckResult.skipped(this, engineName + " refused every case") : r;
+    }
+
+    /**
+     * One case of the plan: an instance, the eps of the engine ({@code 0}: the run's), and the axis it belongs to
+     * (a small-n case is drawn against n; a sweep case against its parameter).
+     */
+    record Sweep(InstanceGenerator.Params params, double eps, TightnessPoint.Axis axis) {
+        String label() {
+            return "make-instance --n " + params.n() + " --d " + params.d() + " --family " + params.family().label()
+                    + " --bound " + params.bound() + " --seed " + params.seed() + (eps == 0 ? "" : " (compute --eps " + eps + ")");
+        }
+
+        double x() {
+            switch (axis) {
+                case B:
+                    return params.bound();
+                case EPS:
+                    return eps;
+                case D:
+                    return params.d();
+                default:
+                    return params.n();
+            }
+        }
+    }
+
+    /**
+     * The cases: every family and {@code B in {0.5, 1}} at the run's small sizes and 8 times the largest; RoPE with
+     * {@code d = 2} at {@code n = 2^9 .. scaleMaxN} ({@code --quick}: {@code B = 0.5}; {@code --full}: {@code B = 0.5}
+     * and {@code 1}); at {@code n = 256} the B sweep (the run's bounds), the eps sweep ({@link #EPS_SWEEP}, {@code B = 1}) and
+     * the d sweep ({@link #D_SWEEP}, {@code B = 0.5}).
+     */
+    List<Sweep> plan(CheckCases cases) {
+        List<Sweep> out = new ArrayList<>();
+        java.util.TreeSet<Integer> small = new java.util.TreeSet<>(cases.sizes());
+        small.add(cases.maxN() * 8);
+        for (int n : small) {
             for (InstanceGenerator.Family fam : List.of(InstanceGenerator.Family.ROPE, InstanceGenerator.Family.IDENTITY,
                     InstanceGenerator.Family.EXPLICIT)) {
+                if (ropeOnly && fam == InstanceGenerator.Family.EXPLICIT) {
+                    continue;
+                }
                 for (double bound : new double[] {0.5, 1.0}) {
-                    progress.step(engineName + " vs exact n=" + n + " " + fam.label(), count, total);
-                    if (ropeOnly && fam == InstanceGenerator.Family.EXPLICIT) {
-                        continue;
-                    }
                     long seed = 11L * n + fam.ordinal() + (long) (bound * 4);
-                    RopeInstance inst = InstanceGenerator.build(new InstanceGenerator.Params(n, 2, fam, bound, seed));
-                    RopeResult f;
-                    try {
-                        f = fast.get().compute(inst, FIELDS);
-                    } catch (IllegalArgumentException e) {
-                        continue; // refused (e.g. monomial or rank cap), which the engine's own tests cover
-                    }
-                    RopeResult x = exact.get().compute(inst, FIELDS);
-                    count++;
-                    double caseErr = 0;
-                    for (Quantity q : FIELDS) {
-                        double own = certified(f, q, x);
-                        OptionalDouble ex = engines.allowed("exact", inst, x, false, q);
-                        if (Double.isNaN(own) || ex.isEmpty()) {
-                            return CheckResult.skipped(this, "no bound for " + q.key() + " ("
-                                    + (Double.isNaN(own) ? engineName + " reports none" : engines.whyNoBound("exact")) + ")");
-                        }
-                        FieldError err = FieldError.of(f.get(q), x.get(q));
-                        double allowed = own + ex.getAsDouble();
-                        double ratio = err.maxAbs() / allowed;
-                        if (Double.isNaN(ratio)) {
-                            ratio = Double.POSITIVE_INFINITY;
-                        }
-                        if (ratio > worstRatio) {
-                            worstRatio = ratio;
-                            worstErr = err.maxAbs();
-                            worstBound = allowed;
-                            worst = q.key() + " on make-instance --n " + n + " --d 2 --family " + fam.label() + " --bound "
-                                    + bound + " --seed " + seed + " (degree " + f.metadata().get("degree") + ")";
-                        }
-                        if (q == Quantity.ATTENTION) {
-                            caseErr = err.maxAbs();
-                        }
-                    }
-                    xs.add((double) n);
-                    ys.add(caseErr);
+                    out.add(new Sweep(new InstanceGenerator.Params(n, 2, fam, bound, seed), 0, TightnessPoint.Axis.N));
                 }
             }
         }
-        progress.step(engineName + " vs exact", total, total);
-        if (count == 0) {
-            return CheckResult.skipped(this, engineName + " refused every case");
+        for (int n = 1 << 9; n <= cases.scaleMaxN(); n *= 2) {
+            if (small.contains(n)) {
+                continue;
+            }
+            double[] bounds = cases.extended() ? new double[] {0.5, 1.0} : new double[] {0.5};
+            for (double bound : bounds) {
+                out.add(new Sweep(new InstanceGenerator.Params(n, 2, InstanceGenerator.Family.ROPE, bound, 13L * n
+                        + (long) (bound * 4)), 0, TightnessPoint.Axis.N));
+            }
         }
-        return new CheckResult(id, title(), count, worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
-                "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, engineName + " attention vs exact", xs, ys)));
+        int n0 = Math.min(256, cases.scaleMaxN());
+        for (double b : cases.bounds()) {
+            out.add(new Sweep(new InstanceGenerator.Params(n0, 2, InstanceGenerator.Family.ROPE, b, 500L + (long) (b * 8)),
+                    0, TightnessPoint.Axis.B));
+        }
+        for (double e : EPS_SWEEP) {
+            out.add(new Sweep(new InstanceGenerator.Params(n0, 2, InstanceGenerator.Family.ROPE, 1.0, 600), e,
+                    TightnessPoint.Axis.EPS));
+        }
+        for (int d : D_SWEEP) {
+            out.add(new Sweep(new InstanceGenerator.Params(n0, d, InstanceGenerator.Family.ROPE, 0.5, 700L + d), 0,
+                    TightnessPoint.Axis.D));
+        }
+        return out;
+    }
+
+    /** Judges one case into {@code w}; returns why the check cannot judge at all (no bound), else null. */
+    private String judge(RopeAttentionEngine fast, RopeAttentionEngine exact, Sweep c, WorstCase w) {
+        RopeInstance inst = INSTANCES.computeIfAbsent(c.params(), InstanceGenerator::build);
+        RopeResult f;
+        try {
+            f = fast.compute(inst, FIELDS);
+        } catch (IllegalArgumentException e) {
+            return null; // refused (e.g. monomial or rank cap), which the engine's own tests cover
+        }
+        String key = c.params().n() + "|" + c.params().d() + "|" + c.params().family() + "|" + c.params().bound() + "|"
+                + c.params().seed();
+        RopeResult x = EXACT.computeIfAbsent(key, k -> exact.compute(inst, FIELDS));
+        w.countCase();
+        for (Quantity q : FIELDS) {
+            double own = certified(f, q, x);
+            OptionalDouble ex = engines.allowed("exact", inst, x, false, q);
+            if (Double.isNaN(own) || ex.isEmpty()) {
+                return "no bound for " + q.key() + " ("
+                        + (Double.isNaN(own) ? engineName + " reports none" : engines.whyNoBound("exact")) + ")";
+            }
+            FieldError err = FieldError.of(f.get(q), x.get(q));
+            double allowed = own + ex.getAsDouble();
+            String where = q.key() + " on " + c.label() + " (degree " + f.metadata().get("degree") + ")";
+            w.add(err.maxAbs(), allowed, where, c.axis(), c.x(), q.key());
+        }
+        return null;
     }
 
     /**

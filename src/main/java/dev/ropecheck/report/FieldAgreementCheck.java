@@ -122,8 +122,9 @@ public final class FieldAgreementCheck implements LemmaCheck {
                         && EngineAgreementCheck.allZero(r.get(Quantity.byKey(f.field())));
                 boolean ok = f.verdict() == dev.ropecheck.check.FieldVerdict.PASS || zeroField;
                 double allowed = f.maxAbsError() == 0 ? f.allowed() : f.maxAbsError() / f.maxRatio();
-                w.add(ok ? f.maxAbsError() : Double.NaN, allowed, f.field() + " on " + c.label()
-                        + (ok ? "" : " (" + f.verdict() + ")"), in.n());
+                String where = f.field() + " on " + c.label() + (ok ? "" : " (" + f.verdict() + ")");
+                w.add(ok ? f.maxAbsError() : Double.NaN, allowed, where, in.n());
+                w.alsoAt(ok ? f.maxAbsError() : Double.NaN, allowed, where, TightnessPoint.Axis.D, in.d(), "");
             }
         }
         progress.step(id, list.size(), list.size());

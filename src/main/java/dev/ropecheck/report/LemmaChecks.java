@@ -19,7 +19,7 @@ public final class LemmaChecks {
                 .register(new RopeIdentityCheck())
                 .register(new RowsSumToOneCheck(engines))
                 .register(new SumPZeroCheck(engines))
-                .register(new EngineAgreementCheck(engines, "exact", "theorem-5.7"))
+                .register(new ExactAtScaleCheck(new EngineAgreementCheck(engines, "exact", "theorem-5.7"), engines))
                 .register(exactVsReference(engines, "def-3.12", "u = A = exp(s)", Quantity.A))
                 .register(exactVsReference(engines, "def-3.13", "alpha = A 1", Quantity.ALPHA))
                 .register(exactVsReference(engines, "def-3.15", "h = A3 Y", Quantity.H))
@@ -46,8 +46,9 @@ public final class LemmaChecks {
                 .register(new FastForwardCheck(engines, "fast-fft", "lemma-6.1", false))
                 .register(new FastForwardCheck(engines, "fast-lowrank", "fast-forward-lowrank", true))
                 .register(new TimingMeasurement(engines, List.of("exact", "fast-fft", "fast-lowrank")))
-                .register(new DegreeMeasurement(engines, List.of("fast-fft", "fast-lowrank")))
-                .register(new ErrorVsDegreeMeasurement(engines, "fast-fft"));
+                .register(new ErrorVsDegreeMeasurement(engines, "fast-fft"))
+                .register(new DegreeTableMeasurement())
+                .register(new PhaseTransitionMeasurement(engines));
     }
 
     private static LemmaCheck exactVsReference(Engines engines, String id, String what, Quantity first,

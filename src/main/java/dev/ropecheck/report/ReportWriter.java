@@ -4,12 +4,12 @@ import dev.ropecheck.io.AtomicFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Writes the verification report: {@code report.md} (table, plots as PNG files next to it) and
- * {@code report.html} (the same, plots embedded as data URIs, so the file stands alone).
+ * Writes the verification report: {@code report.md} (tables, figures as SVG files next to it), {@code report.html}
+ * (the same, figures inline, so the file stands alone), {@code report.json} ({@link ReportJson}) and the SVGs.
  */
 public final class ReportWriter {
     private ReportWriter() {
@@ -27,55 +27,91 @@ public final class ReportWriter {
         return t;
     }
 
-    /**
-     * Writes {@code report.md}, {@code report.html} and the PNGs into {@code dir} (created when
-     * missing). Each file is written atomically.
-     */
-    public static void write(Path dir, String heading, List<CheckResult> results, List<Plots.Image> images,
-            List<String> notes) throws java.io.IOException {
+    /** The tightness range of each bound at the largest n it reached. */
+    public static TextTable largestN(List<CheckResult> results) {
+        List<TightnessPoint> all = results.stream().flatMap(r -> r.points().stream()).toList();
+        TextTable t = new TextTable("bound", "largest n", "cases there", "tightness min", "tightness max", "worst there");
+        for (TightnessFigures.AtLargestN a : TightnessFigures.atLargestN(all)) {
+            t.row(a.bound(), TightnessFigures.fmt(a.n()), Integer.toString(a.cases()), TextTable.num(a.min()),
+                    TextTable.num(a.max()), a.worst());
+        }
+        return t;
+    }
+
+    /** The replay commands, one line per row. */
+    static TextTable replays(List<ReportContent.Row> rows) {
+        TextTable t = new TextTable("id", "replay", "seconds");
+        for (ReportContent.Row r : rows) {
+            t.row(r.result().id(), r.replay(), String.format(Locale.ROOT, "%.1f", r.seconds()));
+        }
+        return t;
+    }
+
+    /** Writes every file into {@code dir} (created when missing), each atomically. */
+    public static void write(Path dir, String heading, ReportContent c) throws java.io.IOException {
         Files.createDirectories(dir);
-        TextTable table = table(results);
+        List<CheckResult> results = c.results();
+        String intro = "Tightness is measured error / proved bound at the worst case (1 = the bound is attained)."
+                + " Each row replays with the command in the replay table; the worst instance is in its detail.";
         StringBuilder md = new StringBuilder("# ").append(heading).append("\n\n");
-        md.append(table.markdown()).append('\n');
-        md.append("Tightness is measured error / bound at the worst case (1 = the bound is attained).\n\n");
+        md.append(table(results).markdown()).append('\n').append(intro).append("\n\n");
         for (CheckResult r : results) {
             md.append("- **").append(r.id()).append("**: ").append(r.title()).append('\n');
         }
         md.append('\n');
-        for (String n : notes) {
+        for (String n : c.notes()) {
             md.append("> ").append(n).append("\n\n");
         }
-        for (Plots.Image img : images) {
-            String file = img.plot().file() + ".png";
-            AtomicFile.write(dir.resolve(file), o -> o.write(img.png()));
-            md.append("## ").append(img.plot().title()).append("\n\n![").append(img.caption()).append("](").append(file)
-                    .append(")\n\n");
+        md.append("## Tightness at the largest n reached\n\n").append(largestN(results).markdown()).append('\n');
+        for (ReportContent.Section s : c.sections()) {
+            md.append("## ").append(s.heading()).append("\n\n").append(s.table().markdown()).append('\n').append(s.text())
+                    .append("\n\n");
         }
+        for (TightnessFigures.Figure f : c.figures()) {
+            String file = f.file() + ".svg";
+            byte[] svg = f.svg().getBytes(StandardCharsets.UTF_8);
+            AtomicFile.write(dir.resolve(file), o -> o.write(svg));
+            md.append("## ").append(f.title()).append("\n\n![").append(f.title()).append("](").append(file)
+                    .append(")\n\n").append(f.caption()).append("\n\n");
+        }
+        md.append("## Replay\n\n").append(replays(c.rows()).markdown()).append('\n');
         byte[] mdBytes = md.toString().getBytes(StandardCharsets.UTF_8);
         AtomicFile.write(dir.resolve("report.md"), o -> o.write(mdBytes));
 
-        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
-                .append(Html.escape(heading)).append("</title>\n<style>body{font-family:sans-serif;margin:2em}"
-                        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-                        + ".pass{color:#070}.fail{color:#b00;font-weight:bold}</style></head><body>\n<h1>")
+        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
+                .append(Html.escape(heading)).append("</title>\n<style>body{font-family:sans-serif;margin:1.5em auto;"
+                        + "max-width:1400px;padding:0 1em;color:#222}"
+                        + "table{border-collapse:collapse;font-size:13px;margin:0.5em 0}"
+                        + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}"
+                        + "th{background:#f3f3f3}td:last-child{max-width:46em;word-break:break-word}"
+                        + ".pass{color:#070}.fail{color:#b00;font-weight:bold}"
+                        + "figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:70em}"
+                        + "svg{max-width:100%;height:auto}blockquote{font-size:13px;color:#555;margin:0.4em 1em}"
+                        + "h2{margin-top:1.6em;border-bottom:1px solid #ddd}</style></head><body>\n<h1>")
                 .append(Html.escape(heading)).append("</h1>\n");
-        html.append(table.html());
-        html.append("<p>Tightness is measured error / bound at the worst case (1 = the bound is attained).</p>\n<ul>\n");
+        html.append(table(results).html()).append("<p>").append(Html.escape(intro)).append("</p>\n");
+        for (String n : c.notes()) {
+            html.append("<blockquote>").append(Html.escape(n)).append("</blockquote>\n");
+        }
+        html.append("<h2>Tightness at the largest n reached</h2>\n").append(largestN(results).html());
+        for (ReportContent.Section s : c.sections()) {
+            html.append("<h2>").append(Html.escape(s.heading())).append("</h2>\n").append(s.table().html()).append("<p>")
+                    .append(Html.escape(s.text())).append("</p>\n");
+        }
+        for (TightnessFigures.Figure f : c.figures()) {
+            html.append("<h2>").append(Html.escape(f.title())).append("</h2>\n<figure>\n").append(f.svg())
+                    .append("<figcaption>").append(Html.escape(f.caption())).append("</figcaption>\n</figure>\n");
+        }
+        html.append("<h2>Rows</h2>\n<ul>\n");
         for (CheckResult r : results) {
             html.append("<li><b>").append(Html.escape(r.id())).append("</b>: ").append(Html.escape(r.title())).append("</li>\n");
         }
-        html.append("</ul>\n");
-        for (String n : notes) {
-            html.append("<blockquote>").append(Html.escape(n)).append("</blockquote>\n");
-        }
-        for (Plots.Image img : images) {
-            html.append("<h2>").append(Html.escape(img.plot().title())).append("</h2>\n<img alt=\"")
-                    .append(Html.escape(img.caption())).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(img.png())).append("\">\n<p>")
-                    .append(Html.escape(img.caption())).append("</p>\n");
-        }
+        html.append("</ul>\n<h2>Replay</h2>\n").append(replays(c.rows()).html());
         html.append("</body></html>\n");
         byte[] htmlBytes = html.toString().getBytes(StandardCharsets.UTF_8);
         AtomicFile.write(dir.resolve("report.html"), o -> o.write(htmlBytes));
+        byte[] json = ReportJson.write(c);
+        AtomicFile.write(dir.resolve("report.json"), o -> o.write(json));
     }
 }

@@ -67,6 +67,7 @@ public final class RopeIdentityCheck implements LemmaCheck {
         String worstCase = "";
         int count = 0;
         List<Series> series = new ArrayList<>();
+        List<TightnessPoint> points = new ArrayList<>();
         int total = ns.size() * dims.size() * 2;
         int done = 0;
         for (RopeFamily.Layout layout : RopeFamily.Layout.values()) {
@@ -89,6 +90,10 @@ public final class RopeIdentityCheck implements LemmaCheck {
                     DMatrixRMaj kr = fam.rotate(k);
                     double maxErr = 0;
                     double maxBound = 0;
+                    double nRatio = -1;
+                    double nErr = 0;
+                    double nBound = 1;
+                    String nWhere = "";
                     int pairs = (long) n * n <= ALL_PAIRS ? n * n : SAMPLED_PAIRS;
                     for (int p = 0; p < pairs; p++) {
                         int i;
@@ -138,6 +143,12 @@ public final class RopeIdentityCheck implements LemmaCheck {
                         maxErr = Math.max(maxErr, err);
                         maxBound = Math.max(maxBound, bound);
                         double ratio = err / bound;
+                        if (ratio > nRatio) {
+                            nRatio = ratio;
+                            nErr = err;
+                            nBound = bound;
+                            nWhere = layout.label() + " n=" + n + " d=" + d + " seed=" + seed + " (i,j)=(" + i + "," + j + ")";
+                        }
                         if (ratio > worstRatio) {
                             worstRatio = ratio;
                             worstErr = err;
@@ -146,6 +157,8 @@ public final class RopeIdentityCheck implements LemmaCheck {
                         }
                         count++;
                     }
+                    points.add(new TightnessPoint(id(), layout.label(), TightnessPoint.Axis.N, n, nErr, nBound, nWhere));
+                    points.add(new TightnessPoint(id(), layout.label(), TightnessPoint.Axis.D, d, nErr, nBound, nWhere));
                     xs[idx] = n;
                     errs[idx] = maxErr;
                     bounds[idx] = maxBound;
@@ -157,7 +170,7 @@ public final class RopeIdentityCheck implements LemmaCheck {
         }
         progress.step("RoPE identity", total, total);
         Verdict v = worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL;
-        return new CheckResult(id(), title(), count, worstErr, worstBound, v, "worst: " + worstCase, series);
+        return new CheckResult(id(), title(), count, worstErr, worstBound, v, "worst: " + worstCase, series, points);
     }
 
     private static final MathContext MC = new MathContext(40);

@@ -50,6 +50,7 @@ public final class RowsSumToOneCheck implements LemmaCheck {
         String worst = "";
         List<Double> ns = new ArrayList<>();
         List<Double> errs = new ArrayList<>();
+        List<TightnessPoint> points = new ArrayList<>();
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step("rows of f: " + c.label(), done++, list.size());
@@ -67,12 +68,14 @@ public final class RowsSumToOneCheck implements LemmaCheck {
                 worstBound = bound;
                 worst = c.label();
             }
+            points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.N, n, caseMax, bound, c.label()));
+            points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.D, c.instance().d(), caseMax, bound, c.label()));
             ns.add((double) n);
             errs.add(caseMax);
         }
         progress.step("rows of f", list.size(), list.size());
         return new CheckResult(id(), title(), list.size(), worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
-                "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, "|sum_j f_ij - 1| (exact engine)", ns, errs)));
+                "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, "|sum_j f_ij - 1| (exact engine)", ns, errs)), points);
     }
 
     /** The run's sizes, extended up to {@code maxN} by doubling, one seed and d each. */
@@ -84,7 +87,8 @@ public final class RowsSumToOneCheck implements LemmaCheck {
             for (int n = cases.maxN() * 2; n <= maxN; n *= 2) {
                 sizes.add(n);
             }
-            CheckCases wider = new CheckCases(cases.extended(), sizes, cases.dims(), 1, cases.timingSizes(), cases.bounds());
+            CheckCases wider = new CheckCases(cases.extended(), sizes, cases.dims(), 1, cases.timingSizes(), cases.bounds(),
+                    cases.scaleMaxN(), cases.trustedMaxN());
             list = CaseInstances.of(wider, maxN, 1.0);
         }
     }

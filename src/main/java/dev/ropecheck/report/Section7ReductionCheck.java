@@ -54,6 +54,7 @@ public final class Section7ReductionCheck implements LemmaCheck {
         String worst = "";
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
+        List<TightnessPoint> points = new ArrayList<>();
         for (int d : ds) {
             for (int n : ns) {
                 progress.step("Section 7 reduction n=" + n + " d=" + d, done++, total);
@@ -104,13 +105,16 @@ public final class Section7ReductionCheck implements LemmaCheck {
                     worstBound = bound;
                     worst = "n=" + n + " d=" + d + " seed=" + seed + " (reference self-agreement " + selfErr + ")";
                 }
+                String where = "n=" + n + " d=" + d + " seed=" + seed;
+                points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.N, n, precise ? e : Double.NaN, bound, where));
+                points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.D, d, precise ? e : Double.NaN, bound, where));
                 xs.add((double) n);
                 ys.add(e);
             }
         }
         progress.step("Section 7 reduction", total, total);
         return new CheckResult(id(), title(), total, worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
-                "worst: " + worst, List.of());
+                "worst: " + worst, List.of(), points);
         // No plot series: a 40-digit agreement (about 1e-50) would stretch the double-precision error plot.
     }
 }

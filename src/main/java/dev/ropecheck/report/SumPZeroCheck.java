@@ -49,6 +49,7 @@ public final class SumPZeroCheck implements LemmaCheck {
         String worst = "";
         List<Double> ns = new ArrayList<>();
         List<Double> errs = new ArrayList<>();
+        List<TightnessPoint> points = new ArrayList<>();
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step("sum of p: " + c.label(), done++, list.size());
@@ -70,11 +71,13 @@ public final class SumPZeroCheck implements LemmaCheck {
                 worstBound = bound;
                 worst = c.label();
             }
+            points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.N, n, caseMax, bound, c.label()));
+            points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.D, c.instance().d(), caseMax, bound, c.label()));
             ns.add((double) n);
             errs.add(caseMax);
         }
         progress.step("sum of p", list.size(), list.size());
         return new CheckResult(id(), title(), list.size(), worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
-                "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, "|sum_j p_ij| (exact engine)", ns, errs)));
+                "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, "|sum_j p_ij| (exact engine)", ns, errs)), points);
     }
 }

@@ -26,6 +26,11 @@ public final class TimingMeasurement implements Measurement {
     }
 
     @Override
+    public String id() {
+        return "timing";
+    }
+
+    @Override
     public String title() {
         return "time vs n: " + String.join(", ", names);
     }

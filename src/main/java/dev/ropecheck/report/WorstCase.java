@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps the case with the largest error/bound ratio over a check's cases, and the error per {@code n} for the
- * plot. A NaN error or a positive error against a zero bound counts as an infinite ratio (it can never pass).
+ * Keeps the case with the largest error/bound ratio over a check's cases, the error per {@code n} for the
+ * plot, and every case's tightness ({@link TightnessPoint}). A NaN error or a positive error against a zero
+ * bound counts as an infinite ratio (it can never pass).
  */
 final class WorstCase {
     private double ratio = -1;
@@ -15,9 +16,18 @@ final class WorstCase {
     private int cases;
     private final List<Double> xs = new ArrayList<>();
     private final List<Double> ys = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
 
-    /** Records one measurement ({@code x} is the plot abscissa, e.g. {@code n}). */
+    private record Pending(String series, TightnessPoint.Axis axis, double x, double err, double allowed, String where) {
+    }
+
+    /** Records one measurement ({@code x} is {@code n}, the plot abscissa). */
     void add(double err, double allowed, String where, double x) {
+        add(err, allowed, where, TightnessPoint.Axis.N, x, "");
+    }
+
+    /** Records one measurement at parameter value {@code x} of {@code axis}, in the panel's sub-group {@code series}. */
+    void add(double err, double allowed, String where, TightnessPoint.Axis axis, double x, String series) {
         double r = Double.isNaN(err) ? Double.POSITIVE_INFINITY
                 : allowed == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / allowed;
         if (r > ratio) {
@@ -26,8 +36,16 @@ final class WorstCase {
             bound = allowed;
             label = where;
         }
-        xs.add(x);
-        ys.add(Double.isNaN(err) ? Double.POSITIVE_INFINITY : err);
+        if (axis == TightnessPoint.Axis.N) {
+            xs.add(x);
+            ys.add(Double.isNaN(err) ? Double.POSITIVE_INFINITY : err);
+        }
+        pending.add(new Pending(series, axis, x, err, allowed, where));
+    }
+
+    /** Records the tightness of one measurement without letting it set the worst case (a second view of a case). */
+    void alsoAt(double err, double allowed, String where, TightnessPoint.Axis axis, double x, String series) {
+        pending.add(new Pending(series, axis, x, err, allowed, where));
     }
 
     /** Counts one case (an instance, or a polynomial). */
@@ -35,11 +53,25 @@ final class WorstCase {
         cases++;
     }
 
+    /** The largest ratio so far ({@code -1} before any case). */
+    double ratio() {
+        return ratio;
+    }
+
+    List<TightnessPoint> points(String id) {
+        List<TightnessPoint> out = new ArrayList<>(pending.size());
+        for (Pending p : pending) {
+            out.add(new TightnessPoint(id, p.series(), p.axis(), p.x(), p.err(), p.allowed(), p.where()));
+        }
+        return out;
+    }
+
     CheckResult result(LemmaCheck check, Plot plot, String series) {
         if (cases == 0) {
             return CheckResult.skipped(check, "no case in this run");
         }
         return new CheckResult(check.id(), check.title(), cases, error, bound, ratio <= 1 ? Verdict.PASS : Verdict.FAIL,
-                "worst: " + label, List.of(Checks.maxByX(plot, series, xs, ys)));
+                "worst: " + label, xs.isEmpty() ? List.of() : List.of(Checks.maxByX(plot, series, xs, ys)),
+                points(check.id()));
     }
 }

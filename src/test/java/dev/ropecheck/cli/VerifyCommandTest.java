@@ -10,6 +10,7 @@ import dev.ropecheck.report.LemmaChecks;
 import dev.ropecheck.report.Plot;
 import dev.ropecheck.report.Progress;
 import dev.ropecheck.report.Series;
+import dev.ropecheck.report.TightnessPoint;
 import dev.ropecheck.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,9 @@ class VerifyCommandTest {
             @Override
             public CheckResult run(CheckCases cases, Progress progress) {
                 return new CheckResult(id, title(), 1, err, bound, err <= bound ? Verdict.PASS : Verdict.FAIL, "fixed",
-                        List.of(new Series(Plot.ERROR_VS_N, id, new double[] {1, 10, 100}, new double[] {err, err, err})));
+                        List.of(new Series(Plot.ERROR_VS_N, id, new double[] {1, 10, 100}, new double[] {err, err, err})),
+                        List.of(new TightnessPoint(id, "", TightnessPoint.Axis.N, 1, err, bound, "make-instance --n 1"),
+                                new TightnessPoint(id, "", TightnessPoint.Axis.N, 1024, err, bound, "make-instance --n 1024")));
             }
         };
     }
@@ -66,10 +69,39 @@ class VerifyCommandTest {
         assertTrue(r.out().contains("1 passed, 1 failed"), r::toString);
         String md = Files.readString(dir.resolve("report.md"));
         String html = Files.readString(dir.resolve("report.html"));
-        assertTrue(md.contains("| def-3.16 |") && md.contains("error-vs-n.png"), md);
-        assertTrue(Files.size(dir.resolve("error-vs-n.png")) > 1000);
-        assertTrue(html.contains("data:image/png;base64,") && html.contains("class=\"fail\""), "html embeds the plot");
+        assertTrue(md.contains("| def-3.16 |") && md.contains("tightness-vs-n.svg"), md);
+        assertTrue(Files.readString(dir.resolve("tightness-vs-n.svg")).startsWith("<svg"));
+        assertTrue(html.contains("<svg") && html.contains("class=\"fail\"") && !html.contains("src=\"data:"),
+                "html holds the figures inline");
         assertTrue(md.contains("| 3.00 |"), "tightness 3e-15/1e-15 = 3 is reported: " + md);
+        assertTrue(md.contains("java -jar target/ropecheck.jar verify --quick --only def-3.16"), "replay line: " + md);
+        String json = Files.readString(dir.resolve("report.json"));
+        assertTrue(json.contains("\"format\" : \"ropecheck-verify-report/1\"") && json.contains("\"id\" : \"def-3.16\"")
+                && json.contains("\"case\" : \"make-instance --n 1024\""), json);
+    }
+
+    @Test
+    void junitXmlHasOneTestCasePerRowAndAFailureCarriesTheWorstCaseAndReplay() throws Exception {
+        LemmaChecks checks = new LemmaChecks().register(fixed("def-3.13", 1e-16, 1e-15)).register(fixed("def-3.16", 3e-15, 1e-15));
+        Path xml = dir.resolve("ci").resolve("verify.xml");
+        CliRunner.Run r = verify(CliRunner.stubContext(), checks, "--quick", "--out", dir.resolve("r").toString(),
+                "--junit-xml", xml.toString());
+        assertEquals(1, r.exit(), r::toString);
+        String x = Files.readString(xml);
+        assertTrue(x.contains("tests=\"2\" failures=\"1\""), x);
+        assertTrue(x.contains("<testcase classname=\"ropecheck.verify\" name=\"def-3.13\""), x);
+        int fail = x.indexOf("<failure");
+        assertTrue(fail > x.indexOf("name=\"def-3.16\"") && x.indexOf("replay: java -jar target/ropecheck.jar verify --quick"
+                + " --only def-3.16", fail) > 0 && x.indexOf("tightness 3.00", fail) > 0, x);
+        javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
+    }
+
+    @Test
+    void onlyWithAWholeIdRunsThatRowAlone() {
+        LemmaChecks checks = new LemmaChecks().register(fixed("def-3.1", 0, 1)).register(fixed("def-3.13", 0, 1));
+        CliRunner.Run r = verify(CliRunner.stubContext(), checks, "--only", "def-3.1", "--out", dir.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("1 passed"), r::toString);
     }
 
     @Test

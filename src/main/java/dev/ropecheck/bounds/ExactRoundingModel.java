@@ -289,6 +289,14 @@ public final class ExactRoundingModel implements QuantityBound {
                 return new Core(RoundingGradients.dq(b, inst, counts), "(1/d)[(Prow+ΔProw) S'_b (1+γ_dQ) - Prow S_b]");
             case DK:
                 return new Core(RoundingGradients.dk(b, inst, counts), "(1/d)[(Pcol+ΔPcol) T'_e (1+γ_dK) - Pcol T_e]");
+            case DQROT:
+                return new Core(rotatedRows(RoundingGradients.dq(b, inst, counts),
+                        trustedMaxAbs(trusted, Quantity.DQ, RoundingGradients.dqHat(b, inst)) + RoundingGradients.dq(b,
+                                inst, counts), b.etaW()), "sqrt2 epsDQ + 2 etaW (|dQ|+epsDQ) + γ_2 (sqrt2 + 2 etaW)(|dQ|+epsDQ)");
+            case DKROT:
+                return new Core(rotatedRows(RoundingGradients.dk(b, inst, counts),
+                        trustedMaxAbs(trusted, Quantity.DK, RoundingGradients.dkHat(b, inst)) + RoundingGradients.dk(b,
+                                inst, counts), b.etaW()), "sqrt2 epsDK + 2 etaW (|dK|+epsDK) + γ_2 (sqrt2 + 2 etaW)(|dK|+epsDK)");
             case DV:
                 return new Core(RoundingGradients.dv(b), "Fcol[phi |c~| + epsC + γ_{n+1}(1+phi)|c~|]");
             case GRAD_WQ: {
@@ -312,6 +320,17 @@ public final class ExactRoundingModel implements QuantityBound {
             default:
                 throw new IllegalArgumentException("no rounding model for quantity " + q.key());
         }
+    }
+
+    /**
+     * {@code dQrot_i = dQ_i R_i} (MATH §9) from a {@code dQ} with entry error {@code <= e} and computed
+     * magnitude {@code <= m}, rotated pair by pair with table entries within {@code etaW} of
+     * {@code cos, sin} (rounding-model.md §1): {@code |Δ| <= (|c| + |s|) e + etaW (|x_a| + |x_b|)
+     * + γ_2 (|c| + |s| + 2 etaW) m} with {@code |c| + |s| <= sqrt 2}. It also covers the rotated route,
+     * which forms {@code dQrot} before its back-rotation (a bound on {@code dQ} with two roundings more).
+     */
+    private static double rotatedRows(double e, double m, double etaW) {
+        return (1.4143 * e + 2 * etaW * m + gamma(2) * (1.4143 + 2 * etaW) * m) * (1 + 4 * U);
     }
 
     /**

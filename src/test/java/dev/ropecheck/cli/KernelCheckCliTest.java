@@ -23,6 +23,8 @@ class KernelCheckCliTest {
     static final Path DIR = Path.of("src/test/resources/kernel");
     private final CliContext ctx = CliContext.standard();
 
+    @dev.ropecheck.specs.Spec("format-npz")
+
     @Test
     @DisplayName("format-npz: a PyTorch float32 result (dQrot, dKrot, dV, attention, lse) of every (batch, head) PASSes at --dtype fp32")
     void torchResultPasses() {
@@ -34,6 +36,8 @@ class KernelCheckCliTest {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(f + " ") && l.endsWith("PASS")), f + "\n" + r);
         }
     }
+
+    @dev.ropecheck.specs.Spec("format-npz")
 
     @Test
     @DisplayName("format-npz: dk and dv exchanged FAIL in every problem, naming (batch, head), the field and the index")
@@ -53,6 +57,8 @@ class KernelCheckCliTest {
         assertTrue(r.out().contains("0 of 4 problems PASS; overall FAIL"), r::toString);
     }
 
+    @dev.ropecheck.specs.Spec("format-instance")
+
     @Test
     @DisplayName("format-instance v2: a hand-written single JSON file (self-attention A, scale 0.375, causal) reads and an exact result PASSes")
     void handWrittenCase(@TempDir Path dir) {
@@ -69,6 +75,8 @@ class KernelCheckCliTest {
                 "--candidate", res.toString());
         assertEquals(0, r.exit(), r::toString);
     }
+
+    @dev.ropecheck.specs.Spec("format-instance")
 
     @Test
     @DisplayName("make-instance --qkv --causal --scale --batch --heads writes a header and its NPZ that read back as batch x heads problems")
@@ -91,6 +99,8 @@ class KernelCheckCliTest {
         assertTrue(java.util.Arrays.equals(set.get(1, 1).a2().data, Instances.read(dir.resolve("k2.json")).get(1, 1).a2().data),
                 "reproducible from the seed");
     }
+
+    @dev.ropecheck.specs.Spec("format-instance")
 
     @Test
     @DisplayName("format-instance v2: bad shapes, both q and WQ, and a missing arrays file are one line naming the field (exit 2)")

@@ -13,7 +13,7 @@ import org.quicktheories.generators.Generate;
  * Instance specs for the fast engines' contract tests: the bounded-entry regime ({@code B <= 0.5},
  * where the degree {@code g} and the monomial count stay small), {@code d in {2, 4}}.
  */
-final class FastSpecs {
+public final class FastSpecs {
     static final List<Double> BOUNDS = List.of(0.05, 0.25, 0.5);
 
     private FastSpecs() {
@@ -34,11 +34,15 @@ final class FastSpecs {
                 (FamilyKind) x[2], bb, ww, s)).describedAs(InstanceSpec::toString);
     }
 
-    /** The fields a fast engine is specified to return: every quantity except the n x n ones. */
-    static java.util.Set<dev.ropecheck.engine.Quantity> required(RopeInstance inst) {
+    /**
+     * The fields a fast engine is specified to return: every quantity except the n x n and derived
+     * ones, and except {@code dQrot}, {@code dKrot} (MATH §9), which the fast engines do not form.
+     */
+    public static java.util.Set<dev.ropecheck.engine.Quantity> required(RopeInstance inst) {
         java.util.Set<dev.ropecheck.engine.Quantity> all = java.util.EnumSet.noneOf(dev.ropecheck.engine.Quantity.class);
         for (dev.ropecheck.engine.Quantity q : dev.ropecheck.engine.Quantity.values()) {
-            if (!q.isQuadratic() && !q.isDerived()) {
+            if (!q.isQuadratic() && !q.isDerived() && q != dev.ropecheck.engine.Quantity.DQROT
+                    && q != dev.ropecheck.engine.Quantity.DKROT) {
                 all.add(q);
             }
         }

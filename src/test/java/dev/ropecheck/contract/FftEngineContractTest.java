@@ -88,6 +88,8 @@ class FftEngineContractTest extends EngineContract {
         super.rejectsUnsupportedQuantities();
     }
 
+    @dev.ropecheck.specs.Spec("causal-fast")
+
     @Test
     @DisplayName("MATH §9, causal-fast.md: causal and scaled instances (n = 1, zero scores, X) within the bound")
     void causalAndScaledCases() {

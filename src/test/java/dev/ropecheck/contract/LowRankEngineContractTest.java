@@ -102,6 +102,8 @@ class LowRankEngineContractTest extends EngineContract {
         assertTrue(ex.getMessage().contains("p"), ex.getMessage());
     }
 
+    @dev.ropecheck.specs.Spec("causal-fast")
+
     @Test
     @DisplayName("MATH §9, causal-fast.md: causal and scaled instances (n = 1, zero scores, X) within the bound")
     void causalAndScaledCases() {

@@ -50,6 +50,8 @@ class CausalMaskTest {
         return CommonOps_DDRM.extract(x, 0, m, 0, x.numCols);
     }
 
+    @dev.ropecheck.specs.Spec("causal-mask")
+
     @Test
     @DisplayName("specs/causal-mask.md: row i of a causal instance equals the last row of its (i+1)-token prefix (reference, 40 digits)")
     void causalRowIsTheLastRowOfThePrefix() {
@@ -71,6 +73,8 @@ class CausalMaskTest {
             }
         });
     }
+
+    @dev.ropecheck.specs.Spec("causal-mask")
 
     @Test
     @DisplayName("specs/causal-mask.md: A, f, p are exactly zero above the diagonal in every engine that forms them")
@@ -97,6 +101,8 @@ class CausalMaskTest {
         }
     }
 
+    @dev.ropecheck.specs.Spec("causal-mask")
+
     @Test
     @DisplayName("specs/causal-mask.md: reference-dd is bitwise identical for 1, 2 and 3 threads on causal, scaled instances")
     void doubleDoubleDeterministicUnderTheMask() {
@@ -110,6 +116,8 @@ class CausalMaskTest {
             }
         }
     }
+
+    @dev.ropecheck.specs.Spec("causal-mask")
 
     @Test
     @DisplayName("specs/causal-mask.md: a result computed without the mask FAILs against the causal instance, naming the field")
@@ -131,6 +139,8 @@ class CausalMaskTest {
         // Row 0 sees only itself: the unmasked row 0 is where attention is furthest from the causal one.
         assertTrue(bad.field("attention").failing() > 0);
     }
+
+    @dev.ropecheck.specs.Spec("causal-mask")
 
     @Test
     @DisplayName("specs/causal-mask.md: the masked componentwise bound is tight: the exact engine reaches >= 1e-3 of it on attention, dQ, dK, dV")

@@ -43,6 +43,8 @@ class QkvInstanceTest {
                 .scale(0.5).causal(causal).build();
     }
 
+    @dev.ropecheck.specs.Spec("format-instance")
+
     @Test
     @DisplayName("MATH §9: q/k/v instances equal A1 = q with identity weights, bitwise, in exact and reference-dd; no gradX or weight gradients")
     void qkvIsIdentityWeights() {
@@ -68,6 +70,8 @@ class QkvInstanceTest {
         assertEquals(q.a1().get(3, 2), q.q().get(3, 2), 0.0);
         assertThrows(IllegalArgumentException.class, () -> q.toBuilder().wq(CommonOps_DDRM.diag(2, 1, 1, 1)).build());
     }
+
+    @dev.ropecheck.specs.Spec("format-instance")
 
     @Test
     @DisplayName("MATH §9: the exact engine on q/k/v PASSes the componentwise fp64 bound, which is below the identity-weight one (no projection)")

@@ -46,6 +46,8 @@ class ScoreScaleTest {
                 .wk(inst.wk()).wv(inst.wv()).family(inst.family());
     }
 
+    @dev.ropecheck.specs.Spec("score-scale")
+
     @Test
     @DisplayName("specs/score-scale.md: sigma = 2/d equals 1/d with A1 doubled, bitwise in exact and reference-dd, to 30 digits in the reference")
     void scaleIsAFactorOnTheQueries() {
@@ -81,6 +83,8 @@ class ScoreScaleTest {
                     }
                 });
     }
+
+    @dev.ropecheck.specs.Spec("score-scale")
 
     @Test
     @DisplayName("specs/score-scale.md: a result computed at 1/d FAILs against a 1/sqrt(d) instance; the right scale PASSes")

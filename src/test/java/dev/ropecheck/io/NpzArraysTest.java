@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NpzArraysTest {
     static final Path FIXTURE = Path.of("src/test/resources/npz/fixture.npz");
 
+    @dev.ropecheck.specs.Spec("format-npz")
+
     @Test
     @DisplayName("format-npz: numpy's float64, float32, float16 and bf16 (uint16) arrays read exactly, with shape and dtype entry")
     void numpyFixtureReadsExactly() {
@@ -42,6 +44,8 @@ class NpzArraysTest {
         assertEquals("bf16", a.get("dtype").text());
     }
 
+    @dev.ropecheck.specs.Spec("format-npz")
+
     @Test
     @DisplayName("format-npz: org.openlca:npy's own float16 widening is inexact for 2.0 (why f2 is decoded from its bits)")
     void libraryHalfConversionIsInexact() throws Exception {
@@ -56,6 +60,8 @@ class NpzArraysTest {
         assertEquals(65504.0, NpzArrays.halfToDouble(0x7bff), 0.0);
         assertEquals(Double.POSITIVE_INFINITY, NpzArrays.halfToDouble(0x7c00), 0.0);
     }
+
+    @dev.ropecheck.specs.Spec("format-npz")
 
     @Test
     @DisplayName("format-npz: write then read is bit for bit (f8 and f4), strings kept")
@@ -74,6 +80,8 @@ class NpzArraysTest {
         Map<String, NpzArrays.Array> g = Map.of("y", new NpzArrays.Array("y", new int[] {2}, new double[] {0.5, 1.0 / 3}, "f8", null));
         assertThrows(IllegalArgumentException.class, () -> NpzArrays.write(dir.resolve("g.npz"), g, Map.of(), true));
     }
+
+    @dev.ropecheck.specs.Spec("format-npz")
 
     @Test
     @DisplayName("format-npz: a file that is not a zip, or missing, is one line naming it")

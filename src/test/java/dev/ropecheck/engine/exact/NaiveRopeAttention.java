@@ -188,6 +188,12 @@ final class NaiveRopeAttention {
             }
             out.put(Quantity.DQ, dq).put(Quantity.DK, dk).put(Quantity.GRAD_WQ, transposeMult(a1, dq))
                     .put(Quantity.GRAD_WK, transposeMult(a2, dk));
+            if (inst.family() instanceof dev.ropecheck.model.RopeFamily) { // dQrot_i = dQ_i R_i (MATH §9)
+                dev.ropecheck.model.RopeFamily rope = (dev.ropecheck.model.RopeFamily) inst.family();
+                out.put(Quantity.DQROT, rope.rotate(dq)).put(Quantity.DKROT, rope.rotate(dk));
+            } else if (inst.family() instanceof dev.ropecheck.model.IdentityFamily) {
+                out.put(Quantity.DQROT, dq.copy()).put(Quantity.DKROT, dk.copy());
+            }
         }
         return out.build();
     }

@@ -61,6 +61,7 @@ class CausalTightnessTest {
      * to {@code 2δ/(1+sqrt(1-δ²)) ||h||} ({@code δ} the largest {@code |P(s)/e^s - 1|} over the scores used)
      * is then {@code (|e1| + |e2|) / (2δ) (1 + O(δ))}, and we require at least 1/2 of it.
      */
+    @dev.ropecheck.specs.Spec("causal-fast")
     @Test
     @DisplayName("causal-fast.md §3: causal attention error equals the row-wise transfer prediction and attains the sharp constant")
     void causalAttentionBoundNearlyAttained() {
@@ -116,6 +117,8 @@ class CausalTightnessTest {
             assertTrue(measured >= 0.5 * sharp, e.name() + ": measured/sharp " + measured / sharp + " < 1/2");
         }
     }
+
+    @dev.ropecheck.specs.Spec("causal-fast")
 
     @Test
     @DisplayName("causal-fast.md §4: the causal column sum e^{2beta} H_n of f is attained at beta = 0 (column 0)")

@@ -54,15 +54,9 @@ class FastConventionsTest {
         return new LowRankEngine(EPS, Method.CHEBYSHEV);
     }
 
-    /** The fields a fast engine returns: every quantity except the {@code n x n} and derived ones. */
+    /** The fields a fast engine returns ({@link dev.ropecheck.contract.FastSpecs#required}). */
     static Set<Quantity> required(RopeInstance inst) {
-        Set<Quantity> all = EnumSet.noneOf(Quantity.class);
-        for (Quantity q : Quantity.values()) {
-            if (!q.isQuadratic() && !q.isDerived()) {
-                all.add(q);
-            }
-        }
-        return RopeAttentionEngine.withoutWeightQuantities(all, inst);
+        return dev.ropecheck.contract.FastSpecs.required(inst);
     }
 
     static EngineContract.Comparison compare(PolynomialEngine e, RopeInstance inst, RopeAttentionEngine reference) {
@@ -77,12 +71,16 @@ class FastConventionsTest {
         assertTrue(cmp.failures().isEmpty(), () -> e.name() + " on " + c + cmp.failures());
     }
 
+    @dev.ropecheck.specs.Spec("causal-fast")
+
     @Test
     @DisplayName("MATH §9, causal-fast.md: fast-fft within its certified bound, causal and scaled (all families, weights and X)")
     void fftWithinBound() {
         qt().withExamples(14).forAll(ConventionCase.over(FastInstances.all(8), false))
                 .checkAssert(c -> within(fft(), c));
     }
+
+    @dev.ropecheck.specs.Spec("causal-fast")
 
     @Test
     @DisplayName("MATH §9, causal-fast.md: fast-lowrank within its certified bound, causal and scaled (RoPE, identity)")
@@ -91,6 +89,8 @@ class FastConventionsTest {
                 .checkAssert(c -> within(lowRank(), c));
     }
 
+    @dev.ropecheck.specs.Spec("causal-fast")
+
     @Test
     @DisplayName("MATH §9: fast-fft causal at larger n (identity, explicit: FFT wrap-around, odd lengths) within bound")
     void fftCausalLargerN() {
@@ -98,6 +98,8 @@ class FastConventionsTest {
                 Generate.pick(List.of(FamilyKind.IDENTITY, FamilyKind.EXPLICIT))), true))
                 .checkAssert(c -> within(fft(), c));
     }
+
+    @dev.ropecheck.specs.Spec("causal-fast")
 
     @Test
     @DisplayName("MATH §9: the mask is applied: causal results fail the unmasked reference, unmasked results the causal one")
@@ -183,6 +185,8 @@ class FastConventionsTest {
         return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
     }
 
+    @dev.ropecheck.specs.Spec("causal-fast")
+
     @Test
     @DisplayName("causal-fast.md §6: unmasked results at the papers' scale are bitwise what they were")
     void papersConventionsBitwiseUnchanged() throws Exception {
@@ -200,6 +204,8 @@ class FastConventionsTest {
         System.out.println("papers-convention digests: " + String.join(",", got));
         assertEquals(PAPERS_DIGESTS, got);
     }
+
+    @dev.ropecheck.specs.Spec("causal-fast")
 
     @Test
     @DisplayName("MATH §9: causal and scaled results are bitwise identical across runs and 1, 2, 4 concurrent threads")

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * to {@link DoubleDoubleEngineTest#REQUIRED_DIGITS} digits, as on the papers' instances.
  */
 class DoubleDoubleConventionsTest {
+    @dev.ropecheck.specs.Spec({"causal-mask", "score-scale"})
     @Test
     @DisplayName("MATH §9: reference-dd agrees with apfloat to >= 25 digits per entry on scaled and causal instances, all families")
     void agreesOnScaledAndCausalInstances() {

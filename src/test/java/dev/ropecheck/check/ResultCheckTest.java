@@ -227,7 +227,7 @@ class ResultCheckTest {
                 reference(ref, Map.of(), 0), model, List.of()).field("dQ");
         assertEquals(FieldVerdict.FAIL, hinted.verdict());
         assertEquals("it matches the gradient with respect to the rotated rows; dQ is with respect to the pre-rotation"
-                + " Q = A1 W_Q: dQ_i = dQrot_i R_i^T", hinted.note());
+                + " Q = A1 W_Q: dQ_i = dQrot_i R_i^T; write it as the field dQrot", hinted.note());
         DMatrixRMaj scaled = dq.copy();
         org.ejml.dense.row.CommonOps_DDRM.scale(2.0, scaled);
         DMatrixRMaj near = rotated.copy();
@@ -242,7 +242,8 @@ class ResultCheckTest {
         FieldCheck dk = ResultCheck.run(INSTANCE, values(Quantity.DK, ((RopeFamily) INSTANCE.family()).rotate(dq)),
                 EnumSet.of(Quantity.DK), reference(values(Quantity.DK, dq), Map.of(), 0),
                 new FixedModel().with(Quantity.DK, one(1e-9)), List.of()).field("dK");
-        assertTrue(dk.note().endsWith("dK is with respect to the pre-rotation K = A2 W_K: dK_i = dKrot_i R_i^T"),
+        assertTrue(dk.note().endsWith("dK is with respect to the pre-rotation K = A2 W_K: dK_i = dKrot_i R_i^T;"
+                + " write it as the field dKrot"),
                 dk.note());
     }
 }

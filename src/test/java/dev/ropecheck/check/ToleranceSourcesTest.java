@@ -114,7 +114,7 @@ class ToleranceSourcesTest {
     }
 
     @Test
-    @DisplayName("check-verdicts: the double-double reference's error is 2^-96/min(u_s, u_a) of the candidate's bound, times gamma_K/gamma~_K for the probabilistic class (K = n^2 + 4)")
+    @DisplayName("check-verdicts: the double-double reference's error is 2^-96/min(u_s, u_a) of the candidate's bound, times gamma_K/gamma~_K for the probabilistic class (K = n^2 + 8)")
     void doubleDoubleFactor() {
         RopeResult v = RopeResult.builder("reference-dd").put(Quantity.ALPHA, new DMatrixRMaj(2, 1, true, 3.0, 4.0))
                 .meta("trustedDigits", "28").build();
@@ -129,7 +129,7 @@ class ToleranceSourcesTest {
                 "bf16 accumulates in fp32: the smaller unit decides");
         RoundingClass p = RoundingClass.probabilistic(FloatFormat.FP32);
         FloatFormat acc = FloatFormat.FP32.accumulator();
-        double expected = 0x1p-96 / 0x1p-24 * acc.gamma(104) / acc.gammaProbabilistic(104, p.lambda(1));
+        double expected = 0x1p-96 / 0x1p-24 * acc.gamma(108) / acc.gammaProbabilistic(108, p.lambda(1));
         assertEquals(expected, TrustedReference.doubleDouble(v, p, 10).toleranceFactor(), 0.0);
         assertTrue(expected > w.toleranceFactor());
         assertEquals(0x1p-53 * 4.0, w.error().get(Quantity.ALPHA).get(1, 0), "its rounding to double, per entry");

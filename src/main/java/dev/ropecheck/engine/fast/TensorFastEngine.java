@@ -278,18 +278,48 @@ public final class TensorFastEngine implements TensorAttentionEngine {
 
     /** {@code ∇_X L~} through {@code Ω} and {@code Z} (class Javadoc); {@code O(n r d^2 + r d^4)}. */
     private static DMatrixRMaj gradX(TensorInstance in, MonomialFactors mf, double[] alpha, double[] c, double[] rr) {
-        final int n = in.n();
         final int d = in.d();
         final int dd = d * d;
         final int d1 = d + 1;
         final int r = mf.r;
-        final double[] a1 = in.a1().data;
+        KeyFactors kf = keyFactors(in, mf);
+        double[] zz = zTensor(kf, in.y().data, r, d);
+        double[] omega = omega(in, mf, alpha, c, rr);
+        // G~[a,s] = (1/d) Σ_{κ,l} Ω[a,l,κ] Z[κ,s,l]
+        double invD = 1.0 / d;
+        double[] g = new double[d * dd];
+        for (int a = 0; a < d; a++) {
+            for (int s = 0; s < dd; s++) {
+                double acc = 0;
+                for (int m = 0; m < r; m++) {
+                    int zb = (m * dd + s) * d1;
+                    for (int l = 0; l < d1; l++) {
+                        acc += omega[(a * d1 + l) * r + m] * zz[zb + l];
+                    }
+                }
+                g[a * dd + s] = acc * invD;
+            }
+        }
+        return DMatrixRMaj.wrap(d, dd, g);
+    }
+
+    /**
+     * {@code T2[κ,(c1,e1)] = Σ_j U2[j,κ] A2[j,c1] A4[j,e1]}, {@code T3} likewise with {@code U3, A3, A5}
+     * ({@code r x d^2}); {@code R2[κ,c1] = Σ_j U2[j,κ] A2[j,c1]}, {@code R3} likewise ({@code r x d}).
+     */
+    private record KeyFactors(double[] t2, double[] t3, double[] r2, double[] r3) {
+    }
+
+    /** {@link KeyFactors} of {@code in} and the low-rank factors {@code U2, U3}. */
+    private static KeyFactors keyFactors(TensorInstance in, MonomialFactors mf) {
+        final int n = in.n();
+        final int d = in.d();
+        final int dd = d * d;
+        final int r = mf.r;
         final double[] a2 = in.a2().data;
         final double[] a3 = in.a3().data;
         final double[] a4 = in.a4().data;
         final double[] a5 = in.a5().data;
-        final double[] y = in.y().data;
-        // T2[κ,(c1,e1)] = Σ_j U2[j,κ] A2[j,c1] A4[j,e1], T3 likewise; R2[κ,c1] = Σ_j U2[j,κ] A2[j,c1], R3 likewise
         double[] t2 = new double[r * dd];
         double[] t3 = new double[r * dd];
         double[] r2 = new double[r * d];
@@ -317,7 +347,20 @@ public final class TensorFastEngine implements TensorAttentionEngine {
                 }
             }
         }
-        // Z[κ,(c1,c2),l]: W[c2,e1,l] = Σ_{e2} T3[κ,(c2,e2)] Y[(e1,e2),l]; Z = Σ_{e1} T2[κ,(c1,e1)] W[c2,e1,l]
+        return new KeyFactors(t2, t3, r2, r3);
+    }
+
+    /**
+     * {@code Z[κ,(c1,c2),l]} ({@code r x d^2 x (d+1)}): {@code W[c2,e1,l] = Σ_{e2} T3[κ,(c2,e2)] Y[(e1,e2),l]},
+     * {@code Z = Σ_{e1} T2[κ,(c1,e1)] W[c2,e1,l]} for {@code l < d}, and {@code R2[κ,c1] R3[κ,c2]} for {@code l = d}.
+     */
+    private static double[] zTensor(KeyFactors kf, double[] y, int r, int d) {
+        final int dd = d * d;
+        final int d1 = d + 1;
+        final double[] t2 = kf.t2();
+        final double[] t3 = kf.t3();
+        final double[] r2 = kf.r2();
+        final double[] r3 = kf.r3();
         double[] zz = new double[r * dd * d1];
         double[] w = new double[d * d * d];
         for (int m = 0; m < r; m++) {
@@ -346,7 +389,16 @@ public final class TensorFastEngine implements TensorAttentionEngine {
                 }
             }
         }
-        // Ω[a,l,κ] = Σ_i A1[i,a] x_il U1[i,κ] / alpha~_i, x_i = [c~_i, -r~_i]
+        return zz;
+    }
+
+    /** {@code Ω[a,l,κ] = Σ_i A1[i,a] x_il U1[i,κ] / alpha~_i} with {@code x_i = [c~_i, -r~_i]} ({@code d x (d+1) x r}). */
+    private static double[] omega(TensorInstance in, MonomialFactors mf, double[] alpha, double[] c, double[] rr) {
+        final int n = in.n();
+        final int d = in.d();
+        final int d1 = d + 1;
+        final int r = mf.r;
+        final double[] a1 = in.a1().data;
         double[] omega = new double[d * d1 * r];
         double[] coef = new double[d * d1];
         for (int i = 0; i < n; i++) {
@@ -367,21 +419,6 @@ public final class TensorFastEngine implements TensorAttentionEngine {
                 }
             }
         }
-        // G~[a,s] = (1/d) Σ_{κ,l} Ω[a,l,κ] Z[κ,s,l]
-        double invD = 1.0 / d;
-        double[] g = new double[d * dd];
-        for (int a = 0; a < d; a++) {
-            for (int s = 0; s < dd; s++) {
-                double acc = 0;
-                for (int m = 0; m < r; m++) {
-                    int zb = (m * dd + s) * d1;
-                    for (int l = 0; l < d1; l++) {
-                        acc += omega[(a * d1 + l) * r + m] * zz[zb + l];
-                    }
-                }
-                g[a * dd + s] = acc * invD;
-            }
-        }
-        return DMatrixRMaj.wrap(d, dd, g);
+        return omega;
     }
 }

@@ -89,6 +89,21 @@ public final class StandardExactEngine implements StandardAttentionEngine {
         double[] f = new double[n * n];
         double[] att = new double[n * d];
         double[] c = new double[n * d];
+        double loss = softmaxAttention(u, a2, h, e, n, d, f, att, c);
+        double[] p = scoreGradient(c, h, att, f, n, d);
+        double[] grad = gradient(p, a1, a2, n, d);
+        return new Values(0.5 * loss, DMatrixRMaj.wrap(d, d, grad), DMatrixRMaj.wrap(n, n, f),
+                DMatrixRMaj.wrap(n, d, att), DMatrixRMaj.wrap(n, n, p));
+    }
+
+    /**
+     * The forward pass row by row (Defs. 3.12–3.17 without positions): {@code f = softmax(u A2^T / d)} with the
+     * row-max shift, {@code Att = f h}, {@code c = Att - E}, into {@code f}, {@code att}, {@code c}.
+     *
+     * @return {@code ||c||_F^2} (twice the loss)
+     */
+    private static double softmaxAttention(double[] u, double[] a2, double[] h, double[] e, int n, int d, double[] f,
+            double[] att, double[] c) {
         double loss = 0.0;
         for (int i = 0; i < n; i++) {
             double mx = Double.NEGATIVE_INFINITY;
@@ -121,6 +136,11 @@ public final class StandardExactEngine implements StandardAttentionEngine {
                 loss += cl * cl;
             }
         }
+        return loss;
+    }
+
+    /** {@code p_ij = f_ij <c_i, h_j - Att_i> = ∂L_std/∂S_ij} (Lemma 5.1–5.3's {@code p} without positions). */
+    private static double[] scoreGradient(double[] c, double[] h, double[] att, double[] f, int n, int d) {
         double[] p = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -131,7 +151,11 @@ public final class StandardExactEngine implements StandardAttentionEngine {
                 p[i * n + j] = f[i * n + j] * t;
             }
         }
-        // ∇ = (1/d) A1^T (p A2).
+        return p;
+    }
+
+    /** {@code ∇L_std = (1/d) A1^T (p A2)}, {@code d x d}. */
+    private static double[] gradient(double[] p, double[] a1, double[] a2, int n, int d) {
         double[] pa2 = new double[n * d];
         for (int i = 0; i < n; i++) {
             for (int col = 0; col < d; col++) {
@@ -152,7 +176,6 @@ public final class StandardExactEngine implements StandardAttentionEngine {
                 grad[a * d + col] = acc / d;
             }
         }
-        return new Values(0.5 * loss, DMatrixRMaj.wrap(d, d, grad), DMatrixRMaj.wrap(n, n, f),
-                DMatrixRMaj.wrap(n, d, att), DMatrixRMaj.wrap(n, n, p));
+        return grad;
     }
 }

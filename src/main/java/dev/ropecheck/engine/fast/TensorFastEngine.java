@@ -116,24 +116,43 @@ public final class TensorFastEngine implements TensorAttentionEngine {
         TensorAttentionEngine.requireSupported(name(), wanted, supported(in));
         final int n = in.n();
         final int d = in.d();
-        final int dd = d * d;
-        final int d1 = d + 1;
         TrilinearFeatures feat = TrilinearFeatures.of(in, useWeights);
         ExpPolynomial poly = polynomialFor(feat.beta);
         MonomialFactors mf = MonomialFactors.build(feat, poly.coefficients());
         final int r = mf.r;
-        final double[] u1 = mf.u1;
+        ValueFactors vf = valueFactors(mf, in.a4().data, in.a5().data, n, d);
+        double[] mPrime = mPrime(vf, in.y().data, r, d);
+        Rows rows = rows(mf, mPrime, in.e().data, n, d, poly);
+        double[] alpha = rows.alpha();
+        double[] att = rows.att();
+        double[] c = rows.c();
+        double[] rr = rows.r();
+        double twoLoss = rows.twoLoss();
+
+        TensorResult.Builder b = TensorResult.builder(name()).meta("beta", feat.beta).meta("degree", poly.degree())
+                .meta("rank", r).meta("eta", poly.etaPolynomial()).meta("delta", poly.deltaPolynomial())
+                .meta("features", feat.k).meta("eps", eps).meta("absSum", poly.absSum()).meta("method", method);
+        boolean wantGradX = TensorRowOutputs.needsGradX(wanted);
+        boolean wantGradY = TensorRowOutputs.needsGradY(wanted);
+        DMatrixRMaj gX = wantGradX ? gradX(in, mf, alpha, c, rr) : null;
+        DMatrixRMaj gY = wantGradY ? gradY(mf, vf, alpha, c, n, d) : null;
+        TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, rr, gX, gY, b);
+        return b.build();
+    }
+
+    /** {@code σ2, σ3 = U2^T 1, U3^T 1} ({@code r}) and {@code B2 = U2^T A4}, {@code B3 = U3^T A5} ({@code r x d}). */
+    private record ValueFactors(double[] sig2, double[] sig3, double[] b2, double[] b3) {
+    }
+
+    /** The per-row outputs {@code alpha~, Att~, c~, r~} and {@code ||c~||_F^2}. */
+    private record Rows(double[] alpha, double[] att, double[] c, double[] r, double twoLoss) {
+    }
+
+    /** {@link ValueFactors} from the low-rank factors {@code U2, U3} ({@code n x r}) and {@code A4, A5}. */
+    private static ValueFactors valueFactors(MonomialFactors mf, double[] a4, double[] a5, int n, int d) {
+        final int r = mf.r;
         final double[] u2 = mf.u2;
         final double[] u3 = mf.u3;
-        final double[] a1 = in.a1().data;
-        final double[] a2 = in.a2().data;
-        final double[] a3 = in.a3().data;
-        final double[] a4 = in.a4().data;
-        final double[] a5 = in.a5().data;
-        final double[] e = in.e().data;
-        final double[] y = in.y().data;
-
-        // σ2, σ3 (r), B2 = U2^T A4, B3 = U3^T A5 (r x d)
         double[] sig2 = new double[r];
         double[] sig3 = new double[r];
         double[] b2 = new double[r * d];
@@ -151,7 +170,16 @@ public final class TensorFastEngine implements TensorAttentionEngine {
                 }
             }
         }
-        // M'[κ, l] = ((B2 ⊘ B3) Y)[κ,l] for l < d, σ2σ3 for l = d
+        return new ValueFactors(sig2, sig3, b2, b3);
+    }
+
+    /** {@code M'[κ, l] = ((B2 ⊘ B3) Y)[κ,l]} for {@code l < d} and {@code σ2σ3} for {@code l = d}; {@code r x (d+1)}. */
+    private static double[] mPrime(ValueFactors vf, double[] y, int r, int d) {
+        final int d1 = d + 1;
+        final double[] b2 = vf.b2();
+        final double[] b3 = vf.b3();
+        final double[] sig2 = vf.sig2();
+        final double[] sig3 = vf.sig3();
         double[] mPrime = new double[r * d1];
         for (int m = 0; m < r; m++) {
             for (int l = 0; l < d; l++) {
@@ -166,7 +194,19 @@ public final class TensorFastEngine implements TensorAttentionEngine {
             }
             mPrime[m * d1 + d] = sig2[m] * sig3[m];
         }
-        // alpha~, Att~, c~, r~, L~
+        return mPrime;
+    }
+
+    /**
+     * {@code alpha~ = U1 M'[:, d]}, {@code Att~ = U1 M'[:, <d] / alpha~}, {@code c~ = Att~ - E}, {@code r~}, {@code L~}.
+     *
+     * @throws IllegalStateException when some {@code alpha~_i} is not positive (the polynomial's {@code delta} should
+     *     keep it within {@code (1 ± delta) alpha_i})
+     */
+    private static Rows rows(MonomialFactors mf, double[] mPrime, double[] e, int n, int d, ExpPolynomial poly) {
+        final int r = mf.r;
+        final int d1 = d + 1;
+        final double[] u1 = mf.u1;
         double[] alpha = new double[n];
         double[] att = new double[n * d];
         double[] c = new double[n * d];
@@ -201,57 +241,85 @@ public final class TensorFastEngine implements TensorAttentionEngine {
             rr[i] = ri;
         }
 
-        TensorResult.Builder b = TensorResult.builder(name()).meta("beta", feat.beta).meta("degree", poly.degree())
-                .meta("rank", r).meta("eta", poly.etaPolynomial()).meta("delta", poly.deltaPolynomial())
-                .meta("features", feat.k).meta("eps", eps).meta("absSum", poly.absSum()).meta("method", method);
-        boolean wantGradX = TensorRowOutputs.needsGradX(wanted);
-        boolean wantGradY = TensorRowOutputs.needsGradY(wanted);
-        DMatrixRMaj gX = wantGradX ? gradX(in, mf, alpha, c, rr) : null;
-        DMatrixRMaj gY = null;
-        if (wantGradY) {
-            // Cw[κ,l] = Σ_i U1[i,κ] c~_il / alpha~_i; GY[(e1,e2),l] = Σ_κ Cw[κ,l] B2[κ,e1] B3[κ,e2]
-            double[] cw = new double[r * d];
-            for (int i = 0; i < n; i++) {
-                int base = i * r;
-                double inv = 1.0 / alpha[i];
-                for (int m = 0; m < r; m++) {
-                    double v = u1[base + m] * inv;
-                    for (int l = 0; l < d; l++) {
-                        cw[m * d + l] += v * c[i * d + l];
-                    }
-                }
-            }
-            double[] gy = new double[dd * d];
+        return new Rows(alpha, att, c, rr, twoLoss);
+    }
+
+    /** {@code ∇_Y L~}: {@code Cw[κ,l] = Σ_i U1[i,κ] c~_il / alpha~_i}, {@code GY[(e1,e2),l] = Σ_κ Cw[κ,l] B2[κ,e1] B3[κ,e2]}. */
+    private static DMatrixRMaj gradY(MonomialFactors mf, ValueFactors vf, double[] alpha, double[] c, int n, int d) {
+        final int r = mf.r;
+        final double[] u1 = mf.u1;
+        final double[] b2 = vf.b2();
+        final double[] b3 = vf.b3();
+        final int dd = d * d;
+        double[] cw = new double[r * d];
+        for (int i = 0; i < n; i++) {
+            int base = i * r;
+            double inv = 1.0 / alpha[i];
             for (int m = 0; m < r; m++) {
-                for (int e1 = 0; e1 < d; e1++) {
-                    for (int e2 = 0; e2 < d; e2++) {
-                        double v = b2[m * d + e1] * b3[m * d + e2];
-                        for (int l = 0; l < d; l++) {
-                            gy[(e1 * d + e2) * d + l] += cw[m * d + l] * v;
-                        }
+                double v = u1[base + m] * inv;
+                for (int l = 0; l < d; l++) {
+                    cw[m * d + l] += v * c[i * d + l];
+                }
+            }
+        }
+        double[] gy = new double[dd * d];
+        for (int m = 0; m < r; m++) {
+            for (int e1 = 0; e1 < d; e1++) {
+                for (int e2 = 0; e2 < d; e2++) {
+                    double v = b2[m * d + e1] * b3[m * d + e2];
+                    for (int l = 0; l < d; l++) {
+                        gy[(e1 * d + e2) * d + l] += cw[m * d + l] * v;
                     }
                 }
             }
-            gY = DMatrixRMaj.wrap(dd, d, gy);
         }
-        TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, rr, gX, gY, b);
-        return b.build();
+        return DMatrixRMaj.wrap(d * d, d, gy);
     }
 
     /** {@code ∇_X L~} through {@code Ω} and {@code Z} (class Javadoc); {@code O(n r d^2 + r d^4)}. */
     private static DMatrixRMaj gradX(TensorInstance in, MonomialFactors mf, double[] alpha, double[] c, double[] rr) {
-        final int n = in.n();
         final int d = in.d();
         final int dd = d * d;
         final int d1 = d + 1;
         final int r = mf.r;
-        final double[] a1 = in.a1().data;
+        KeyFactors kf = keyFactors(in, mf);
+        double[] zz = zTensor(kf, in.y().data, r, d);
+        double[] omega = omega(in, mf, alpha, c, rr);
+        // G~[a,s] = (1/d) Σ_{κ,l} Ω[a,l,κ] Z[κ,s,l]
+        double invD = 1.0 / d;
+        double[] g = new double[d * dd];
+        for (int a = 0; a < d; a++) {
+            for (int s = 0; s < dd; s++) {
+                double acc = 0;
+                for (int m = 0; m < r; m++) {
+                    int zb = (m * dd + s) * d1;
+                    for (int l = 0; l < d1; l++) {
+                        acc += omega[(a * d1 + l) * r + m] * zz[zb + l];
+                    }
+                }
+                g[a * dd + s] = acc * invD;
+            }
+        }
+        return DMatrixRMaj.wrap(d, dd, g);
+    }
+
+    /**
+     * {@code T2[κ,(c1,e1)] = Σ_j U2[j,κ] A2[j,c1] A4[j,e1]}, {@code T3} likewise with {@code U3, A3, A5}
+     * ({@code r x d^2}); {@code R2[κ,c1] = Σ_j U2[j,κ] A2[j,c1]}, {@code R3} likewise ({@code r x d}).
+     */
+    private record KeyFactors(double[] t2, double[] t3, double[] r2, double[] r3) {
+    }
+
+    /** {@link KeyFactors} of {@code in} and the low-rank factors {@code U2, U3}. */
+    private static KeyFactors keyFactors(TensorInstance in, MonomialFactors mf) {
+        final int n = in.n();
+        final int d = in.d();
+        final int dd = d * d;
+        final int r = mf.r;
         final double[] a2 = in.a2().data;
         final double[] a3 = in.a3().data;
         final double[] a4 = in.a4().data;
         final double[] a5 = in.a5().data;
-        final double[] y = in.y().data;
-        // T2[κ,(c1,e1)] = Σ_j U2[j,κ] A2[j,c1] A4[j,e1], T3 likewise; R2[κ,c1] = Σ_j U2[j,κ] A2[j,c1], R3 likewise
         double[] t2 = new double[r * dd];
         double[] t3 = new double[r * dd];
         double[] r2 = new double[r * d];
@@ -279,7 +347,20 @@ public final class TensorFastEngine implements TensorAttentionEngine {
                 }
             }
         }
-        // Z[κ,(c1,c2),l]: W[c2,e1,l] = Σ_{e2} T3[κ,(c2,e2)] Y[(e1,e2),l]; Z = Σ_{e1} T2[κ,(c1,e1)] W[c2,e1,l]
+        return new KeyFactors(t2, t3, r2, r3);
+    }
+
+    /**
+     * {@code Z[κ,(c1,c2),l]} ({@code r x d^2 x (d+1)}): {@code W[c2,e1,l] = Σ_{e2} T3[κ,(c2,e2)] Y[(e1,e2),l]},
+     * {@code Z = Σ_{e1} T2[κ,(c1,e1)] W[c2,e1,l]} for {@code l < d}, and {@code R2[κ,c1] R3[κ,c2]} for {@code l = d}.
+     */
+    private static double[] zTensor(KeyFactors kf, double[] y, int r, int d) {
+        final int dd = d * d;
+        final int d1 = d + 1;
+        final double[] t2 = kf.t2();
+        final double[] t3 = kf.t3();
+        final double[] r2 = kf.r2();
+        final double[] r3 = kf.r3();
         double[] zz = new double[r * dd * d1];
         double[] w = new double[d * d * d];
         for (int m = 0; m < r; m++) {
@@ -308,7 +389,16 @@ public final class TensorFastEngine implements TensorAttentionEngine {
                 }
             }
         }
-        // Ω[a,l,κ] = Σ_i A1[i,a] x_il U1[i,κ] / alpha~_i, x_i = [c~_i, -r~_i]
+        return zz;
+    }
+
+    /** {@code Ω[a,l,κ] = Σ_i A1[i,a] x_il U1[i,κ] / alpha~_i} with {@code x_i = [c~_i, -r~_i]} ({@code d x (d+1) x r}). */
+    private static double[] omega(TensorInstance in, MonomialFactors mf, double[] alpha, double[] c, double[] rr) {
+        final int n = in.n();
+        final int d = in.d();
+        final int d1 = d + 1;
+        final int r = mf.r;
+        final double[] a1 = in.a1().data;
         double[] omega = new double[d * d1 * r];
         double[] coef = new double[d * d1];
         for (int i = 0; i < n; i++) {
@@ -329,21 +419,6 @@ public final class TensorFastEngine implements TensorAttentionEngine {
                 }
             }
         }
-        // G~[a,s] = (1/d) Σ_{κ,l} Ω[a,l,κ] Z[κ,s,l]
-        double invD = 1.0 / d;
-        double[] g = new double[d * dd];
-        for (int a = 0; a < d; a++) {
-            for (int s = 0; s < dd; s++) {
-                double acc = 0;
-                for (int m = 0; m < r; m++) {
-                    int zb = (m * dd + s) * d1;
-                    for (int l = 0; l < d1; l++) {
-                        acc += omega[(a * d1 + l) * r + m] * zz[zb + l];
-                    }
-                }
-                g[a * dd + s] = acc * invD;
-            }
-        }
-        return DMatrixRMaj.wrap(d, dd, g);
+        return omega;
     }
 }

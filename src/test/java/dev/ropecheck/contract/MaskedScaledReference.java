@@ -124,6 +124,12 @@ public final class MaskedScaledReference implements RopeAttentionEngine {
             }
         }
         loss = loss.divide(new Apfloat(2, digits));
+        if (!wantsGradient(wanted)) {
+            RopeResult.Builder fb = RopeResult.builder(name());
+            fb.put(Quantity.A, toDouble(bigA)).put(Quantity.F, toDouble(f)).put(Quantity.ALPHA, column(alpha));
+            fb.put(Quantity.H, toDouble(h)).put(Quantity.ATTENTION, toDouble(att)).put(Quantity.C, toDouble(c));
+            return finish(fb.putScalar(Quantity.LOSS, ApMatrix.toDouble(loss)));
+        }
         Apfloat[] r = new Apfloat[n];
         Apfloat[][] p = new Apfloat[n][n];
         for (int i = 0; i < n; i++) {
@@ -191,6 +197,30 @@ public final class MaskedScaledReference implements RopeAttentionEngine {
             b.put(Quantity.GRAD_WQ, toDouble(transposeTimes(a1, dq, zero)));
             b.put(Quantity.GRAD_WK, toDouble(transposeTimes(a2, dk, zero)));
         }
+        return finish(b);
+    }
+
+    /** Whether any of {@code wanted} needs the gradient part (MATH §3). */
+    private static boolean wantsGradient(Set<Quantity> wanted) {
+        for (Quantity q : wanted) {
+            switch (q) {
+                case A:
+                case F:
+                case ALPHA:
+                case H:
+                case ATTENTION:
+                case C:
+                case LOSS:
+                    break;
+                default:
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds the error claim of every field and builds. */
+    private static RopeResult finish(RopeResult.Builder b) {
         RopeResult values = b.build();
         for (Quantity q : values.quantities()) {
             b.meta("absError." + q.key(), ERROR_SCALE * Math.max(1, maxAbs(values.get(q))));

@@ -100,7 +100,9 @@ public final class FftEngine extends PolynomialEngine {
         System.arraycopy(apply.out, 1, numer, 0, d);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("eps", eps);
-        meta.put("causal", in.causal());
+        if (in.causal()) {
+            meta.put("causal", true);
+        }
         meta.put("terms", terms.count);
         meta.put("monomials", monomials);
         meta.put("fftMonomials", apply.fftMonomials);

@@ -130,7 +130,9 @@ public final class LowRankEngine extends PolynomialEngine {
         System.arraycopy(out, 1, numer, 0, d);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("eps", eps);
-        meta.put("causal", in.causal());
+        if (in.causal()) {
+            meta.put("causal", true);
+        }
         meta.put("rank", rank);
         meta.put("rankCap", cap);
         meta.put("flops", (double) rank * n * (d + 1) * 4 + (double) rank * n * 2);

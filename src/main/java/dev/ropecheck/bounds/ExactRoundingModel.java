@@ -260,6 +260,19 @@ public final class ExactRoundingModel implements QuantityBound {
                 how = "max|A3| (n epsDV + γ_n (Σ|dV| + n epsDV))";
                 break;
             }
+            case DQROT:
+            case DKROT: {
+                // g R_i in double (RopeFamily#rotate: two products and a sum per entry, |R entries| <= 1, table
+                // error etaW): |err| <= 2 (e (1 + etaW) + M etaW) + γ_2 2 (M + e)(1 + etaW), e the bound on
+                // dQ (dK), M >= max|dQ|; a rotation keeps each pair's norm, so max|dQ| <= sqrt(2) max|dQrot|.
+                boolean isQ = q == Quantity.DQROT;
+                double e = isQ ? dq(b, inst, counts) : dk(b, inst, counts);
+                double m = Math.sqrt(2) * trustedMaxAbs(trusted, q, isQ ? dqHat(b, inst) : dkHat(b, inst))
+                        * (1 + TRUSTED_SLACK);
+                core = 2 * (e * (1 + b.etaW()) + m * b.etaW()) + gamma(2) * 2 * (m + e) * (1 + b.etaW());
+                how = "2(eps (1+etaW) + M etaW) + 2 γ_2 (M + eps)(1+etaW), eps the " + (isQ ? "dQ" : "dK") + " bound";
+                break;
+            }
             default:
                 throw new IllegalArgumentException("no rounding model for quantity " + q.key());
         }

@@ -34,11 +34,15 @@ final class FastSpecs {
                 (FamilyKind) x[2], bb, ww, s)).describedAs(InstanceSpec::toString);
     }
 
-    /** The fields a fast engine is specified to return: every quantity except the n x n ones. */
+    /**
+     * The fields a fast engine is specified to return: every quantity except the n x n ones and the
+     * gradients with respect to the rotated rows ({@code dQrot}, {@code dKrot}, MATH §9), which the fast
+     * engines do not yet return.
+     */
     static java.util.Set<dev.ropecheck.engine.Quantity> required(RopeInstance inst) {
         java.util.Set<dev.ropecheck.engine.Quantity> all = java.util.EnumSet.noneOf(dev.ropecheck.engine.Quantity.class);
         for (dev.ropecheck.engine.Quantity q : dev.ropecheck.engine.Quantity.values()) {
-            if (!q.isQuadratic() && !q.isDerived()) {
+            if (!q.isQuadratic() && !q.isDerived() && !q.needsRotation()) {
                 all.add(q);
             }
         }

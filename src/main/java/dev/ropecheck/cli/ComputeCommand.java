@@ -118,6 +118,12 @@ final class ComputeCommand implements Callable<Integer> {
         } catch (Main.Unavailable e) {
             throw new Main.Unavailable(in + ": " + e.getMessage());
         }
+        writeJson(doc);
+        return Main.EXIT_OK;
+    }
+
+    /** Writes {@code doc} as a rope-attention-result/1 to {@code --out} (atomically) or stdout. */
+    private void writeJson(ResultDocument doc) throws IOException {
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -129,7 +135,6 @@ final class ComputeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("wrote " + out + " (engine " + engine + ", " + doc.meta().get("time_ms")
                     + " ms)");
         }
-        return Main.EXIT_OK;
     }
 
     /**
@@ -163,16 +168,7 @@ final class ComputeCommand implements Callable<Integer> {
             results.add(single.toResult());
         }
         if (!npz) {
-            ResultDocument doc = single;
-            if (out == null) {
-                PrintWriter w = spec.commandLine().getOut();
-                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-                ResultWriter.write(doc, bytes);
-                w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
-                StandardOutput.finish(w);
-            } else {
-                AtomicFile.write(out, o -> ResultWriter.write(doc, o));
-            }
+            writeJson(single);
             return Main.EXIT_OK;
         }
         java.util.Map<String, NpzArrays.Array> arrays = new java.util.LinkedHashMap<>();

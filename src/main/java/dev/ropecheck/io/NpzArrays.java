@@ -25,9 +25,10 @@ import org.openlca.npy.NpyHeader;
 
 /**
  * The arrays of an NPZ file ({@code np.savez}; {@code specs/format-npz.md}), read and written through
- * {@code org.openlca:npy}: its header parser for every entry, its readers for {@code float64},
- * {@code float32}, {@code uint16} (bfloat16 bit patterns) and unicode strings (the {@code dtype}
- * entry). {@code float16} entries are decoded here from their bits, exactly: the library widens
+ * {@code org.openlca:npy}: its header parser for every entry (NPY versions 1-3, byte order, shape), its
+ * readers for {@code uint16} (bfloat16 bit patterns) and strings (the {@code dtype} entry); the
+ * {@code float64} and {@code float32} bulk is decoded by {@code java.nio} in one call after that header
+ * ({@link #bulk}). {@code float16} entries are decoded here from their bits, exactly: the library widens
  * {@code f2} through a conversion that is not exact for powers of two above 1
  * ({@code NpzArraysTest#libraryHalfConversionIsInexact}). Every value read is the exact value stored
  * (no decimal round trip); C order only.
@@ -125,6 +126,9 @@ public final class NpzArrays {
         if (type == NpyDataType.f2) {
             return new Array(name, shape, halves(where, bytes, header, count), "f2", null);
         }
+        if (type == NpyDataType.f8 || type == NpyDataType.f4) {
+            return new Array(name, shape, bulk(where, bytes, header, count, type), type.name(), null);
+        }
         NpyArray<?> a;
         try {
             a = Npy.read(Channels.newChannel(new ByteArrayInputStream(bytes)));
@@ -169,6 +173,32 @@ public final class NpzArrays {
         return a.toString();
     }
 
+    /**
+     * {@code float64} or {@code float32} values after the library's header, decoded in bulk by
+     * {@code java.nio} ({@code asDoubleBuffer().get}, {@code asFloatBuffer().get}): the library's own
+     * reader goes element by element (both timed by {@code NpzReadSpeedLongTest}); the values are the same bits.
+     */
+    private static double[] bulk(String where, byte[] bytes, NpyHeader header, long count, NpyDataType type) {
+        int size = type == NpyDataType.f8 ? 8 : 4;
+        long need = header.dataOffset() + size * count;
+        if (need > bytes.length || count > Integer.MAX_VALUE) {
+            throw new FormatException(where + " is truncated: " + bytes.length + " bytes, its shape needs " + need);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes, (int) header.dataOffset(), (int) (size * count)).slice()
+                .order(header.byteOrder());
+        double[] out = new double[(int) count];
+        if (type == NpyDataType.f8) {
+            b.asDoubleBuffer().get(out);
+        } else {
+            float[] f = new float[(int) count];
+            b.asFloatBuffer().get(f);
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+        }
+        return out;
+    }
+
     /** {@code float16} values from their bits, exactly ({@link #halfToDouble}). */
     private static double[] halves(String where, byte[] bytes, NpyHeader header, long count) {
         long need = header.dataOffset() + 2 * count;
@@ -204,7 +234,8 @@ public final class NpzArrays {
     }
 
     /**
-     * Writes {@code arrays} to {@code file} atomically as an NPZ ({@code name.npy} entries): {@code f8}
+     * Writes {@code arrays} to {@code file} atomically as an NPZ ({@code name.npy} entries, stored uncompressed
+     * as {@code np.savez} does): {@code f8}
      * arrays from doubles, or {@code f4} when {@code float32} is true (every value must then be a float);
      * {@code strings} as unicode entries (the {@code dtype} entry).
      */
@@ -212,12 +243,12 @@ public final class NpzArrays {
         AtomicFile.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Map.Entry<String, String> s : strings.entrySet()) {
-                zip.putNextEntry(new ZipEntry(s.getKey() + ".npy"));
-                Npy.write(zip, NpyCharArray.of(s.getValue()));
-                zip.closeEntry();
+                java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+                Npy.write(buf, NpyCharArray.of(s.getValue()));
+                stored(zip, s.getKey() + ".npy", buf);
             }
             for (Array a : arrays.values()) {
-                zip.putNextEntry(new ZipEntry(a.name() + ".npy"));
+                java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(64 + 8 * a.data().length);
                 if (float32) {
                     float[] f = new float[a.data().length];
                     for (int i = 0; i < f.length; i++) {
@@ -227,14 +258,29 @@ public final class NpzArrays {
                                     + " is not a float32 value");
                         }
                     }
-                    Npy.write(zip, new NpyFloatArray(a.shape().clone(), f, false));
+                    Npy.write(buf, new NpyFloatArray(a.shape().clone(), f, false));
                 } else {
-                    Npy.write(zip, new NpyDoubleArray(a.shape().clone(), a.data(), false));
+                    Npy.write(buf, new NpyDoubleArray(a.shape().clone(), a.data(), false));
                 }
-                zip.closeEntry();
+                stored(zip, a.name() + ".npy", buf);
             }
             zip.finish();
         });
+    }
+
+    /** One entry stored without compression, as {@code np.savez} writes them (so reading is a copy). */
+    private static void stored(ZipOutputStream zip, String name, java.io.ByteArrayOutputStream buf) throws IOException {
+        byte[] b = buf.toByteArray();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b);
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(b.length);
+        e.setCompressedSize(b.length);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(b);
+        zip.closeEntry();
     }
 
     /** {@code "[2, 3]"}-style text of a shape, for messages. */

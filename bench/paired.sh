@@ -13,10 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${1:-3}
 REPS=${REPS:-5}
-JAR=target/ropecheck.jar
 PY=/usr/bin/python3
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+JAR=$TMP/ropecheck.jar
+cp target/ropecheck.jar $JAR   # a rebuild during the run must not change what is measured
 echo "# $(date -u +%FT%TZ) $(java -version 2>&1 | head -1); $($PY -c 'import torch; print("torch", torch.__version__)')"
 update-alternatives --display libblas.so.3-x86_64-linux-gnu 2>/dev/null | sed -n 2p | sed 's/^/# blas: /' || true
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }

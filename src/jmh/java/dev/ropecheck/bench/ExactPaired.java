@@ -16,7 +16,7 @@ import org.ejml.data.DMatrixRMaj;
  * in {@code [-1, 1]}), either the forward ({@code fwd}: attention and loss) or the training step
  * ({@code train}: forward, loss and the three weight gradients), repeated after warm-up; prints one
  * line per repetition (wall and process CPU milliseconds) and the medians. The forward line also
- * gives the useful GFLOP/s, counting {@code 4 n^2 d} flops (scores and {@code f h}).
+ * gives the useful GFLOP/s, counting {@code 4 n^2 d} flops (scores and {@code f h}), per wall and per CPU second.
  *
  * <p>Run: {@code java -cp target/ropecheck.jar dev.ropecheck.bench.ExactPaired n d threads fwd|train reps}.
  */
@@ -59,7 +59,8 @@ public final class ExactPaired {
         System.out.printf("java exact %s n=%d d=%d threads=%d median wall_ms %.1f cpu_ms %.1f", train ? "train" : "fwd", n,
                 d, threads, mw, mc);
         if (!train) {
-            System.out.printf(" useful_gflops_per_s %.2f", 4.0 * n * n * d / (mw * 1e6));
+            System.out.printf(" useful_gflops_per_s wall %.2f cpu %.2f", 4.0 * n * n * d / (mw * 1e6),
+                    4.0 * n * n * d / (mc * 1e6));
         }
         System.out.println();
     }

@@ -262,17 +262,11 @@ final class CheckCommand implements Callable<Integer> {
 
     /** {@code --fields}, or every field the candidate holds plus {@code attention}. */
     private Set<Quantity> requiredFields(RopeResult candidate) {
-        Set<Quantity> req = EnumSet.noneOf(Quantity.class);
-        if (fields != null && !fields.isEmpty()) {
-            for (String f : fields) {
-                try {
-                    req.add(Quantity.byKey(f.trim()));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--fields: " + e.getMessage());
-                }
-            }
-            return req;
+        Set<Quantity> given = ComputeCommand.parseFields(fields);
+        if (given != null) {
+            return given;
         }
+        Set<Quantity> req = EnumSet.noneOf(Quantity.class);
         req.addAll(candidate.quantities());
         req.add(Quantity.ATTENTION);
         return req;

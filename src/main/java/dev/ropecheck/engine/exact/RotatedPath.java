@@ -17,7 +17,7 @@ import org.ejml.data.DMatrixRMaj;
  * threads; the parts' partial sums are merged in part order, so every result is bitwise the same
  * for every thread count. Error bounds: {@code ComponentwiseRoundingBound} (any order;
  * proofs-notes/componentwise-rounding.md) and {@code ExactRoundingModel}'s rotated counts
- * (proofs-notes/rounding-model.md §10).
+ * (proofs-notes/rounding-model.md §13).
  *
  * <p>Honours the score scale {@code sigma} and the causal mask of MATH §9.
  */

@@ -27,6 +27,7 @@ class CausalGradientBoundTest {
         return h;
     }
 
+    @dev.ropecheck.specs.Spec("causal-fast")
     @Test
     @DisplayName("causal-fast.md §4: under the mask dK and dV carry e^{2beta} H_n, r, G and dQ are unchanged")
     void maskChangesOnlyTheColumnSums() {
@@ -49,6 +50,7 @@ class CausalGradientBoundTest {
         }
     }
 
+    @dev.ropecheck.specs.Spec("causal-fast")
     @Test
     @DisplayName("causal-fast.md §1, §3: sigma scales G, dQ, dK by sigma d; causalRounding is n epsRound")
     void scaleAndRounding() {

@@ -24,7 +24,6 @@ class KernelCheckCliTest {
     private final CliContext ctx = CliContext.standard();
 
     @dev.ropecheck.specs.Spec("format-npz")
-
     @Test
     @DisplayName("format-npz: a PyTorch float32 result (dQrot, dKrot, dV, attention, lse) of every (batch, head) PASSes at --dtype fp32")
     void torchResultPasses() {
@@ -38,7 +37,6 @@ class KernelCheckCliTest {
     }
 
     @dev.ropecheck.specs.Spec("format-npz")
-
     @Test
     @DisplayName("format-npz: dk and dv exchanged FAIL in every problem, naming (batch, head), the field and the index")
     void swappedGradientsFail() {
@@ -58,7 +56,6 @@ class KernelCheckCliTest {
     }
 
     @dev.ropecheck.specs.Spec("format-instance")
-
     @Test
     @DisplayName("format-instance v2: a hand-written single JSON file (self-attention A, scale 0.375, causal) reads and an exact result PASSes")
     void handWrittenCase(@TempDir Path dir) {
@@ -77,7 +74,6 @@ class KernelCheckCliTest {
     }
 
     @dev.ropecheck.specs.Spec("format-instance")
-
     @Test
     @DisplayName("make-instance --qkv --causal --scale --batch --heads writes a header and its NPZ that read back as batch x heads problems")
     void makeInstanceWritesVersion2(@TempDir Path dir) throws Exception {
@@ -101,7 +97,6 @@ class KernelCheckCliTest {
     }
 
     @dev.ropecheck.specs.Spec("format-instance")
-
     @Test
     @DisplayName("format-instance v2: bad shapes, both q and WQ, and a missing arrays file are one line naming the field (exit 2)")
     void badVersion2Input(@TempDir Path dir) throws Exception {

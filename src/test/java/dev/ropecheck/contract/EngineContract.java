@@ -258,7 +258,6 @@ public abstract class EngineContract {
     }
 
     @dev.ropecheck.specs.Spec({"causal-mask", "score-scale"})
-
     @Test
     @DisplayName("MATH §9, specs/score-scale.md, specs/causal-mask.md: scaled and causal instances are within the bound")
     void kernelConventionsWithinTheirBound() {

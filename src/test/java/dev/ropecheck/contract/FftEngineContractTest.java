@@ -24,11 +24,6 @@ import org.quicktheories.core.Gen;
  * bounded entries {@code B <= 0.5}.
  */
 class FftEngineContractTest extends EngineContract {
-    /** The fast engines refuse MATH §9's scale and mask until they implement them. */
-    @Override
-    protected boolean kernelConventions() {
-        return false;
-    }
 
     /**
      * eps of the engine under contract: at 1e-3 the certified gradient bound (Theorem 6.7) exceeds
@@ -89,7 +84,6 @@ class FftEngineContractTest extends EngineContract {
     }
 
     @dev.ropecheck.specs.Spec("causal-fast")
-
     @Test
     @DisplayName("MATH §9, causal-fast.md: causal and scaled instances (n = 1, zero scores, X) within the bound")
     void causalAndScaledCases() {

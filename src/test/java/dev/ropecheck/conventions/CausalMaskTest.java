@@ -51,7 +51,6 @@ class CausalMaskTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-mask")
-
     @Test
     @DisplayName("specs/causal-mask.md: row i of a causal instance equals the last row of its (i+1)-token prefix (reference, 40 digits)")
     void causalRowIsTheLastRowOfThePrefix() {
@@ -75,7 +74,6 @@ class CausalMaskTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-mask")
-
     @Test
     @DisplayName("specs/causal-mask.md: A, f, p are exactly zero above the diagonal in every engine that forms them")
     void maskedEntriesAreExactlyZero() {
@@ -102,7 +100,6 @@ class CausalMaskTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-mask")
-
     @Test
     @DisplayName("specs/causal-mask.md: reference-dd is bitwise identical for 1, 2 and 3 threads on causal, scaled instances")
     void doubleDoubleDeterministicUnderTheMask() {
@@ -118,7 +115,6 @@ class CausalMaskTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-mask")
-
     @Test
     @DisplayName("specs/causal-mask.md: a result computed without the mask FAILs against the causal instance, naming the field")
     void unmaskedResultFailsAgainstCausalInstance() {
@@ -141,7 +137,6 @@ class CausalMaskTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-mask")
-
     @Test
     @DisplayName("specs/causal-mask.md: the masked componentwise bound is tight: the exact engine reaches >= 1e-3 of it on attention, dQ, dK, dV")
     void causalBoundIsTight() {

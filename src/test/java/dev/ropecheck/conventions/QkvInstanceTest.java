@@ -44,7 +44,6 @@ class QkvInstanceTest {
     }
 
     @dev.ropecheck.specs.Spec("format-instance")
-
     @Test
     @DisplayName("MATH §9: q/k/v instances equal A1 = q with identity weights, bitwise, in exact and reference-dd; no gradX or weight gradients")
     void qkvIsIdentityWeights() {
@@ -72,7 +71,6 @@ class QkvInstanceTest {
     }
 
     @dev.ropecheck.specs.Spec("format-instance")
-
     @Test
     @DisplayName("MATH §9: the exact engine on q/k/v PASSes the componentwise fp64 bound, which is below the identity-weight one (no projection)")
     void qkvWithinTheTighterBound() {

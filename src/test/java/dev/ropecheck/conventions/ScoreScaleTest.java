@@ -47,7 +47,6 @@ class ScoreScaleTest {
     }
 
     @dev.ropecheck.specs.Spec("score-scale")
-
     @Test
     @DisplayName("specs/score-scale.md: sigma = 2/d equals 1/d with A1 doubled, bitwise in exact and reference-dd, to 30 digits in the reference")
     void scaleIsAFactorOnTheQueries() {
@@ -85,7 +84,6 @@ class ScoreScaleTest {
     }
 
     @dev.ropecheck.specs.Spec("score-scale")
-
     @Test
     @DisplayName("specs/score-scale.md: a result computed at 1/d FAILs against a 1/sqrt(d) instance; the right scale PASSes")
     void wrongScaleFails() {

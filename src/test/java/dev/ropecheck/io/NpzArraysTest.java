@@ -23,7 +23,6 @@ class NpzArraysTest {
     static final Path FIXTURE = Path.of("src/test/resources/npz/fixture.npz");
 
     @dev.ropecheck.specs.Spec("format-npz")
-
     @Test
     @DisplayName("format-npz: numpy's float64, float32, float16 and bf16 (uint16) arrays read exactly, with shape and dtype entry")
     void numpyFixtureReadsExactly() {
@@ -45,7 +44,6 @@ class NpzArraysTest {
     }
 
     @dev.ropecheck.specs.Spec("format-npz")
-
     @Test
     @DisplayName("format-npz: org.openlca:npy's own float16 widening is inexact for 2.0 (why f2 is decoded from its bits)")
     void libraryHalfConversionIsInexact() throws Exception {
@@ -62,7 +60,6 @@ class NpzArraysTest {
     }
 
     @dev.ropecheck.specs.Spec("format-npz")
-
     @Test
     @DisplayName("format-npz: write then read is bit for bit (f8 and f4), strings kept")
     void roundTrip(@TempDir Path dir) {
@@ -82,7 +79,6 @@ class NpzArraysTest {
     }
 
     @dev.ropecheck.specs.Spec("format-npz")
-
     @Test
     @DisplayName("format-npz: a file that is not a zip, or missing, is one line naming it")
     void badFiles(@TempDir Path dir) throws Exception {

@@ -62,6 +62,7 @@ class RotatedPathTest {
         return bad;
     }
 
+    @dev.ropecheck.specs.Spec("theorem-5.7")
     @Test
     @DisplayName("rotated route: every quantity but gradX matches the naive sums within the rotated counts")
     void rotatedRouteMatchesNaive() {
@@ -88,6 +89,7 @@ class RotatedPathTest {
      * and for {@code n < 256} one part each), so every shared quantity agrees bitwise: a check of the
      * blocked kernels' summation order.
      */
+    @dev.ropecheck.specs.Spec("theorem-5.7")
     @Test
     @DisplayName("identity family: the rotated route equals the offset-grouped route bitwise")
     void identityRoutesAgreeBitwise() {
@@ -105,6 +107,7 @@ class RotatedPathTest {
                 });
     }
 
+    @dev.ropecheck.specs.Spec("theorem-5.7")
     @Test
     @DisplayName("rotated route: bitwise the same on 1, 2, 3 and 5 threads")
     void bitwiseAcrossThreadCounts() {

@@ -120,7 +120,6 @@ class CausalTightnessTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-fast")
-
     @Test
     @DisplayName("causal-fast.md §4: the causal column sum e^{2beta} H_n of f is attained at beta = 0 (column 0)")
     void causalColumnSumAttained() {

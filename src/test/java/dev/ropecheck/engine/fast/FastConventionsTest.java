@@ -72,7 +72,6 @@ class FastConventionsTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-fast")
-
     @Test
     @DisplayName("MATH §9, causal-fast.md: fast-fft within its certified bound, causal and scaled (all families, weights and X)")
     void fftWithinBound() {
@@ -81,7 +80,6 @@ class FastConventionsTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-fast")
-
     @Test
     @DisplayName("MATH §9, causal-fast.md: fast-lowrank within its certified bound, causal and scaled (RoPE, identity)")
     void lowRankWithinBound() {
@@ -90,7 +88,6 @@ class FastConventionsTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-fast")
-
     @Test
     @DisplayName("MATH §9: fast-fft causal at larger n (identity, explicit: FFT wrap-around, odd lengths) within bound")
     void fftCausalLargerN() {
@@ -100,7 +97,6 @@ class FastConventionsTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-fast")
-
     @Test
     @DisplayName("MATH §9: the mask is applied: causal results fail the unmasked reference, unmasked results the causal one")
     void maskIsApplied() {
@@ -186,7 +182,6 @@ class FastConventionsTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-fast")
-
     @Test
     @DisplayName("causal-fast.md §6: unmasked results at the papers' scale are bitwise what they were")
     void papersConventionsBitwiseUnchanged() throws Exception {
@@ -206,7 +201,6 @@ class FastConventionsTest {
     }
 
     @dev.ropecheck.specs.Spec("causal-fast")
-
     @Test
     @DisplayName("MATH §9: causal and scaled results are bitwise identical across runs and 1, 2, 4 concurrent threads")
     void bitwiseAcrossThreads() throws Exception {

@@ -93,7 +93,6 @@ class GradientFiniteDifferenceTest {
     }
 
     @dev.ropecheck.specs.Spec({"causal-mask", "score-scale"})
-
     @Test
     @DisplayName("MATH §9 (specs/causal-mask.md, specs/score-scale.md): G = dL/dX matches central differences on scaled and causal instances")
     void kernelConventionsGradXMatchesFiniteDifferences() {

@@ -35,6 +35,12 @@ class ExactRotatedContractTest extends EngineContract {
         return new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP64));
     }
 
+    /** The componentwise model's domain: weights, RoPE or identity (the rotated route's domain too). */
+    @Override
+    protected org.quicktheories.core.Gen<dev.ropecheck.gen.KernelSpec> kernelSpecs() {
+        return dev.ropecheck.gen.KernelSpec.projected(maxN(), maxD());
+    }
+
     @Override
     protected Set<Quantity> required(RopeInstance inst) {
         Set<Quantity> s = super.required(inst);

@@ -167,6 +167,17 @@ public final class FastGradientBound implements QuantityBound {
         return Math.min(Math.nextUp(e2b * hUp * (1 + 2 * U)), n);
     }
 
+    /**
+     * {@code dQrot_i = dQ_i R_i} (MATH §9) formed from the engine's {@code dQ} (entry error {@code <= e},
+     * magnitude {@code <= mag}) by {@code RopeFamily#rotate} in double, with tables within {@code omega}
+     * of {@code cos, sin}: {@code |Δ| <= sqrt(2) e + 2 omega (mag + e) + γ_2 (sqrt(2) + 2 omega)(mag + e)}
+     * (fast-gradient-error.md §9; {@code |cos| + |sin| <= sqrt 2}).
+     */
+    private double rotatedRows(double e, double mag) {
+        double m = mag + e;
+        return up(1.4143 * e + 2 * omega * m + gamma(2) * (1.4143 + 2 * omega) * m);
+    }
+
     /** {@code sigma x}: {@code x / d} for the papers' scale (as before the scale existed), else {@code x sigma}. */
     private double scaled(double x) {
         return Double.isNaN(scale) ? x / d : x * scale;
@@ -191,6 +202,8 @@ public final class FastGradientBound implements QuantityBound {
             case GRAD_WQ:
             case GRAD_WK:
             case GRAD_WV:
+            case DQROT:
+            case DKROT:
                 return true;
             default:
                 return false;
@@ -221,6 +234,10 @@ public final class FastGradientBound implements QuantityBound {
                 return dq();
             case DK:
                 return dk();
+            case DQROT:
+                return rotatedRows(dq(), dqMagnitude());
+            case DKROT:
+                return rotatedRows(dk(), dkMagnitude());
             case DV:
                 return dv();
             case GRAD_WQ:

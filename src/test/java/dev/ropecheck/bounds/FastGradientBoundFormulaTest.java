@@ -275,7 +275,7 @@ class FastGradientBoundFormulaTest {
         assertThrows(IllegalArgumentException.class, () -> new FastGradientBound(ok.forward(), null));
         for (Quantity q : Quantity.values()) {
             boolean expected = switch (q) {
-                case R, GRAD_X, DQ, DK, DV, GRAD_WQ, GRAD_WK, GRAD_WV -> true;
+                case R, GRAD_X, DQ, DK, DV, GRAD_WQ, GRAD_WK, GRAD_WV, DQROT, DKROT -> true;
                 default -> false;
             };
             assertEquals(expected, FastGradientBound.isGradient(q), q.key());

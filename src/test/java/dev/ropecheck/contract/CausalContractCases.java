@@ -21,11 +21,11 @@ public final class CausalContractCases {
     }
 
     /**
-     * The trusted values for causal and scaled instances. The one line to change once the reference
-     * engine implements MATH §9: {@code return ReferenceEngine.withDigits(40);}.
+     * The trusted values for causal and scaled instances: the reference engine, which implements MATH §9
+     * (and agrees with the independent {@link MaskedScaledReference}, {@code MaskedScaledReferenceTest}).
      */
     public static RopeAttentionEngine reference() {
-        return new MaskedScaledReference();
+        return dev.ropecheck.engine.reference.ReferenceEngine.withDigits(40);
     }
 
     /** The cases for {@code families} (the first family also gets the edge cases). */

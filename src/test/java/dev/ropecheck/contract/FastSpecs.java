@@ -35,14 +35,13 @@ public final class FastSpecs {
     }
 
     /**
-     * The fields a fast engine is specified to return: every quantity except the n x n ones and the
-     * gradients with respect to the rotated rows ({@code dQrot}, {@code dKrot}, MATH §9), which the fast
-     * engines do not yet return.
+     * The fields a fast engine is specified to return: every quantity except the n x n and derived ones
+     * ({@code dQrot}, {@code dKrot} for the rotation families, MATH §9, through {@code withoutWeightQuantities}).
      */
     public static java.util.Set<dev.ropecheck.engine.Quantity> required(RopeInstance inst) {
         java.util.Set<dev.ropecheck.engine.Quantity> all = java.util.EnumSet.noneOf(dev.ropecheck.engine.Quantity.class);
         for (dev.ropecheck.engine.Quantity q : dev.ropecheck.engine.Quantity.values()) {
-            if (!q.isQuadratic() && !q.isDerived() && !q.needsRotation()) {
+            if (!q.isQuadratic() && !q.isDerived()) {
                 all.add(q);
             }
         }

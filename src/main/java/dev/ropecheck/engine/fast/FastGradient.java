@@ -20,7 +20,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public final class FastGradient {
     /** The gradient quantities the fast engines add to {@link FastForward#QUANTITIES}. */
     public static final Set<Quantity> QUANTITIES = EnumSet.of(Quantity.R, Quantity.GRAD_X, Quantity.DQ, Quantity.DK,
-            Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
+            Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV, Quantity.DQROT, Quantity.DKROT);
 
     /** Deliberately wrong variants, to show the tests catch them (never used by the engines). */
     public enum Variant {
@@ -43,16 +43,29 @@ public final class FastGradient {
         values.put(q, v);
     }
 
-    /** Adds the weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV} for what is present. */
+    /**
+     * Adds the weight gradients {@code A1^T dQ}, {@code A2^T dK}, {@code A3^T dV} for what is present,
+     * and for a rotation family {@code dQrot_i = dQ_i R_i}, {@code dKrot_j = dK_j R_j} (MATH §9).
+     */
     void weightGradients(RopeInstance in) {
         if (values.containsKey(Quantity.DQ)) {
             values.put(Quantity.GRAD_WQ, transposeTimes(in.a1(), values.get(Quantity.DQ)));
+            putRotated(in, Quantity.DQROT, values.get(Quantity.DQ));
         }
         if (values.containsKey(Quantity.DK)) {
             values.put(Quantity.GRAD_WK, transposeTimes(in.a2(), values.get(Quantity.DK)));
+            putRotated(in, Quantity.DKROT, values.get(Quantity.DK));
         }
         if (values.containsKey(Quantity.DV)) {
             values.put(Quantity.GRAD_WV, transposeTimes(in.a3(), values.get(Quantity.DV)));
+        }
+    }
+
+    private void putRotated(RopeInstance in, Quantity q, DMatrixRMaj pre) {
+        if (in.family() instanceof dev.ropecheck.model.RopeFamily) {
+            values.put(q, ((dev.ropecheck.model.RopeFamily) in.family()).rotate(pre));
+        } else if (in.family() instanceof dev.ropecheck.model.IdentityFamily) {
+            values.put(q, pre.copy());
         }
     }
 
@@ -109,7 +122,8 @@ public final class FastGradient {
     static Set<Quantity> supported(RopeInstance in) {
         Set<Quantity> s = EnumSet.copyOf(FastForward.QUANTITIES);
         for (Quantity q : QUANTITIES) {
-            if (in.hasWeights() || !q.needsWeights()) {
+            if ((in.hasWeights() || !q.needsWeights())
+                    && (!q.needsRotation() || dev.ropecheck.engine.RopeAttentionEngine.hasRotation(in))) {
                 s.add(q);
             }
         }

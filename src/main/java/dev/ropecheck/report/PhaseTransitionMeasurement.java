@@ -236,7 +236,7 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
                     double probeMs;
                     try {
                         double c0 = cpuMs();
-                        RopeResult probe = e.getValue().compute(instance(FIT_N[FIT_N.length - 1], grid[b]), q);
+                        RopeResult probe = e.getValue().compute(instance(FIT_N[0], grid[b]), q);
                         probeMs = cpuMs() - c0;
                         terms = Integer.parseInt(probe.metadata().getOrDefault("terms", "0"));
                         t = probeMs > PROBE_LIMIT_MS && Double.isFinite(kRef) ? null
@@ -256,9 +256,9 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
                             kRefAt = TightnessFigures.fmt(grid[b]);
                         }
                     } else if (Double.isFinite(probeMs)) {
-                        // too costly to time at every fit size: one timing at 2^12, the exponent fitted at the first B
-                        p = new PowerLaw(probeMs / Math.pow(FIT_N[FIT_N.length - 1], kRef), kRef, Double.NaN);
-                        how = String.format(Locale.ROOT, "%.1f at 2^12 only; k from B = %s", probeMs, kRefAt);
+                        // too costly to time at every fit size: one timing at 2^10, the exponent fitted at the first B
+                        p = new PowerLaw(probeMs / Math.pow(FIT_N[0], kRef), kRef, Double.NaN);
+                        how = String.format(Locale.ROOT, "%.1f at 2^10 only; k from B = %s", probeMs, kRefAt);
                     }
                     if (p == null) {
                         nStar[b] = Double.POSITIVE_INFINITY;
@@ -267,7 +267,8 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
                         }
                         result.row(e.getKey(), mode, TightnessFigures.fmt(grid[b]), "never (refused)", "0", "0");
                     } else {
-                        Cert atFit = certify(e.getValue(), instance(FIT_N[FIT_N.length - 1], grid[b]), terms);
+                        int refN = t != null ? FIT_N[FIT_N.length - 1] : FIT_N[0];
+                        Cert atFit = certify(e.getValue(), instance(refN, grid[b]), terms);
                         fitTable.row(e.getKey(), mode, TightnessFigures.fmt(grid[b]), TextTable.num(p.c()), f3(p.k()),
                                 f3(p.rmsLog()), how);
                         for (int k = 0; k < tgt.length; k++) {
@@ -305,8 +306,9 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
         String head = String.join("; ", headline) + ".";
         secs.add(new ReportContent.Section("Phase transition: crossover and speed-up", result, "Headline: " + head
                 + " Model: t = c n^k (process CPU time) fitted per engine, mode and B over n = 2^10..2^12 (best of two"
-                + " after a warm-up; where one run at 2^12 costs over 8 s, that run alone with the exponent of the first B);"
-                + " the fast prediction at a target n is scaled by its certified work there over the work at n = 2^12;"
+                + " after a warm-up; where one run at 2^10 costs over 2 s, that run alone with the exponent of the first B);"
+                + " the fast prediction at a target n is scaled by its certified work there over the work at the n it was"
+                + " timed at (2^12, or 2^10);"
                 + " exact is fitted once (its cost does not depend on B). An infinite n* means the fitted fast exponent"
                 + " is not below exact's or the engine refused."));
         secs.add(new ReportContent.Section("Phase transition: fitted cost models", fitTable, "Process CPU times in ms on"
@@ -326,8 +328,8 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
         return System.nanoTime() / 1e6;
     }
 
-    /** A probe at n = 2^12 costing more than this (CPU ms) is not repeated at every fit size. */
-    static final double PROBE_LIMIT_MS = 8000;
+    /** A probe at n = 2^10 costing more than this (CPU ms) is not repeated at every fit size. */
+    static final double PROBE_LIMIT_MS = 2000;
 
     /** Process CPU time (ms) at each {@link #FIT_N}: best of two after one warm-up (one run when a run costs > 2 s). */
     private double[] time(RopeAttentionEngine e, Set<Quantity> q, double b, Progress progress, String label) {

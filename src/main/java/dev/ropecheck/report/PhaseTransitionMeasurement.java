@@ -164,13 +164,14 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
                 SvgChart.Scale.log10("beta"), betaLines, betaRules));
         panels.add(new SvgChart.Panel("certified degree g and rank", SvgChart.Scale.linear("entry bound B"),
                 SvgChart.Scale.log10("degree / rank"), degLines, rules));
-        TextTable certTable = new TextTable("B", "n", "engine", "beta", "degree", "work (rank / monomials)", "refused");
+        TextTable certTable = new TextTable("B", "n", "engine", "beta", "degree", "rank (low rank)", "refused");
         for (Map.Entry<String, Cert[][]> e : certs.entrySet()) {
             for (int t = 0; t < tgt.length; t++) {
                 for (int b = 0; b < grid.length; b++) {
                     Cert c = e.getValue()[t][b];
                     certTable.row(TightnessFigures.fmt(grid[b]), "2^" + log2(tgt[t]), e.getKey(), TextTable.num(c.beta()),
-                            c.degree() < 0 ? "-" : Integer.toString(c.degree()), TextTable.num(c.work()),
+                            c.degree() < 0 ? "-" : Integer.toString(c.degree()),
+                            Double.isNaN(c.work()) ? "-" : TextTable.num(c.work()),
                             c.refused() == null ? "" : c.refused());
                 }
             }

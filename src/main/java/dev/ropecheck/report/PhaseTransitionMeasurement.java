@@ -344,7 +344,7 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
                 e.compute(in, wanted);
             }
             double best = Double.POSITIVE_INFINITY;
-            for (int rep = 0; rep < 2 && !(best > 2000); rep++) {
+            for (int rep = 0; rep < 2 && (rep == 0 || best <= 2000); rep++) {
                 double t0 = cpuMs();
                 e.compute(in, wanted);
                 best = Math.min(best, cpuMs() - t0);

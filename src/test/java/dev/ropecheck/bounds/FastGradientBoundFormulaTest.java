@@ -258,6 +258,19 @@ class FastGradientBoundFormulaTest {
     }
 
     @Test
+    @DisplayName("fast-gradient-error.md §9: dQrot, dKrot are bounded by sqrt(2) times the dQ, dK bounds plus rounding of order u and omega")
+    void rotatedRowGradientBounds() {
+        for (FamilyKind f : new FamilyKind[] {FamilyKind.ROPE_INTERLEAVED, FamilyKind.IDENTITY}) {
+            RopeInstance in = new InstanceSpec(6, 4, f, 0.5, true, 21L).build();
+            FastGradientBound b = new FastGradientBound(new FastForwardBound(0.5, 1e-3, 1, 0, 0.1, 1, 0, 0), in);
+            for (Quantity[] pair : new Quantity[][] {{Quantity.DQ, Quantity.DQROT}, {Quantity.DK, Quantity.DKROT}}) {
+                double ratio = b.allowed(pair[1], in, null) / b.allowed(pair[0], in, null);
+                assertTrue(ratio >= 1.4143 && ratio <= 1.4143 * (1 + 1e-6), f + " " + pair[1].key() + ": " + ratio);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("No bound when Δ + ρ >= 1; quadratic quantities refused; null arguments refused; gradient set")
     void unusableAndRefusals() {
         RopeInstance in = new InstanceSpec(3, 2, FamilyKind.IDENTITY, 0.5, true, 5L).build();

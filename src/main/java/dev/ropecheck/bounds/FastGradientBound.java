@@ -350,16 +350,9 @@ public final class FastGradientBound implements QuantityBound {
         return best;
     }
 
+    /** {@code max_c Σ_r |m[r][c]|}, rounded up for its own double evaluation. */
     static double maxColAbsSum(DMatrixRMaj m) {
-        double best = 0;
-        for (int c = 0; c < m.numCols; c++) {
-            double s = 0;
-            for (int r = 0; r < m.numRows; r++) {
-                s += Math.abs(m.unsafe_get(r, c));
-            }
-            best = Math.max(best, s);
-        }
-        return best * (1 + gamma(m.numRows + 1));
+        return RoundingSums.maxColAbsSum(m) * (1 + gamma(m.numRows + 1));
     }
 
     static double[] colMaxAbs(DMatrixRMaj m) {

@@ -2,6 +2,7 @@ package dev.ropecheck.check;
 
 import dev.ropecheck.bounds.ComponentwiseRoundingBound;
 import dev.ropecheck.bounds.ExactRoundingModel;
+import dev.ropecheck.bounds.FirstOrderRoundingBound;
 import dev.ropecheck.bounds.FloatFormat;
 import dev.ropecheck.bounds.RoundingClass;
 import dev.ropecheck.engine.Quantity;
@@ -61,10 +62,24 @@ public final class RoundingTolerance implements ToleranceModel {
         return out;
     }
 
+    /**
+     * Entry by entry the smaller of the two bounds: each holds with its own failure probability
+     * ({@link RoundingClass#componentFailureProbability}), so the smaller holds with their sum.
+     */
+    static void sharpen(Map<Quantity, DMatrixRMaj> into, Map<Quantity, DMatrixRMaj> firstOrder) {
+        firstOrder.forEach((q, m) -> {
+            DMatrixRMaj b = into.get(q);
+            for (int t = 0; t < m.data.length; t++) {
+                b.data[t] = Math.min(b.data[t], m.data[t]);
+            }
+        });
+    }
+
     @Override
     public String describe() {
         return "componentwise rounding model, " + cls.label()
-                + " (dev.ropecheck.bounds.ComponentwiseRoundingBound, proofs-notes/componentwise-rounding.md)";
+                + " (dev.ropecheck.bounds.ComponentwiseRoundingBound, proofs-notes/componentwise-rounding.md"
+                + (cls.firstOrder() ? "; FirstOrderRoundingBound, proofs-notes/first-order-rounding.md" : "") + ")";
     }
 
     @Override
@@ -81,6 +96,9 @@ public final class RoundingTolerance implements ToleranceModel {
                 asked.add(Quantity.ALPHA);
             }
             Map<Quantity, DMatrixRMaj> b = new ComponentwiseRoundingBound(cls, threads).allowed(instance, asked);
+            if (cls.firstOrder() && FirstOrderRoundingBound.unsupportedReason(instance, cls.format()).isEmpty()) {
+                sharpen(b, new FirstOrderRoundingBound(cls, threads).allowed(instance, asked));
+            }
             if (fields.contains(Quantity.LSE)) {
                 if (reference != null && reference.has(Quantity.ALPHA)) {
                     out.put(Quantity.LSE, lseBound(b.get(Quantity.ALPHA), reference.get(Quantity.ALPHA), instance.n()));

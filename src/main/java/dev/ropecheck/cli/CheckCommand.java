@@ -70,12 +70,14 @@ final class CheckCommand implements Callable<Integer> {
     String dtype;
 
     @Option(names = "--bound", defaultValue = "worst-case", paramLabel = "KIND",
-            description = "worst-case (rigorous, the default) or probabilistic (Higham-Mary, sqrt(k) instead of k;"
-                    + " fails with probability at most --failure-probability).")
+            description = "worst-case (rigorous, the default), probabilistic (Higham-Mary, sqrt(k) instead of k;"
+                    + " fails with probability at most --failure-probability) or first-order (also the first-order"
+                    + " probabilistic bound, which keeps the cancellation of the exact derivatives:"
+                    + " proofs-notes/first-order-rounding.md).")
     String boundKind;
 
     @Option(names = "--failure-probability", defaultValue = "1e-6", paramLabel = "P",
-            description = "With --bound probabilistic: the probability the bound may fail (default: ${DEFAULT-VALUE}).")
+            description = "With --bound probabilistic or first-order: the probability the bound may fail (default: ${DEFAULT-VALUE}).")
     double failureProbability;
 
     @Option(names = "--fields", split = ",", paramLabel = "F",
@@ -123,12 +125,13 @@ final class CheckCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--engine-class must be exact or fast");
         }
         FloatFormat format = FloatFormat.parse(dtype);
-        boolean probabilistic = parseBoundKind(boundKind);
+        int kind = parseBoundKind(boundKind);
+        boolean probabilistic = kind > 0;
         if (cls == EngineClass.FAST && (format != FloatFormat.FP64 || probabilistic)) {
             throw new IllegalArgumentException("--engine-class fast is judged in fp64 with the worst-case bound: drop"
                     + " --dtype " + dtype + " / --bound " + boundKind);
         }
-        RoundingClass rounding = new RoundingClass(format, probabilistic, probabilistic ? failureProbability : 0);
+        RoundingClass rounding = new RoundingClass(format, probabilistic, probabilistic ? failureProbability : 0, kind == 2);
         EngineRegistry.Options options = ComputeCommand.options(precision, eps, threads);
         if (dev.ropecheck.io.TensorFormat.isTensorInstance(instanceFile)) {
             return checkTensor(cls, options);
@@ -247,16 +250,19 @@ final class CheckCommand implements Callable<Integer> {
         return ResultCheck.run(instance, candidate, required, reference, model, warnings, r);
     }
 
-    private static boolean parseBoundKind(String s) {
+    /** 0 worst case, 1 probabilistic (Higham–Mary), 2 first-order probabilistic. */
+    private static int parseBoundKind(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "worst-case":
             case "worst":
             case "rigorous":
-                return false;
+                return 0;
             case "probabilistic":
-                return true;
+                return 1;
+            case "first-order":
+                return 2;
             default:
-                throw new IllegalArgumentException("--bound \"" + s + "\" must be worst-case or probabilistic");
+                throw new IllegalArgumentException("--bound \"" + s + "\" must be worst-case, probabilistic or first-order");
         }
     }
 

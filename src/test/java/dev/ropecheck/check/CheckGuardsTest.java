@@ -57,6 +57,7 @@ class CheckGuardsTest {
         for (FloatFormat f : List.of(FloatFormat.FP64, FloatFormat.FP32, FloatFormat.BF16, FloatFormat.FP16)) {
             out.add(RoundingClass.worstCase(f));
             out.add(RoundingClass.probabilistic(f));
+            out.add(RoundingClass.firstOrder(f));
         }
         return out;
     }

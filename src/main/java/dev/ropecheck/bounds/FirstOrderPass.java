@@ -1,0 +1,491 @@
+package dev.ropecheck.bounds;
+
+import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.model.RopeFamily;
+import dev.ropecheck.model.RopeInstance;
+
+/**
+ * One evaluation of RoPE attention and its gradient in binary64 for {@link FirstOrderRoundingBound}:
+ * exact ({@code probe < 0}), or with every intermediate {@code x} moved by {@code φ_x z_x}, {@code z}
+ * standard normal from the probe's counter-based stream ({@code proofs-notes/first-order-rounding.md}
+ * §2 lists every intermediate, its {@code φ} and its number of uses). Single-threaded and in a fixed
+ * order, so a probe's result does not depend on the thread that runs it.
+ */
+final class FirstOrderPass {
+    // stage tags of the noise stream
+    private static final int TH = 1;
+    private static final int SIG = 2;
+    private static final int PROJ = 3;
+    private static final int TAB_ANGLE = 4;
+    private static final int TAB_COS = 5;
+    private static final int TAB_SIN = 6;
+    private static final int ROT = 7;
+    private static final int EXP = 11;
+    private static final int ROWSUM = 12;
+    private static final int DIV = 13;
+    private static final int ATT = 14;
+    private static final int CC = 15;
+    private static final int LOSS = 16;
+    private static final int RR = 17;
+    private static final int LSE = 18;
+    private static final int EXP_B = 20;
+    private static final int PP = 22;
+    private static final int DQR = 23;
+    private static final int DKR = 24;
+    private static final int DVV = 25;
+    private static final int GRADW = 26;
+    /** Rotations that may use one table entry: q, k, the back-rotations of dQ and dK, and dQ, dK forward. */
+    private static final int TABLE_USES = 6;
+
+    private final int n;
+    private final int d;
+    private final boolean causal;
+    private final boolean direct;
+    private final RopeFamily rope;
+    private final double ua;
+    private final double us;
+    private final double cTheta;
+    private final int probe;
+    private final RopeInstance in;
+    /** Roundings of applying the scale (0 when it is a power of two: multiplying by it is exact). */
+    private final int scaleRoundings;
+    private final double sigma;
+
+    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe) {
+        this.in = in;
+        this.n = in.n();
+        this.d = in.d();
+        this.causal = in.causal();
+        this.direct = in.hasQkv();
+        this.rope = in.family() instanceof RopeFamily ? (RopeFamily) in.family() : null;
+        this.ua = cls.uAcc();
+        this.us = cls.uStore();
+        this.probe = probe;
+        this.cTheta = rope == null ? 0
+                : ComponentwiseRoundingBound.THETA_ULPS + (Integer.bitCount(d) == 1 ? 0 : Math.log(rope.base()));
+        double s = in.scale();
+        boolean pow2 = s == Math.scalb(1.0, Math.getExponent(s));
+        this.scaleRoundings = pow2 ? 0 : 2;
+        boolean exact = cls.format().accumulator().isExact(s);
+        this.sigma = exact ? s : s * (1 + 2 * ua * z(SIG, 0));
+    }
+
+    /** The probe's standard normal number for {@code (stage, index)} (0 for the exact pass). */
+    double z(int stage, long index) {
+        if (probe < 0) {
+            return 0;
+        }
+        long h = mix(FirstOrderRoundingBound.seed() ^ mix(probe * 0x9E3779B97F4A7C15L + stage) ^ (index * 0xBF58476D1CE4E5B9L));
+        long h2 = mix(h + 0x632BE59BD9B4E019L);
+        double u1 = ((h >>> 11) + 1) * 0x1p-53;
+        double u2 = (h2 >>> 11) * 0x1p-53;
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    private static long mix(long x) {
+        x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+        x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+        return x ^ (x >>> 31);
+    }
+
+    /** {@code x + φ z}, {@code φ = sqrt(k u_a^2 M^2 + u_s^2 x^2)}: a stored sum of {@code k} roundings. */
+    private double sum(double x, double k, double mag, int stage, long idx) {
+        return sum(x, k, mag, 1, stage, idx);
+    }
+
+    /** As above for an intermediate with {@code uses} independent copies: {@code φ} times {@code sqrt(uses)}. */
+    private double sum(double x, double k, double mag, int uses, int stage, long idx) {
+        if (probe < 0) {
+            return x;
+        }
+        double phi = Math.sqrt(uses * (k * ua * ua * mag * mag + us * us * x * x));
+        return x + phi * z(stage, idx);
+    }
+
+    /** {@code x (1 + r z)}: a value whose roundings are relative {@code r} in all. */
+    private double rel(double x, double r, int stage, long idx) {
+        return probe < 0 ? x : x * (1 + r * z(stage, idx));
+    }
+
+    /** The results of one pass, in the slots {@link #slot} names. */
+    static final class Outputs {
+        static final int ATT = 0;
+        static final int C = 1;
+        static final int R = 2;
+        static final int LOSS = 3;
+        static final int DQ = 4;
+        static final int DK = 5;
+        static final int DV = 6;
+        static final int DQROT = 7;
+        static final int DKROT = 8;
+        static final int GWQ = 9;
+        static final int GWK = 10;
+        static final int GWV = 11;
+        static final int DQROT_VIA = 12;
+        static final int DKROT_VIA = 13;
+        final double[][] v = new double[14][];
+        final int n;
+        final int d;
+
+        Outputs(int n, int d) {
+            this.n = n;
+            this.d = d;
+        }
+
+        int slot(Quantity q) {
+            switch (q) {
+                case ATTENTION: return ATT;
+                case C: return C;
+                case R: return R;
+                case LOSS: return LOSS;
+                case DQ: return DQ;
+                case DK: return DK;
+                case DV: return DV;
+                case DQROT: return DQROT;
+                case DKROT: return DKROT;
+                case GRAD_WQ: return GWQ;
+                case GRAD_WK: return GWK;
+                case GRAD_WV: return GWV;
+                default: throw new IllegalArgumentException(q + " is not a first-order field");
+            }
+        }
+
+        int[] shape(Quantity q) {
+            int s = slot(q);
+            if (s == R) {
+                return new int[] {n, 1};
+            }
+            if (s == LOSS) {
+                return new int[] {1, 1};
+            }
+            if (s == GWQ || s == GWK || s == GWV) {
+                return new int[] {d, d};
+            }
+            return new int[] {n, d};
+        }
+
+        long size(Quantity q) {
+            return v[slot(q)] == null ? 0 : v[slot(q)].length;
+        }
+
+        double[][] zerosLike() {
+            double[][] out = new double[v.length][];
+            for (int s = 0; s < v.length; s++) {
+                out[s] = v[s] == null ? null : new double[v[s].length];
+            }
+            return out;
+        }
+
+        /** Adds {@code (probe - this)^2} entry by entry into {@code sq}. */
+        void addSquaredMoves(Outputs probe, double[][] sq) {
+            for (int s = 0; s < v.length; s++) {
+                if (v[s] == null) {
+                    continue;
+                }
+                for (int t = 0; t < v[s].length; t++) {
+                    double m = probe.v[s][t] - v[s][t];
+                    sq[s][t] += m * m;
+                }
+            }
+        }
+    }
+
+    Outputs run() {
+        Outputs out = new Outputs(n, d);
+        double[] theta = thetas();
+        double[] q;
+        double[] k;
+        double[] v;
+        if (direct) {
+            q = in.a1().data.clone();
+            k = in.a2().data.clone();
+            v = in.a3().data.clone();
+        } else {
+            q = project(in.a1().data, in.wq().data, 0);
+            k = project(in.a2().data, in.wk().data, 1);
+            v = project(in.a3().data, in.y().data, 2);
+        }
+        double[] qr = rotate(q, theta, false, 0, scaleRoundings);
+        double[] kr = rotate(k, theta, false, 1, scaleRoundings);
+        double[] e = in.e().data;
+        double[] att = new double[n * d];
+        double[] c = new double[n * d];
+        double[] r = new double[n];
+        double[] dqr = new double[n * d];
+        double[] dkr = new double[n * d];
+        double[] dkrMag = new double[n * d];
+        double[] dv = new double[n * d];
+        double[] dvMag = new double[n * d];
+        double[] sF = new double[n];
+        double[] sB = new double[n]; // sigma * Σ_a |qr_ia kr_ja|
+        double[] f = new double[n];
+        double[] fb = new double[n];
+        double[] dqRow = new double[d];
+        double[] dqMag = new double[d];
+        double[] attMag = new double[d];
+        double lossSum = 0;
+        double lossMag = 0;
+        double sqrt2 = Math.sqrt(2);
+        for (int i = 0; i < n; i++) {
+            int qi = i * d;
+            int jEnd = causal ? i + 1 : n;
+            double smax = Double.NEGATIVE_INFINITY;
+            double sabs = 0;
+            for (int j = 0; j < jEnd; j++) {
+                int kj = j * d;
+                double val = 0;
+                double mag = 0;
+                for (int a = 0; a < d; a++) {
+                    double x = qr[qi + a] * kr[kj + a];
+                    val += x;
+                    mag += Math.abs(x);
+                }
+                val *= sigma;
+                mag *= sigma;
+                sF[j] = val;
+                sB[j] = mag;
+                smax = Math.max(smax, val);
+                sabs = Math.max(sabs, Math.abs(val));
+            }
+            double span = 2 * sabs + 3;
+            // a = exp(s - m): the subtraction and exp (and its storage), then the row sum l
+            double l = 0;
+            double lmag = 0;
+            // scores, then a = exp(s - m): the score's roundings (stored sum of 2d - 1 (+ scale) products),
+            // the subtraction, exp within one ulp and its storage, all in the exponent to first order; the
+            // scores and exponentials are used twice (forward; recomputed by a FlashAttention-style
+            // backward), so each copy moves with sqrt(2)
+            double sk = 2.0 * d - 1 + scaleRoundings;
+            double expRel = 4 * ua * ua + us * us;
+            for (int j = 0; j < jEnd; j++) {
+                long idx = (long) i * n + j;
+                double val = sF[j];
+                double arg = val - smax;
+                double a = Math.exp(arg);
+                if (probe >= 0) {
+                    double sPhi2 = sk * ua * ua * sB[j] * sB[j] + us * us * val * val;
+                    a *= 1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + expRel) * z(EXP, idx);
+                }
+                f[j] = a;
+                l += a;
+                lmag += Math.abs(a);
+            }
+            // n terms through at most 4n roundings, n - 1 rescales of relative error ua (span) each
+            double lk = 4.0 * n + 2.0 * n * span * span;
+            double lMoved = probe < 0 ? l : l + sqrt2 * Math.sqrt(lk * ua * ua * lmag * lmag + us * us * l * l) * z(ROWSUM, i);
+            // lse = m + log l (FlashAttention's backward): the logarithm within one ulp, the addition, the storage
+            double lse = smax + Math.log(lMoved);
+            double lseMoved = probe < 0 ? lse
+                    : lse + Math.sqrt(4 * ua * ua * Math.log(l) * Math.log(l) + (ua * ua + us * us) * lse * lse) * z(LSE, i);
+            double divRel = sqrt2 * Math.sqrt(ua * ua + us * us);
+            for (int j = 0; j < jEnd; j++) {
+                f[j] = rel(f[j] / lMoved, divRel, DIV, (long) i * n + j);
+            }
+            // Att_i = Σ_j f_ij v_j: the sum, online-softmax rescales (shared with l: sqrt(2)), division, storage
+            java.util.Arrays.fill(attMag, 0);
+            for (int l2 = 0; l2 < d; l2++) {
+                att[qi + l2] = 0;
+            }
+            for (int j = 0; j < jEnd; j++) {
+                int vj = j * d;
+                double fj = f[j];
+                for (int l2 = 0; l2 < d; l2++) {
+                    att[qi + l2] += fj * v[vj + l2];
+                    attMag[l2] += Math.abs(fj * v[vj + l2]);
+                }
+            }
+            double ak = 4.0 * n + 1 + 2.0 * n * span * span;
+            for (int l2 = 0; l2 < d; l2++) {
+                double x = att[qi + l2];
+                att[qi + l2] = probe < 0 ? x
+                        : x + Math.sqrt(ak * ua * ua * attMag[l2] * attMag[l2] + (ua * ua + us * us) * x * x)
+                                * z(ATT, qi + l2);
+                double cv = att[qi + l2] - e[qi + l2];
+                c[qi + l2] = rel(cv, Math.sqrt(ua * ua + us * us), CC, qi + l2);
+                lossSum += c[qi + l2] * c[qi + l2];
+                lossMag += c[qi + l2] * c[qi + l2];
+            }
+            double rv = 0;
+            double rmag = 0;
+            for (int l2 = 0; l2 < d; l2++) {
+                rv += c[qi + l2] * att[qi + l2];
+                rmag += Math.abs(c[qi + l2] * att[qi + l2]);
+            }
+            r[i] = sum(rv, 2.0 * d - 1, rmag, RR, i);
+            // backward: f recomputed as exp(s - lse) (its own roundings, sqrt(2)), t = <c_i, v_j> - r_i, p = f t
+            java.util.Arrays.fill(dqRow, 0);
+            java.util.Arrays.fill(dqMag, 0);
+            for (int j = 0; j < jEnd; j++) {
+                long idx = (long) i * n + j;
+                double fj = f[j];
+                if (probe >= 0) {
+                    // exp(s - lse): the recomputed score's roundings, the subtraction, exp and its storage,
+                    // the division of the a / l form (sqrt(2): two uses)
+                    double val = sF[j];
+                    double arg = val - lseMoved;
+                    double sPhi2 = sk * ua * ua * sB[j] * sB[j] + us * us * val * val;
+                    fj = Math.exp(arg) * (1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + 5 * ua * ua + 2 * us * us)
+                            * z(EXP_B, idx));
+                }
+                fb[j] = fj;
+                int vj = j * d;
+                double g = 0;
+                double tmag = 0;
+                for (int l2 = 0; l2 < d; l2++) {
+                    g += c[qi + l2] * v[vj + l2];
+                    tmag += Math.abs(c[qi + l2]) * (Math.abs(v[vj + l2]) + Math.abs(att[qi + l2]));
+                }
+                // t = <c_i, v_j> - r_i (or <c_i, v_j - Att_i>): its roundings and those of p = f t, one move
+                double t = g - r[i];
+                double p = fj * t;
+                if (probe >= 0) {
+                    double tPhi = Math.sqrt((3.0 * d + 1) * ua * ua + 2 * us * us) * tmag;
+                    p += Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p) * z(PP, idx);
+                }
+                double sp = sigma * p;
+                int kj = j * d;
+                for (int a = 0; a < d; a++) {
+                    double x = sp * kr[kj + a];
+                    dqRow[a] += x;
+                    dqMag[a] += Math.abs(x);
+                    double y = sp * qr[qi + a];
+                    dkr[kj + a] += y;
+                    dkrMag[kj + a] += Math.abs(y);
+                    double w = fj * c[qi + a];
+                    dv[kj + a] += w;
+                    dvMag[kj + a] += Math.abs(w);
+                }
+            }
+            double dk2 = 2.0 * n + 1 + scaleRoundings;
+            for (int a = 0; a < d; a++) {
+                dqr[qi + a] = sum(dqRow[a], dk2, dqMag[a], DQR, qi + a);
+            }
+        }
+        double dk2 = 2.0 * n + 1 + scaleRoundings;
+        for (int t = 0; t < n * d; t++) {
+            dkr[t] = sum(dkr[t], dk2, dkrMag[t], DKR, t);
+            dv[t] = sum(dv[t], 2.0 * n + 1, dvMag[t], DVV, t);
+        }
+        double loss = probe < 0 ? lossSum / 2
+                : lossSum / 2 + Math.sqrt(2.0 * n * d * ua * ua * lossMag * lossMag / 4 + us * us * lossSum * lossSum / 4)
+                        * z(LOSS, 0);
+        double[] dq = rotate(dqr, theta, true, 2, 0);
+        double[] dk = rotate(dkr, theta, true, 3, 0);
+        out.v[Outputs.ATT] = att;
+        out.v[Outputs.C] = c;
+        out.v[Outputs.R] = r;
+        out.v[Outputs.LOSS] = new double[] {loss};
+        out.v[Outputs.DQ] = dq;
+        out.v[Outputs.DK] = dk;
+        out.v[Outputs.DV] = dv;
+        out.v[Outputs.DQROT] = dqr;
+        out.v[Outputs.DKROT] = dkr;
+        out.v[Outputs.DQROT_VIA] = rotate(dq, theta, false, 4, 0);
+        out.v[Outputs.DKROT_VIA] = rotate(dk, theta, false, 5, 0);
+        if (!direct) {
+            out.v[Outputs.GWQ] = weightGradient(in.a1().data, dq, 0);
+            out.v[Outputs.GWK] = weightGradient(in.a2().data, dk, 1);
+            out.v[Outputs.GWV] = weightGradient(in.a3().data, dv, 2);
+        }
+        return out;
+    }
+
+    /** {@code θ_k}, moved once per probe by its relative error {@code c_θ u_a} (shared by every use). */
+    private double[] thetas() {
+        if (rope == null) {
+            return new double[0];
+        }
+        double[] th = new double[d / 2];
+        for (int kk = 0; kk < d / 2; kk++) {
+            th[kk] = rel(rope.theta(kk), cTheta * ua, TH, kk);
+        }
+        return th;
+    }
+
+    /** {@code A W}, {@code A} n x d, {@code W} d x d, each entry a stored sum of d products. */
+    private double[] project(double[] a, double[] w, int which) {
+        double[] out = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int b = 0; b < d; b++) {
+                double val = 0;
+                double mag = 0;
+                for (int t = 0; t < d; t++) {
+                    double x = a[i * d + t] * w[t * d + b];
+                    val += x;
+                    mag += Math.abs(x);
+                }
+                out[i * d + b] = sum(val, 2.0 * d - 1, mag, PROJ, (long) which * n * d + i * d + b);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Row {@code pos} rotated by angle {@code pos θ_k} ({@code back}: by {@code -pos θ_k}), with this
+     * use's own table roundings (the angle product, cos and sin within one ulp, their storage; moved
+     * with {@code sqrt(TABLE_USES)}) and the rotation's (two products, the addition, the storage, and
+     * {@code extra} more: the scale applied as {@code sqrt(σ)} to q and k).
+     */
+    private double[] rotate(double[] x, double[] theta, boolean back, int use, int extra) {
+        if (rope == null) {
+            if (probe < 0 || extra == 0) {
+                return x.clone();
+            }
+            double[] out = x.clone();
+            for (int t = 0; t < out.length; t++) {
+                out[t] = rel(out[t], Math.sqrt(extra) * ua, ROT, (long) use * n * d + t);
+            }
+            return out;
+        }
+        double[] out = new double[n * d];
+        double tabUse = Math.sqrt(TABLE_USES);
+        double trig = tabUse * Math.sqrt(4 * ua * ua + us * us);
+        for (int i = 0; i < n; i++) {
+            for (int kk = 0; kk < d / 2; kk++) {
+                long tidx = (long) use * n * d + (long) i * (d / 2) + kk;
+                double angle = i * theta[kk];
+                double angleMoved = rel(angle, tabUse * ua, TAB_ANGLE, tidx);
+                double c = rel(Math.cos(angleMoved), trig, TAB_COS, tidx);
+                double s = rel(Math.sin(angleMoved), trig, TAB_SIN, tidx);
+                if (back) {
+                    s = -s;
+                }
+                int a = i * d + rope.dimA(kk);
+                int b = i * d + rope.dimB(kk);
+                double xa = x[a];
+                double xb = x[b];
+                double ya = xa * c - xb * s;
+                double yb = xa * s + xb * c;
+                if (probe >= 0) {
+                    double ka = (xa * c) * (xa * c) + (xb * s) * (xb * s);
+                    double kb = (xa * s) * (xa * s) + (xb * c) * (xb * c);
+                    ya += Math.sqrt(ua * ua * (ka + (1 + extra) * ya * ya) + us * us * ya * ya) * z(ROT, (long) use * n * d + a);
+                    yb += Math.sqrt(ua * ua * (kb + (1 + extra) * yb * yb) + us * us * yb * yb) * z(ROT, (long) use * n * d + b);
+                }
+                out[a] = ya;
+                out[b] = yb;
+            }
+        }
+        return out;
+    }
+
+    /** {@code A^T D} (d x d), each entry a stored sum of n products. */
+    private double[] weightGradient(double[] a, double[] g, int which) {
+        double[] out = new double[d * d];
+        double[] mag = new double[d * d];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < d; p++) {
+                double ap = a[i * d + p];
+                for (int b = 0; b < d; b++) {
+                    double x = ap * g[i * d + b];
+                    out[p * d + b] += x;
+                    mag[p * d + b] += Math.abs(x);
+                }
+            }
+        }
+        for (int t = 0; t < d * d; t++) {
+            out[t] = sum(out[t], 2.0 * n - 1, mag[t], GRADW, (long) which * d * d + t);
+        }
+        return out;
+    }
+}

@@ -3,11 +3,12 @@ package dev.ropecheck.bounds;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
+import java.util.SplittableRandom;
 
 /**
  * One evaluation of RoPE attention and its gradient in binary64 for {@link FirstOrderRoundingBound}:
  * exact ({@code probe < 0}), or with every intermediate {@code x} moved by {@code φ_x z_x}, {@code z}
- * standard normal from the probe's counter-based stream ({@code proofs-notes/first-order-rounding.md}
+ * standard normal from the probe's own seeded stream ({@code proofs-notes/first-order-rounding.md}
  * §2 lists every intermediate, its {@code φ} and its number of uses). Single-threaded and in a fixed
  * order, so a probe's result does not depend on the thread that runs it.
  */
@@ -50,6 +51,7 @@ final class FirstOrderPass {
     /** Roundings of applying the scale (0 when it is a power of two: multiplying by it is exact). */
     private final int scaleRoundings;
     private final double sigma;
+    private final SplittableRandom rng;
 
     FirstOrderPass(RopeInstance in, RoundingClass cls, int probe) {
         this.in = in;
@@ -61,6 +63,7 @@ final class FirstOrderPass {
         this.ua = cls.uAcc();
         this.us = cls.uStore();
         this.probe = probe;
+        this.rng = new SplittableRandom(FirstOrderRoundingBound.seed() + 0x9E3779B97F4A7C15L * (probe + 1));
         this.cTheta = rope == null ? 0
                 : ComponentwiseRoundingBound.THETA_ULPS + (Integer.bitCount(d) == 1 ? 0 : Math.log(rope.base()));
         double s = in.scale();
@@ -70,22 +73,12 @@ final class FirstOrderPass {
         this.sigma = exact ? s : s * (1 + 2 * ua * z(SIG, 0));
     }
 
-    /** The probe's standard normal number for {@code (stage, index)} (0 for the exact pass). */
+    /**
+     * The probe's next standard normal number (0 for the exact pass). A probe runs on one thread in a
+     * fixed order, so its numbers, and the bound, do not depend on the thread count.
+     */
     double z(int stage, long index) {
-        if (probe < 0) {
-            return 0;
-        }
-        long h = mix(FirstOrderRoundingBound.seed() ^ mix(probe * 0x9E3779B97F4A7C15L + stage) ^ (index * 0xBF58476D1CE4E5B9L));
-        long h2 = mix(h + 0x632BE59BD9B4E019L);
-        double u1 = ((h >>> 11) + 1) * 0x1p-53;
-        double u2 = (h2 >>> 11) * 0x1p-53;
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
-    private static long mix(long x) {
-        x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
-        x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
-        return x ^ (x >>> 31);
+        return probe < 0 ? 0 : rng.nextGaussian();
     }
 
     /** {@code x + φ z}, {@code φ = sqrt(k u_a^2 M^2 + u_s^2 x^2)}: a stored sum of {@code k} roundings. */

@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The verdicts at real sizes ((n, d) = (512, 64), (4096, 8), (2048, 64); RoPE, entries in [-0.5, 0.5]),
- * against the double-double reference: the independent fp64 and fp32 candidate kernels pass in their
- * class (worst case), and every bug is caught (worst case or, where the worst case cannot see it,
- * reported; the probabilistic class beside it). Prints the table the README and the closing note
+ * against the double-double reference, in the worst-case, probabilistic and first-order classes: the
+ * independent fp64 candidate passes in every class and the fp32 one in the first-order class (at the
+ * default resolution 1e-3; the stage bounds cannot resolve fp32 gradients there), no class fails a
+ * correct kernel, and the first-order class catches every bug (the one-entry 1e-6 change of gradWQ is
+ * below fp32's own error and is expected to pass). Prints the table the README and the closing note
  * quote. Long: minutes per size.
  */
 @Tag("long")
@@ -45,8 +47,8 @@ class CheckAtScaleLongTest {
             double refSec = (System.nanoTime() - t0) / 1e9;
             System.out.printf("n=%d d=%d: reference-dd %.1f s%n", nd[0], nd[1], refSec);
             for (FloatFormat fmt : List.of(FloatFormat.FP64, FloatFormat.FP32)) {
-                for (boolean prob : new boolean[] {false, true}) {
-                    RoundingClass cls = prob ? RoundingClass.probabilistic(fmt) : RoundingClass.worstCase(fmt);
+                for (RoundingClass cls : List.of(RoundingClass.worstCase(fmt), RoundingClass.probabilistic(fmt),
+                        RoundingClass.firstOrder(fmt))) {
                     TrustedReference trusted = TrustedReference.doubleDouble(ref, cls, inst.n());
                     ToleranceModel model = new RoundingTolerance(cls).memoized();
                     t0 = System.nanoTime();
@@ -64,7 +66,9 @@ class CheckAtScaleLongTest {
                                         f.minDetectable()));
                             }
                             System.out.println(sb);
-                            if (!r.passed() && fmt == FloatFormat.FP64 || r.exitCode() == CheckReport.EXIT_FAIL) {
+                            // fp64 in every class, and fp32 in the first-order class, must PASS (resolution 1e-3)
+                            boolean mustPass = fmt == FloatFormat.FP64 || cls.firstOrder();
+                            if (!r.passed() && mustPass || r.exitCode() == CheckReport.EXIT_FAIL) {
                                 falsePass.add(nd[0] + "x" + nd[1] + " " + cls.label() + " correct kernel: " + r.overall()
                                         + "\n" + r.table());
                             }
@@ -72,11 +76,13 @@ class CheckAtScaleLongTest {
                         }
                         caught.append(' ').append(bug).append('=').append(r.overall() == FieldVerdict.FAIL ? "caught"
                                 : r.overall().name());
-                        if (r.passed()) {
-                            boolean expectedInvisible = bug == Bug.ONE_GRAD_WQ_ENTRY_1E6 && fmt != FloatFormat.FP64;
-                            if (!expectedInvisible) {
-                                falsePass.add(nd[0] + "x" + nd[1] + " " + cls.label() + " " + bug + " passed");
-                            }
+                        boolean expectedInvisible = bug == Bug.ONE_GRAD_WQ_ENTRY_1E6 && fmt != FloatFormat.FP64;
+                        if (r.passed() && !expectedInvisible) {
+                            falsePass.add(nd[0] + "x" + nd[1] + " " + cls.label() + " " + bug + " passed");
+                        }
+                        if (cls.firstOrder() && !expectedInvisible && r.overall() != FieldVerdict.FAIL) {
+                            falsePass.add(nd[0] + "x" + nd[1] + " " + cls.label() + " " + bug + " not caught: "
+                                    + r.overall());
                         }
                     }
                     System.out.println("   bugs:" + caught);

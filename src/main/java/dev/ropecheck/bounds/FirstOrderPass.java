@@ -219,6 +219,11 @@ final class FirstOrderPass {
         double lossSum = 0;
         double lossMag = 0;
         double sqrt2 = Math.sqrt(2);
+        boolean moved = probe >= 0;
+        double[] qAbs = abs(qr);
+        double[] kAbs = abs(kr);
+        double[] vAbs = abs(v);
+        double[] cAbs = new double[d];
         for (int i = 0; i < n; i++) {
             int qi = i * d;
             int jEnd = causal ? i + 1 : n;
@@ -227,11 +232,14 @@ final class FirstOrderPass {
             for (int j = 0; j < jEnd; j++) {
                 int kj = j * d;
                 double val = 0;
-                double mag = 0;
                 for (int a = 0; a < d; a++) {
-                    double x = qr[qi + a] * kr[kj + a];
-                    val += x;
-                    mag += Math.abs(x);
+                    val += qr[qi + a] * kr[kj + a];
+                }
+                double mag = 0;
+                if (moved) {
+                    for (int a = 0; a < d; a++) {
+                        mag += qAbs[qi + a] * kAbs[kj + a];
+                    }
                 }
                 val *= sigma;
                 mag *= sigma;
@@ -305,6 +313,11 @@ final class FirstOrderPass {
                 rmag += Math.abs(c[qi + l2] * att[qi + l2]);
             }
             r[i] = sum(rv, 2.0 * d - 1, rmag, RR, i);
+            double cAtt = 0;
+            for (int l2 = 0; l2 < d; l2++) {
+                cAbs[l2] = Math.abs(c[qi + l2]);
+                cAtt += cAbs[l2] * Math.abs(att[qi + l2]);
+            }
             // backward: f recomputed as exp(s - lse) (its own roundings, sqrt(2)), t = <c_i, v_j> - r_i, p = f t
             java.util.Arrays.fill(dqRow, 0);
             java.util.Arrays.fill(dqMag, 0);
@@ -323,30 +336,34 @@ final class FirstOrderPass {
                 fb[j] = fj;
                 int vj = j * d;
                 double g = 0;
-                double tmag = 0;
                 for (int l2 = 0; l2 < d; l2++) {
                     g += c[qi + l2] * v[vj + l2];
-                    tmag += Math.abs(c[qi + l2]) * (Math.abs(v[vj + l2]) + Math.abs(att[qi + l2]));
                 }
                 // t = <c_i, v_j> - r_i (or <c_i, v_j - Att_i>): its roundings and those of p = f t, one move
                 double t = g - r[i];
                 double p = fj * t;
-                if (probe >= 0) {
+                if (moved) {
+                    double tmag = cAtt;
+                    for (int l2 = 0; l2 < d; l2++) {
+                        tmag += cAbs[l2] * vAbs[vj + l2];
+                    }
                     double tPhi = Math.sqrt((3.0 * d + 1) * ua * ua + 2 * us * us) * tmag;
                     p += Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p) * z(PP, idx);
                 }
                 double sp = sigma * p;
                 int kj = j * d;
                 for (int a = 0; a < d; a++) {
-                    double x = sp * kr[kj + a];
-                    dqRow[a] += x;
-                    dqMag[a] += Math.abs(x);
-                    double y = sp * qr[qi + a];
-                    dkr[kj + a] += y;
-                    dkrMag[kj + a] += Math.abs(y);
-                    double w = fj * c[qi + a];
-                    dv[kj + a] += w;
-                    dvMag[kj + a] += Math.abs(w);
+                    dqRow[a] += sp * kr[kj + a];
+                    dkr[kj + a] += sp * qr[qi + a];
+                    dv[kj + a] += fj * c[qi + a];
+                }
+                if (moved) {
+                    double asp = Math.abs(sp);
+                    for (int a = 0; a < d; a++) {
+                        dqMag[a] += asp * kAbs[kj + a];
+                        dkrMag[kj + a] += asp * qAbs[qi + a];
+                        dvMag[kj + a] += fj * cAbs[a];
+                    }
                 }
             }
             double dk2 = 2.0 * n + 1 + scaleRoundings;
@@ -379,6 +396,14 @@ final class FirstOrderPass {
             out.v[Outputs.GWQ] = weightGradient(in.a1().data, dq, 0);
             out.v[Outputs.GWK] = weightGradient(in.a2().data, dk, 1);
             out.v[Outputs.GWV] = weightGradient(in.a3().data, dv, 2);
+        }
+        return out;
+    }
+
+    private static double[] abs(double[] x) {
+        double[] out = new double[x.length];
+        for (int t = 0; t < x.length; t++) {
+            out[t] = Math.abs(x[t]);
         }
         return out;
     }

@@ -36,6 +36,24 @@ class KernelCheckCliTest {
         }
     }
 
+    @dev.ropecheck.specs.Spec("first-order-rounding")
+    @Test
+    @DisplayName("first-order-rounding: --bound first-order PASSes the PyTorch float32 result, names its class, and FAILs dk/dv exchanged")
+    void firstOrderClassFromTheCommandLine() {
+        CliRunner.Run r = CliRunner.run(ctx, "check", "--instance", DIR.resolve("qkv.json").toString(), "--candidate",
+                DIR.resolve("qkv-torch-fp32.npz").toString(), "--dtype", "fp32", "--bound", "first-order");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("fp32 (first-order probabilistic, P_fail 1.0E-6)"), r::toString);
+        assertTrue(r.out().contains("4 of 4 problems PASS; overall PASS"), r::toString);
+        CliRunner.Run bad = CliRunner.run(ctx, "check", "--instance", DIR.resolve("qkv.json").toString(), "--candidate",
+                DIR.resolve("qkv-torch-swap.npz").toString(), "--dtype", "fp32", "--bound", "first-order");
+        assertEquals(1, bad.exit(), bad::toString);
+        CliRunner.Run unknown = CliRunner.run(ctx, "check", "--instance", DIR.resolve("qkv.json").toString(),
+                "--candidate", DIR.resolve("qkv-torch-fp32.npz").toString(), "--bound", "second-order");
+        assertEquals(2, unknown.exit(), unknown::toString);
+        assertTrue(unknown.err().contains("must be worst-case, probabilistic or first-order"), unknown::toString);
+    }
+
     @dev.ropecheck.specs.Spec("format-npz")
     @Test
     @DisplayName("format-npz: dk and dv exchanged FAIL in every problem, naming (batch, head), the field and the index")

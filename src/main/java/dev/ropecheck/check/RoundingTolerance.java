@@ -64,13 +64,16 @@ public final class RoundingTolerance implements ToleranceModel {
 
     /**
      * Entry by entry the smaller of the two bounds: each holds with its own failure probability
-     * ({@link RoundingClass#componentFailureProbability}), so the smaller holds with their sum.
+     * ({@link RoundingClass#componentFailureProbability}), so the smaller holds with their sum. The
+     * result is kept above {@link TrustedReference#FIRST_ORDER_FLOOR} times the stage bound (a larger
+     * bound is still a bound), which lets the double-double reference's error be stated as a multiple of
+     * it ({@link TrustedReference#doubleDouble}); measured ratios are above 1e-5.
      */
     static void sharpen(Map<Quantity, DMatrixRMaj> into, Map<Quantity, DMatrixRMaj> firstOrder) {
         firstOrder.forEach((q, m) -> {
             DMatrixRMaj b = into.get(q);
             for (int t = 0; t < m.data.length; t++) {
-                b.data[t] = Math.min(b.data[t], m.data[t]);
+                b.data[t] = Math.min(b.data[t], Math.max(m.data[t], TrustedReference.FIRST_ORDER_FLOOR * b.data[t]));
             }
         });
     }

@@ -50,22 +50,31 @@ public record TrustedReference(RopeResult values, String name, String trust, Map
      * bounded by the same componentwise rounding model with unit {@link #DOUBLE_DOUBLE_UNIT}. Every
      * term of that model is a polynomial in the unit roundoffs with non-negative coefficients and no
      * constant term (underflow floors aside, which are smaller for double-double), so it is at most
-     * {@code (DOUBLE_DOUBLE_UNIT / min(u_store, u_acc))} times the candidate's worst-case bound; for the
-     * probabilistic class the worst case is at most {@code γ_K / γ~_K(λ)} times larger, {@code K} the
-     * longest sum of the model ({@code n^2 + 8}, with the scale's roundings).
+     * {@code (DOUBLE_DOUBLE_UNIT / min(u_store, u_acc))} times the candidate's worst-case bound. For the
+     * probabilistic class it is at most {@code γ_K(DOUBLE_DOUBLE_UNIT) / γ~_K(λ)} times the candidate's
+     * bound, {@code K} the longest sum of the model ({@code n^2 + 8}, with the scale's roundings) —
+     * finite even where the candidate's own worst case {@code γ_K} is not ({@code K u >= 1}: fp32 at
+     * n = 4096). For the first-order class, whose bound is never below {@link #FIRST_ORDER_FLOOR}
+     * times the probabilistic one ({@link RoundingTolerance#sharpen}), that factor is divided by it.
      */
     public static TrustedReference doubleDouble(RopeResult values, RoundingClass cls, int n) {
         double u = Math.min(cls.uStore(), cls.uAcc());
         double factor = DOUBLE_DOUBLE_UNIT / u;
         if (cls.probabilistic()) {
             long k = (long) n * n + 8;
-            FloatFormat acc = cls.format().accumulator();
-            factor *= acc.gamma(k) / acc.gammaProbabilistic(k, cls.lambda(1));
+            double kdd = k * DOUBLE_DOUBLE_UNIT;
+            factor = kdd / (1 - kdd) / cls.format().accumulator().gammaProbabilistic(k, cls.lambda(1));
+            if (cls.firstOrder()) {
+                factor /= FIRST_ORDER_FLOOR;
+            }
         }
         String digits = values.metadata().getOrDefault("trustedDigits", "about 30");
         return new TrustedReference(values, values.engine(), "double-double, " + digits + " trusted digits",
                 errors(values), factor);
     }
+
+    /** The first-order class's bound is at least this multiple of the probabilistic stage bound. */
+    public static final double FIRST_ORDER_FLOOR = 0x1p-40;
 
     private static Map<Quantity, DMatrixRMaj> errors(RopeResult values) {
         Map<Quantity, DMatrixRMaj> err = new EnumMap<>(Quantity.class);

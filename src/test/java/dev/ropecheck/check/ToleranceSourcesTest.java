@@ -114,7 +114,7 @@ class ToleranceSourcesTest {
     }
 
     @Test
-    @DisplayName("check-verdicts: the double-double reference's error is 2^-96/min(u_s, u_a) of the candidate's bound, times gamma_K/gamma~_K for the probabilistic class (K = n^2 + 8)")
+    @DisplayName("check-verdicts: the double-double reference's error is 2^-96/min(u_s, u_a) of the candidate's bound; gamma_K(2^-96)/gamma~_K for the probabilistic class (K = n^2 + 8), finite where the candidate's gamma_K is not; 2^40 times that for the first-order class")
     void doubleDoubleFactor() {
         RopeResult v = RopeResult.builder("reference-dd").put(Quantity.ALPHA, new DMatrixRMaj(2, 1, true, 3.0, 4.0))
                 .meta("trustedDigits", "28").build();
@@ -129,9 +129,18 @@ class ToleranceSourcesTest {
                 "bf16 accumulates in fp32: the smaller unit decides");
         RoundingClass p = RoundingClass.probabilistic(FloatFormat.FP32);
         FloatFormat acc = FloatFormat.FP32.accumulator();
-        double expected = 0x1p-96 / 0x1p-24 * acc.gamma(108) / acc.gammaProbabilistic(108, p.lambda(1));
+        double expected = 108 * 0x1p-96 / (1 - 108 * 0x1p-96) / acc.gammaProbabilistic(108, p.lambda(1));
         assertEquals(expected, TrustedReference.doubleDouble(v, p, 10).toleranceFactor(), 0.0);
         assertTrue(expected > w.toleranceFactor());
+        RoundingClass fo = RoundingClass.firstOrder(FloatFormat.FP32);
+        assertEquals(108 * 0x1p-96 / (1 - 108 * 0x1p-96) / acc.gammaProbabilistic(108, fo.lambda(1))
+                / TrustedReference.FIRST_ORDER_FLOOR, TrustedReference.doubleDouble(v, fo, 10).toleranceFactor(), 0.0);
+        // fp32 at n = 4096: K u >= 1, the candidate's worst-case gamma_K is infinite; the reference's is not
+        assertTrue(Double.isInfinite(acc.gamma(4096L * 4096 + 8)));
+        double big = TrustedReference.doubleDouble(v, p, 4096).toleranceFactor();
+        assertTrue(big > 0 && big < 1e-15, "factor at n = 4096: " + big);
+        assertTrue(TrustedReference.doubleDouble(v, RoundingClass.firstOrder(FloatFormat.FP32), 4096).toleranceFactor()
+                < 1e-3, "the first-order class's reference share stays below 1e-3 at n = 4096");
         assertEquals(0x1p-53 * 4.0, w.error().get(Quantity.ALPHA).get(1, 0), "its rounding to double, per entry");
         assertEquals("double-double, about 30 trusted digits",
                 TrustedReference.doubleDouble(RopeResult.builder("x").build(), p, 10).trust());

@@ -15,7 +15,7 @@ Usage (the three-line loop of the README):
     java -jar target/ropecheck.jar make-instance --n 1024 --d 64 --family rope --bound 0.5 --dtype fp32 \
         --qkv --causal --scale '1/sqrt(d)' --batch 2 --heads 4 --out i.json
     /usr/bin/python3 examples/torch_kernel_attention.py --in i.json --out r.npz --dtype float32
-    java -jar target/ropecheck.jar check --instance i.json --candidate r.npz --dtype fp32
+    java -jar target/ropecheck.jar check --instance i.json --candidate r.npz --dtype fp32 --bound first-order
 
 Deliberate mistakes, to see them caught (--bug): NO_MASK (the mask off), SCALE_1_D (1/d in place of
 the instance's scale), SWAP_DK_DV (dk and dv exchanged).

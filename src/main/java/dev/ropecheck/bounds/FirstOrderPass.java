@@ -231,16 +231,8 @@ final class FirstOrderPass {
             double sabs = 0;
             for (int j = 0; j < jEnd; j++) {
                 int kj = j * d;
-                double val = 0;
-                for (int a = 0; a < d; a++) {
-                    val += qr[qi + a] * kr[kj + a];
-                }
-                double mag = 0;
-                if (moved) {
-                    for (int a = 0; a < d; a++) {
-                        mag += qAbs[qi + a] * kAbs[kj + a];
-                    }
-                }
+                double val = dot(qr, qi, kr, kj, d);
+                double mag = moved ? dot(qAbs, qi, kAbs, kj, d) : 0;
                 val *= sigma;
                 mag *= sigma;
                 sF[j] = val;
@@ -335,18 +327,12 @@ final class FirstOrderPass {
                 }
                 fb[j] = fj;
                 int vj = j * d;
-                double g = 0;
-                for (int l2 = 0; l2 < d; l2++) {
-                    g += c[qi + l2] * v[vj + l2];
-                }
+                double g = dot(c, qi, v, vj, d);
                 // t = <c_i, v_j> - r_i (or <c_i, v_j - Att_i>): its roundings and those of p = f t, one move
                 double t = g - r[i];
                 double p = fj * t;
                 if (moved) {
-                    double tmag = cAtt;
-                    for (int l2 = 0; l2 < d; l2++) {
-                        tmag += cAbs[l2] * vAbs[vj + l2];
-                    }
+                    double tmag = cAtt + dot(cAbs, 0, vAbs, vj, d);
                     double tPhi = Math.sqrt((3.0 * d + 1) * ua * ua + 2 * us * us) * tmag;
                     p += Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p) * z(PP, idx);
                 }
@@ -398,6 +384,25 @@ final class FirstOrderPass {
             out.v[Outputs.GWV] = weightGradient(in.a3().data, dv, 2);
         }
         return out;
+    }
+
+    /** {@code Σ_t x[xo + t] y[yo + t]}, four partial sums (a fixed order). */
+    private static double dot(double[] x, int xo, double[] y, int yo, int len) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int t = 0;
+        for (; t + 3 < len; t += 4) {
+            s0 += x[xo + t] * y[yo + t];
+            s1 += x[xo + t + 1] * y[yo + t + 1];
+            s2 += x[xo + t + 2] * y[yo + t + 2];
+            s3 += x[xo + t + 3] * y[yo + t + 3];
+        }
+        for (; t < len; t++) {
+            s0 += x[xo + t] * y[yo + t];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static double[] abs(double[] x) {

@@ -44,7 +44,7 @@ final class RowWorker implements Runnable {
         final int[] wcol = pl.w.col;
         final double[] q = pl.scores.q;
         final double[] ks = pl.scores.ks;
-        final Fault fault = pl.fault;
+        final OffsetPathRules rules = pl.rules;
         double[] s = new double[n];
         double[] f = new double[n];
         double[] work = new double[Math.max(size, d)];
@@ -134,24 +134,7 @@ final class RowWorker implements Runnable {
             }
             for (int j = 0; j < jEnd; j++) {
                 int hj = j * d;
-                double t = 0.0;
-                switch (fault) {
-                    case NAIVE_P:
-                        for (int l = 0; l < d; l++) {
-                            t += ci[l] * h[hj + l];
-                        }
-                        t = t - ri;
-                        break;
-                    case P_WITHOUT_DIAG_R_F:
-                        for (int l = 0; l < d; l++) {
-                            t += ci[l] * h[hj + l];
-                        }
-                        break;
-                    default:
-                        for (int l = 0; l < d; l++) {
-                            t += ci[l] * (g[hj + l] - dcen[l]);
-                        }
-                }
+                double t = rules.pFactor(ci, h, hj, g, dcen, ri, d);
                 double p = f[j] * t;
                 if (pl.wantP) {
                     pl.pOut[i * n + j] = p;

@@ -42,36 +42,22 @@ final class LowRankGradient {
      * @param qRot rotated {@code Q'} and {@code kRot} rotated {@code K'} (as the forward used)
      * @param p the polynomial of the forward pass
      * @param wantG whether to form {@code G~} (the extra {@code d F} right-hand sides)
+     * @param rule applied to Lemma 6.4's factors once built ({@link GradientFactors#AS_BUILT} in the engines)
      */
     static FastGradient compute(RopeInstance in, FastForward fwd, DMatrixRMaj qRot, DMatrixRMaj kRot, ExpPolynomial p,
-            boolean wantG, FastGradient.Variant variant) {
+            boolean wantG, GradientFactors.Rule rule) {
         int n = in.n();
         int d = in.d();
         int d1 = d + 1;
         RopeFamily rope = in.family() instanceof RopeFamily ? (RopeFamily) in.family() : null;
         int nf = rope == null ? 1 : d;
         double[] alpha = fwd.alpha();
-        DMatrixRMaj att = fwd.attention();
         DMatrixRMaj c = fwd.c();
-        DMatrixRMaj h = in.h();
-        double[] r = new double[n];
-        // x'' = x / alpha~ (n x (d+1)), y (n x (d+1)), c~/alpha~ (n x d)
-        double[] xs = new double[n * d1];
-        double[] ys = new double[n * d1];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int l = 0; l < d; l++) {
-                s += c.unsafe_get(i, l) * att.unsafe_get(i, l);
-            }
-            r[i] = s;
-            double inv = 1.0 / alpha[i];
-            for (int l = 0; l < d; l++) {
-                xs[i * d1 + l] = c.unsafe_get(i, l) * inv;
-                ys[i * d1 + l] = h.unsafe_get(i, l);
-            }
-            xs[i * d1 + d] = variant == FastGradient.Variant.DROP_R ? 0.0 : -s * inv;
-            ys[i * d1 + d] = 1.0;
-        }
+        // x'' = x / alpha~ (n x (d+1)), y (n x (d+1)): Lemma 6.4's factors by row
+        GradientFactors factors = GradientFactors.of(in, fwd, rule);
+        double[] r = factors.r;
+        double[] xs = GradientFactors.byRow(factors.x);
+        double[] ys = GradientFactors.byRow(factors.y);
         // angle functions g_fn(i): fn = 2k -> cos(i θ_k), 2k+1 -> sin(i θ_k); identity: 1
         double[] g = angleFunctions(rope, n, nf);
         // right-hand sides V: [K' | A2[:,c] g_fn]

@@ -11,27 +11,23 @@ final class PackedSpectra {
 
     /** {@code acc += s · x * conj(y)}. */
     static void mulConjAcc(double[] acc, double[] x, double[] y, double s) {
-        acc[0] += s * (x[0] * y[0]);
-        acc[1] += s * (x[1] * y[1]);
-        for (int i = 2; i < acc.length; i += 2) {
-            double xr = x[i];
-            double xi = x[i + 1];
-            double yr = y[i];
-            double yi = y[i + 1];
-            acc[i] += s * (xr * yr + xi * yi);
-            acc[i + 1] += s * (xi * yr - xr * yi);
-        }
+        multiplyAdd(acc, x, y, s, true);
     }
 
     /** {@code acc += s · x * y}. */
     static void mulAcc(double[] acc, double[] x, double[] y, double s) {
+        multiplyAdd(acc, x, y, s, false);
+    }
+
+    /** {@code acc += s · x * y}, or {@code s · x * conj(y)} when {@code conj}. */
+    private static void multiplyAdd(double[] acc, double[] x, double[] y, double s, boolean conj) {
         acc[0] += s * (x[0] * y[0]);
         acc[1] += s * (x[1] * y[1]);
         for (int i = 2; i < acc.length; i += 2) {
             double xr = x[i];
             double xi = x[i + 1];
             double yr = y[i];
-            double yi = y[i + 1];
+            double yi = conj ? -y[i + 1] : y[i + 1];
             acc[i] += s * (xr * yr - xi * yi);
             acc[i + 1] += s * (xr * yi + xi * yr);
         }

@@ -31,32 +31,28 @@ final class QKGradKernel {
 
     /** Adds the monomial {@code (gamma, phi, psi)} to {@code out.dq} and {@code out.dk}. */
     void add(double gamma, double[] phi, double[] psi, FactorSpectra sp, SupportKernels ker, GradientSums out) {
+        // dq: the spectra of ψ y_l ∘ K[:,e] are Σ_c W_K[c,e] v[l][c]; dk: of φ x_l ∘ Q[:,b], Σ_a W_Q[a,b] u[l][a]
+        side(gamma, phi, sp.v, wk, sp.factors.x, ker, true, out.dq);
+        side(gamma, psi, sp.u, wq, sp.factors.y, ker, false, out.dk);
+    }
+
+    /**
+     * {@code out[b][i] += γ rowFactor_i factor[l]_i (Σ kernels · combined spectra)^∨_i} for every
+     * {@code l} and output column {@code b}: the row side ({@code dQ~}) or the column side ({@code dK~}).
+     */
+    private void side(double gamma, double[] rowFactor, double[][][] spectra, double[] w, double[][] factor,
+            SupportKernels ker, boolean rowSide, double[][] out) {
         int n = frame.n;
         for (int l = 0; l <= d; l++) {
-            // tmp[e] = spectrum of ψ y_l ∘ K[:,e] = Σ_c W_K[c,e] v[l][c]
-            combine(tmp, sp.v[l], wk);
-            double[] x = sp.factors.x[l];
+            combine(tmp, spectra[l], w);
+            double[] x = factor[l];
             for (int b = 0; b < d; b++) {
-                if (!sumKernels(b, ker, true)) {
+                if (!sumKernels(b, ker, rowSide)) {
                     continue;
                 }
-                double[] o = out.dq[b];
+                double[] o = out[b];
                 for (int i = 0; i < n; i++) {
-                    o[i] += gamma * phi[i] * x[i] * buf[i];
-                }
-            }
-        }
-        for (int l = 0; l <= d; l++) {
-            // tmp[b] = spectrum of φ x_l ∘ Q[:,b] = Σ_a W_Q[a,b] u[l][a]
-            combine(tmp, sp.u[l], wq);
-            double[] y = sp.factors.y[l];
-            for (int e = 0; e < d; e++) {
-                if (!sumKernels(e, ker, false)) {
-                    continue;
-                }
-                double[] o = out.dk[e];
-                for (int j = 0; j < n; j++) {
-                    o[j] += gamma * psi[j] * y[j] * buf[j];
+                    o[i] += gamma * rowFactor[i] * x[i] * buf[i];
                 }
             }
         }

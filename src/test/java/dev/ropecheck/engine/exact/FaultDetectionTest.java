@@ -26,6 +26,12 @@ class FaultDetectionTest {
         return ExactChecks.violationsAgainstNaive(fault.engine(), spec.build());
     }
 
+    private static void assertCaughtByTheNaiveComparison(ExactMutant mutant, InstanceSpec spec) {
+        List<String> v = check(mutant, spec);
+        assertFalse(v.isEmpty(), mutant + " (" + mutant.breaks() + ") passed the naive comparison");
+        System.out.println("[fault " + mutant + "] " + v.get(0));
+    }
+
     @Test
     @DisplayName("control: the correct engine passes the checks the faults fail")
     void correctEnginePassesTheSameChecks() {
@@ -38,9 +44,7 @@ class FaultDetectionTest {
     @DisplayName("Def. 3.1: W_{j-i} in place of W_{i-j} is caught by the naive comparison (RoPE)")
     @dev.ropecheck.specs.Spec("theorem-5.7")
     void faultOffsetSignFlippedIsCaught() {
-        List<String> v = check(ExactMutant.OFFSET_SIGN_FLIPPED, ROPE);
-        assertFalse(v.isEmpty(), "OFFSET_SIGN_FLIPPED passed the naive comparison");
-        System.out.println("[fault OFFSET_SIGN_FLIPPED] " + v.get(0));
+        assertCaughtByTheNaiveComparison(ExactMutant.OFFSET_SIGN_FLIPPED, ROPE);
     }
 
     @Test
@@ -59,9 +63,7 @@ class FaultDetectionTest {
     @DisplayName("MATH §0: 1/sqrt(d) scaling in place of 1/d is caught by the naive comparison")
     @dev.ropecheck.specs.Spec("theorem-5.7")
     void faultSqrtDScalingIsCaught() {
-        List<String> v = check(ExactMutant.SQRT_D_SCALING, EXPLICIT);
-        assertFalse(v.isEmpty(), "SQRT_D_SCALING passed the naive comparison");
-        System.out.println("[fault SQRT_D_SCALING] " + v.get(0));
+        assertCaughtByTheNaiveComparison(ExactMutant.SQRT_D_SCALING, EXPLICIT);
     }
 
     @Test

@@ -118,16 +118,7 @@ final class NaiveRopeAttention {
             }
             r[i] = ri;
         }
-        DMatrixRMaj p = new DMatrixRMaj(n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double t = 0;
-                for (int l = 0; l < d; l++) {
-                    t += c.get(i, l) * (h.get(j, l) - att.get(i, l));
-                }
-                p.set(i, j, f.get(i, j) * t);
-            }
-        }
+        DMatrixRMaj p = p(f, c, h, att);
         DMatrixRMaj g = new DMatrixRMaj(dd, dd);
         for (int a = 0; a < d; a++) {
             for (int cc = 0; cc < d; cc++) {
@@ -196,6 +187,23 @@ final class NaiveRopeAttention {
             }
         }
         return out.build();
+    }
+
+    /** {@code p_ij = f_ij <c_i, h_j - Att_i>} as written (Lemma 4.1), in increasing {@code l}. */
+    static DMatrixRMaj p(DMatrixRMaj f, DMatrixRMaj c, DMatrixRMaj h, DMatrixRMaj att) {
+        int n = f.numRows;
+        int d = c.numCols;
+        DMatrixRMaj p = new DMatrixRMaj(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double t = 0;
+                for (int l = 0; l < d; l++) {
+                    t += c.get(i, l) * (h.get(j, l) - att.get(i, l));
+                }
+                p.set(i, j, f.get(i, j) * t);
+            }
+        }
+        return p;
     }
 
     private static DMatrixRMaj mult(DMatrixRMaj x, DMatrixRMaj y) {

@@ -122,16 +122,7 @@ class StandardExactEngineTest {
                 loss += c.get(i, l) * c.get(i, l);
             }
         }
-        DMatrixRMaj p = new DMatrixRMaj(n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double t = 0;
-                for (int l = 0; l < d; l++) {
-                    t += c.get(i, l) * (h.get(j, l) - att.get(i, l));
-                }
-                p.set(i, j, f.get(i, j) * t);
-            }
-        }
+        DMatrixRMaj p = NaiveRopeAttention.p(f, c, h, att);
         DMatrixRMaj g = new DMatrixRMaj(d, d);
         for (int a = 0; a < d; a++) {
             for (int cc = 0; cc < d; cc++) {

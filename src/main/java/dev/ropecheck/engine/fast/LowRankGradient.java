@@ -60,23 +60,8 @@ final class LowRankGradient {
         double[] ys = GradientFactors.byRow(factors.y);
         // angle functions g_fn(i): fn = 2k -> cos(i θ_k), 2k+1 -> sin(i θ_k); identity: 1
         double[] g = angleFunctions(rope, n, nf);
-        // right-hand sides V: [K' | A2[:,c] g_fn]
         int k = d + (wantG ? d * nf : 0);
-        double[] v = new double[n * k];
-        DMatrixRMaj a2 = in.a2();
-        for (int j = 0; j < n; j++) {
-            for (int b = 0; b < d; b++) {
-                v[j * k + b] = kRot.unsafe_get(j, b);
-            }
-            if (wantG) {
-                for (int cc = 0; cc < d; cc++) {
-                    double av = a2.unsafe_get(j, cc);
-                    for (int fn = 0; fn < nf; fn++) {
-                        v[j * k + d + cc * nf + fn] = av * g[j * nf + fn];
-                    }
-                }
-            }
-        }
+        double[] v = rightHandSides(in, kRot, g, nf, k, wantG);
         int wl = d1 * d + d;
         double[] qr = qRot.data;
         double[] z = new double[n * k];
@@ -107,6 +92,36 @@ final class LowRankGradient {
             updateRows(n, d1, k, gamma, phi, xs, sR, t, z);
             updateColumns(n, d, d1, gamma, psi, ys, sL, dk, dv);
         });
+        return assemble(in, fwd, rope, nf, r, g, z, k, dk, dv, wantG);
+    }
+
+    /** The right-hand sides {@code V = [K' | A2[:,c] g_fn]}, {@code n x k} row-major ({@code G~}'s only when {@code wantG}). */
+    private static double[] rightHandSides(RopeInstance in, DMatrixRMaj kRot, double[] g, int nf, int k, boolean wantG) {
+        int n = in.n();
+        int d = in.d();
+        double[] v = new double[n * k];
+        DMatrixRMaj a2 = in.a2();
+        for (int j = 0; j < n; j++) {
+            for (int b = 0; b < d; b++) {
+                v[j * k + b] = kRot.unsafe_get(j, b);
+            }
+            if (wantG) {
+                for (int cc = 0; cc < d; cc++) {
+                    double av = a2.unsafe_get(j, cc);
+                    for (int fn = 0; fn < nf; fn++) {
+                        v[j * k + d + cc * nf + fn] = av * g[j * nf + fn];
+                    }
+                }
+            }
+        }
+        return v;
+    }
+
+    /** {@code r~}, {@code dQ~, dK~} (scaled by {@code sigma} and un-rotated), {@code dV~}, {@code G~}, as a {@link FastGradient}. */
+    private static FastGradient assemble(RopeInstance in, FastForward fwd, RopeFamily rope, int nf, double[] r,
+            double[] g, double[] z, int k, double[] dk, double[] dv, boolean wantG) {
+        int n = in.n();
+        int d = in.d();
         FastGradient out = new FastGradient(fwd, new FastGradientBound(fwd.bound(), in));
         out.put(Quantity.R, new DMatrixRMaj(n, 1, true, r));
         DMatrixRMaj dqRot = new DMatrixRMaj(n, d);

@@ -96,20 +96,10 @@ final class NaiveRopeAttention {
                 h.set(i, l, acc);
             }
         }
-        DMatrixRMaj att = new DMatrixRMaj(n, d);
-        DMatrixRMaj c = new DMatrixRMaj(n, d);
+        DMatrixRMaj att = attention(f, h);
+        DMatrixRMaj c = minus(att, e);
         double[] r = new double[n];
         double loss = 0;
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l < d; l++) {
-                double acc = 0;
-                for (int j = 0; j < n; j++) {
-                    acc += f.get(i, j) * h.get(j, l);
-                }
-                att.set(i, l, acc);
-                c.set(i, l, acc - e.get(i, l));
-            }
-        }
         for (int i = 0; i < n; i++) {
             double ri = 0;
             for (int l = 0; l < d; l++) {
@@ -187,6 +177,32 @@ final class NaiveRopeAttention {
             }
         }
         return out.build();
+    }
+
+    /** {@code Att = f h} as written, each entry summed in increasing {@code j}. */
+    static DMatrixRMaj attention(DMatrixRMaj f, DMatrixRMaj h) {
+        int n = f.numRows;
+        int d = h.numCols;
+        DMatrixRMaj att = new DMatrixRMaj(n, d);
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < d; l++) {
+                double acc = 0;
+                for (int j = 0; j < h.numRows; j++) {
+                    acc += f.get(i, j) * h.get(j, l);
+                }
+                att.set(i, l, acc);
+            }
+        }
+        return att;
+    }
+
+    /** {@code x - y} entrywise ({@code c = Att - E}). */
+    static DMatrixRMaj minus(DMatrixRMaj x, DMatrixRMaj y) {
+        DMatrixRMaj out = new DMatrixRMaj(x.numRows, x.numCols);
+        for (int k = 0; k < out.data.length; k++) {
+            out.data[k] = x.data[k] - y.data[k];
+        }
+        return out;
     }
 
     /** {@code p_ij = f_ij <c_i, h_j - Att_i>} as written (Lemma 4.1), in increasing {@code l}. */

@@ -8,52 +8,51 @@ import dev.ropecheck.model.RopeInstance;
  * (the rotated route has no seam, so a mutant always takes the offset-grouped path). {@link #NONE} is
  * the correct engine itself, the control.
  */
-enum ExactMutant implements Mutant<ExactEngine> {
+enum ExactMutant implements Mutant<ExactEngine>, OffsetPathRules {
     /** The correct algorithm (the control). */
-    NONE("nothing (the control)", OffsetPathRules.STANDARD),
+    NONE("nothing (the control)"),
     /** Uses {@code W_{j-i}} where MATH §2 has {@code W_{i-j}} (everywhere: scores, G, dQ, dK). */
-    OFFSET_SIGN_FLIPPED("Definition 3.1: W_{i-j}, not W_{j-i}", new OffsetPathRules() {
+    OFFSET_SIGN_FLIPPED("Definition 3.1: W_{i-j}, not W_{j-i}") {
         @Override
         public int weightOffset(int m) {
             return -m;
         }
-    }),
+    },
     /** {@code p = f ∘ q}: drops the {@code -diag(r) f} term of Lemma 4.1 / MATH §3. */
-    P_WITHOUT_DIAG_R_F("Lemma 4.1: p = f ∘ q - diag(r) f", new OffsetPathRules() {
+    P_WITHOUT_DIAG_R_F("Lemma 4.1: p = f ∘ q - diag(r) f") {
         @Override
         public double pFactor(double[] ci, double[] h, int hj, double[] g, double[] dcen, double ri, int d) {
-            double t = 0.0;
-            for (int l = 0; l < d; l++) {
-                t += ci[l] * h[hj + l];
-            }
-            return t;
+            return dotWithH(ci, h, hj, d);
         }
-    }),
+    },
     /** Scales scores (and hence every derivative) by {@code 1/sqrt(d)} instead of {@code 1/d}. */
-    SQRT_D_SCALING("MATH §0: the score scale 1/d", new OffsetPathRules() {
+    SQRT_D_SCALING("MATH §0: the score scale 1/d") {
         @Override
         public ScoreScale scale(RopeInstance inst) {
             return ScoreScale.dividingBy(Math.sqrt(inst.d()));
         }
-    }),
+    },
     /** {@code p_ij = f_ij (q_ij - r_i)} evaluated as written, which cancels on near one-hot rows. */
-    NAIVE_P("MATH §3: p without cancellation on near one-hot rows", new OffsetPathRules() {
+    NAIVE_P("MATH §3: p without cancellation on near one-hot rows") {
         @Override
         public double pFactor(double[] ci, double[] h, int hj, double[] g, double[] dcen, double ri, int d) {
-            double t = 0.0;
-            for (int l = 0; l < d; l++) {
-                t += ci[l] * h[hj + l];
-            }
-            return t - ri;
+            return dotWithH(ci, h, hj, d) - ri;
         }
-    });
+    };
 
     private final String breaks;
-    private final OffsetPathRules rules;
 
-    ExactMutant(String breaks, OffsetPathRules rules) {
+    ExactMutant(String breaks) {
         this.breaks = breaks;
-        this.rules = rules;
+    }
+
+    /** {@code <c_i, h_j>} ({@code = q_ij}), in increasing {@code l}. */
+    private static double dotWithH(double[] ci, double[] h, int hj, int d) {
+        double t = 0.0;
+        for (int l = 0; l < d; l++) {
+            t += ci[l] * h[hj + l];
+        }
+        return t;
     }
 
     @Override
@@ -63,7 +62,7 @@ enum ExactMutant implements Mutant<ExactEngine> {
 
     @Override
     public ExactEngine of(ExactEngine correct) {
-        return rules == OffsetPathRules.STANDARD ? correct : new ExactEngine(rules, correct.threads());
+        return this == NONE ? correct : new ExactEngine(this, correct.threads());
     }
 
     /** This mutant of the default engine. */

@@ -4,30 +4,27 @@ import dev.ropecheck.engine.Mutant;
 import java.util.Arrays;
 
 /**
- * The fast gradients' mutants: each replaces {@link GradientFactors#AS_BUILT} (the seam both fast
- * gradients apply to Lemma 6.4's factors) and wraps a correct engine, so the mutant is a whole
- * engine (forward pass and {@link PolynomialEngine#compute} included) that differs only there.
+ * The fast gradients' mutants: each replaces {@link GradientFactors#AS_BUILT} (the rule both fast
+ * gradients apply to Lemma 6.4's factors) and wraps a correct engine, so the mutant is a whole engine
+ * (forward pass and {@link PolynomialEngine#compute} included) that differs only there.
  */
-enum FactorMutant implements Mutant<PolynomialEngine> {
+enum FactorMutant implements Mutant<PolynomialEngine>, GradientFactors.Rule {
     /** Drops the {@code -r~} column of {@code x_i}, so {@code p~ = f~ ∘ q~} (Lemma 6.4's {@code -r~} skipped). */
-    DROP_R("Lemma 6.4: x_i = [c~_i, -r~_i]", f -> Arrays.fill(f.x[f.d], 0.0));
+    DROP_R {
+        @Override
+        public void apply(GradientFactors f) {
+            Arrays.fill(f.x[f.d], 0.0);
+        }
 
-    private final String breaks;
-    private final GradientFactors.Rule rule;
-
-    FactorMutant(String breaks, GradientFactors.Rule rule) {
-        this.breaks = breaks;
-        this.rule = rule;
-    }
-
-    @Override
-    public String breaks() {
-        return breaks;
-    }
+        @Override
+        public String breaks() {
+            return "Lemma 6.4: x_i = [c~_i, -r~_i]";
+        }
+    };
 
     @Override
     public PolynomialEngine of(PolynomialEngine correct) {
-        return new Mutated(correct, rule);
+        return new Mutated(correct, this);
     }
 
     /** {@code correct} with {@code rule} in place of {@link GradientFactors#AS_BUILT}. */

@@ -5,7 +5,8 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * The measured error of a computed matrix against a trusted one, and that error as a multiple of
  * the allowed bound (the convention of commons-numbers' tests: a failure says how many bounds off
- * it is, not only that it failed).
+ * it is, not only that it failed). The max-norm comparator of the verify rows and the tests (the
+ * per-entry verdicts of {@code check} are {@code check.FieldComparator}'s).
  *
  * @param maxAbsError {@code max |computed - trusted|} over all entries
  * @param maxAbsTrusted {@code max |trusted|}, the scale of the quantity

@@ -7,6 +7,7 @@ import dev.ropecheck.report.LemmaChecks;
 import dev.ropecheck.report.JunitXml;
 import dev.ropecheck.report.Measurement;
 import dev.ropecheck.report.MeasurementFigures;
+import dev.ropecheck.report.MeasuredFigures;
 import dev.ropecheck.report.Progress;
 import dev.ropecheck.report.ReportContent;
 import dev.ropecheck.report.ReportWriter;
@@ -72,6 +73,11 @@ final class VerifyCommand implements Callable<Integer> {
             + " row, a failure's message its worst case and replay command.")
     Path junitXml;
 
+    @Option(names = "--figures", paramLabel = "FILE", description = "Also measure the timing workloads (exact engine"
+            + " at d = 8 for Theorem 5.7, forward and gradient of every engine at d = 4) and write them as Markdown to"
+            + " FILE; the committed copy is " + MeasuredFigures.FILE + ".")
+    Path figuresFile;
+
     VerifyCommand(CliContext context) {
         this(context, LemmaChecks::standard);
     }
@@ -111,6 +117,12 @@ final class VerifyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--junit-xml " + junitXml + " is a directory; it must be a file");
             }
             dev.ropecheck.io.AtomicDirectory.requireWritableTarget(junitXml.toAbsolutePath().getParent(), "--junit-xml");
+        }
+        if (figuresFile != null) {
+            if (java.nio.file.Files.isDirectory(figuresFile)) {
+                throw new IllegalArgumentException("--figures " + figuresFile + " is a directory; it must be a file");
+            }
+            dev.ropecheck.io.AtomicDirectory.requireWritableTarget(figuresFile.toAbsolutePath().getParent(), "--figures");
         }
         long t0 = System.nanoTime();
         for (LemmaCheck c : registry.checks()) {
@@ -187,6 +199,16 @@ final class VerifyCommand implements Callable<Integer> {
             byte[] xml = JunitXml.write(content);
             java.nio.file.Files.createDirectories(junitXml.toAbsolutePath().getParent());
             dev.ropecheck.io.AtomicFile.write(junitXml, o -> o.write(xml));
+        }
+        if (figuresFile != null) {
+            String md = MeasuredFigures.markdown(MeasuredFigures.measure(engines,
+                    full ? MeasuredFigures.Sizes.full() : MeasuredFigures.Sizes.quick(), progress),
+                    "java -jar target/ropecheck.jar verify " + (full ? "--full" : "--quick")
+                    + (only == null ? "" : " --only " + String.join(",", only)) + " --figures " + MeasuredFigures.FILE);
+            java.nio.file.Files.createDirectories(figuresFile.toAbsolutePath().getParent());
+            dev.ropecheck.io.AtomicFile.write(figuresFile,
+                    o -> o.write(md.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            notes.add("measured figures in " + figuresFile);
         }
         for (String n : notes) {
             pw.println(n);

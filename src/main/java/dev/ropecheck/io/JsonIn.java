@@ -222,13 +222,6 @@ final class JsonIn implements AutoCloseable {
         }
     }
 
-    void expect(JsonToken wanted, String field) {
-        JsonToken t = next();
-        if (t != wanted) {
-            throw error(field + ": expected " + describe(wanted) + ", found " + describe(t));
-        }
-    }
-
     static String describe(JsonToken t) {
         if (t == null) {
             return "the end of the file";
@@ -377,24 +370,6 @@ final class JsonIn implements AutoCloseable {
             throw error(name + " is empty (" + rows + " rows, " + Math.max(cols, 0) + " columns)");
         }
         return values.grid(rows, cols, 2);
-    }
-
-    /** Reads the next value as a vector (a flat array of numbers). */
-    Grid readVector(String name, Numbers mode) {
-        JsonToken t = next();
-        if (t != JsonToken.START_ARRAY) {
-            throw error(name + ": expected a vector (an array of numbers), found " + describe(t));
-        }
-        Values values = new Values();
-        int k = 0;
-        while ((t = next()) != JsonToken.END_ARRAY) {
-            values.add(this, name, -1, k, mode);
-            k++;
-        }
-        if (k == 0) {
-            throw error(name + " is empty");
-        }
-        return values.grid(k, 1, 1);
     }
 
     /**

@@ -49,15 +49,6 @@ public final class NpzArrays {
         public int size() {
             return data.length;
         }
-
-        /** The shape as {@code (a, b, ...)}. */
-        public String shapeText() {
-            StringBuilder sb = new StringBuilder("(");
-            for (int i = 0; i < shape.length; i++) {
-                sb.append(i > 0 ? ", " : "").append(shape[i]);
-            }
-            return sb.append(shape.length == 1 ? ",)" : ")").toString();
-        }
     }
 
     /** True when {@code file}'s name ends in {@code .npz}. */

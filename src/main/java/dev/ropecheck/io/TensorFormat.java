@@ -57,9 +57,4 @@ public final class TensorFormat {
     public static boolean isTensorInstance(Path file) {
         return INSTANCE_TAG.equals(formatOf(file));
     }
-
-    /** True when {@code file} declares {@link #RESULT_TAG}. */
-    public static boolean isTensorResult(Path file) {
-        return RESULT_TAG.equals(formatOf(file));
-    }
 }

@@ -42,15 +42,6 @@ public record CheckCases(boolean extended, List<Integer> sizes, List<Integer> di
                 List.of(256, 1024, 4096, 16384), List.of(0.25, 0.5, 1.0, 2.0, 4.0), 1 << 16, 1 << 12);
     }
 
-    /** {@code 1, 2, 4, ..., limit} (powers of two). */
-    public static List<Integer> powersOfTwo(int limit) {
-        List<Integer> out = new java.util.ArrayList<>();
-        for (int n = 1; n <= limit; n *= 2) {
-            out.add(n);
-        }
-        return out;
-    }
-
     /** The largest size. */
     public int maxN() {
         return sizes.get(sizes.size() - 1);

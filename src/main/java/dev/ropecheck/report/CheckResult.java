@@ -29,13 +29,6 @@ public record CheckResult(String id, String title, int cases, double maxError, d
         this(id, title, cases, maxError, bound, verdict, detail, series, List.of());
     }
 
-    /** This result with {@code more} tightness points added. */
-    public CheckResult withPoints(List<TightnessPoint> more) {
-        List<TightnessPoint> all = new java.util.ArrayList<>(points);
-        all.addAll(more);
-        return new CheckResult(id, title, cases, maxError, bound, verdict, detail, series, all);
-    }
-
     /** {@code maxError / bound}: at most 1 when passing; near 1 means the bound is tight. */
     public double tightness() {
         return maxError / bound;

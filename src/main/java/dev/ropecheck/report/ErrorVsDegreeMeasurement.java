@@ -1,5 +1,6 @@
 package dev.ropecheck.report;
 
+import dev.ropecheck.bounds.Deviation;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
@@ -59,7 +60,7 @@ public final class ErrorVsDegreeMeasurement implements Measurement {
                 return List.of();
             }
             g.add(Double.parseDouble(deg));
-            err.add(FieldError.of(f.get(Quantity.ATTENTION), x.get(Quantity.ATTENTION)).maxAbs());
+            err.add(Deviation.measure(f.get(Quantity.ATTENTION), x.get(Quantity.ATTENTION), 0).maxAbsError());
             String b = f.metadata().get("boundAttention");
             bound.add(b == null ? Double.NaN : Double.parseDouble(b));
         }

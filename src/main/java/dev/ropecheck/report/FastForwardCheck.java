@@ -1,5 +1,6 @@
 package dev.ropecheck.report;
 
+import dev.ropecheck.bounds.Deviation;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
@@ -172,10 +173,10 @@ public final class FastForwardCheck implements LemmaCheck {
                 return "no bound for " + q.key() + " ("
                         + (Double.isNaN(own) ? engineName + " reports none" : engines.whyNoBound("exact")) + ")";
             }
-            FieldError err = FieldError.of(f.get(q), x.get(q));
+            Deviation err = Deviation.measure(f.get(q), x.get(q), 0);
             double allowed = own + ex.getAsDouble();
             String where = q.key() + " on " + c.label() + " (degree " + f.metadata().get("degree") + ")";
-            w.add(err.maxAbs(), allowed, where, c.axis(), c.x(), q.key());
+            w.add(err.maxAbsError(), allowed, where, c.axis(), c.x(), q.key());
         }
         return null;
     }

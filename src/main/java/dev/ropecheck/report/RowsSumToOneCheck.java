@@ -44,13 +44,7 @@ public final class RowsSumToOneCheck implements LemmaCheck {
         }
         WiderCases tc = new WiderCases(cases, Math.min(engines.maxN("exact"), cases.extended() ? 1024 : 256));
         List<CaseInstances.Case> list = tc.list;
-        double worstRatio = -1;
-        double worstErr = 0;
-        double worstBound = 1;
-        String worst = "";
-        List<Double> ns = new ArrayList<>();
-        List<Double> errs = new ArrayList<>();
-        List<TightnessPoint> points = new ArrayList<>();
+        WorstCase w = new WorstCase();
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step("rows of f: " + c.label(), done++, list.size());
@@ -62,20 +56,12 @@ public final class RowsSumToOneCheck implements LemmaCheck {
             int n = f.numRows;
             double bound = (Checks.U + Checks.gamma(n - 1)) / (1 - Checks.gamma(n - 1));
             double caseMax = Checks.maxRowSumDeviation(f, 1.0);
-            if (caseMax / bound > worstRatio) {
-                worstRatio = caseMax / bound;
-                worstErr = caseMax;
-                worstBound = bound;
-                worst = c.label();
-            }
-            points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.N, n, caseMax, bound, c.label()));
-            points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.D, c.instance().d(), caseMax, bound, c.label()));
-            ns.add((double) n);
-            errs.add(caseMax);
+            w.countCase();
+            w.add(caseMax, bound, c.label(), TightnessPoint.Axis.N, n, "");
+            w.alsoAt(caseMax, bound, c.label(), TightnessPoint.Axis.D, c.instance().d(), "");
         }
         progress.step("rows of f", list.size(), list.size());
-        return new CheckResult(id(), title(), list.size(), worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
-                "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, "|sum_j f_ij - 1| (exact engine)", ns, errs)), points);
+        return w.result(this, Plot.ERROR_VS_N, "|sum_j f_ij - 1| (exact engine)");
     }
 
     /** The run's sizes, extended up to {@code maxN} by doubling, one seed and d each. */

@@ -3,7 +3,6 @@ package dev.ropecheck.report;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -43,13 +42,7 @@ public final class SumPZeroCheck implements LemmaCheck {
         }
         List<CaseInstances.Case> list = CaseInstances.of(cases, Math.min(engines.maxN("reference"),
                 cases.extended() ? 32 : 8), 1.0);
-        double worstRatio = -1;
-        double worstErr = 0;
-        double worstBound = 1;
-        String worst = "";
-        List<Double> ns = new ArrayList<>();
-        List<Double> errs = new ArrayList<>();
-        List<TightnessPoint> points = new ArrayList<>();
+        WorstCase w = new WorstCase();
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step("sum of p: " + c.label(), done++, list.size());
@@ -65,19 +58,11 @@ public final class SumPZeroCheck implements LemmaCheck {
             int n = p.numRows;
             double bound = n * t.getAsDouble();
             double caseMax = Checks.maxRowSumDeviation(p, 0.0);
-            if (caseMax / bound > worstRatio || bound == 0 && caseMax > 0) {
-                worstRatio = bound == 0 ? (caseMax == 0 ? 0 : Double.POSITIVE_INFINITY) : caseMax / bound;
-                worstErr = caseMax;
-                worstBound = bound;
-                worst = c.label();
-            }
-            points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.N, n, caseMax, bound, c.label()));
-            points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.D, c.instance().d(), caseMax, bound, c.label()));
-            ns.add((double) n);
-            errs.add(caseMax);
+            w.countCase();
+            w.add(caseMax, bound, c.label(), TightnessPoint.Axis.N, n, "");
+            w.alsoAt(caseMax, bound, c.label(), TightnessPoint.Axis.D, c.instance().d(), "");
         }
         progress.step("sum of p", list.size(), list.size());
-        return new CheckResult(id(), title(), list.size(), worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
-                "worst: " + worst, List.of(Checks.maxByX(Plot.ERROR_VS_N, "|sum_j p_ij| (exact engine)", ns, errs)), points);
+        return w.result(this, Plot.ERROR_VS_N, "|sum_j p_ij| (exact engine)");
     }
 }

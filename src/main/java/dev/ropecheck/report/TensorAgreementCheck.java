@@ -1,6 +1,7 @@
 package dev.ropecheck.report;
 
 import dev.ropecheck.io.TensorInstanceWriter;
+import dev.ropecheck.bounds.Deviation;
 import dev.ropecheck.bounds.TensorExactRounding;
 import dev.ropecheck.bounds.TensorFastErrorBound;
 import dev.ropecheck.bounds.TensorQuantityBound;
@@ -136,9 +137,9 @@ public final class TensorAgreementCheck implements LemmaCheck {
             TensorQuantityBound bound = fast ? TensorFastErrorBound.certified(e) : new TensorExactRounding();
             w.countCase();
             for (TensorQuantity q : wanted) {
-                FieldError err = FieldError.of(e.get(q), r.get(q));
-                double allowed = bound.allowed(q, in, r) + TensorExactRounding.comparisonSlack(err.refMax());
-                w.add(err.maxAbs(), allowed, q.key() + " on " + c.label(), in.n());
+                Deviation err = Deviation.measure(e.get(q), r.get(q), 0);
+                double allowed = bound.allowed(q, in, r) + TensorExactRounding.comparisonSlack(err.maxAbsTrusted());
+                w.add(err.maxAbsError(), allowed, q.key() + " on " + c.label(), in.n());
             }
         }
         progress.step(id, list.size(), list.size());

@@ -188,7 +188,7 @@ final class MutationFuzzer {
             if (!Files.exists(out)) {
                 return "exit 0 without the result file";
             }
-            if (dev.ropecheck.io.TensorFormat.isTensorResult(out)) {
+            if (dev.ropecheck.io.TensorFormat.RESULT_TAG.equals(dev.ropecheck.io.TensorFormat.formatOf(out))) {
                 dev.ropecheck.io.TensorResultIO.read(out);
             } else {
                 ResultReader.read(out);

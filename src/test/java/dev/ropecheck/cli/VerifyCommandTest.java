@@ -133,4 +133,20 @@ class VerifyCommandTest {
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("SKIPPED"), r::toString);
     }
+
+    @Test
+    void figuresWritesTheGeneratedFileWithEveryWorkload() throws Exception {
+        CliContext none = new CliContext(new EngineRegistry(), StandardTolerances.create());
+        Path file = dir.resolve("docs").resolve("figures.md");
+        CliRunner.Run r = CliRunner.run(none, "verify", "--only", "theorem-5.7", "--out", dir.resolve("r").toString(),
+                "--figures", file.toString());
+        assertEquals(0, r.exit(), r::toString);
+        String md = Files.readString(file);
+        assertTrue(md.startsWith(dev.ropecheck.report.MeasuredFigures.HEADER), md);
+        assertTrue(md.contains("verify --quick --only theorem-5.7 --figures docs/figures.md"), md);
+        for (String id : List.of("theorem-5.7", "forward", "gradient")) {
+            assertTrue(md.contains("\n## " + id + "\n"), md);
+        }
+        assertTrue(r.out().contains("measured figures in " + file), r::toString);
+    }
 }

@@ -41,7 +41,7 @@ import org.ejml.data.DMatrixRMaj;
  * requested, the engine takes the {@link RotatedPath} instead: {@code W_{i-j} = R_i R_j^T}, so the
  * rows are rotated once and every {@code n x n x d} product is a blocked matrix product,
  * {@code O(n^2 d)}; the offset-grouped path above stays for explicit families, a general {@code X},
- * {@code gradX} and the deliberate faults.
+ * {@code gradX} and an engine built with replaced {@link OffsetPathRules} (the tests' seam).
  *
  * <p>Threads: {@link #ExactEngine(int)}, default {@link Runtime#availableProcessors()} (which
  * follows {@code -XX:ActiveProcessorCount}); every result is bitwise the same for every thread count.
@@ -66,12 +66,12 @@ public final class ExactEngine implements RopeAttentionEngine {
             Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV, Quantity.DQROT,
             Quantity.DKROT);
 
-    private final Fault fault;
+    private final OffsetPathRules rules;
     private final int threads;
 
     /** The correct engine on {@link Runtime#availableProcessors()} threads. */
     public ExactEngine() {
-        this(Fault.NONE, Parts.available());
+        this(OffsetPathRules.STANDARD, Parts.available());
     }
 
     /**
@@ -80,22 +80,18 @@ public final class ExactEngine implements RopeAttentionEngine {
      * @param threads at least 1
      */
     public ExactEngine(int threads) {
-        this(Fault.NONE, threads);
+        this(OffsetPathRules.STANDARD, threads);
     }
 
-    /** An engine with a deliberate defect, for the suite's power tests. */
-    ExactEngine(Fault fault) {
-        this(fault, Parts.available());
-    }
-
-    private ExactEngine(Fault fault, int threads) {
-        if (fault == null) {
-            throw new IllegalArgumentException("fault is missing");
+    /** An engine whose offset-grouped path follows {@code rules} (the seam the suite's power tests use). */
+    ExactEngine(OffsetPathRules rules, int threads) {
+        if (rules == null) {
+            throw new IllegalArgumentException("rules are missing");
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads = " + threads + " must be at least 1");
         }
-        this.fault = fault;
+        this.rules = rules;
         this.threads = threads;
     }
 
@@ -106,16 +102,16 @@ public final class ExactEngine implements RopeAttentionEngine {
 
     /**
      * True when {@code compute(inst, wanted)} takes the {@link RotatedPath}: a RoPE or identity family,
-     * {@code X} given by {@code W_Q, W_K}, {@code gradX} not wanted, no deliberate fault.
+     * {@code X} given by {@code W_Q, W_K}, {@code gradX} not wanted, the paper's {@link OffsetPathRules}.
      */
     boolean rotatedRoute(RopeInstance inst, Set<Quantity> wanted) {
-        return fault == Fault.NONE && inst.hasWeights() && RotatedRows.applies(inst.family())
+        return rules == OffsetPathRules.STANDARD && inst.hasWeights() && RotatedRows.applies(inst.family())
                 && !wanted.contains(Quantity.GRAD_X);
     }
 
-    /** The defect this engine was built with ({@link Fault#NONE} for the public constructor). */
-    Fault fault() {
-        return fault;
+    /** The rules of the offset-grouped path ({@link OffsetPathRules#STANDARD} for the public constructors). */
+    OffsetPathRules rules() {
+        return rules;
     }
 
     @Override
@@ -161,7 +157,7 @@ public final class ExactEngine implements RopeAttentionEngine {
             out.meta("millis", (System.nanoTime() - t0) / 1e6);
             return out.build();
         }
-        Plan plan = new Plan(inst, wanted, fault);
+        Plan plan = new Plan(inst, wanted, rules);
         int nw = workers(inst.n());
         RowWorker[] ws = new RowWorker[nw];
         int n = inst.n();
@@ -175,15 +171,15 @@ public final class ExactEngine implements RopeAttentionEngine {
         out.meta("parts", nw);
         out.meta("threads", Math.min(threads, nw));
         out.meta("millis", (System.nanoTime() - t0) / 1e6);
-        if (fault != Fault.NONE) {
-            out.meta("fault", fault);
+        if (rules != OffsetPathRules.STANDARD) {
+            out.meta("rules", String.valueOf(rules));
         }
         return out.build();
     }
 
     /** What to compute and the shared read-only inputs; also the shared row-indexed outputs. */
     static final class Plan {
-        final Fault fault;
+        final OffsetPathRules rules;
         final int n;
         final int d;
         final ScoreScale scale;
@@ -215,15 +211,15 @@ public final class ExactEngine implements RopeAttentionEngine {
         final double[] fOut;
         final double[] pOut;
 
-        Plan(RopeInstance inst, Set<Quantity> wanted, Fault fault) {
-            this.fault = fault;
+        Plan(RopeInstance inst, Set<Quantity> wanted, OffsetPathRules rules) {
+            this.rules = rules;
             this.wanted = EnumSet.noneOf(Quantity.class);
             this.wanted.addAll(wanted);
             this.n = inst.n();
             this.d = inst.d();
-            this.scale = ScoreScale.of(inst, fault);
+            this.scale = rules.scale(inst);
             this.causal = inst.causal();
-            this.w = new OffsetWeights(inst.family(), n, fault);
+            this.w = new OffsetWeights(inst.family(), n, rules);
             this.scores = new ScoreRows(inst, w, scale);
             this.a1 = inst.a1().data;
             this.a2 = inst.a2().data;

@@ -8,7 +8,8 @@ import dev.ropecheck.model.Support;
  * {@code S} (MATH §1), evaluated once per computation in double: {@code w[(m + n - 1) * |S| + k]}
  * is {@code W_m[b_k, e_k]} for the {@code k}-th support pair {@code (b_k, e_k)}.
  *
- * <p>With {@link Fault#OFFSET_SIGN_FLIPPED} the table stores {@code W_{-m}} at offset {@code m}.
+ * <p>Offset {@code m} holds the matrix of offset {@link OffsetPathRules#weightOffset rules.weightOffset(m)}
+ * ({@code m} itself for the paper's rules).
  */
 final class OffsetWeights {
     final int n;
@@ -24,7 +25,7 @@ final class OffsetWeights {
     /** Flat table, {@code (2n-1) x |S|}. */
     final double[] w;
 
-    OffsetWeights(PositionFamily family, int n, Fault fault) {
+    OffsetWeights(PositionFamily family, int n, OffsetPathRules rules) {
         this.n = n;
         this.d = family.d();
         Support s = family.support();
@@ -39,7 +40,7 @@ final class OffsetWeights {
         }
         this.w = new double[(2 * n - 1) * size];
         for (int m = -(n - 1); m <= n - 1; m++) {
-            int src = fault == Fault.OFFSET_SIGN_FLIPPED ? -m : m;
+            int src = rules.weightOffset(m);
             int base = (m + n - 1) * size;
             for (int k = 0; k < size; k++) {
                 w[base + k] = family.weight(src, row[k], col[k]);

@@ -21,181 +21,201 @@ final class RowWorker implements Runnable {
     /** Partial {@code dV}, {@code n x d}. */
     final double[] dv;
 
+    // Per-row buffers, reused for every row of this worker (no allocation in the row loops).
+    private final double[] s;
+    private final double[] f;
+    private final double[] work;
+    /** {@code Q[i, b_k]} per support entry. */
+    private final double[] qs;
+    /** {@code D_i = Σ_j f_ij (h_j - h_k*)}. */
+    private final double[] dcen;
+    /** {@code c_i}. */
+    private final double[] ci;
+    /** Row {@code i}'s terms of {@code dQ} per support entry, before the sum over each row of {@code S}. */
+    private final double[] dqS;
+    /** {@code g[j d + l] = h_jl - h_k*l} for the current row. */
+    private final double[] g;
+    private final double[] pBlock;
+    private final double[] acc;
+    private final double[] xbuf;
+    private double lossSum;
+
     RowWorker(ExactEngine.Plan plan, int from, int to) {
         this.pl = plan;
         this.from = from;
         this.to = to;
         int n = plan.n;
         int d = plan.d;
+        int size = plan.w.size;
         this.m = plan.needG ? new double[(2 * n - 1) * d * d] : null;
         this.dk = plan.needDK ? new double[n * d] : null;
         this.dv = plan.needDV ? new double[n * d] : null;
+        this.s = new double[n];
+        this.f = new double[n];
+        this.work = new double[Math.max(size, d)];
+        this.qs = new double[size];
+        this.dcen = new double[d];
+        this.ci = new double[d];
+        this.dqS = new double[size];
+        this.g = new double[n * d];
+        this.pBlock = plan.needG ? new double[BLOCK * n] : null;
+        this.acc = plan.needG ? new double[d * d] : null;
+        this.xbuf = plan.needG ? new double[BLOCK * d] : null;
     }
 
     @Override
     public void run() {
-        final int n = pl.n;
-        final int d = pl.d;
-        final int dd = d * d;
-        final int size = pl.w.size;
-        final double[] h = pl.h;
-        final double[] ww = pl.w.w;
-        final int[] wrow = pl.w.row;
-        final int[] wcol = pl.w.col;
-        final double[] q = pl.scores.q;
-        final double[] ks = pl.scores.ks;
-        final Fault fault = pl.fault;
-        double[] s = new double[n];
-        double[] f = new double[n];
-        double[] work = new double[Math.max(size, d)];
-        double[] qs = new double[size];
-        double[] dcen = new double[d];
-        double[] ci = new double[d];
-        double[] ai = new double[d];
-        double[] a1i = new double[d];
-        double[] dqS = new double[size];
-        double[] g = new double[n * d];
-        double lossAcc = 0.0;
-        double[] pBlock = pl.needG ? new double[BLOCK * n] : null;
-        double[] acc = pl.needG ? new double[dd] : null;
-        double[] xbuf = pl.needG ? new double[BLOCK * d] : null;
+        lossSum = 0.0;
         int blockStart = from;
         for (int i = from; i < to; i++) {
             if (pl.needG && i - blockStart == BLOCK) {
                 flushM(pBlock, blockStart, i, acc, xbuf);
                 blockStart = i;
             }
-            final int jEnd = pl.causal ? i + 1 : n;
+            final int jEnd = pl.causal ? i + 1 : pl.n;
             pl.scores.row(i, jEnd, s, work);
-            // Stable softmax: subtract the row maximum s_{i,k*} (proofs-notes/stable-softmax.md).
-            int kstar = 0;
-            double mx = s[0];
-            for (int j = 1; j < jEnd; j++) {
-                if (s[j] > mx) {
-                    mx = s[j];
-                    kstar = j;
-                }
-            }
-            double sum = 0.0;
-            for (int j = 0; j < jEnd; j++) {
-                double ej = Math.exp(s[j] - mx);
-                f[j] = ej;
-                sum += ej;
-            }
-            for (int j = 0; j < jEnd; j++) {
-                f[j] = f[j] / sum;
-            }
-            pl.alpha[i] = Math.exp(mx) * sum;
-            if (pl.wantA) {
-                for (int j = 0; j < jEnd; j++) {
-                    pl.aOut[i * n + j] = Math.exp(s[j]);
-                }
-            }
-            if (pl.wantF) {
-                System.arraycopy(f, 0, pl.fOut, i * n, jEnd);
-            }
-            // Att_i = h_k* + D_i, D_i = Σ_j f_ij (h_j - h_k*).
-            int hk = kstar * d;
-            java.util.Arrays.fill(dcen, 0.0);
-            for (int j = 0; j < jEnd; j++) {
-                double fj = f[j];
-                int hj = j * d;
-                for (int l = 0; l < d; l++) {
-                    double gl = h[hj + l] - h[hk + l];
-                    g[hj + l] = gl;
-                    dcen[l] += fj * gl;
-                }
-            }
-            double ri = 0.0;
-            for (int l = 0; l < d; l++) {
-                double a = h[hk + l] + dcen[l];
-                ai[l] = a;
-                double cl = a - pl.e[i * d + l];
-                ci[l] = cl;
-                pl.att[i * d + l] = a;
-                pl.c[i * d + l] = cl;
-                lossAcc += cl * cl;
-                ri += cl * a;
-            }
-            pl.r[i] = ri;
-            if (!pl.backward) {
-                continue;
-            }
-            for (int a = 0; a < d; a++) {
-                a1i[a] = pl.a1[i * d + a];
-            }
-            if (pl.needDK) {
-                for (int kk = 0; kk < size; kk++) {
-                    qs[kk] = q[i * d + wrow[kk]];
-                }
-            }
-            if (pl.needDQ) {
-                java.util.Arrays.fill(dqS, 0.0);
-            }
-            for (int j = 0; j < jEnd; j++) {
-                int hj = j * d;
-                double t = 0.0;
-                switch (fault) {
-                    case NAIVE_P:
-                        for (int l = 0; l < d; l++) {
-                            t += ci[l] * h[hj + l];
-                        }
-                        t = t - ri;
-                        break;
-                    case P_WITHOUT_DIAG_R_F:
-                        for (int l = 0; l < d; l++) {
-                            t += ci[l] * h[hj + l];
-                        }
-                        break;
-                    default:
-                        for (int l = 0; l < d; l++) {
-                            t += ci[l] * (g[hj + l] - dcen[l]);
-                        }
-                }
-                double p = f[j] * t;
-                if (pl.wantP) {
-                    pl.pOut[i * n + j] = p;
-                }
-                int wb = (i - j + n - 1) * size;
-                if (pl.needG) {
-                    pBlock[(i - blockStart) * n + j] = p;
-                }
-                if (pl.needDQ) {
-                    int js = j * size;
-                    for (int kk = 0; kk < size; kk++) {
-                        dqS[kk] += p * ww[wb + kk] * ks[js + kk];
-                    }
-                }
-                if (pl.needDK) {
-                    int kj = j * d;
-                    for (int kk = 0; kk < size; kk++) {
-                        dk[kj + wcol[kk]] += p * qs[kk] * ww[wb + kk];
-                    }
-                }
-                if (pl.needDV) {
-                    double fj = f[j];
-                    for (int l = 0; l < d; l++) {
-                        dv[hj + l] += fj * ci[l];
-                    }
-                }
-            }
-            if (pl.needDQ) {
-                // dQ[i,b] = sigma Σ_{k in row b of S} dqS[k]: n + r_b + 1 <= n r_b + 2 roundings per term.
-                for (int b = 0; b < d; b++) {
-                    double sb = 0.0;
-                    for (int kk = 0; kk < size; kk++) {
-                        if (wrow[kk] == b) {
-                            sb += dqS[kk];
-                        }
-                    }
-                    pl.dq[i * d + b] = pl.scale.apply(sb);
-                }
+            int kstar = softmax(i, jEnd);
+            double ri = attention(i, jEnd, kstar);
+            if (pl.backward) {
+                backward(i, jEnd, ri, blockStart);
             }
         }
         if (pl.needG && to > blockStart) {
             flushM(pBlock, blockStart, to, acc, xbuf);
         }
-        this.loss = lossAcc;
+        this.loss = lossSum;
+    }
+
+    /**
+     * Stable softmax of row {@code i}'s scores {@code s}: subtracts the row maximum {@code s_{i,k*}}
+     * (proofs-notes/stable-softmax.md); writes {@code f}, {@code alpha_i} (and {@code A_i}, {@code f_i}
+     * when wanted); returns {@code k*}.
+     */
+    private int softmax(int i, int jEnd) {
+        final int n = pl.n;
+        int kstar = 0;
+        double mx = s[0];
+        for (int j = 1; j < jEnd; j++) {
+            if (s[j] > mx) {
+                mx = s[j];
+                kstar = j;
+            }
+        }
+        double sum = 0.0;
+        for (int j = 0; j < jEnd; j++) {
+            double ej = Math.exp(s[j] - mx);
+            f[j] = ej;
+            sum += ej;
+        }
+        for (int j = 0; j < jEnd; j++) {
+            f[j] = f[j] / sum;
+        }
+        pl.alpha[i] = Math.exp(mx) * sum;
+        if (pl.wantA) {
+            for (int j = 0; j < jEnd; j++) {
+                pl.aOut[i * n + j] = Math.exp(s[j]);
+            }
+        }
+        if (pl.wantF) {
+            System.arraycopy(f, 0, pl.fOut, i * n, jEnd);
+        }
+        return kstar;
+    }
+
+    /**
+     * {@code Att_i = h_k* + D_i} with {@code D_i = Σ_j f_ij (h_j - h_k*)}, {@code c_i = Att_i - E_i},
+     * the loss terms; returns {@code r_i = <c_i, Att_i>}.
+     */
+    private double attention(int i, int jEnd, int kstar) {
+        final int d = pl.d;
+        final double[] h = pl.h;
+        int hk = kstar * d;
+        java.util.Arrays.fill(dcen, 0.0);
+        for (int j = 0; j < jEnd; j++) {
+            double fj = f[j];
+            int hj = j * d;
+            for (int l = 0; l < d; l++) {
+                double gl = h[hj + l] - h[hk + l];
+                g[hj + l] = gl;
+                dcen[l] += fj * gl;
+            }
+        }
+        double ri = 0.0;
+        for (int l = 0; l < d; l++) {
+            double a = h[hk + l] + dcen[l];
+            double cl = a - pl.e[i * d + l];
+            ci[l] = cl;
+            pl.att[i * d + l] = a;
+            pl.c[i * d + l] = cl;
+            lossSum += cl * cl;
+            ri += cl * a;
+        }
+        pl.r[i] = ri;
+        return ri;
+    }
+
+    /**
+     * Row {@code i}'s {@code p_ij = f_ij t} ({@link OffsetPathRules#pFactor}) and its terms of
+     * {@code M}, {@code dQ_i}, {@code dK}, {@code dV}.
+     */
+    private void backward(int i, int jEnd, double ri, int blockStart) {
+        final int n = pl.n;
+        final int d = pl.d;
+        final int size = pl.w.size;
+        final double[] h = pl.h;
+        final double[] ww = pl.w.w;
+        final int[] wrow = pl.w.row;
+        final int[] wcol = pl.w.col;
+        final double[] ks = pl.scores.ks;
+        final OffsetPathRules rules = pl.rules;
+        if (pl.needDK) {
+            for (int kk = 0; kk < size; kk++) {
+                qs[kk] = pl.scores.q[i * d + wrow[kk]];
+            }
+        }
+        if (pl.needDQ) {
+            java.util.Arrays.fill(dqS, 0.0);
+        }
+        for (int j = 0; j < jEnd; j++) {
+            int hj = j * d;
+            double p = f[j] * rules.pFactor(ci, h, hj, g, dcen, ri, d);
+            if (pl.wantP) {
+                pl.pOut[i * n + j] = p;
+            }
+            int wb = (i - j + n - 1) * size;
+            if (pl.needG) {
+                pBlock[(i - blockStart) * n + j] = p;
+            }
+            if (pl.needDQ) {
+                int js = j * size;
+                for (int kk = 0; kk < size; kk++) {
+                    dqS[kk] += p * ww[wb + kk] * ks[js + kk];
+                }
+            }
+            if (pl.needDK) {
+                for (int kk = 0; kk < size; kk++) {
+                    dk[hj + wcol[kk]] += p * qs[kk] * ww[wb + kk];
+                }
+            }
+            if (pl.needDV) {
+                double fj = f[j];
+                for (int l = 0; l < d; l++) {
+                    dv[hj + l] += fj * ci[l];
+                }
+            }
+        }
+        if (pl.needDQ) {
+            // dQ[i,b] = sigma Σ_{k in row b of S} dqS[k]: n + r_b + 1 <= n r_b + 2 roundings per term.
+            for (int b = 0; b < d; b++) {
+                double sb = 0.0;
+                for (int kk = 0; kk < size; kk++) {
+                    if (wrow[kk] == b) {
+                        sb += dqS[kk];
+                    }
+                }
+                pl.dq[i * d + b] = pl.scale.apply(sb);
+            }
+        }
     }
 
     /**

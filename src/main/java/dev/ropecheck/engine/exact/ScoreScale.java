@@ -17,12 +17,14 @@ final class ScoreScale {
         this.by = by;
     }
 
-    /** The scale of {@code inst}; {@link Fault#SQRT_D_SCALING} divides by {@code sqrt(d)} instead. */
-    static ScoreScale of(RopeInstance inst, Fault fault) {
-        if (fault == Fault.SQRT_D_SCALING) {
-            return new ScoreScale(true, Math.sqrt(inst.d()));
-        }
+    /** The scale of {@code inst}. */
+    static ScoreScale of(RopeInstance inst) {
         return inst.hasDefaultScale() ? new ScoreScale(true, inst.d()) : new ScoreScale(false, inst.scale());
+    }
+
+    /** The scale {@code 1/by}, applied as a division (one rounding). */
+    static ScoreScale dividingBy(double by) {
+        return new ScoreScale(true, by);
     }
 
     /** {@code sigma x}, rounded once. */

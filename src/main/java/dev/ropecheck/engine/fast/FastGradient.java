@@ -22,14 +22,6 @@ public final class FastGradient {
     public static final Set<Quantity> QUANTITIES = EnumSet.of(Quantity.R, Quantity.GRAD_X, Quantity.DQ, Quantity.DK,
             Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV, Quantity.DQROT, Quantity.DKROT);
 
-    /** Deliberately wrong variants, to show the tests catch them (never used by the engines). */
-    public enum Variant {
-        /** The algorithm of Section 6. */
-        CORRECT,
-        /** Drops the {@code -r~} column of {@code x_i} (so {@code p~ = f~ ∘ q~}, Lemma 6.4 skipped). */
-        DROP_R
-    }
-
     private final FastForward forward;
     private final FastGradientBound bound;
     private final Map<Quantity, DMatrixRMaj> values = new EnumMap<>(Quantity.class);

@@ -59,9 +59,9 @@ public final class FftEngine extends PolynomialEngine {
     }
 
     @Override
-    FastGradient gradient(RopeInstance in, boolean wantG, FastGradient.Variant variant) {
+    FastGradient gradient(RopeInstance in, boolean wantG, GradientFactors.Rule rule) {
         FastForward fwd = forward(in);
-        return FftGradient.compute(in, fwd, fwd.polynomial(), wantG, variant);
+        return FftGradient.compute(in, fwd, fwd.polynomial(), wantG, rule);
     }
 
     /** The polynomial this engine uses for {@code instance}. */

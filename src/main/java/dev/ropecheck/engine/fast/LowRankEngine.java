@@ -53,10 +53,10 @@ public final class LowRankEngine extends PolynomialEngine {
     }
 
     @Override
-    FastGradient gradient(RopeInstance in, boolean wantG, FastGradient.Variant variant) {
+    FastGradient gradient(RopeInstance in, boolean wantG, GradientFactors.Rule rule) {
         FastForward fwd = forward(in);
         DMatrixRMaj[] qk = rotated(in);
-        return LowRankGradient.compute(in, fwd, qk[0], qk[1], fwd.polynomial(), wantG, variant);
+        return LowRankGradient.compute(in, fwd, qk[0], qk[1], fwd.polynomial(), wantG, rule);
     }
 
     /** Rejects families and parameterisations this variant cannot absorb. */

@@ -42,55 +42,26 @@ final class LowRankGradient {
      * @param qRot rotated {@code Q'} and {@code kRot} rotated {@code K'} (as the forward used)
      * @param p the polynomial of the forward pass
      * @param wantG whether to form {@code G~} (the extra {@code d F} right-hand sides)
+     * @param rule applied to Lemma 6.4's factors once built ({@link GradientFactors#AS_BUILT} in the engines)
      */
     static FastGradient compute(RopeInstance in, FastForward fwd, DMatrixRMaj qRot, DMatrixRMaj kRot, ExpPolynomial p,
-            boolean wantG, FastGradient.Variant variant) {
+            boolean wantG, GradientFactors.Rule rule) {
         int n = in.n();
         int d = in.d();
         int d1 = d + 1;
         RopeFamily rope = in.family() instanceof RopeFamily ? (RopeFamily) in.family() : null;
         int nf = rope == null ? 1 : d;
         double[] alpha = fwd.alpha();
-        DMatrixRMaj att = fwd.attention();
         DMatrixRMaj c = fwd.c();
-        DMatrixRMaj h = in.h();
-        double[] r = new double[n];
-        // x'' = x / alpha~ (n x (d+1)), y (n x (d+1)), c~/alpha~ (n x d)
-        double[] xs = new double[n * d1];
-        double[] ys = new double[n * d1];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int l = 0; l < d; l++) {
-                s += c.unsafe_get(i, l) * att.unsafe_get(i, l);
-            }
-            r[i] = s;
-            double inv = 1.0 / alpha[i];
-            for (int l = 0; l < d; l++) {
-                xs[i * d1 + l] = c.unsafe_get(i, l) * inv;
-                ys[i * d1 + l] = h.unsafe_get(i, l);
-            }
-            xs[i * d1 + d] = variant == FastGradient.Variant.DROP_R ? 0.0 : -s * inv;
-            ys[i * d1 + d] = 1.0;
-        }
+        // x'' = x / alpha~ (n x (d+1)), y (n x (d+1)): Lemma 6.4's factors by row
+        GradientFactors factors = GradientFactors.of(in, fwd, rule);
+        double[] r = factors.r;
+        double[] xs = GradientFactors.byRow(factors.x);
+        double[] ys = GradientFactors.byRow(factors.y);
         // angle functions g_fn(i): fn = 2k -> cos(i θ_k), 2k+1 -> sin(i θ_k); identity: 1
         double[] g = angleFunctions(rope, n, nf);
-        // right-hand sides V: [K' | A2[:,c] g_fn]
         int k = d + (wantG ? d * nf : 0);
-        double[] v = new double[n * k];
-        DMatrixRMaj a2 = in.a2();
-        for (int j = 0; j < n; j++) {
-            for (int b = 0; b < d; b++) {
-                v[j * k + b] = kRot.unsafe_get(j, b);
-            }
-            if (wantG) {
-                for (int cc = 0; cc < d; cc++) {
-                    double av = a2.unsafe_get(j, cc);
-                    for (int fn = 0; fn < nf; fn++) {
-                        v[j * k + d + cc * nf + fn] = av * g[j * nf + fn];
-                    }
-                }
-            }
-        }
+        double[] v = rightHandSides(in, kRot, g, nf, k, wantG);
         int wl = d1 * d + d;
         double[] qr = qRot.data;
         double[] z = new double[n * k];
@@ -121,6 +92,36 @@ final class LowRankGradient {
             updateRows(n, d1, k, gamma, phi, xs, sR, t, z);
             updateColumns(n, d, d1, gamma, psi, ys, sL, dk, dv);
         });
+        return assemble(in, fwd, rope, nf, r, g, z, k, dk, dv, wantG);
+    }
+
+    /** The right-hand sides {@code V = [K' | A2[:,c] g_fn]}, {@code n x k} row-major ({@code G~}'s only when {@code wantG}). */
+    private static double[] rightHandSides(RopeInstance in, DMatrixRMaj kRot, double[] g, int nf, int k, boolean wantG) {
+        int n = in.n();
+        int d = in.d();
+        double[] v = new double[n * k];
+        DMatrixRMaj a2 = in.a2();
+        for (int j = 0; j < n; j++) {
+            for (int b = 0; b < d; b++) {
+                v[j * k + b] = kRot.unsafe_get(j, b);
+            }
+            if (wantG) {
+                for (int cc = 0; cc < d; cc++) {
+                    double av = a2.unsafe_get(j, cc);
+                    for (int fn = 0; fn < nf; fn++) {
+                        v[j * k + d + cc * nf + fn] = av * g[j * nf + fn];
+                    }
+                }
+            }
+        }
+        return v;
+    }
+
+    /** {@code r~}, {@code dQ~, dK~} (scaled by {@code sigma} and un-rotated), {@code dV~}, {@code G~}, as a {@link FastGradient}. */
+    private static FastGradient assemble(RopeInstance in, FastForward fwd, RopeFamily rope, int nf, double[] r,
+            double[] g, double[] z, int k, double[] dk, double[] dv, boolean wantG) {
+        int n = in.n();
+        int d = in.d();
         FastGradient out = new FastGradient(fwd, new FastGradientBound(fwd.bound(), in));
         out.put(Quantity.R, new DMatrixRMaj(n, 1, true, r));
         DMatrixRMaj dqRot = new DMatrixRMaj(n, d);

@@ -49,7 +49,7 @@ abstract class PolynomialEngine implements RopeAttentionEngine {
     public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
         FastGradient.requireSupported(name(), instance, wanted);
         if (FastGradient.wantsGradient(wanted)) {
-            return gradient(instance, wanted.contains(Quantity.GRAD_X), FastGradient.Variant.CORRECT)
+            return gradient(instance, wanted.contains(Quantity.GRAD_X), GradientFactors.AS_BUILT)
                     .toResult(name(), wanted);
         }
         return forward(instance).toResult(name(), wanted);
@@ -57,11 +57,15 @@ abstract class PolynomialEngine implements RopeAttentionEngine {
 
     /** Forward and gradient pass (MATH §6), {@code G~} included. */
     public FastGradient gradient(RopeInstance in) {
-        return gradient(in, true, FastGradient.Variant.CORRECT);
+        return gradient(in, true, GradientFactors.AS_BUILT);
     }
 
-    /** Forward and gradient pass; {@code G~} only when {@code wantG}. */
-    abstract FastGradient gradient(RopeInstance in, boolean wantG, FastGradient.Variant variant);
+    /**
+     * Forward and gradient pass; {@code G~} only when {@code wantG}; {@code rule} is applied to Lemma
+     * 6.4's factors once built (the engines pass {@link GradientFactors#AS_BUILT}; a package-private
+     * seam for the tests' mutants).
+     */
+    abstract FastGradient gradient(RopeInstance in, boolean wantG, GradientFactors.Rule rule);
 
     /** The full forward pass with its bound. */
     public abstract FastForward forward(RopeInstance in);

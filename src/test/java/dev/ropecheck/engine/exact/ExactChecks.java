@@ -49,7 +49,7 @@ final class ExactChecks {
                 continue;
             }
             Deviation dev = Deviation.measure(got.get(q), naive.get(q), allowed);
-            if (engine.fault() == Fault.NONE) {
+            if (engine.rules() == OffsetPathRules.STANDARD) {
                 synchronized (WORST) {
                     WORST.merge(q, dev.ratio(), Math::max);
                 }

@@ -96,20 +96,10 @@ final class NaiveRopeAttention {
                 h.set(i, l, acc);
             }
         }
-        DMatrixRMaj att = new DMatrixRMaj(n, d);
-        DMatrixRMaj c = new DMatrixRMaj(n, d);
+        DMatrixRMaj att = attention(f, h);
+        DMatrixRMaj c = minus(att, e);
         double[] r = new double[n];
         double loss = 0;
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l < d; l++) {
-                double acc = 0;
-                for (int j = 0; j < n; j++) {
-                    acc += f.get(i, j) * h.get(j, l);
-                }
-                att.set(i, l, acc);
-                c.set(i, l, acc - e.get(i, l));
-            }
-        }
         for (int i = 0; i < n; i++) {
             double ri = 0;
             for (int l = 0; l < d; l++) {
@@ -118,16 +108,7 @@ final class NaiveRopeAttention {
             }
             r[i] = ri;
         }
-        DMatrixRMaj p = new DMatrixRMaj(n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double t = 0;
-                for (int l = 0; l < d; l++) {
-                    t += c.get(i, l) * (h.get(j, l) - att.get(i, l));
-                }
-                p.set(i, j, f.get(i, j) * t);
-            }
-        }
+        DMatrixRMaj p = p(f, c, h, att);
         DMatrixRMaj g = new DMatrixRMaj(dd, dd);
         for (int a = 0; a < d; a++) {
             for (int cc = 0; cc < d; cc++) {
@@ -196,6 +177,49 @@ final class NaiveRopeAttention {
             }
         }
         return out.build();
+    }
+
+    /** {@code Att = f h} as written, each entry summed in increasing {@code j}. */
+    static DMatrixRMaj attention(DMatrixRMaj f, DMatrixRMaj h) {
+        int n = f.numRows;
+        int d = h.numCols;
+        DMatrixRMaj att = new DMatrixRMaj(n, d);
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < d; l++) {
+                double acc = 0;
+                for (int j = 0; j < h.numRows; j++) {
+                    acc += f.get(i, j) * h.get(j, l);
+                }
+                att.set(i, l, acc);
+            }
+        }
+        return att;
+    }
+
+    /** {@code x - y} entrywise ({@code c = Att - E}). */
+    static DMatrixRMaj minus(DMatrixRMaj x, DMatrixRMaj y) {
+        DMatrixRMaj out = new DMatrixRMaj(x.numRows, x.numCols);
+        for (int k = 0; k < out.data.length; k++) {
+            out.data[k] = x.data[k] - y.data[k];
+        }
+        return out;
+    }
+
+    /** {@code p_ij = f_ij <c_i, h_j - Att_i>} as written (Lemma 4.1), in increasing {@code l}. */
+    static DMatrixRMaj p(DMatrixRMaj f, DMatrixRMaj c, DMatrixRMaj h, DMatrixRMaj att) {
+        int n = f.numRows;
+        int d = c.numCols;
+        DMatrixRMaj p = new DMatrixRMaj(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double t = 0;
+                for (int l = 0; l < d; l++) {
+                    t += c.get(i, l) * (h.get(j, l) - att.get(i, l));
+                }
+                p.set(i, j, f.get(i, j) * t);
+            }
+        }
+        return p;
     }
 
     private static DMatrixRMaj mult(DMatrixRMaj x, DMatrixRMaj y) {

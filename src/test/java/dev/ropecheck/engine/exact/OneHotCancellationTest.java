@@ -113,18 +113,18 @@ class OneHotCancellationTest {
     }
 
     /** Relative error of {@code p_00} from an engine built with {@code fault}. */
-    static double naivePError(Fault fault) {
+    static double naivePError(ExactMutant fault) {
         double[] ex = exactRow0();
-        double got = new ExactEngine(fault).compute(oneHot(), EnumSet.of(Quantity.P)).get(Quantity.P).get(0, 0);
+        double got = fault.engine().compute(oneHot(), EnumSet.of(Quantity.P)).get(Quantity.P).get(0, 0);
         return Math.abs(got - ex[0]);
     }
 
     @Test
-    @DisplayName("MATH §3: Fault.NAIVE_P (q_ij - r_i) exceeds the one-hot entry bound")
+    @DisplayName("MATH §3: ExactMutant.NAIVE_P (q_ij - r_i) exceeds the one-hot entry bound")
     void faultNaivePIsCaught() {
         double[] ex = exactRow0();
         double bound = entryBound(oneHot(), ex[1], ex[2], ex[3]);
-        double err = naivePError(Fault.NAIVE_P);
+        double err = naivePError(ExactMutant.NAIVE_P);
         System.out.printf("[one-hot] NAIVE_P |err| = %.3e (%.2f digits), %.3g x the entry bound%n", err,
                 -Math.log10(err / Math.abs(ex[0])), err / bound);
         assertTrue(err > bound, "NAIVE_P was not detected: error " + err + " <= bound " + bound);

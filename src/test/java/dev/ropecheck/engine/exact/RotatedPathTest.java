@@ -145,7 +145,7 @@ class RotatedPathTest {
                 EnumSet.of(Quantity.DQ)));
         assertFalse(engine.rotatedRoute(new InstanceSpec(5, 4, FamilyKind.ROPE_INTERLEAVED, 1.0, false, 1L).build(),
                 EnumSet.of(Quantity.LOSS)));
-        assertFalse(new ExactEngine(Fault.NAIVE_P).rotatedRoute(rope, EnumSet.of(Quantity.P)));
+        assertFalse(ExactMutant.NAIVE_P.engine().rotatedRoute(rope, EnumSet.of(Quantity.P)));
     }
 
     /**

@@ -108,30 +108,13 @@ class StandardExactEngineTest {
                 f.set(i, j, Math.exp(s[j] - mx) / z);
             }
         }
-        DMatrixRMaj att = new DMatrixRMaj(n, d);
-        DMatrixRMaj c = new DMatrixRMaj(n, d);
+        DMatrixRMaj att = NaiveRopeAttention.attention(f, h);
+        DMatrixRMaj c = NaiveRopeAttention.minus(att, in.e());
         double loss = 0;
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l < d; l++) {
-                double acc = 0;
-                for (int j = 0; j < n; j++) {
-                    acc += f.get(i, j) * h.get(j, l);
-                }
-                att.set(i, l, acc);
-                c.set(i, l, acc - in.e().get(i, l));
-                loss += c.get(i, l) * c.get(i, l);
-            }
+        for (double v : c.data) {
+            loss += v * v;
         }
-        DMatrixRMaj p = new DMatrixRMaj(n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double t = 0;
-                for (int l = 0; l < d; l++) {
-                    t += c.get(i, l) * (h.get(j, l) - att.get(i, l));
-                }
-                p.set(i, j, f.get(i, j) * t);
-            }
-        }
+        DMatrixRMaj p = NaiveRopeAttention.p(f, c, h, att);
         DMatrixRMaj g = new DMatrixRMaj(d, d);
         for (int a = 0; a < d; a++) {
             for (int cc = 0; cc < d; cc++) {

@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SuitePowerTest {
 
     @ParameterizedTest(name = "{0} is caught by the reference comparison")
-    @EnumSource(value = Fault.class, names = {"OFFSET_SIGN_FLIPPED", "P_WITHOUT_DIAG_R_F", "SQRT_D_SCALING"})
-    void faultIsCaughtByTheContractProperty(Fault fault) {
-        ExactEngine faulty = new ExactEngine(fault);
+    @EnumSource(value = ExactMutant.class, names = {"OFFSET_SIGN_FLIPPED", "P_WITHOUT_DIAG_R_F", "SQRT_D_SCALING"})
+    void faultIsCaughtByTheContractProperty(ExactMutant fault) {
+        ExactEngine faulty = fault.engine();
         ReferenceEngine reference = ReferenceEngine.withDigits(30);
         SplittableRandom rnd = new SplittableRandom(20261124L + fault.ordinal());
         int tried = 0;

@@ -161,7 +161,7 @@ final class ComputeCommand implements Callable<Integer> {
         ResultDocument single = null;
         for (RopeInstance p : set.problems()) {
             try {
-                single = compute(context.engines(), engine, options, p, includeQuadratic);
+                single = compute(context.engines(), engine, options, p, includeQuadratic, parseFields(fields));
             } catch (Main.Unavailable e) {
                 throw new Main.Unavailable(in + ": " + e.getMessage());
             }
@@ -344,6 +344,10 @@ final class ComputeCommand implements Callable<Integer> {
         if (fields != null) {
             for (Quantity q : fields) {
                 quadraticField |= q.isQuadratic();
+                String why = RopeAttentionEngine.undefinedReason(q, instance);
+                if (why != null) {
+                    throw new IllegalArgumentException("--fields " + q.key() + ": " + why);
+                }
             }
         }
         includeQuadratic |= quadraticField;

@@ -45,6 +45,10 @@ public final class InstanceWriter implements AutoCloseable {
 
     /** Writes {@code instance} completely to {@code out} (does not close it). */
     public static void write(RopeInstance instance, OutputStream out) throws IOException {
+        if (instance.hasUpstreamGradient()) {
+            throw new IllegalArgumentException("a rope-attention-instance/1 holds the target E; an instance that gives dO"
+                    + " in place of E is a rope-attention-instance/2 (specs/format-instance.md)");
+        }
         try (InstanceWriter w = new InstanceWriter(out)) {
             int n = instance.n();
             int d = instance.d();

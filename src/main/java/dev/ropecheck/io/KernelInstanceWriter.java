@@ -27,8 +27,16 @@ public final class KernelInstanceWriter {
      * @param qkv give {@code q, k, v} directly (no weights)
      * @param batch leading batch dimension, or 0 when not asked for
      * @param heads heads dimension, or 0 when not asked for
+     * @param upstreamGradient write the upstream gradient {@code dO} in place of the target {@code E} (MATH §9;
+     *     the same draws under the name {@code dO})
      */
-    public record Spec(InstanceGenerator.Params base, String scale, boolean causal, boolean qkv, int batch, int heads) {
+    public record Spec(InstanceGenerator.Params base, String scale, boolean causal, boolean qkv, int batch, int heads,
+            boolean upstreamGradient) {
+        /** A spec that writes {@code E}. */
+        public Spec(InstanceGenerator.Params base, String scale, boolean causal, boolean qkv, int batch, int heads) {
+            this(base, scale, causal, qkv, batch, heads, false);
+        }
+
         public Spec {
             if (base.family() == InstanceGenerator.Family.EXPLICIT) {
                 throw new IllegalArgumentException("--family explicit is written as a version-1 instance only; drop"
@@ -79,7 +87,8 @@ public final class KernelInstanceWriter {
         int bb = Math.max(s.batch(), 1);
         int hh = Math.max(s.heads(), 1);
         int[] tokenShape = dims ? new int[] {bb, hh, n, d} : new int[] {n, d};
-        String[] tokens = s.qkv() ? new String[] {"q", "k", "v", "E"} : new String[] {"A1", "A2", "A3", "E"};
+        String up = s.upstreamGradient() ? "dO" : "E";
+        String[] tokens = s.qkv() ? new String[] {"q", "k", "v", up} : new String[] {"A1", "A2", "A3", up};
         Map<String, double[]> data = new LinkedHashMap<>();
         for (String t : tokens) {
             data.put(t, new double[s.problems() * n * d]);

@@ -110,7 +110,7 @@ final class RowWorker implements Runnable {
             for (int l = 0; l < d; l++) {
                 double a = h[hk + l] + dcen[l];
                 ai[l] = a;
-                double cl = a - pl.e[i * d + l];
+                double cl = pl.inst.c(a, pl.e[i * d + l]);
                 ci[l] = cl;
                 pl.att[i * d + l] = a;
                 pl.c[i * d + l] = cl;

@@ -245,7 +245,7 @@ public final class ReferenceRopeAttention {
         ApMatrix fm = new ApMatrix(n, n, f);
         ApMatrix h = in.a3().times(in.y());
         ApMatrix att = fm.times(h);
-        ApMatrix c = att.minus(in.e());
+        ApMatrix c = in.c(att);
         Apfloat loss = Apfloat.ZERO;
         for (int i = 0; i < n; i++) {
             for (int l = 0; l < d; l++) {

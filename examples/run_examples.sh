@@ -12,6 +12,8 @@ J() { java -jar "$JAR" "$@"; }
 
 "$PY" examples/numpy_kernel_attention.py --dir "$W/np"
 J check --instance "$W/np/i.json" --candidate "$W/np/r.npz" | tail -1
+"$PY" examples/numpy_kernel_attention.py --dir "$W/npdo" --upstream dO
+J check --instance "$W/npdo/i.json" --candidate "$W/npdo/r.npz" | tail -1
 
 J make-instance --n 64 --d 16 --family rope --bound 0.5 --dtype fp32 --qkv --causal --scale '1/sqrt(d)' \
     --batch 2 --heads 2 --out "$W/i.json"

@@ -79,8 +79,13 @@ public final class InstanceWriter implements AutoCloseable {
      * fp64 files are as before; specs/format-instance.md).
      */
     public void begin(int n, int d, double bound, dev.ropecheck.bounds.FloatFormat dtype) throws IOException {
+        begin(InstanceFormat.TAG, n, d, bound, dtype);
+    }
+
+    /** {@link #begin(int, int, double, dev.ropecheck.bounds.FloatFormat)} with the format tag {@code tag}. */
+    void begin(String tag, int n, int d, double bound, dev.ropecheck.bounds.FloatFormat dtype) throws IOException {
         gen.writeStartObject();
-        gen.writeStringField("format", InstanceFormat.TAG);
+        gen.writeStringField("format", tag);
         gen.writeNumberField("n", n);
         gen.writeNumberField("d", d);
         if (!Double.isNaN(bound)) {
@@ -192,6 +197,25 @@ public final class InstanceWriter implements AutoCloseable {
                 }
             }, family.support());
         }
+    }
+
+    /** Writes a string field. */
+    void field(String name, String value) throws IOException {
+        gen.writeStringField(name, value);
+        gen.writeRaw('\n');
+    }
+
+    /** Writes a boolean field. */
+    void field(String name, boolean value) throws IOException {
+        gen.writeBooleanField(name, value);
+        gen.writeRaw('\n');
+    }
+
+    /** Writes a number field as the exact decimal of {@code value} (reads back bit for bit). */
+    void exactField(String name, double value) throws IOException {
+        gen.writeFieldName(name);
+        gen.writeNumber(ExactDecimal.exactText(value));
+        gen.writeRaw('\n');
     }
 
     /** Closes the top-level object and flushes. */

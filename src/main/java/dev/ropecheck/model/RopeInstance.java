@@ -12,6 +12,10 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * family's {@code d} and length, and, when an entry bound {@code B} is declared, {@code |entry| <= B}
  * for every entry of {@code A1, A2, A3, E} and of the weights or {@code X, Y}. Accessors return
  * copies.
+ *
+ * <p>In place of the target {@code E} an instance may give the upstream gradient {@code dO} of a kernel's
+ * backward pass (MATH §9, specs/upstream-gradient.md; {@link Builder#dO}): then {@code c = dO} exactly
+ * ({@link #c(double, double)}) and the loss is undefined.
  */
 public final class RopeInstance implements AttentionInstance {
     private final int n;

@@ -12,6 +12,9 @@ softmax, O = f v, the loss 1/2 ||O - E||^2 and its gradients
 
 saved with np.savez under the field names (attention, lse, dQ, dK, dQrot, dKrot, dV).
 
+With --upstream dO the instance holds the upstream gradient dO in place of E (what a backward kernel
+takes; specs/upstream-gradient.md) and the gradients use c = dO; there is no loss then.
+
 Usage:
     /usr/bin/python3 examples/numpy_kernel_attention.py --dir /tmp/np     # writes i.json, i.npz, r.npz
     java -jar target/ropecheck.jar check --instance /tmp/np/i.json --candidate /tmp/np/r.npz
@@ -37,7 +40,8 @@ def rope(x, n, d, base=10000.0, inverse=False):
     return out
 
 
-def attention(q, k, v, e, sigma, causal):
+def attention(q, k, v, e, sigma, causal, upstream=False):
+    """With upstream=True, e is dO and c = dO (the loss is then undefined)."""
     n, d = q.shape[-2], q.shape[-1]
     qr, kr = rope(q, n, d), rope(k, n, d)
     s = sigma * qr @ np.swapaxes(kr, -1, -2)
@@ -48,7 +52,7 @@ def attention(q, k, v, e, sigma, causal):
     l = a.sum(axis=-1, keepdims=True)
     f = a / l
     o = f @ v
-    c = o - e
+    c = e if upstream else o - e
     t = c @ np.swapaxes(v, -1, -2) - (c * o).sum(axis=-1, keepdims=True)
     p = f * t
     dqr = sigma * p @ kr
@@ -66,11 +70,13 @@ def main():
     ap.add_argument("--n", type=int, default=16)
     ap.add_argument("--d", type=int, default=8)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--upstream", choices=("E", "dO"), default="E",
+                    help="write the target E (default) or the upstream gradient dO in its place")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     rng = np.random.default_rng(args.seed)
     shape = (args.batch, args.heads, args.n, args.d)
-    arrays = {name: rng.integers(-2048, 2049, size=shape) / 4096.0 for name in ("q", "k", "v", "E")}
+    arrays = {name: rng.integers(-2048, 2049, size=shape) / 4096.0 for name in ("q", "k", "v", args.upstream)}
     np.savez(os.path.join(args.dir, "i.npz"), dtype=np.array("fp64"), **arrays)
     header = {"format": "rope-attention-instance/2", "n": args.n, "d": args.d, "batch": args.batch,
               "heads": args.heads, "bound": 0.5, "scale": "1/sqrt(d)", "causal": True,
@@ -78,7 +84,8 @@ def main():
     with open(os.path.join(args.dir, "i.json"), "w") as f:
         json.dump(header, f, indent=2)
     sigma = 1.0 / np.sqrt(args.d)
-    result = attention(arrays["q"], arrays["k"], arrays["v"], arrays["E"], sigma, True)
+    result = attention(arrays["q"], arrays["k"], arrays["v"], arrays[args.upstream], sigma, True,
+                       upstream=args.upstream == "dO")
     np.savez(os.path.join(args.dir, "r.npz"), dtype=np.array("fp64"), **result)
     print(f"wrote {args.dir}/i.json, i.npz and r.npz ({', '.join(result)})")
 

@@ -9,7 +9,9 @@ scale and causal mask -- `torch.nn.functional.scaled_dot_product_attention` wher
 float64, and takes the loss L = 1/2 ||O - E||^2 through autograd: the gradients with respect to the
 attention's inputs are dQrot, dKrot (the rotated rows, what SDPA and FlashAttention backward return)
 and dV. Writes the result as an NPZ (specs/format-npz.md): attention, lse, dQrot, dKrot, dV, each
-[batch, heads, ...].
+[batch, heads, ...]. An instance made with `--upstream dO` holds the upstream gradient dO in place of E
+(specs/upstream-gradient.md); then the backward pass is `out.backward(dO)`, as a training step hands a
+kernel its dO.
 
 Usage (the three-line loop of the README):
     java -jar target/ropecheck.jar make-instance --n 1024 --d 64 --family rope --bound 0.5 --dtype fp32 \
@@ -54,10 +56,11 @@ def read_instance(path):
     if "arrays" not in doc:
         raise BadInput(f"{path}: this example reads the arrays from the NPZ the header names in \"arrays\"")
     z = np.load(os.path.join(os.path.dirname(os.path.abspath(path)), doc["arrays"]))
-    for key in ("q", "k", "v", "E"):
+    upstream = "dO" if "dO" in z else "E"
+    for key in ("q", "k", "v", upstream):
         if key not in z:
             raise BadInput(f"{path}: array {key} is missing (make the instance with --qkv)")
-    arrays = {key: z[key] for key in ("q", "k", "v", "E")}
+    arrays = {key: z[key] for key in ("q", "k", "v", upstream)}
     dtype = str(z["dtype"]) if "dtype" in z else "fp64"
     if arrays["q"].dtype == np.uint16 or dtype == "bf16":
         raise BadInput(f"{path}: bf16 arrays are not read by this example")
@@ -65,7 +68,7 @@ def read_instance(path):
         arrays = {k: v[None, None] for k, v in arrays.items()}
     scale = doc.get("scale", "1/d")
     sigma = 1.0 / d if scale == "1/d" else 1.0 / math.sqrt(d) if scale == "1/sqrt(d)" else float(scale)
-    return {"n": n, "d": d, "kind": fam["kind"], "base": float(fam.get("base", 10000)),
+    return {"n": n, "d": d, "kind": fam["kind"], "base": float(fam.get("base", 10000)), "upstream": upstream,
             "layout": fam.get("layout", "interleaved"), "sigma": sigma, "causal": bool(doc.get("causal", False)),
             **arrays}
 
@@ -123,7 +126,7 @@ def attention(qr, kr, v, sigma, causal, use_sdpa):
 
 def compute(inst, dtype, bug, use_sdpa):
     to = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(torch.float64).to(dtype)
-    q, k, v, e = to(inst["q"]), to(inst["k"]), to(inst["v"]), to(inst["E"])
+    q, k, v, e = to(inst["q"]), to(inst["k"]), to(inst["v"]), to(inst[inst["upstream"]])
     n, d = inst["n"], inst["d"]
     if inst["kind"] == "rope":
         cos, sin = rope_tables(n, d, inst["base"], dtype)
@@ -137,9 +140,12 @@ def compute(inst, dtype, bug, use_sdpa):
     sigma = 1.0 / d if bug == "SCALE_1_D" else inst["sigma"]
     causal = inst["causal"] and bug != "NO_MASK"
     out, lse = attention(qr, kr, v, sigma, causal, use_sdpa)
-    c = out - e
-    loss = 0.5 * (c * c).sum()
-    loss.backward()
+    if inst["upstream"] == "dO":
+        out.backward(e)  # the upstream gradient itself: c = dO
+    else:
+        c = out - e
+        loss = 0.5 * (c * c).sum()
+        loss.backward()
     dk, dv = kr.grad, v.grad
     if bug == "SWAP_DK_DV":
         dk, dv = dv, dk

@@ -19,14 +19,17 @@ import java.util.Set;
  * {@code 0.4} and the weights drawn from a seed of their own, so that {@code beta}, and with it the degree
  * and the monomial count, is the same at every {@code n} ({@link #instance}); {@code eps = 1e-3}
  * Chebyshev; the mask set; forward ({@code attention, loss})
- * and forward + gradient ({@link FastGradientBench#WANTED}) of both engines, and the exact engine on
- * the same instances without the mask as the {@code O(n^2)} proxy (on this branch it does not implement
- * the mask; a causal exact pass would skip about half the pairs). Best of {@code reps} calls after one
- * warm-up; prints one CSV row per measurement and the least-squares log-log slopes over
- * {@code n >= 2^12}.
+ * and forward + gradient ({@link FastGradientBench#WANTED}) of both engines and of the exact engine, all three
+ * on the same causal instances (the exact engine runs every row to {@code j <= i}). Best of {@code reps} calls
+ * after one warm-up (wall and calling-thread CPU time); prints one CSV row per measurement, the least-squares
+ * log-log slopes of the CPU times over {@code n >= 2^12}, and per fast engine and pass the crossover in CPU time:
+ * the smallest measured {@code n} from which on the fast engine is faster than the exact one at every measured
+ * size where both ran. Run it with {@code -XX:ActiveProcessorCount=1} so that the exact engine computes on the
+ * calling thread.
  *
- * <p>Run: {@code mvn -B -q -Pbench -DskipTests package && java -Xmx6g -cp target/ropecheck.jar
- * dev.ropecheck.bench.CausalFastBench 2 16384 8192 1024 2048 4096 8192 16384 32768 65536}
+ * <p>Run: {@code mvn -B -q -Pbench -DskipTests package && java -Xmx6g -XX:ActiveProcessorCount=1 -cp
+ * target/ropecheck.jar dev.ropecheck.bench.CausalFastBench 3 16384 16384 128 256 512 1024 2048 4096 8192 16384
+ * 32768 65536}
  * (reps, largest n for the exact forward, largest n for the exact gradient, then the sizes).
  */
 public final class CausalFastBench {
@@ -35,16 +38,27 @@ public final class CausalFastBench {
     private CausalFastBench() {
     }
 
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * Best wall time of {@code reps} calls, in seconds; {@code meta[2]} gets the best CPU time of the calling thread
+     * (every engine here computes on the calling thread when it is given one processor, so this is the engine's CPU
+     * time, unaffected by other load on the machine).
+     */
     static double best(RopeAttentionEngine e, RopeInstance in, Set<Quantity> wanted, int reps, String[] meta) {
         double best = Double.POSITIVE_INFINITY;
+        double bestCpu = Double.POSITIVE_INFINITY;
         RopeResult r = null;
         for (int k = 0; k < reps; k++) {
+            long c0 = CPU.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             r = e.compute(in, wanted);
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            bestCpu = Math.min(bestCpu, (CPU.getCurrentThreadCpuTime() - c0) / 1e9);
         }
         meta[0] = String.valueOf(r.metadata().get("degree"));
         meta[1] = String.valueOf(r.metadata().getOrDefault("rank", r.metadata().get("monomials")));
+        meta[2] = String.format(java.util.Locale.ROOT, "%.4f", bestCpu);
         return best;
     }
 
@@ -87,7 +101,7 @@ public final class CausalFastBench {
         int reps = Integer.parseInt(args[0]);
         int exactFwdMax = Integer.parseInt(args[1]);
         int exactGradMax = Integer.parseInt(args[2]);
-        String[] names = {"fast-lowrank", "fast-fft", "exact(unmasked)"};
+        String[] names = {"fast-lowrank", "fast-fft", "exact"};
         RopeAttentionEngine[] engines = {new LowRankEngine(1e-3, Method.CHEBYSHEV),
             new FftEngine(1e-3, Method.CHEBYSHEV), new ExactEngine()};
         List<List<double[]>> fwd = new ArrayList<>();
@@ -96,29 +110,28 @@ public final class CausalFastBench {
             fwd.add(new ArrayList<>());
             grad.add(new ArrayList<>());
         }
-        String[] meta = new String[2];
+        String[] meta = new String[3];
         RopeInstance warm = instance(512, true);
         for (int k = 0; k < 2; k++) {
             best(engines[k], warm, FastGradientBench.WANTED, 1, meta);
         }
-        best(engines[2], instance(512, false), FastGradientBench.WANTED, 1, meta);
-        System.out.println("engine,pass,n,causal,seconds,degree,size");
+        best(engines[2], instance(512, true), FastGradientBench.WANTED, 1, meta);
+        System.out.println("engine,pass,n,causal,seconds,cpu_seconds,degree,size");
         for (int a = 3; a < args.length; a++) {
             int n = Integer.parseInt(args[a]);
-            RopeInstance plain = instance(n, false);
             RopeInstance causal = instance(n, true);
             for (int k = 0; k < 3; k++) {
                 boolean exact = k == 2;
-                RopeInstance in = exact ? plain : causal;
+                RopeInstance in = causal;
                 if (!exact || n <= exactFwdMax) {
                     double t = best(engines[k], in, FORWARD, reps, meta);
-                    fwd.get(k).add(new double[] {n, t});
-                    System.out.printf("%s,forward,%d,%s,%.4f,%s,%s%n", names[k], n, !exact, t, meta[0], meta[1]);
+                    fwd.get(k).add(new double[] {n, Double.parseDouble(meta[2])});
+                    System.out.printf("%s,forward,%d,%s,%.4f,%s,%s,%s%n", names[k], n, true, t, meta[2], meta[0], meta[1]);
                 }
                 if (!exact || n <= exactGradMax) {
                     double t = best(engines[k], in, FastGradientBench.WANTED, reps, meta);
-                    grad.get(k).add(new double[] {n, t});
-                    System.out.printf("%s,gradient,%d,%s,%.4f,%s,%s%n", names[k], n, !exact, t, meta[0], meta[1]);
+                    grad.get(k).add(new double[] {n, Double.parseDouble(meta[2])});
+                    System.out.printf("%s,gradient,%d,%s,%.4f,%s,%s,%s%n", names[k], n, true, t, meta[2], meta[0], meta[1]);
                 }
             }
         }
@@ -126,5 +139,33 @@ public final class CausalFastBench {
             System.out.printf("slope %s: forward %.3f gradient %.3f%n", names[k], slope(fwd.get(k)),
                     slope(grad.get(k)));
         }
+        for (int k = 0; k < 2; k++) {
+            System.out.printf("crossover %s: forward %s gradient %s%n", names[k], crossover(fwd.get(k), fwd.get(2)),
+                    crossover(grad.get(k), grad.get(2)));
+        }
+    }
+
+    /**
+     * The smallest measured {@code n} from which on {@code fast} beats {@code exact} at every size both ran, as
+     * text ("<= n" when it already wins at the smallest, "none" when it never wins on the last shared size).
+     */
+    static String crossover(List<double[]> fast, List<double[]> exact) {
+        String from = "none";
+        boolean first = true;
+        for (int i = exact.size() - 1; i >= 0; i--) {
+            double n = exact.get(i)[0];
+            double tf = Double.NaN;
+            for (double[] p : fast) {
+                if (p[0] == n) {
+                    tf = p[1];
+                }
+            }
+            if (!(tf < exact.get(i)[1])) {
+                break;
+            }
+            from = (i == 0 ? "<= " : "") + (long) n;
+            first = false;
+        }
+        return first ? "none" : from;
     }
 }

@@ -146,7 +146,9 @@ public final class ComponentwiseRoundingBound {
         final double[] a1;
         final double[] a2;
         final double[] a3;
+        /** {@code E}, or {@code dO} when {@link #upstreamGradient} (MATH §9). */
         final double[] e;
+        final boolean upstreamGradient;
         final double[] ea1;
         final double[] ea2;
         final double[] ea3;
@@ -183,7 +185,8 @@ public final class ComponentwiseRoundingBound {
             a1 = inst.a1().data;
             a2 = inst.a2().data;
             a3 = inst.a3().data;
-            e = inst.e().data;
+            e = inst.upstream().data;
+            upstreamGradient = inst.hasUpstreamGradient();
             ea1 = inputError(a1);
             ea2 = inputError(a2);
             ea3 = inputError(a3);
@@ -685,9 +688,19 @@ public final class ComponentwiseRoundingBound {
                     for (int l = 0; l < d; l++) {
                         eAtt[l] = store(eAtt[l], Math.abs(att[l]) + PAD * magAtt[l]);
                         double ei = e[qi + l];
-                        double c = att[l] - ei;
-                        double cmag = Math.abs(c) + PAD * (magAtt[l] + Math.abs(ei));
-                        double err = (eAtt[l] + ee[qi + l]) * (1 + ua) * (1 + us) + (ua + us + ua * us) * cmag + floorS;
+                        double c;
+                        double cmag;
+                        double err;
+                        if (upstreamGradient) {
+                            // c = dO (MATH §9): the kernel reads dO; its only error is dO's storage
+                            c = ei;
+                            cmag = Math.abs(ei);
+                            err = ee[qi + l];
+                        } else {
+                            c = att[l] - ei;
+                            cmag = Math.abs(c) + PAD * (magAtt[l] + Math.abs(ei));
+                            err = (eAtt[l] + ee[qi + l]) * (1 + ua) * (1 + us) + (ua + us + ua * us) * cmag + floorS;
+                        }
                         cv[l] = c;
                         ec[l] = err;
                         pc[l] = cmag + err;

@@ -32,6 +32,8 @@ public final class FastForwardBound {
     private final double hInf;
     private final double hErr;
     private final double eInf;
+    /** True when {@code c~ = dO = c} exactly (the instance gives {@code dO} in place of {@code E}; MATH §9). */
+    private final boolean cExact;
 
     /**
      * @param beta score bound ({@code >= max |s_ij|}, also for the double scores)
@@ -54,6 +56,27 @@ public final class FastForwardBound {
         this.hInf = hInf;
         this.hErr = hErr;
         this.eInf = eInf;
+        this.cExact = false;
+    }
+
+    private FastForwardBound(FastForwardBound b) {
+        this.beta = b.beta;
+        this.delta = b.delta;
+        this.sigma = b.sigma;
+        this.deltaEff = b.deltaEff;
+        this.rho = b.rho;
+        this.hInf = b.hInf;
+        this.hErr = b.hErr;
+        this.eInf = b.eInf;
+        this.cExact = true;
+    }
+
+    /**
+     * This bound for an instance that gives the upstream gradient {@code dO} in place of {@code E} (MATH §9):
+     * the engines take {@code c~ = dO = c}, so {@link #c()} is 0; every other bound is unchanged.
+     */
+    public FastForwardBound withExactC() {
+        return new FastForwardBound(this);
     }
 
     /**
@@ -175,8 +198,14 @@ public final class FastForwardBound {
         return Math.nextUp(attentionApproximationCrude() + roundingSlack());
     }
 
-    /** {@code ||c~ - c||_inf}: the attention bound plus the rounding of the subtraction. */
+    /**
+     * {@code ||c~ - c||_inf}: the attention bound plus the rounding of the subtraction; 0 when {@code c~ = dO}
+     * exactly ({@link #withExactC()}).
+     */
     public double c() {
+        if (cExact) {
+            return 0;
+        }
         return Math.nextUp(attention() + 2 * U * (hInf + eInf));
     }
 

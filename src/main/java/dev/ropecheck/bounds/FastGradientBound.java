@@ -94,13 +94,15 @@ public final class FastGradientBound implements QuantityBound {
         double hInf = maxAbs(h);
         this.hErr = Math.nextUp(gamma(d) * maxAbs(absProduct(in.a3(), in.y())) * (1 + 1e-10));
         this.hBar = hInf + hErr;
-        this.cBar = hBar + maxAbs(in.e());
+        // c = Att - E, or c = dO exactly when the instance gives dO (MATH §9)
+        boolean dO = in.hasUpstreamGradient();
+        this.cBar = (dO ? 0 : hBar) + maxAbs(in.upstream());
         double epsA = fwd.attention();
         double epsC = fwd.c();
         // row 2-norms: ||h_j|| <= hRow, ||Att_i|| <= hRow (convex combination), ||c_i|| <= hRow + ||E_i||
         double sd = Math.sqrt(d) * (1 + 4 * U);
         double hRow = maxRowNorm(h) * (1 + gamma(d + 2)) + sd * hErr;
-        double cRow = hRow + maxRowNorm(in.e()) * (1 + gamma(d + 2));
+        double cRow = (dO ? 0 : hRow) + maxRowNorm(in.upstream()) * (1 + gamma(d + 2));
         this.epsR = sd * epsC * (hRow + sd * epsA) + cRow * sd * epsA
                 + gamma(d + 1) * (cRow + sd * epsC) * (hRow + sd * epsA);
         this.tBar = 2.0 * cRow * hRow;

@@ -200,7 +200,8 @@ final class FirstOrderPass {
         }
         double[] qr = rotate(q, theta, false, 0, scaleRoundings);
         double[] kr = rotate(k, theta, false, 1, scaleRoundings);
-        double[] e = in.e().data;
+        double[] e = in.upstream().data;
+        boolean givenC = in.hasUpstreamGradient();
         double[] att = new double[n * d];
         double[] c = new double[n * d];
         double[] r = new double[n];
@@ -293,8 +294,9 @@ final class FirstOrderPass {
                 att[qi + l2] = probe < 0 ? x
                         : x + Math.sqrt(ak * ua * ua * attMag[l2] * attMag[l2] + (ua * ua + us * us) * x * x)
                                 * z(ATT, qi + l2);
-                double cv = att[qi + l2] - e[qi + l2];
-                c[qi + l2] = rel(cv, Math.sqrt(ua * ua + us * us), CC, qi + l2);
+                // c = Att - E (a subtraction and its storage), or dO itself (MATH §9: no rounding)
+                double cv = in.c(att[qi + l2], e[qi + l2]);
+                c[qi + l2] = givenC ? cv : rel(cv, Math.sqrt(ua * ua + us * us), CC, qi + l2);
                 lossSum += c[qi + l2] * c[qi + l2];
                 lossMag += c[qi + l2] * c[qi + l2];
             }

@@ -46,7 +46,8 @@ import org.ejml.data.DMatrixRMaj;
  * once per probe and keep their exact, signed, derivative.
  *
  * <p>Preconditions (else {@link #unsupportedReason} is not empty): RoPE (either layout) or identity
- * family, {@code W_Q, W_K} or {@code q, k, v} given directly, every input exact in the storage format.
+ * family, {@code W_Q, W_K} or {@code q, k, v} given directly, {@code E} or {@code dO} (then {@code c = dO}
+ * exactly, and no loss), every input exact in the storage format.
  * The bound is first order (terms in {@code u^2} are outside it; the probes, which evaluate the
  * nonlinear formulas with perturbations of the size of the roundings, include their effect at that
  * size) and ignores gradual underflow. It fails with probability at most the class's failure
@@ -91,7 +92,7 @@ public final class FirstOrderRoundingBound {
     }
 
     private static List<DMatrixRMaj> inputs(RopeInstance in) {
-        List<DMatrixRMaj> out = new ArrayList<>(List.of(in.a1(), in.a2(), in.a3(), in.e()));
+        List<DMatrixRMaj> out = new ArrayList<>(List.of(in.a1(), in.a2(), in.a3(), in.upstream()));
         if (!in.hasQkv()) {
             out.addAll(List.of(in.wq(), in.wk(), in.y()));
         }
@@ -106,7 +107,8 @@ public final class FirstOrderRoundingBound {
         }
         Set<Quantity> asked = EnumSet.noneOf(Quantity.class);
         for (Quantity q : fields) {
-            if (FIELDS.contains(q) && !(instance.hasQkv() && isWeightGradient(q))) {
+            boolean undefined = instance.hasQkv() && isWeightGradient(q) || instance.hasUpstreamGradient() && q == Quantity.LOSS;
+            if (FIELDS.contains(q) && !undefined) {
                 asked.add(q);
             }
         }

@@ -156,8 +156,11 @@ final class RoundingBudget {
         double g2 = 2 * hHat + epsG1;
         double epsD = phi * g2 + epsG1 + gn * (1 + phi) * g2;
         double epsAtt = (epsH + epsD) + U * (hHat + epsH + epsD);
-        double cHat = Math.min(hHat + Matrices.maxAbs(inst.e()), trustedMaxAbs(trusted, Quantity.C, Double.POSITIVE_INFINITY));
-        double epsC = epsAtt + U * (cHat + epsAtt);
+        // c = Att - E, or c = dO exactly when the instance gives dO (MATH §9): no error
+        boolean dO = inst.hasUpstreamGradient();
+        double cHat = Math.min((dO ? 0 : hHat) + Matrices.maxAbs(inst.upstream()),
+                trustedMaxAbs(trusted, Quantity.C, Double.POSITIVE_INFINITY));
+        double epsC = dO ? 0 : epsAtt + U * (cHat + epsAtt);
         return new Values(hHat, epsH, epsG1, epsD, epsAtt, cHat, epsC);
     }
 }

@@ -163,7 +163,7 @@ final class CheckCommand implements Callable<Integer> {
     private static String describe(RopeInstance instance) {
         return "n = " + instance.n() + ", d = " + instance.d() + ", family " + instance.family().name()
                 + (instance.hasDefaultScale() ? "" : ", scale " + instance.scale()) + (instance.causal() ? ", causal" : "")
-                + (instance.hasQkv() ? ", q/k/v" : "");
+                + (instance.hasQkv() ? ", q/k/v" : "") + (instance.hasUpstreamGradient() ? ", dO in place of E" : "");
     }
 
     /**
@@ -222,10 +222,17 @@ final class CheckCommand implements Callable<Integer> {
     /** The one checking core on one problem, with the warnings and tolerance of the named class. */
     private CheckReport judge(RopeInstance instance, RopeResult candidate, EngineClass cls, FloatFormat format,
             RoundingClass rounding, EngineRegistry.Options options) {
+        List<String> warnings = new ArrayList<>();
+        candidate = withoutUndefined(instance, candidate, warnings);
         Set<Quantity> required = requiredFields(candidate);
+        for (Quantity q : required) {
+            String why = RopeAttentionEngine.undefinedReason(q, instance);
+            if (why != null) {
+                throw new IllegalArgumentException("--fields " + q.key() + ": " + why + "; drop it from --fields");
+            }
+        }
         Set<Quantity> judged = EnumSet.copyOf(required);
         judged.addAll(candidate.quantities());
-        List<String> warnings = new ArrayList<>();
         String inexact = firstInexactInput(instance, format);
         if (!inexact.isEmpty()) {
             warnings.add("the instance is not exact in " + format.label() + " (" + inexact + "); the bound includes the"
@@ -248,6 +255,32 @@ final class CheckCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resolution " + r + " must lie in (0, 1]");
         }
         return ResultCheck.run(instance, candidate, required, reference, model, warnings, r);
+    }
+
+    /**
+     * The candidate without the fields the instance does not define (the loss, when the instance gives {@code dO}
+     * in place of {@code E}; MATH §9), each set aside with a warning saying why.
+     */
+    private RopeResult withoutUndefined(RopeInstance instance, RopeResult candidate, List<String> warnings) {
+        RopeResult.Builder b = RopeResult.builder(candidate.engine());
+        boolean dropped = false;
+        for (Quantity q : candidate.quantities()) {
+            String why = RopeAttentionEngine.undefinedReason(q, instance);
+            if (why != null) {
+                warnings.add(candidateFile + ": field " + q.key() + " is not checked: " + why);
+                dropped = true;
+            } else {
+                b.put(q, candidate.get(q));
+                if (candidate.residual(q) != null) {
+                    b.putResidual(q, candidate.residual(q));
+                }
+            }
+        }
+        if (!dropped) {
+            return candidate;
+        }
+        candidate.metadata().forEach(b::meta);
+        return b.build();
     }
 
     /** 0 worst case, 1 probabilistic (Higham–Mary), 2 first-order probabilistic. */
@@ -284,7 +317,7 @@ final class CheckCommand implements Callable<Integer> {
         inputs.put("A1", inst.a1());
         inputs.put("A2", inst.a2());
         inputs.put("A3", inst.a3());
-        inputs.put("E", inst.e());
+        inputs.put(inst.upstreamName(), inst.upstream());
         if (inst.hasWeights()) {
             inputs.put("W_Q", inst.wq());
             inputs.put("W_K", inst.wk());

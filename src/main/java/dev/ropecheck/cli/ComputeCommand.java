@@ -161,7 +161,7 @@ final class ComputeCommand implements Callable<Integer> {
         ResultDocument single = null;
         for (RopeInstance p : set.problems()) {
             try {
-                single = compute(context.engines(), engine, options, p, includeQuadratic);
+                single = compute(context.engines(), engine, options, p, includeQuadratic, parseFields(fields));
             } catch (Main.Unavailable e) {
                 throw new Main.Unavailable(in + ": " + e.getMessage());
             }
@@ -171,25 +171,9 @@ final class ComputeCommand implements Callable<Integer> {
             writeJson(single);
             return Main.EXIT_OK;
         }
-        java.util.Map<String, NpzArrays.Array> arrays = new java.util.LinkedHashMap<>();
         java.util.Set<Quantity> fields = RopeAttentionEngine.withoutWeightQuantities(results.get(0).quantities(), first);
-        for (Quantity q : fields) {
-            int size = results.get(0).get(q).data.length;
-            double[] all = new double[size * results.size()];
-            for (int k = 0; k < results.size(); k++) {
-                System.arraycopy(results.get(k).get(q).data, 0, all, k * size, size);
-            }
-            int rows = q.shape().rows(first.n(), first.d());
-            int cols = q.shape().cols(first.n(), first.d());
-            int[] per = q.shape() == Quantity.Shape.ONE ? new int[0]
-                    : q.shape() == Quantity.Shape.N_1 ? new int[] {rows} : new int[] {rows, cols};
-            int[] shape = new int[per.length + 2];
-            shape[0] = set.batch();
-            shape[1] = set.heads();
-            System.arraycopy(per, 0, shape, 2, per.length);
-            arrays.put(q.key(), new NpzArrays.Array(q.key(), shape, all, "f8", null));
-        }
-        NpzArrays.write(out, arrays, java.util.Map.of("dtype", "fp64", "engine", engine), false);
+        dev.ropecheck.io.CandidateArrays.write(out, results, set.batch(), set.heads(), first.n(), first.d(), fields, engine,
+                true);
         spec.commandLine().getErr().println("wrote " + out + " (engine " + engine + ", " + set.problems().size()
                 + " problems)");
         return Main.EXIT_OK;
@@ -344,6 +328,10 @@ final class ComputeCommand implements Callable<Integer> {
         if (fields != null) {
             for (Quantity q : fields) {
                 quadraticField |= q.isQuadratic();
+                String why = RopeAttentionEngine.undefinedReason(q, instance);
+                if (why != null) {
+                    throw new IllegalArgumentException("--fields " + q.key() + ": " + why);
+                }
             }
         }
         includeQuadratic |= quadraticField;

@@ -31,6 +31,12 @@ import picocli.CommandLine.Spec;
  * the reference engine's result — and {@code manifest.json} with the SHA-256 of every file. Tensor cases
  * ({@link #tensorCases}, MATH §8) go to the manifest's {@code tensor_cases} array with the tensor reference's
  * result ({@link TensorCli#reference}; always the tensor reference, whatever {@code --engine} says).
+ *
+ * <p>Every RoPE case is also published as NPZ (specs/format-npz.md), written here from the same instance and
+ * result objects as its JSON files: {@code npz/<name>.instance.json} (a version-2 header) with its arrays
+ * {@code npz/<name>.instance.npz}, and {@code npz/<name>.reference.npz} (the reference's values as the doubles
+ * nearest to its decimals; an NPZ holds no residual). The case's manifest entry lists them under {@code "npz"}
+ * with their SHA-256. Tensor cases have no NPZ form.
  */
 @Command(name = "golden", mixinStandardHelpOptions = true,
         description = "Writes a corpus of instances with reference results and a manifest with SHA-256 checksums.")
@@ -54,6 +60,10 @@ final class GoldenCommand implements Callable<Integer> {
 
     @Option(names = "--engine", defaultValue = "reference", hidden = true)
     String engine;
+
+    @Option(names = "--add-npz", hidden = true,
+            description = "Add the NPZ copy of every RoPE case to the existing corpus at --out, in place, from its JSON files.")
+    boolean addNpzOnly;
 
     GoldenCommand(CliContext context) {
         this.context = context;
@@ -105,6 +115,12 @@ final class GoldenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EngineRegistry.Options options = ComputeCommand.options(precision, 1e-6);
+        if (addNpzOnly) {
+            PrintWriter pw = spec.commandLine().getOut();
+            addNpz(out, pw);
+            StandardOutput.finish(pw);
+            return Main.EXIT_OK;
+        }
         AtomicDirectory.requireWritableTarget(out, "--out");
         if (!context.engines().find(engine).map(EngineRegistry.Entry::available).orElse(false)) {
             throw new Main.Unavailable("golden needs the " + engine + " engine: "
@@ -140,7 +156,8 @@ final class GoldenCommand implements Callable<Integer> {
                 copyWithoutTime(doc, stable);
                 ByteArrayOutputStream rb = new ByteArrayOutputStream();
                 ResultWriter.write(stable, rb);
-                writeCase(dir, gen, pw, c.name(), ib.toByteArray(), rb.toByteArray());
+                writeCase(dir, gen, pw, c.name(), ib.toByteArray(), rb.toByteArray(),
+                        (g, name) -> writeNpz(dir, pw, name, inst, stable).writeTo(g));
             }
             gen.writeEndArray();
             gen.writeArrayFieldStart("tensor_cases");
@@ -150,7 +167,7 @@ final class GoldenCommand implements Callable<Integer> {
                 dev.ropecheck.io.TensorInstanceWriter.write(inst, ib);
                 ByteArrayOutputStream rb = new ByteArrayOutputStream();
                 dev.ropecheck.io.TensorResultIO.write(TensorCli.reference(inst, options.precisionDigits()), rb);
-                writeCase(dir, gen, pw, c.name(), ib.toByteArray(), rb.toByteArray());
+                writeCase(dir, gen, pw, c.name(), ib.toByteArray(), rb.toByteArray(), null);
             }
             gen.writeEndArray();
             gen.writeEndObject();
@@ -158,8 +175,101 @@ final class GoldenCommand implements Callable<Integer> {
         Files.write(dir.resolve("manifest.json"), manifest.toByteArray());
     }
 
+    /** Writes a case's extra files and their manifest fields (the NPZ copy of a RoPE case). */
+    @FunctionalInterface
+    interface Extra {
+        void write(JsonGenerator gen, String name) throws IOException;
+    }
+
+    /** The NPZ directory of the corpus, relative to it. */
+    static final String NPZ_DIR = "npz";
+
+    /**
+     * The NPZ copy of one RoPE case (specs/format-npz.md): the instance as a version-2 header and its arrays
+     * ({@link dev.ropecheck.io.KernelInstanceWriter#write(RopeInstance, Path)}), the result's doubles as a result
+     * NPZ ({@link dev.ropecheck.io.CandidateArrays#write}); the manifest's {@code "npz"} object names them.
+     */
+    static NpzCopy writeNpz(Path dir, PrintWriter pw, String name, RopeInstance inst, ResultDocument result)
+            throws IOException {
+        Files.createDirectories(dir.resolve(NPZ_DIR));
+        String header = NPZ_DIR + "/" + name + ".instance.json";
+        String arrays = NPZ_DIR + "/" + dev.ropecheck.io.KernelInstanceWriter.arraysFile(Path.of(header)).getFileName();
+        String res = NPZ_DIR + "/" + name + ".reference.npz";
+        dev.ropecheck.io.KernelInstanceWriter.write(inst, dir.resolve(header));
+        dev.ropecheck.io.CandidateArrays.write(dir.resolve(res), List.of(result.toResult()), 1, 1, inst.n(), inst.d(),
+                result.quantities(), result.engine(), false);
+        java.util.Map<String, String> sums = new java.util.LinkedHashMap<>();
+        for (String f : new String[] {header, arrays, res}) {
+            sums.put(f, sha256(Files.readAllBytes(dir.resolve(f))));
+        }
+        pw.println("wrote " + header + ", " + arrays + ", " + res);
+        return new NpzCopy(header, arrays, res, sums);
+    }
+
+    /** The files of one case's NPZ copy (paths relative to the corpus) and their SHA-256. */
+    record NpzCopy(String instance, String arrays, String result, java.util.Map<String, String> sha256) {
+        /** The manifest's {@code "npz"} field of the case. */
+        void writeTo(JsonGenerator gen) throws IOException {
+            gen.writeObjectFieldStart("npz");
+            gen.writeStringField("instance", instance);
+            gen.writeStringField("arrays", arrays);
+            gen.writeStringField("result", result);
+            gen.writeObjectFieldStart("sha256");
+            for (java.util.Map.Entry<String, String> e : sha256.entrySet()) {
+                gen.writeStringField(e.getKey(), e.getValue());
+            }
+            gen.writeEndObject();
+            gen.writeEndObject();
+        }
+    }
+
+    /**
+     * Adds the NPZ copy of every RoPE case to the corpus at {@code dir} in place ({@code golden --add-npz}), from
+     * its own JSON files (so a committed corpus gains its NPZ copy without recomputing the reference), through
+     * {@link #writeNpz}; the manifest's cases gain their {@code "npz"} field, every other byte of it as written.
+     */
+    static void addNpz(Path dir, PrintWriter pw) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        Path manifestFile = dir.resolve("manifest.json");
+        com.fasterxml.jackson.databind.JsonNode m = mapper.readTree(manifestFile.toFile());
+        if (!m.path("format").asText().equals(MANIFEST_TAG)) {
+            throw new IllegalArgumentException(manifestFile + ": not a " + MANIFEST_TAG + " manifest");
+        }
+        ByteArrayOutputStream manifest = new ByteArrayOutputStream();
+        try (JsonGenerator gen = new JsonFactory().createGenerator(manifest, JsonEncoding.UTF8)) {
+            gen.useDefaultPrettyPrinter();
+            gen.writeStartObject();
+            for (java.util.Iterator<String> it = m.fieldNames(); it.hasNext();) {
+                String f = it.next();
+                if (!f.equals("cases")) {
+                    gen.writeFieldName(f);
+                    mapper.writeTree(gen, m.get(f));
+                    continue;
+                }
+                gen.writeArrayFieldStart("cases");
+                for (com.fasterxml.jackson.databind.JsonNode c : m.get("cases")) {
+                    gen.writeStartObject();
+                    for (java.util.Iterator<String> ct = c.fieldNames(); ct.hasNext();) {
+                        String k = ct.next();
+                        if (!k.equals("npz")) {
+                            gen.writeFieldName(k);
+                            mapper.writeTree(gen, c.get(k));
+                        }
+                    }
+                    RopeInstance inst = dev.ropecheck.io.InstanceReader.read(dir.resolve(c.get("instance").asText()));
+                    ResultDocument res = dev.ropecheck.io.ResultReader.read(dir.resolve(c.get("result").asText()));
+                    writeNpz(dir, pw, c.get("name").asText(), inst, res).writeTo(gen);
+                    gen.writeEndObject();
+                }
+                gen.writeEndArray();
+            }
+            gen.writeEndObject();
+        }
+        dev.ropecheck.io.AtomicFile.write(manifestFile, o -> o.write(manifest.toByteArray()));
+    }
+
     private static void writeCase(Path dir, JsonGenerator gen, PrintWriter pw, String name, byte[] instBytes,
-            byte[] resBytes) throws IOException {
+            byte[] resBytes, Extra extra) throws IOException {
         String instFile = name + ".instance.json";
         String resFile = name + ".reference.json";
         Files.write(dir.resolve(instFile), instBytes);
@@ -172,6 +282,9 @@ final class GoldenCommand implements Callable<Integer> {
         gen.writeStringField(instFile, sha256(instBytes));
         gen.writeStringField(resFile, sha256(resBytes));
         gen.writeEndObject();
+        if (extra != null) {
+            extra.write(gen, name);
+        }
         gen.writeEndObject();
         pw.println("wrote " + instFile + ", " + resFile);
     }

@@ -62,6 +62,12 @@ final class MakeInstanceCommand implements Callable<Integer> {
     @Option(names = "--qkv", description = "Give q, k, v directly (no weights); the gradients are dQ, dK, dV (MATH §9).")
     boolean qkv;
 
+    @Option(names = "--upstream", defaultValue = "E", paramLabel = "E|dO",
+            description = "E (the target of the loss; the default) or dO: write the upstream gradient dO = Att - E in"
+                    + " place of E, what a kernel's backward takes (MATH §9; the loss is then undefined). dO writes a"
+                    + " rope-attention-instance/2.")
+    String upstream;
+
     @Option(names = "--batch", defaultValue = "0", paramLabel = "B", description = "Leading batch dimension (arrays [B, H, n, d]).")
     int batch;
 
@@ -76,6 +82,10 @@ final class MakeInstanceCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--dtype " + dev.ropecheck.io.InputText.quote(dtype)
                     + " must be fp64, fp32, bf16 or fp16");
+        }
+        if (family.equals("tensor") && !"E".equals(upstream)) {
+            throw new IllegalArgumentException("--upstream " + dev.ropecheck.io.InputText.quote(upstream) + " is for RoPE"
+                    + " instances; tensor instances hold E (drop --upstream)");
         }
         if (family.equals("tensor") && format != FloatFormat.FP64) {
             throw new IllegalArgumentException("--dtype " + format.label() + " is for RoPE instances; tensor instances"
@@ -102,15 +112,28 @@ final class MakeInstanceCommand implements Callable<Integer> {
         }
         InstanceGenerator.Params p = new InstanceGenerator.Params(n, d, InstanceGenerator.Family.parse(family), bound, seed,
                 !denseX, false, format);
-        if (scale != null || causal || qkv || batch != 0 || heads != 0) {
+        boolean dO;
+        switch (upstream) {
+            case "E":
+                dO = false;
+                break;
+            case "dO":
+                dO = true;
+                break;
+            default:
+                throw new IllegalArgumentException("--upstream " + dev.ropecheck.io.InputText.quote(upstream)
+                        + " must be E (the target) or dO (the upstream gradient)");
+        }
+        if (scale != null || causal || qkv || batch != 0 || heads != 0 || dO) {
             if (out == null) {
-                throw new IllegalArgumentException("a rope-attention-instance/2 (--scale, --causal, --qkv, --batch, --heads)"
+                throw new IllegalArgumentException("a rope-attention-instance/2 (--scale, --causal, --qkv, --batch, --heads,"
+                        + " --upstream dO)"
                         + " is a JSON header and an NPZ beside it: give --out FILE.json");
             }
             if (batch < 0 || heads < 0) {
                 throw new IllegalArgumentException("--batch and --heads must be >= 1");
             }
-            KernelInstanceWriter.write(new KernelInstanceWriter.Spec(p, scale, causal, qkv, batch, heads), out);
+            KernelInstanceWriter.write(new KernelInstanceWriter.Spec(p, scale, causal, qkv, batch, heads, dO), out);
             return Main.EXIT_OK;
         }
         if (out == null) {

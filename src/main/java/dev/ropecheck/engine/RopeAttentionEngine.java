@@ -40,18 +40,48 @@ public interface RopeAttentionEngine extends Engine<RopeInstance, Quantity> {
      * The quantities of {@code all} an engine computes for {@code instance}: without the derived ones
      * ({@link Quantity#isDerived()}), and without those that need weights when the instance is given
      * by {@code X}, without {@code dQrot, dKrot} for a family without a rotation, and without the
-     * parameter gradients for an instance given by {@code q, k, v}.
+     * parameter gradients for an instance given by {@code q, k, v}, and without the loss for an instance that
+     * gives {@code dO} in place of {@code E} ({@link #isDefined}).
      */
     static Set<Quantity> withoutWeightQuantities(Set<Quantity> all, RopeInstance instance) {
         Set<Quantity> s = EnumSet.noneOf(Quantity.class);
         for (Quantity q : all) {
             if (!q.isDerived() && (instance.hasWeights() || !q.needsWeights())
                     && (!q.needsRotation() || hasRotation(instance))
-                    && !(q.isParameterGradient() && instance.hasQkv())) {
+                    && !(q.isParameterGradient() && instance.hasQkv()) && isDefined(q, instance)) {
                 s.add(q);
             }
         }
         return s;
+    }
+
+    /**
+     * False only for the loss of an instance that gives the upstream gradient {@code dO} in place of the target
+     * {@code E} (MATH §9): {@code L = ||Att - E||^2 / 2} needs {@code E}, which such an instance does not hold.
+     */
+    static boolean isDefined(Quantity q, RopeInstance instance) {
+        return !(q == Quantity.LOSS && instance.hasUpstreamGradient());
+    }
+
+    /** The one-line reason {@code q} is undefined for {@code instance}, or null when {@link #isDefined}. */
+    static String undefinedReason(Quantity q, RopeInstance instance) {
+        return isDefined(q, instance) ? null
+                : q.key() + " is undefined for an instance that gives dO in place of E (L = ||Att - E||^2 / 2 needs the"
+                        + " target E; dO = Att - E fixes the gradients but not L)";
+    }
+
+    /**
+     * Refuses a request for a quantity the instance does not define ({@link #undefinedReason}).
+     *
+     * @throws IllegalArgumentException naming the quantity and the reason
+     */
+    static void requireDefined(Set<Quantity> wanted, RopeInstance instance) {
+        for (Quantity q : wanted) {
+            String why = undefinedReason(q, instance);
+            if (why != null) {
+                throw new IllegalArgumentException(why);
+            }
+        }
     }
 
     /**

@@ -81,6 +81,40 @@ public final class CandidateArrays {
         return results;
     }
 
+    /**
+     * Writes {@code results} (one per problem, batch-major) as a result NPZ (specs/format-npz.md): per field of
+     * {@code fields} one float64 array of shape {@code [batch, heads] + s}, or {@code s} alone when
+     * {@code leading} is false (one problem); a {@code dtype} entry {@code "fp64"} and an {@code engine} entry.
+     */
+    public static void write(Path file, List<RopeResult> results, int batch, int heads, int n, int d,
+            java.util.Set<Quantity> fields, String engine, boolean leading) {
+        if (!leading && results.size() != 1) {
+            throw new IllegalArgumentException("a result NPZ without leading dimensions holds one problem, not "
+                    + results.size());
+        }
+        Map<String, NpzArrays.Array> arrays = new java.util.LinkedHashMap<>();
+        for (Quantity q : fields) {
+            int size = results.get(0).get(q).data.length;
+            double[] all = new double[size * results.size()];
+            for (int k = 0; k < results.size(); k++) {
+                System.arraycopy(results.get(k).get(q).data, 0, all, k * size, size);
+            }
+            int rows = q.shape().rows(n, d);
+            int cols = q.shape().cols(n, d);
+            int[] per = q.shape() == Quantity.Shape.ONE ? new int[0]
+                    : q.shape() == Quantity.Shape.N_1 ? new int[] {rows} : new int[] {rows, cols};
+            int[] shape = per;
+            if (leading) {
+                shape = new int[per.length + 2];
+                shape[0] = batch;
+                shape[1] = heads;
+                System.arraycopy(per, 0, shape, 2, per.length);
+            }
+            arrays.put(q.key(), new NpzArrays.Array(q.key(), shape, all, "f8", null));
+        }
+        NpzArrays.write(file, arrays, new java.util.TreeMap<>(Map.of("dtype", "fp64", "engine", engine)), false);
+    }
+
     private static boolean matches(int[] s, Quantity.Shape shape, int rows, int cols) {
         switch (shape) {
             case ONE:

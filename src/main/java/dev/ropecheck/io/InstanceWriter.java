@@ -45,6 +45,10 @@ public final class InstanceWriter implements AutoCloseable {
 
     /** Writes {@code instance} completely to {@code out} (does not close it). */
     public static void write(RopeInstance instance, OutputStream out) throws IOException {
+        if (instance.hasUpstreamGradient()) {
+            throw new IllegalArgumentException("a rope-attention-instance/1 holds the target E; an instance that gives dO"
+                    + " in place of E is a rope-attention-instance/2 (specs/format-instance.md)");
+        }
         try (InstanceWriter w = new InstanceWriter(out)) {
             int n = instance.n();
             int d = instance.d();
@@ -75,8 +79,13 @@ public final class InstanceWriter implements AutoCloseable {
      * fp64 files are as before; specs/format-instance.md).
      */
     public void begin(int n, int d, double bound, dev.ropecheck.bounds.FloatFormat dtype) throws IOException {
+        begin(InstanceFormat.TAG, n, d, bound, dtype);
+    }
+
+    /** {@link #begin(int, int, double, dev.ropecheck.bounds.FloatFormat)} with the format tag {@code tag}. */
+    void begin(String tag, int n, int d, double bound, dev.ropecheck.bounds.FloatFormat dtype) throws IOException {
         gen.writeStartObject();
-        gen.writeStringField("format", InstanceFormat.TAG);
+        gen.writeStringField("format", tag);
         gen.writeNumberField("n", n);
         gen.writeNumberField("d", d);
         if (!Double.isNaN(bound)) {
@@ -188,6 +197,25 @@ public final class InstanceWriter implements AutoCloseable {
                 }
             }, family.support());
         }
+    }
+
+    /** Writes a string field. */
+    void field(String name, String value) throws IOException {
+        gen.writeStringField(name, value);
+        gen.writeRaw('\n');
+    }
+
+    /** Writes a boolean field. */
+    void field(String name, boolean value) throws IOException {
+        gen.writeBooleanField(name, value);
+        gen.writeRaw('\n');
+    }
+
+    /** Writes a number field as the exact decimal of {@code value} (reads back bit for bit). */
+    void exactField(String name, double value) throws IOException {
+        gen.writeFieldName(name);
+        gen.writeNumber(ExactDecimal.exactText(value));
+        gen.writeRaw('\n');
     }
 
     /** Closes the top-level object and flushes. */

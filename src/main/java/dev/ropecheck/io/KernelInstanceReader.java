@@ -27,11 +27,11 @@ public final class KernelInstanceReader {
     /** The format tag. */
     public static final String TAG = "rope-attention-instance/2";
     /** Per-token fields: {@code n x d} per problem. */
-    static final List<String> TOKEN_FIELDS = List.of("q", "k", "v", "A", "A1", "A2", "A3", "E");
+    static final List<String> TOKEN_FIELDS = List.of("q", "k", "v", "A", "A1", "A2", "A3", "E", "dO");
     /** Parameter fields: {@code d x d} ({@code X}: {@code d^2 x d^2}), shared by every problem. */
     static final List<String> WEIGHT_FIELDS = List.of("WQ", "WK", "WV", "X", "Y");
     private static final Set<String> FIELDS = Set.of("format", "n", "d", "bound", "dtype", "comment", "batch", "heads",
-            "scale", "causal", "family", "arrays", "q", "k", "v", "A", "A1", "A2", "A3", "E", "WQ", "WK", "WV", "X", "Y");
+            "scale", "causal", "family", "arrays", "q", "k", "v", "A", "A1", "A2", "A3", "E", "dO", "WQ", "WK", "WV", "X", "Y");
     /** Largest {@code batch * heads}. */
     static final int MAX_PROBLEMS = 1 << 16;
 
@@ -223,7 +223,13 @@ public final class KernelInstanceReader {
                         + " A1, A2, A3; found " + new TreeSet<>(t.keySet()));
             }
             List<String> need = new ArrayList<>(qkv ? List.of("q", "k", "v") : self ? List.of("A") : List.of("A1", "A2", "A3"));
-            need.add("E");
+            if (t.containsKey("E") && t.containsKey("dO")) {
+                throw json.error("give either E (the target) or dO (the upstream gradient dO = Att - E), not both");
+            }
+            if (!t.containsKey("E") && !t.containsKey("dO")) {
+                throw json.error("field \"E\" is missing (give the target E, or the upstream gradient dO = Att - E in its"
+                        + " place; " + shapeText() + ")");
+            }
             for (String f : need) {
                 if (!t.containsKey(f)) {
                     throw json.error("field \"" + f + "\" is missing (" + shapeText() + ")");
@@ -303,7 +309,12 @@ public final class KernelInstanceReader {
 
         RopeInstance problem(int b, int h, PositionFamily fam, double sigma, boolean causal, Double bound) {
             String at = batch * heads == 1 ? "" : "problem (batch " + b + ", head " + h + "): ";
-            RopeInstance.Builder bl = RopeInstance.builder().family(fam).causal(causal).e(token("E", b, h));
+            RopeInstance.Builder bl = RopeInstance.builder().family(fam).causal(causal);
+            if (t.containsKey("dO")) {
+                bl.dO(token("dO", b, h));
+            } else {
+                bl.e(token("E", b, h));
+            }
             if (!Double.isNaN(sigma)) {
                 bl.scale(sigma);
             }

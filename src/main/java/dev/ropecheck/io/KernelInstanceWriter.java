@@ -27,8 +27,16 @@ public final class KernelInstanceWriter {
      * @param qkv give {@code q, k, v} directly (no weights)
      * @param batch leading batch dimension, or 0 when not asked for
      * @param heads heads dimension, or 0 when not asked for
+     * @param upstreamGradient write the upstream gradient {@code dO} in place of the target {@code E} (MATH §9;
+     *     the same draws under the name {@code dO})
      */
-    public record Spec(InstanceGenerator.Params base, String scale, boolean causal, boolean qkv, int batch, int heads) {
+    public record Spec(InstanceGenerator.Params base, String scale, boolean causal, boolean qkv, int batch, int heads,
+            boolean upstreamGradient) {
+        /** A spec that writes {@code E}. */
+        public Spec(InstanceGenerator.Params base, String scale, boolean causal, boolean qkv, int batch, int heads) {
+            this(base, scale, causal, qkv, batch, heads, false);
+        }
+
         public Spec {
             if (base.family() == InstanceGenerator.Family.EXPLICIT) {
                 throw new IllegalArgumentException("--family explicit is written as a version-1 instance only; drop"
@@ -67,6 +75,54 @@ public final class KernelInstanceWriter {
         return header.resolveSibling(stem + ".npz");
     }
 
+    /**
+     * Writes one problem {@code inst} as a version-2 header at {@code header} and its arrays, float64 of shape
+     * {@code [n, d]} (weights {@code [d, d]}, {@code X} {@code [d^2, d^2]}), in the NPZ beside it
+     * ({@link #arraysFile}): {@code q, k, v} or {@code A1, A2, A3}; {@code E} or {@code dO}; {@code WQ, WK} or
+     * {@code X}, and {@code WV} or {@code Y}. The family goes in the header (an explicit family inline); the scale
+     * when not {@code 1/d}, as its exact decimal. Reads back bit for bit ({@link KernelInstanceReader}).
+     */
+    public static void write(dev.ropecheck.model.RopeInstance inst, Path header) {
+        int n = inst.n();
+        int d = inst.d();
+        Map<String, NpzArrays.Array> arrays = new LinkedHashMap<>();
+        String[] rows = inst.hasQkv() ? new String[] {"q", "k", "v"} : new String[] {"A1", "A2", "A3"};
+        put(arrays, rows[0], inst.a1());
+        put(arrays, rows[1], inst.a2());
+        put(arrays, rows[2], inst.a3());
+        put(arrays, inst.upstreamName(), inst.upstream());
+        if (!inst.hasQkv()) {
+            if (inst.hasWeights()) {
+                put(arrays, "WQ", inst.wq());
+                put(arrays, "WK", inst.wk());
+            } else {
+                put(arrays, "X", inst.x());
+            }
+            put(arrays, inst.hasValueWeight() ? "WV" : "Y", inst.y());
+        }
+        Path npz = arraysFile(header);
+        NpzArrays.write(npz, arrays, Map.of("dtype", FloatFormat.FP64.label()), false);
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        try (InstanceWriter w = new InstanceWriter(text)) {
+            w.begin(KernelInstanceReader.TAG, n, d, inst.entryBound(), FloatFormat.FP64);
+            if (!inst.hasDefaultScale()) {
+                w.exactField("scale", inst.scale());
+            }
+            w.field("causal", inst.causal());
+            w.family(inst.family(), n);
+            w.field("arrays", npz.getFileName().toString());
+            w.end();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        byte[] bytes = text.toByteArray();
+        AtomicFile.write(header, o -> o.write(bytes));
+    }
+
+    private static void put(Map<String, NpzArrays.Array> arrays, String name, org.ejml.data.DMatrixRMaj m) {
+        arrays.put(name, new NpzArrays.Array(name, new int[] {m.numRows, m.numCols}, m.data, "f8", null));
+    }
+
     /** Writes the header to {@code header} and the arrays beside it ({@link #arraysFile}), each atomically. */
     public static void write(Spec s, Path header) {
         InstanceGenerator.Params p = s.base();
@@ -79,7 +135,8 @@ public final class KernelInstanceWriter {
         int bb = Math.max(s.batch(), 1);
         int hh = Math.max(s.heads(), 1);
         int[] tokenShape = dims ? new int[] {bb, hh, n, d} : new int[] {n, d};
-        String[] tokens = s.qkv() ? new String[] {"q", "k", "v", "E"} : new String[] {"A1", "A2", "A3", "E"};
+        String up = s.upstreamGradient() ? "dO" : "E";
+        String[] tokens = s.qkv() ? new String[] {"q", "k", "v", up} : new String[] {"A1", "A2", "A3", up};
         Map<String, double[]> data = new LinkedHashMap<>();
         for (String t : tokens) {
             data.put(t, new double[s.problems() * n * d]);

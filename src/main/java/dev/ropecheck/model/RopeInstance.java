@@ -12,6 +12,10 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * family's {@code d} and length, and, when an entry bound {@code B} is declared, {@code |entry| <= B}
  * for every entry of {@code A1, A2, A3, E} and of the weights or {@code X, Y}. Accessors return
  * copies.
+ *
+ * <p>In place of the target {@code E} an instance may give the upstream gradient {@code dO} of a kernel's
+ * backward pass (MATH §9, specs/upstream-gradient.md; {@link Builder#dO}): then {@code c = dO} exactly
+ * ({@link #c(double, double)}) and the loss is undefined.
  */
 public final class RopeInstance implements AttentionInstance {
     private final int n;
@@ -32,6 +36,8 @@ public final class RopeInstance implements AttentionInstance {
     private final boolean causal;
     /** True when {@code q, k, v} were given directly (MATH §9): {@code A1, A2, A3} are they, the weights are {@code I}. */
     private final boolean qkv;
+    /** True when {@link #e} holds the upstream gradient {@code dO = c} in place of the target {@code E} (MATH §9). */
+    private final boolean upstreamGradient;
 
     private RopeInstance(Builder b) {
         if (b.a1 == null) {
@@ -54,7 +60,11 @@ public final class RopeInstance implements AttentionInstance {
         this.a1 = Check.input("A1", b.a1, n, d, entryBound);
         this.a2 = Check.input("A2", b.a2, n, d, entryBound);
         this.a3 = Check.input("A3", b.a3, n, d, entryBound);
-        this.e = Check.input("E", b.e, n, d, entryBound);
+        if (b.e != null && b.dO != null) {
+            throw new IllegalArgumentException("give either E or dO, not both");
+        }
+        this.upstreamGradient = b.dO != null;
+        this.e = upstreamGradient ? Check.input("dO", b.dO, n, d, entryBound) : Check.input("E", b.e, n, d, entryBound);
         if (b.x != null && (b.wq != null || b.wk != null)) {
             throw new IllegalArgumentException("give either X or W_Q and W_K, not both");
         }
@@ -110,7 +120,12 @@ public final class RopeInstance implements AttentionInstance {
 
     /** A builder preloaded with this instance's fields. */
     public Builder toBuilder() {
-        Builder b = new Builder().a1(a1).a2(a2).a3(a3).e(e).family(family);
+        Builder b = new Builder().a1(a1).a2(a2).a3(a3).family(family);
+        if (upstreamGradient) {
+            b.dO(e);
+        } else {
+            b.e(e);
+        }
         if (hasWeights()) {
             b.wq(wq).wk(wk);
         } else {
@@ -150,8 +165,55 @@ public final class RopeInstance implements AttentionInstance {
         return a3.copy();
     }
 
+    /**
+     * The target {@code E}.
+     *
+     * @throws IllegalStateException when the instance gives {@code dO} in place of {@code E}
+     *     ({@link #hasUpstreamGradient()}): {@code E} is then not an input
+     */
     public DMatrixRMaj e() {
+        if (upstreamGradient) {
+            throw new IllegalStateException("this instance gives the upstream gradient dO in place of the target E");
+        }
         return e.copy();
+    }
+
+    /**
+     * True when the instance gives the upstream gradient {@code dO} in place of the target {@code E}
+     * (MATH §9): then {@code c = dO} exactly, and the loss {@code L = ||Att - E||^2 / 2} is undefined.
+     */
+    public boolean hasUpstreamGradient() {
+        return upstreamGradient;
+    }
+
+    /** The upstream gradient {@code dO}; only when {@link #hasUpstreamGradient()}. */
+    public DMatrixRMaj dO() {
+        if (!upstreamGradient) {
+            throw new IllegalStateException("this instance gives the target E, not the upstream gradient dO");
+        }
+        return e.copy();
+    }
+
+    /**
+     * The input {@code c} is formed from: {@code dO} when {@link #hasUpstreamGradient()}, else {@code E}
+     * (its name is {@link #upstreamName()}). Engines pass its entries to {@link #c(double, double)}.
+     */
+    public DMatrixRMaj upstream() {
+        return e.copy();
+    }
+
+    /** {@code "dO"} or {@code "E"}: the field name of {@link #upstream()}. */
+    public String upstreamName() {
+        return upstreamGradient ? "dO" : "E";
+    }
+
+    /**
+     * {@code c_il} in double from {@code Att_il} and the entry {@code u} of {@link #upstream()} at the same
+     * index: {@code Att_il - E_il} (one rounding), or {@code dO_il} exactly. The one place this choice is made
+     * for the double engines.
+     */
+    public double c(double att, double u) {
+        return upstreamGradient ? u : att - u;
     }
 
     /** {@code X} ({@code d^2 x d^2}); equals {@code W_Q ⊗ W_K} when built from weights. */
@@ -278,11 +340,14 @@ public final class RopeInstance implements AttentionInstance {
         if (qkv) {
             sb.append(", q/k/v");
         }
+        if (upstreamGradient) {
+            sb.append(", dO");
+        }
         sb.append('\n');
         Matrices.appendRows(sb, "A1", a1);
         Matrices.appendRows(sb, "A2", a2);
         Matrices.appendRows(sb, "A3", a3);
-        Matrices.appendRows(sb, "E", e);
+        Matrices.appendRows(sb, upstreamName(), e);
         if (hasWeights()) {
             Matrices.appendRows(sb, "W_Q", wq);
             Matrices.appendRows(sb, "W_K", wk);
@@ -299,6 +364,7 @@ public final class RopeInstance implements AttentionInstance {
         private DMatrixRMaj a2;
         private DMatrixRMaj a3;
         private DMatrixRMaj e;
+        private DMatrixRMaj dO;
         private DMatrixRMaj wq;
         private DMatrixRMaj wk;
         private DMatrixRMaj x;
@@ -349,8 +415,20 @@ public final class RopeInstance implements AttentionInstance {
             return this;
         }
 
+        /** Sets the target {@code E} (clears a {@code dO}). */
         public Builder e(DMatrixRMaj v) {
             e = v;
+            dO = null;
+            return this;
+        }
+
+        /**
+         * Sets the upstream gradient {@code dO} in place of the target {@code E} (MATH §9; clears an {@code E}):
+         * {@code c = dO}, and the loss is undefined.
+         */
+        public Builder dO(DMatrixRMaj v) {
+            dO = v;
+            e = null;
             return this;
         }
 

@@ -35,6 +35,9 @@ public final class LemmaChecks {
                 .register(new EngineAgreementCheck(engines, "exact", "score-scale", java.util.EnumSet.allOf(Quantity.class),
                         "exact vs reference at scale 0.3, every quantity, componentwise bound",
                         i -> i.toBuilder().scale(0.3).build(), "scale 0.3"))
+                .register(new EngineAgreementCheck(engines, "exact", "upstream-gradient", java.util.EnumSet.allOf(Quantity.class),
+                        "exact vs reference with dO in place of E (c = dO; no loss), every quantity, componentwise bound",
+                        i -> i.toBuilder().dO(i.e()).build(), "dO in place of E"))
                 .register(new ExpApproximationCheck())
                 .register(new GradientFiniteDifferenceCheck())
                 .register(FieldAgreementCheck.theorem67(engines, "fast-fft"))

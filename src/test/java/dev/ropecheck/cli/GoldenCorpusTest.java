@@ -66,6 +66,117 @@ class GoldenCorpusTest {
         assertEquals(2 * GoldenCommand.cases().size(), files, "the corpus holds every case of GoldenCommand.cases()");
     }
 
+    @Test
+    @DisplayName("every NPZ copy of the golden corpus has the SHA-256 its manifest records; every RoPE case has one")
+    void npzChecksumsMatch() throws Exception {
+        int files = 0;
+        for (JsonNode c : manifest().get("cases")) {
+            JsonNode z = c.get("npz");
+            assertTrue(z != null, c.get("name").asText() + " has no NPZ copy");
+            for (Iterator<Map.Entry<String, JsonNode>> it = z.get("sha256").fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                assertEquals(e.getValue().asText(), GoldenCommand.sha256(Files.readAllBytes(DIR.resolve(e.getKey()))),
+                        "checksum of " + e.getKey());
+                files++;
+            }
+        }
+        assertEquals(3 * GoldenCommand.cases().size(), files, "header, arrays and result of every case");
+    }
+
+    @dev.ropecheck.specs.Spec("format-npz")
+    @Test
+    @DisplayName("format-npz: every NPZ copy of the golden corpus reads as its JSON case bit for bit (every input, the family, the flags; every reference field's doubles)")
+    void npzCopiesReplayTheJsonBitForBit() throws Exception {
+        int fields = 0;
+        for (JsonNode c : manifest().get("cases")) {
+            String name = c.get("name").asText();
+            RopeInstance json = InstanceReader.read(DIR.resolve(c.get("instance").asText()));
+            dev.ropecheck.model.ProblemSet set = dev.ropecheck.io.Instances.read(DIR.resolve(c.get("npz").get("instance").asText()));
+            assertTrue(set.isSingle(), name);
+            RopeInstance npz = set.first();
+            assertSameInstance(name, json, npz);
+            RopeResult ref = ResultReader.read(DIR.resolve(c.get("result").asText())).toResult();
+            RopeResult got = dev.ropecheck.io.CandidateArrays.read(DIR.resolve(c.get("npz").get("result").asText()), set).get(0);
+            assertEquals(ref.quantities(), got.quantities(), name + ": fields");
+            for (Quantity q : ref.quantities()) {
+                assertBits(name + " " + q.key(), ref.get(q).data, got.get(q).data);
+                fields++;
+            }
+        }
+        assertTrue(fields >= 150, "fields compared: " + fields);
+    }
+
+    @Test
+    @DisplayName("the committed NPZ copies are what golden --add-npz writes from the committed JSON files (same bytes, same manifest)")
+    void npzCopiesAreWhatGoldenWrites(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("golden");
+        Files.createDirectories(copy);
+        try (java.util.stream.Stream<Path> s = Files.list(DIR)) {
+            for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        GoldenCommand.addNpz(copy, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        assertEquals(Files.readString(DIR.resolve("manifest.json")), Files.readString(copy.resolve("manifest.json")));
+        for (JsonNode c : manifest().get("cases")) {
+            for (Iterator<String> it = c.get("npz").get("sha256").fieldNames(); it.hasNext();) {
+                String f = it.next();
+                org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(DIR.resolve(f)),
+                        Files.readAllBytes(copy.resolve(f)), f);
+            }
+        }
+    }
+
+    static void assertSameInstance(String name, RopeInstance a, RopeInstance b) {
+        assertEquals(a.n(), b.n(), name);
+        assertEquals(a.d(), b.d(), name);
+        assertBits(name + " A1", a.a1().data, b.a1().data);
+        assertBits(name + " A2", a.a2().data, b.a2().data);
+        assertBits(name + " A3", a.a3().data, b.a3().data);
+        assertBits(name + " E", a.e().data, b.e().data);
+        assertBits(name + " X", a.x().data, b.x().data);
+        assertBits(name + " Y", a.y().data, b.y().data);
+        assertEquals(a.hasWeights(), b.hasWeights(), name);
+        if (a.hasWeights()) {
+            assertBits(name + " WQ", a.wq().data, b.wq().data);
+            assertBits(name + " WK", a.wk().data, b.wk().data);
+        }
+        assertEquals(a.hasValueWeight(), b.hasValueWeight(), name);
+        assertEquals(Double.doubleToRawLongBits(a.entryBound()), Double.doubleToRawLongBits(b.entryBound()), name);
+        assertEquals(a.hasDefaultScale(), b.hasDefaultScale(), name);
+        assertEquals(Double.doubleToRawLongBits(a.scale()), Double.doubleToRawLongBits(b.scale()), name);
+        assertEquals(a.causal(), b.causal(), name);
+        assertEquals(a.hasQkv(), b.hasQkv(), name);
+        assertEquals(a.hasUpstreamGradient(), b.hasUpstreamGradient(), name);
+        assertEquals(a.family().name(), b.family().name(), name);
+        var sa = a.family().support();
+        var sb = b.family().support();
+        assertEquals(sa.size(), sb.size(), name + " support");
+        for (int k = 0; k < sa.size(); k++) {
+            assertEquals(sa.row(k), sb.row(k), name);
+            assertEquals(sa.col(k), sb.col(k), name);
+        }
+        int n = a.n();
+        int d = a.d();
+        for (int m = -(n - 1); m <= n - 1; m++) {
+            for (int r = 0; r < d; r++) {
+                for (int e = 0; e < d; e++) {
+                    assertEquals(Double.doubleToRawLongBits(a.family().weight(m, r, e)),
+                            Double.doubleToRawLongBits(b.family().weight(m, r, e)), name + " W_" + m);
+                }
+            }
+        }
+    }
+
+    static void assertBits(String what, double[] a, double[] b) {
+        assertEquals(a.length, b.length, what);
+        for (int k = 0; k < a.length; k++) {
+            if (Double.doubleToRawLongBits(a[k]) != Double.doubleToRawLongBits(b[k])) {
+                fail(what + "[" + k + "]: " + a[k] + " (JSON) vs " + b[k] + " (NPZ)");
+            }
+        }
+    }
+
     /**
      * A fast engine's own certificate (its metadata bounds, {@link FastForwardCheck#certified}); {@code h}
      * by the exact rounding model; nothing else.

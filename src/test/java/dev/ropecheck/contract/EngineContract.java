@@ -266,6 +266,35 @@ public abstract class EngineContract {
                 k.build()));
     }
 
+    /**
+     * The instance of {@code base} that gives the upstream gradient {@code dO} in place of {@code E} (MATH §9): the
+     * same numbers, {@code dO = E}'s entries (dyadic, within the bound), so {@code c = dO} exactly.
+     */
+    public static RopeInstance withUpstreamGradient(RopeInstance base) {
+        return base.toBuilder().dO(base.e()).build();
+    }
+
+    @dev.ropecheck.specs.Spec("upstream-gradient")
+    @Test
+    @DisplayName("MATH §9, specs/upstream-gradient.md: with dO in place of E every field is within the bound of the reference with dO; c = dO exactly; no loss")
+    void upstreamGradientWithinItsBound() {
+        Gen<RopeInstance> cases = kernelConventions() ? kernelSpecs().map(KernelSpec::build)
+                : specs().map(InstanceSpec::build);
+        qt().withExamples(Math.max(4, examples() / 3)).forAll(cases).checkAssert(base -> {
+            RopeInstance inst = withUpstreamGradient(base);
+            Set<Quantity> supported = engine().supported(inst);
+            assertTrue(!supported.contains(Quantity.LOSS), engine().name() + " offers the loss without E");
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> engine().compute(inst, EnumSet.of(Quantity.LOSS)));
+            assertTrue(ex.getMessage().contains("loss is undefined"), ex.getMessage());
+            RopeResult r = checkAgainstReference("dO " + base, inst);
+            if (r.has(Quantity.C)) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(inst.dO().data, r.get(Quantity.C).data, 0.0,
+                        engine().name() + ": c must be dO exactly");
+            }
+        });
+    }
+
     @Test
     @DisplayName("edge cases: n = 1, d = 2, zero inputs, E = Att (zero loss and gradient)")
     void edgeCases() {

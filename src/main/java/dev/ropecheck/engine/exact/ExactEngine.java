@@ -140,6 +140,7 @@ public final class ExactEngine implements RopeAttentionEngine {
         if (wanted == null) {
             throw new IllegalArgumentException("wanted is missing");
         }
+        RopeAttentionEngine.requireDefined(wanted, inst);
         Set<Quantity> ok = supported(inst);
         for (Quantity q : wanted) {
             if (!ok.contains(q)) {
@@ -189,7 +190,9 @@ public final class ExactEngine implements RopeAttentionEngine {
         final double[] a1;
         final double[] a2;
         final double[] a3;
+        /** {@code E}, or {@code dO} ({@link RopeInstance#upstream()}); {@code c} by {@link #inst}'s {@code c}. */
         final double[] e;
+        final RopeInstance inst;
         final double[] h;
         final boolean wantA;
         final boolean wantF;
@@ -224,7 +227,8 @@ public final class ExactEngine implements RopeAttentionEngine {
             this.a1 = inst.a1().data;
             this.a2 = inst.a2().data;
             this.a3 = inst.a3().data;
-            this.e = inst.e().data;
+            this.e = inst.upstream().data;
+            this.inst = inst;
             this.h = DenseOps.mult(a3, n, d, inst.y().data, d);
             this.wantA = wanted.contains(Quantity.A);
             this.wantF = wanted.contains(Quantity.F);

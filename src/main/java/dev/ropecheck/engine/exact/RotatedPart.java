@@ -165,7 +165,7 @@ final class RotatedPart implements Runnable {
         int io = i * d;
         for (int l = 0; l < d; l++) {
             double a = h[hk + l] + dcen[dco + l];
-            double cl = a - pl.e[io + l];
+            double cl = pl.inst.c(a, pl.e[io + l]);
             pl.att[io + l] = a;
             pl.c[io + l] = cl;
             sq += cl * cl;

@@ -29,6 +29,7 @@ final class RotatedPlan {
     final double[] hT;
     /** Row stride of {@code krT} and {@code hT}: {@code n} padded so that consecutive rows fall in different cache sets. */
     final int ld;
+    /** {@code E}, or {@code dO} ({@link RopeInstance#upstream()}); {@code c} by {@code inst.c}. */
     final double[] e;
     final Set<Quantity> wanted;
     final boolean wantA;
@@ -65,7 +66,7 @@ final class RotatedPlan {
         this.krT = RotatedRows.transpose(kr, n, d, ld);
         this.h = DenseOps.mult(inst.a3().data, n, d, inst.y().data, d);
         this.hT = RotatedRows.transpose(h, n, d, ld);
-        this.e = inst.e().data;
+        this.e = inst.upstream().data;
         this.wantA = wanted.contains(Quantity.A);
         this.wantF = wanted.contains(Quantity.F);
         this.wantP = wanted.contains(Quantity.P);

@@ -143,7 +143,7 @@ final class RowWorker implements Runnable {
         double ri = 0.0;
         for (int l = 0; l < d; l++) {
             double a = h[hk + l] + dcen[l];
-            double cl = a - pl.e[i * d + l];
+            double cl = pl.inst.c(a, pl.e[i * d + l]);
             ci[l] = cl;
             pl.att[i * d + l] = a;
             pl.c[i * d + l] = cl;

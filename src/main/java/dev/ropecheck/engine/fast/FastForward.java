@@ -37,38 +37,41 @@ public final class FastForward {
         int n = in.n();
         int d = in.d();
         this.polynomial = p;
-        this.bound = bound;
+        // With dO given (MATH §9) c~ = dO exactly: the bound of c is 0.
+        this.bound = in.hasUpstreamGradient() ? bound.withExactC() : bound;
         this.alpha = alpha.clone();
         this.h = h;
         this.attention = new DMatrixRMaj(n, d);
         this.c = new DMatrixRMaj(n, d);
-        DMatrixRMaj e = in.e();
+        DMatrixRMaj e = in.upstream();
         double sumSq = 0;
         double sumAbs = 0;
         for (int i = 0; i < n; i++) {
             for (int l = 0; l < d; l++) {
                 double att = numer[l][i] / alpha[i];
                 attention.unsafe_set(i, l, att);
-                double cv = att - e.unsafe_get(i, l);
+                double cv = in.c(att, e.unsafe_get(i, l));
                 c.unsafe_set(i, l, cv);
                 sumSq += cv * cv;
                 sumAbs += Math.abs(cv);
             }
         }
         this.loss = 0.5 * sumSq;
-        this.lossBound = bound.loss(sumAbs, loss, (long) n * d);
+        this.lossBound = this.bound.loss(sumAbs, loss, (long) n * d);
         this.metadata = new LinkedHashMap<>(metadata);
         this.metadata.put("degree", p.degree());
         this.metadata.put("method", p.method());
         this.metadata.put("beta", p.beta());
         this.metadata.put("eta", p.etaPolynomial());
         this.metadata.put("delta", p.deltaPolynomial());
-        this.metadata.put("deltaEffective", bound.deltaEffective());
-        this.metadata.put("boundAttention", bound.attention());
-        this.metadata.put("boundAttentionCrude", bound.attentionCrude());
-        this.metadata.put("boundC", bound.c());
-        this.metadata.put("boundAlphaRelative", bound.alphaRelative());
-        this.metadata.put("boundLoss", lossBound);
+        this.metadata.put("deltaEffective", this.bound.deltaEffective());
+        this.metadata.put("boundAttention", this.bound.attention());
+        this.metadata.put("boundAttentionCrude", this.bound.attentionCrude());
+        this.metadata.put("boundC", this.bound.c());
+        this.metadata.put("boundAlphaRelative", this.bound.alphaRelative());
+        if (!in.hasUpstreamGradient()) {
+            this.metadata.put("boundLoss", lossBound);
+        }
     }
 
     public ExpPolynomial polynomial() {

@@ -95,7 +95,7 @@ public final class FftEngine extends PolynomialEngine {
         FastForwardBound bound = new FastForwardBound(p.beta(), p.deltaPolynomial(), p.absSum(),
                 FastForwardBound.scoreRounding(d, p.beta(), omega(in), p.beta()),
                 in.causal() ? FastForwardBound.causalRounding(epsRound, n) : epsRound, hs[0], hs[1],
-                FastForward.maxAbs(in.e()));
+                FastForward.maxAbs(in.upstream()));
         double[][] numer = new double[d][];
         System.arraycopy(apply.out, 1, numer, 0, d);
         Map<String, Object> meta = new LinkedHashMap<>();

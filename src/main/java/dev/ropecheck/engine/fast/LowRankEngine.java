@@ -125,7 +125,7 @@ public final class LowRankEngine extends PolynomialEngine {
         FastForwardBound bound = new FastForwardBound(p.beta(), p.deltaPolynomial(), p.absSum(),
                 FastForwardBound.rotatedScoreRounding(d, p.beta(), omega),
                 in.causal() ? FastForwardBound.causalRounding(epsRound, n) : epsRound, hs[0], hs[1],
-                FastForward.maxAbs(in.e()));
+                FastForward.maxAbs(in.upstream()));
         double[][] numer = new double[d][];
         System.arraycopy(out, 1, numer, 0, d);
         Map<String, Object> meta = new LinkedHashMap<>();

@@ -42,11 +42,14 @@ abstract class PolynomialEngine implements RopeAttentionEngine {
 
     @Override
     public Set<Quantity> supported(RopeInstance instance) {
-        return FastGradient.supported(instance);
+        Set<Quantity> s = FastGradient.supported(instance);
+        s.removeIf(q -> !RopeAttentionEngine.isDefined(q, instance));
+        return s;
     }
 
     @Override
     public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
+        RopeAttentionEngine.requireDefined(wanted, instance);
         FastGradient.requireSupported(name(), instance, wanted);
         if (FastGradient.wantsGradient(wanted)) {
             return gradient(instance, wanted.contains(Quantity.GRAD_X), GradientFactors.AS_BUILT)

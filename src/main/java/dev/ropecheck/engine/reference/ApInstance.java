@@ -33,10 +33,12 @@ public final class ApInstance {
     /** The score scale {@code sigma} as the instance's double, or NaN for the papers' {@code 1/d}. */
     private final double scale;
     private final boolean causal;
+    /** True when {@link #e} holds the upstream gradient {@code dO} in place of {@code E} (MATH §9). */
+    private final boolean upstreamGradient;
 
     private ApInstance(int n, int d, long digits, ApMatrix a1, ApMatrix a2, ApMatrix a3, ApMatrix e, ApMatrix x,
             ApMatrix y, ApMatrix wq, ApMatrix wk, PositionFamily family, Support support, Apfloat[][] w, double scale,
-            boolean causal) {
+            boolean causal, boolean upstreamGradient) {
         this.n = n;
         this.d = d;
         this.digits = digits;
@@ -53,6 +55,7 @@ public final class ApInstance {
         this.w = w;
         this.scale = scale;
         this.causal = causal;
+        this.upstreamGradient = upstreamGradient;
     }
 
     /**
@@ -78,8 +81,9 @@ public final class ApInstance {
         ApMatrix wk = inst.hasWeights() ? ApMatrix.of(inst.wk(), digits) : null;
         ApMatrix x = inst.hasWeights() ? wq.kron(wk) : ApMatrix.of(inst.x(), digits);
         return new ApInstance(n, d, digits, ApMatrix.of(inst.a1(), digits), ApMatrix.of(inst.a2(), digits),
-                ApMatrix.of(inst.a3(), digits), ApMatrix.of(inst.e(), digits), x, ApMatrix.of(inst.y(), digits), wq,
-                wk, fam, s, w, inst.hasDefaultScale() ? Double.NaN : inst.scale(), inst.causal());
+                ApMatrix.of(inst.a3(), digits), ApMatrix.of(inst.upstream(), digits), x, ApMatrix.of(inst.y(), digits), wq,
+                wk, fam, s, w, inst.hasDefaultScale() ? Double.NaN : inst.scale(), inst.causal(),
+                inst.hasUpstreamGradient());
     }
 
     /**
@@ -100,7 +104,7 @@ public final class ApInstance {
         }
         return new ApInstance(n, d, lower, a1.rounded(lower), a2.rounded(lower), a3.rounded(lower), e.rounded(lower),
                 x.rounded(lower), y.rounded(lower), wq == null ? null : wq.rounded(lower),
-                wk == null ? null : wk.rounded(lower), family, support, w2, scale, causal);
+                wk == null ? null : wk.rounded(lower), family, support, w2, scale, causal, upstreamGradient);
     }
 
     static Apfloat round(Apfloat v, long digits) {
@@ -110,26 +114,26 @@ public final class ApInstance {
     /** A copy with a general {@code X} ({@code d^2 x d^2}); the weights are dropped. */
     public ApInstance withX(ApMatrix newX) {
         shape("X", newX, d * d, d * d);
-        return new ApInstance(n, d, digits, a1, a2, a3, e, newX, y, null, null, family, support, w, scale, causal);
+        return new ApInstance(n, d, digits, a1, a2, a3, e, newX, y, null, null, family, support, w, scale, causal, upstreamGradient);
     }
 
     /** A copy with new {@code W_Q, W_K} and {@code X = W_Q ⊗ W_K}. */
     public ApInstance withWeights(ApMatrix newWq, ApMatrix newWk) {
         shape("W_Q", newWq, d, d);
         shape("W_K", newWk, d, d);
-        return new ApInstance(n, d, digits, a1, a2, a3, e, newWq.kron(newWk), y, newWq, newWk, family, support, w, scale, causal);
+        return new ApInstance(n, d, digits, a1, a2, a3, e, newWq.kron(newWk), y, newWq, newWk, family, support, w, scale, causal, upstreamGradient);
     }
 
     /** A copy with a new {@code Y = W_V}. */
     public ApInstance withY(ApMatrix newY) {
         shape("Y", newY, d, d);
-        return new ApInstance(n, d, digits, a1, a2, a3, e, x, newY, wq, wk, family, support, w, scale, causal);
+        return new ApInstance(n, d, digits, a1, a2, a3, e, x, newY, wq, wk, family, support, w, scale, causal, upstreamGradient);
     }
 
-    /** A copy with a new target {@code E}. */
+    /** A copy with a new target {@code E} (and no {@code dO}). */
     public ApInstance withE(ApMatrix newE) {
         shape("E", newE, n, d);
-        return new ApInstance(n, d, digits, a1, a2, a3, newE, x, y, wq, wk, family, support, w, scale, causal);
+        return new ApInstance(n, d, digits, a1, a2, a3, newE, x, y, wq, wk, family, support, w, scale, causal, false);
     }
 
     private static void shape(String name, ApMatrix m, int rows, int cols) {
@@ -164,8 +168,22 @@ public final class ApInstance {
         return a3;
     }
 
+    /** {@code E}; not for an instance that gives {@code dO} ({@link #hasUpstreamGradient()}). */
     public ApMatrix e() {
+        if (upstreamGradient) {
+            throw new IllegalStateException("this instance gives the upstream gradient dO in place of the target E");
+        }
         return e;
+    }
+
+    /** True when the instance gives {@code dO} in place of {@code E} (MATH §9; {@code RopeInstance#hasUpstreamGradient}). */
+    public boolean hasUpstreamGradient() {
+        return upstreamGradient;
+    }
+
+    /** {@code c = Att - E}, or {@code c = dO} exactly when the instance gives {@code dO} (MATH §9). */
+    public ApMatrix c(ApMatrix att) {
+        return upstreamGradient ? e : att.minus(e);
     }
 
     public ApMatrix x() {

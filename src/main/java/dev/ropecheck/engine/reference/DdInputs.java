@@ -19,7 +19,10 @@ final class DdInputs {
     final double[] a1;
     final double[] a2;
     final double[] a3;
+    /** {@code E}, or {@code dO} when {@link #upstreamGradient} (MATH §9). */
     final double[] e;
+    /** True when {@link #e} is the upstream gradient {@code dO}: {@code c = dO} exactly ({@code RopeInstance#c}). */
+    final boolean upstreamGradient;
     final double[] hh;
     final double[] hl;
     final DdScores scores;
@@ -37,7 +40,8 @@ final class DdInputs {
         this.a1 = inst.a1().data;
         this.a2 = inst.a2().data;
         this.a3 = inst.a3().data;
-        this.e = inst.e().data;
+        this.e = inst.upstream().data;
+        this.upstreamGradient = inst.hasUpstreamGradient();
         double[] y = inst.y().data;
         this.hh = new double[n * d];
         this.hl = new double[n * d];

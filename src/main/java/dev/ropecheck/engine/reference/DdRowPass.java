@@ -114,6 +114,12 @@ final class DdRowPass {
             System.arraycopy(w.fl, 0, st.fL, i * n, jEnd);
         }
         for (int l = 0; l < d; l++) {
+            if (in.upstreamGradient) {
+                // c = dO exactly (MATH §9)
+                st.cH[o + l] = in.e[o + l];
+                st.cL[o + l] = 0;
+                continue;
+            }
             DdArith.addD(st.attH[o + l], st.attL[o + l], -in.e[o + l], t, 0);
             st.cH[o + l] = t[0];
             st.cL[o + l] = t[1];

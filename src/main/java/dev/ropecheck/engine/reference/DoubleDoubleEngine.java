@@ -146,6 +146,7 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
         }
         int n = inst.n();
         int d = inst.d();
+        RopeAttentionEngine.requireDefined(wanted, inst);
         Set<Quantity> ok = supported(inst);
         for (Quantity q : wanted) {
             if (ok.contains(q)) {

@@ -75,6 +75,7 @@ public final class ReferenceEngine implements RopeAttentionEngine {
 
     @Override
     public RopeResult compute(RopeInstance instance, Set<Quantity> wanted) {
+        RopeAttentionEngine.requireDefined(wanted, instance);
         Set<Quantity> ok = supported(instance);
         for (Quantity q : wanted) {
             if (!ok.contains(q)) {

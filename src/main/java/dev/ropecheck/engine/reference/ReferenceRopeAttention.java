@@ -121,7 +121,10 @@ public final class ReferenceRopeAttention {
         v.put(Quantity.H, fw.h());
         v.put(Quantity.ATTENTION, fw.attention());
         v.put(Quantity.C, fw.c());
-        v.put(Quantity.LOSS, ApMatrix.scalar(fw.loss()));
+        if (!in.hasUpstreamGradient()) {
+            // with dO in place of E (MATH §9) the loss is undefined
+            v.put(Quantity.LOSS, ApMatrix.scalar(fw.loss()));
+        }
         ApMatrix f = fw.f();
         ApMatrix h = fw.h();
         ApMatrix att = fw.attention();
@@ -245,7 +248,7 @@ public final class ReferenceRopeAttention {
         ApMatrix fm = new ApMatrix(n, n, f);
         ApMatrix h = in.a3().times(in.y());
         ApMatrix att = fm.times(h);
-        ApMatrix c = att.minus(in.e());
+        ApMatrix c = in.c(att);
         Apfloat loss = Apfloat.ZERO;
         for (int i = 0; i < n; i++) {
             for (int l = 0; l < d; l++) {

@@ -241,7 +241,8 @@ final class FirstOrderPass {
                 smax = Math.max(smax, val);
                 sabs = Math.max(sabs, Math.abs(val));
             }
-            double span = 2 * sabs + 3;
+            // the running max of online softmax rises by at most this much in all: Σ_t |Δm_t| <= 2 max|s|
+            double drift = 2 * sabs;
             // a = exp(s - m): the subtraction and exp (and its storage), then the row sum l
             double l = 0;
             double lmag = 0;
@@ -264,8 +265,11 @@ final class FirstOrderPass {
                 l += a;
                 lmag += Math.abs(a);
             }
-            // n terms through at most 4n roundings, n - 1 rescales of relative error ua (span) each
-            double lk = 4.0 * n + 2.0 * n * span * span;
+            // l = l α_t + a_j (online softmax, tiles of any size): n additions and n multiplications of
+            // coefficient <= l; the rescale factors α_t = exp(m_old - m_new), shared with Att's accumulator
+            // (hence twice): exp within one ulp (4 u^2 each, n of them) and the subtraction's rounding
+            // (u |Δm_t| each, Σ_t |Δm_t| <= drift)
+            double lk = 2.0 * n + 2 * (4.0 * n + drift * drift);
             double lMoved = probe < 0 ? l : l + sqrt2 * Math.sqrt(lk * ua * ua * lmag * lmag + us * us * l * l) * z(ROWSUM, i);
             // lse = m + log l (FlashAttention's backward): the logarithm within one ulp, the addition, the storage
             double lse = smax + Math.log(lMoved);
@@ -288,7 +292,9 @@ final class FirstOrderPass {
                     attMag[l2] += Math.abs(fj * v[vj + l2]);
                 }
             }
-            double ak = 4.0 * n + 1 + 2.0 * n * span * span;
+            // acc = acc α_t + a_j v_j: n products, n additions, n rescales, the shared α_t (as for l), the
+            // division by l
+            double ak = 3.0 * n + 2 * (4.0 * n + drift * drift) + 1;
             for (int l2 = 0; l2 < d; l2++) {
                 double x = att[qi + l2];
                 att[qi + l2] = probe < 0 ? x

@@ -189,6 +189,35 @@ class FirstOrderRoundingBoundTest {
 
     @Test
     @dev.ropecheck.specs.Spec("first-order-rounding")
+    void edgeInstancesGivePositiveBoundsAndHoldForBinary32() {
+        List<RopeInstance> cases = List.of(
+                new InstanceSpec(1, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 11L).build(),
+                new InstanceSpec(2, 2, FamilyKind.IDENTITY, 0.5, true, 12L).build().toBuilder().causal(true).build(),
+                new InstanceSpec(16, 8, FamilyKind.ROPE_INTERLEAVED, 4.0, true, 13L).build(),
+                new InstanceSpec(16, 4, FamilyKind.ROPE_HALF_SPLIT, 0.5, true, 14L).build().toBuilder()
+                        .scale(1 / Math.sqrt(4)).causal(true).build());
+        for (RopeInstance in : cases) {
+            Map<Quantity, DMatrixRMaj> allowed = new FirstOrderRoundingBound(RoundingClass.firstOrder(FloatFormat.FP32), 2)
+                    .allowed(in, FIELDS);
+            for (Map.Entry<Quantity, DMatrixRMaj> e : allowed.entrySet()) {
+                for (double x : e.getValue().data) {
+                    assertTrue(x > 0, "n=" + in.n() + " " + e.getKey().key() + " allowed " + x);
+                }
+            }
+            if (in.hasPapersConventions()) {
+                RopeResult ref = new DoubleDoubleEngine().compute(in, FIELDS);
+                allowed.remove(Quantity.DQROT);
+                allowed.remove(Quantity.DKROT);
+                RopeResult cand = CandidateAttention.compute(in, FloatFormat.FP32, Summation.NAIVE, Bug.NONE);
+                StringBuilder where = new StringBuilder();
+                double w = worstRatio(cand, ref, allowed, where);
+                assertTrue(w <= 1, "n=" + in.n() + ": err/allowed " + w + " at " + where);
+            }
+        }
+    }
+
+    @Test
+    @dev.ropecheck.specs.Spec("first-order-rounding")
     void saysWhyItDoesNotApply() {
         RopeInstance in = new InstanceSpec(8, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 2L).build();
         assertEquals("", FirstOrderRoundingBound.unsupportedReason(in, FloatFormat.FP32));

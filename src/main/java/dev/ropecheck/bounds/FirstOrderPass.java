@@ -52,8 +52,41 @@ final class FirstOrderPass {
     private final int scaleRoundings;
     private final double sigma;
     private final SplittableRandom rng;
+    /** The sums of absolute values {@code M_x}: the exact pass's, which the probes read. */
+    private final Mags mags;
 
+    /**
+     * The magnitudes {@code M_x} of the intermediates that are sums over tokens or features, from the
+     * exact values (a probe's own would differ in the eighth digit): {@code dQrot}, {@code dKrot},
+     * {@code dV}, {@code Att} (row-major n x d), {@code r_i}, the loss, the projections and the weight
+     * gradients. The pairwise ones (scores, {@code t_ij}) are recomputed by each probe, O(n^2) values.
+     */
+    static final class Mags {
+        final double[] dqr;
+        final double[] dkr;
+        final double[] dv;
+        final double[] att;
+        final double[] r;
+        final double[][] proj = new double[3][];
+        final double[][] grad = new double[3][];
+        double loss;
+
+        Mags(int n, int d) {
+            dqr = new double[n * d];
+            dkr = new double[n * d];
+            dv = new double[n * d];
+            att = new double[n * d];
+            r = new double[n];
+        }
+    }
+
+    /** The exact pass ({@code probe < 0}): it also records the magnitudes {@link #mags()}. */
     FirstOrderPass(RopeInstance in, RoundingClass cls, int probe) {
+        this(in, cls, probe, null);
+    }
+
+    /** A probe that reads the exact pass's magnitudes {@code base} ({@code null} for the exact pass). */
+    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, Mags base) {
         this.in = in;
         this.n = in.n();
         this.d = in.d();
@@ -63,6 +96,10 @@ final class FirstOrderPass {
         this.ua = cls.uAcc();
         this.us = cls.uStore();
         this.probe = probe;
+        if ((probe < 0) != (base == null)) {
+            throw new IllegalArgumentException("the exact pass records the magnitudes and every probe reads them");
+        }
+        this.mags = base == null ? new Mags(in.n(), in.d()) : base;
         this.rng = new SplittableRandom(FirstOrderRoundingBound.seed() + 0x9E3779B97F4A7C15L * (probe + 1));
         this.cTheta = rope == null ? 0
                 : ComponentwiseRoundingBound.THETA_ULPS + (Integer.bitCount(d) == 1 ? 0 : Math.log(rope.base()));
@@ -183,6 +220,11 @@ final class FirstOrderPass {
         }
     }
 
+    /** The magnitudes this pass recorded (exact pass) or read (probe). */
+    Mags mags() {
+        return mags;
+    }
+
     Outputs run() {
         Outputs out = new Outputs(n, d);
         double[] theta = thetas();
@@ -207,18 +249,16 @@ final class FirstOrderPass {
         double[] r = new double[n];
         double[] dqr = new double[n * d];
         double[] dkr = new double[n * d];
-        double[] dkrMag = new double[n * d];
+        double[] dkrMag = mags.dkr;
         double[] dv = new double[n * d];
-        double[] dvMag = new double[n * d];
+        double[] dvMag = mags.dv;
         double[] sF = new double[n];
         double[] sB = new double[n]; // sigma * Σ_a |qr_ia kr_ja|
         double[] f = new double[n];
         double[] fb = new double[n];
         double[] dqRow = new double[d];
-        double[] dqMag = new double[d];
-        double[] attMag = new double[d];
+
         double lossSum = 0;
-        double lossMag = 0;
         double sqrt2 = Math.sqrt(2);
         boolean moved = probe >= 0;
         double[] qAbs = abs(qr);
@@ -280,16 +320,16 @@ final class FirstOrderPass {
                 f[j] = rel(f[j] / lMoved, divRel, DIV, (long) i * n + j);
             }
             // Att_i = Σ_j f_ij v_j: the sum, online-softmax rescales (shared with l: sqrt(2)), division, storage
-            java.util.Arrays.fill(attMag, 0);
-            for (int l2 = 0; l2 < d; l2++) {
-                att[qi + l2] = 0;
-            }
             for (int j = 0; j < jEnd; j++) {
                 int vj = j * d;
                 double fj = f[j];
                 for (int l2 = 0; l2 < d; l2++) {
                     att[qi + l2] += fj * v[vj + l2];
-                    attMag[l2] += Math.abs(fj * v[vj + l2]);
+                }
+                if (!moved) {
+                    for (int l2 = 0; l2 < d; l2++) {
+                        mags.att[qi + l2] += fj * vAbs[vj + l2];
+                    }
                 }
             }
             // acc = acc α_t + a_j v_j: n products, n additions, n rescales, the shared α_t (as for l), the
@@ -298,21 +338,24 @@ final class FirstOrderPass {
             for (int l2 = 0; l2 < d; l2++) {
                 double x = att[qi + l2];
                 att[qi + l2] = probe < 0 ? x
-                        : x + Math.sqrt(ak * ua * ua * attMag[l2] * attMag[l2] + (ua * ua + us * us) * x * x)
+                        : x + Math.sqrt(ak * ua * ua * mags.att[qi + l2] * mags.att[qi + l2] + (ua * ua + us * us) * x * x)
                                 * z(ATT, qi + l2);
                 // c = Att - E (a subtraction and its storage), or dO itself (MATH §9: no rounding)
                 double cv = in.c(att[qi + l2], e[qi + l2]);
                 c[qi + l2] = givenC ? cv : rel(cv, Math.sqrt(ua * ua + us * us), CC, qi + l2);
                 lossSum += c[qi + l2] * c[qi + l2];
-                lossMag += c[qi + l2] * c[qi + l2];
+                if (!moved) {
+                    mags.loss += c[qi + l2] * c[qi + l2];
+                }
             }
             double rv = 0;
-            double rmag = 0;
             for (int l2 = 0; l2 < d; l2++) {
                 rv += c[qi + l2] * att[qi + l2];
-                rmag += Math.abs(c[qi + l2] * att[qi + l2]);
+                if (!moved) {
+                    mags.r[i] += Math.abs(c[qi + l2] * att[qi + l2]);
+                }
             }
-            r[i] = sum(rv, 2.0 * d - 1, rmag, RR, i);
+            r[i] = sum(rv, 2.0 * d - 1, mags.r[i], RR, i);
             double cAtt = 0;
             for (int l2 = 0; l2 < d; l2++) {
                 cAbs[l2] = Math.abs(c[qi + l2]);
@@ -320,7 +363,6 @@ final class FirstOrderPass {
             }
             // backward: f recomputed as exp(s - lse) (its own roundings, sqrt(2)), t = <c_i, v_j> - r_i, p = f t
             java.util.Arrays.fill(dqRow, 0);
-            java.util.Arrays.fill(dqMag, 0);
             for (int j = 0; j < jEnd; j++) {
                 long idx = (long) i * n + j;
                 double fj = f[j];
@@ -351,10 +393,10 @@ final class FirstOrderPass {
                     dkr[kj + a] += sp * qr[qi + a];
                     dv[kj + a] += fj * c[qi + a];
                 }
-                if (moved) {
+                if (!moved) {
                     double asp = Math.abs(sp);
                     for (int a = 0; a < d; a++) {
-                        dqMag[a] += asp * kAbs[kj + a];
+                        mags.dqr[qi + a] += asp * kAbs[kj + a];
                         dkrMag[kj + a] += asp * qAbs[qi + a];
                         dvMag[kj + a] += fj * cAbs[a];
                     }
@@ -362,7 +404,7 @@ final class FirstOrderPass {
             }
             double dk2 = 2.0 * n + 1 + scaleRoundings;
             for (int a = 0; a < d; a++) {
-                dqr[qi + a] = sum(dqRow[a], dk2, dqMag[a], DQR, qi + a);
+                dqr[qi + a] = sum(dqRow[a], dk2, mags.dqr[qi + a], DQR, qi + a);
             }
         }
         double dk2 = 2.0 * n + 1 + scaleRoundings;
@@ -371,7 +413,7 @@ final class FirstOrderPass {
             dv[t] = sum(dv[t], 2.0 * n + 1, dvMag[t], DVV, t);
         }
         double loss = probe < 0 ? lossSum / 2
-                : lossSum / 2 + Math.sqrt(2.0 * n * d * ua * ua * lossMag * lossMag / 4 + us * us * lossSum * lossSum / 4)
+                : lossSum / 2 + Math.sqrt(2.0 * n * d * ua * ua * mags.loss * mags.loss / 4 + us * us * lossSum * lossSum / 4)
                         * z(LOSS, 0);
         double[] dq = rotate(dqr, theta, true, 2, 0);
         double[] dk = rotate(dkr, theta, true, 3, 0);
@@ -436,16 +478,24 @@ final class FirstOrderPass {
     /** {@code A W}, {@code A} n x d, {@code W} d x d, each entry a stored sum of d products. */
     private double[] project(double[] a, double[] w, int which) {
         double[] out = new double[n * d];
+        boolean record = probe < 0;
+        if (record) {
+            mags.proj[which] = new double[n * d];
+        }
+        double[] mag = mags.proj[which];
         for (int i = 0; i < n; i++) {
             for (int b = 0; b < d; b++) {
                 double val = 0;
-                double mag = 0;
+                double m = 0;
                 for (int t = 0; t < d; t++) {
                     double x = a[i * d + t] * w[t * d + b];
                     val += x;
-                    mag += Math.abs(x);
+                    m += Math.abs(x);
                 }
-                out[i * d + b] = sum(val, 2.0 * d - 1, mag, PROJ, (long) which * n * d + i * d + b);
+                if (record) {
+                    mag[i * d + b] = m;
+                }
+                out[i * d + b] = sum(val, 2.0 * d - 1, mag[i * d + b], PROJ, (long) which * n * d + i * d + b);
             }
         }
         return out;
@@ -503,14 +553,22 @@ final class FirstOrderPass {
     /** {@code A^T D} (d x d), each entry a stored sum of n products. */
     private double[] weightGradient(double[] a, double[] g, int which) {
         double[] out = new double[d * d];
-        double[] mag = new double[d * d];
+        boolean record = probe < 0;
+        if (record) {
+            mags.grad[which] = new double[d * d];
+        }
+        double[] mag = mags.grad[which];
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < d; p++) {
                 double ap = a[i * d + p];
                 for (int b = 0; b < d; b++) {
-                    double x = ap * g[i * d + b];
-                    out[p * d + b] += x;
-                    mag[p * d + b] += Math.abs(x);
+                    out[p * d + b] += ap * g[i * d + b];
+                }
+                if (record) {
+                    double aa = Math.abs(ap);
+                    for (int b = 0; b < d; b++) {
+                        mag[p * d + b] += aa * Math.abs(g[i * d + b]);
+                    }
                 }
             }
         }

@@ -116,8 +116,9 @@ public final class FirstOrderRoundingBound {
         if (asked.isEmpty()) {
             return out;
         }
-        FirstOrderPass.Outputs base = new FirstOrderPass(instance, cls, -1).run();
-        double[][] sq = runProbes(instance, base);
+        FirstOrderPass exact = new FirstOrderPass(instance, cls, -1);
+        FirstOrderPass.Outputs base = exact.run();
+        double[][] sq = runProbes(instance, base, exact.mags());
         long entries = 0;
         for (Quantity q : asked) {
             entries += base.size(q);
@@ -145,7 +146,7 @@ public final class FirstOrderRoundingBound {
     }
 
     /** Sums over the probes, in probe order, of the squared moves of every output entry. */
-    private double[][] runProbes(RopeInstance instance, FirstOrderPass.Outputs base) {
+    private double[][] runProbes(RopeInstance instance, FirstOrderPass.Outputs base, FirstOrderPass.Mags mags) {
         double[][] sq = base.zerosLike();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, PROBES), r -> {
             Thread th = new Thread(r, "first-order-bound");
@@ -156,7 +157,7 @@ public final class FirstOrderRoundingBound {
             List<Future<FirstOrderPass.Outputs>> fs = new ArrayList<>();
             for (int k = 0; k < PROBES; k++) {
                 final int probe = k;
-                fs.add(pool.submit(() -> new FirstOrderPass(instance, cls, probe).run()));
+                fs.add(pool.submit(() -> new FirstOrderPass(instance, cls, probe, mags).run()));
             }
             for (Future<FirstOrderPass.Outputs> f : fs) {
                 base.addSquaredMoves(f.get(), sq);

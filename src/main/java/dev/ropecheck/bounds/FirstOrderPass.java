@@ -13,28 +13,6 @@ import java.util.SplittableRandom;
  * order, so a probe's result does not depend on the thread that runs it.
  */
 final class FirstOrderPass {
-    // stage tags of the noise stream
-    private static final int TH = 1;
-    private static final int SIG = 2;
-    private static final int PROJ = 3;
-    private static final int TAB_ANGLE = 4;
-    private static final int TAB_COS = 5;
-    private static final int TAB_SIN = 6;
-    private static final int ROT = 7;
-    private static final int EXP = 11;
-    private static final int ROWSUM = 12;
-    private static final int DIV = 13;
-    private static final int ATT = 14;
-    private static final int CC = 15;
-    private static final int LOSS = 16;
-    private static final int RR = 17;
-    private static final int LSE = 18;
-    private static final int EXP_B = 20;
-    private static final int PP = 22;
-    private static final int DQR = 23;
-    private static final int DKR = 24;
-    private static final int DVV = 25;
-    private static final int GRADW = 26;
     /** Rotations that may use one table entry: q, k, the back-rotations of dQ and dK, and dQ, dK forward. */
     private static final int TABLE_USES = 6;
 
@@ -107,34 +85,34 @@ final class FirstOrderPass {
         boolean pow2 = s == Math.scalb(1.0, Math.getExponent(s));
         this.scaleRoundings = pow2 ? 0 : 2;
         boolean exact = cls.format().accumulator().isExact(s);
-        this.sigma = exact ? s : s * (1 + 2 * ua * z(SIG, 0));
+        this.sigma = exact ? s : s * (1 + 2 * ua * z());
     }
 
     /**
      * The probe's next standard normal number (0 for the exact pass). A probe runs on one thread in a
      * fixed order, so its numbers, and the bound, do not depend on the thread count.
      */
-    double z(int stage, long index) {
+    double z() {
         return probe < 0 ? 0 : rng.nextGaussian();
     }
 
     /** {@code x + φ z}, {@code φ = sqrt(k u_a^2 M^2 + u_s^2 x^2)}: a stored sum of {@code k} roundings. */
-    private double sum(double x, double k, double mag, int stage, long idx) {
-        return sum(x, k, mag, 1, stage, idx);
+    private double sum(double x, double k, double mag) {
+        return sum(x, k, mag, 1);
     }
 
     /** As above for an intermediate with {@code uses} independent copies: {@code φ} times {@code sqrt(uses)}. */
-    private double sum(double x, double k, double mag, int uses, int stage, long idx) {
+    private double sum(double x, double k, double mag, int uses) {
         if (probe < 0) {
             return x;
         }
         double phi = Math.sqrt(uses * (k * ua * ua * mag * mag + us * us * x * x));
-        return x + phi * z(stage, idx);
+        return x + phi * z();
     }
 
     /** {@code x (1 + r z)}: a value whose roundings are relative {@code r} in all. */
-    private double rel(double x, double r, int stage, long idx) {
-        return probe < 0 ? x : x * (1 + r * z(stage, idx));
+    private double rel(double x, double r) {
+        return probe < 0 ? x : x * (1 + r * z());
     }
 
     /** The results of one pass, in the slots {@link #slot} names. */
@@ -293,13 +271,12 @@ final class FirstOrderPass {
             double sk = 2.0 * d - 1 + scaleRoundings;
             double expRel = 4 * ua * ua + us * us;
             for (int j = 0; j < jEnd; j++) {
-                long idx = (long) i * n + j;
                 double val = sF[j];
                 double arg = val - smax;
                 double a = Math.exp(arg);
                 if (probe >= 0) {
                     double sPhi2 = sk * ua * ua * sB[j] * sB[j] + us * us * val * val;
-                    a *= 1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + expRel) * z(EXP, idx);
+                    a *= 1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + expRel) * z();
                 }
                 f[j] = a;
                 l += a;
@@ -310,14 +287,14 @@ final class FirstOrderPass {
             // (hence twice): exp within one ulp (4 u^2 each, n of them) and the subtraction's rounding
             // (u |Δm_t| each, Σ_t |Δm_t| <= drift)
             double lk = 2.0 * n + 2 * (4.0 * n + drift * drift);
-            double lMoved = probe < 0 ? l : l + sqrt2 * Math.sqrt(lk * ua * ua * lmag * lmag + us * us * l * l) * z(ROWSUM, i);
+            double lMoved = probe < 0 ? l : l + sqrt2 * Math.sqrt(lk * ua * ua * lmag * lmag + us * us * l * l) * z();
             // lse = m + log l (FlashAttention's backward): the logarithm within one ulp, the addition, the storage
             double lse = smax + Math.log(lMoved);
             double lseMoved = probe < 0 ? lse
-                    : lse + Math.sqrt(4 * ua * ua * Math.log(l) * Math.log(l) + (ua * ua + us * us) * lse * lse) * z(LSE, i);
+                    : lse + Math.sqrt(4 * ua * ua * Math.log(l) * Math.log(l) + (ua * ua + us * us) * lse * lse) * z();
             double divRel = sqrt2 * Math.sqrt(ua * ua + us * us);
             for (int j = 0; j < jEnd; j++) {
-                f[j] = rel(f[j] / lMoved, divRel, DIV, (long) i * n + j);
+                f[j] = rel(f[j] / lMoved, divRel);
             }
             // Att_i = Σ_j f_ij v_j: the sum, online-softmax rescales (shared with l: sqrt(2)), division, storage
             for (int j = 0; j < jEnd; j++) {
@@ -339,10 +316,10 @@ final class FirstOrderPass {
                 double x = att[qi + l2];
                 att[qi + l2] = probe < 0 ? x
                         : x + Math.sqrt(ak * ua * ua * mags.att[qi + l2] * mags.att[qi + l2] + (ua * ua + us * us) * x * x)
-                                * z(ATT, qi + l2);
+                                * z();
                 // c = Att - E (a subtraction and its storage), or dO itself (MATH §9: no rounding)
                 double cv = in.c(att[qi + l2], e[qi + l2]);
-                c[qi + l2] = givenC ? cv : rel(cv, Math.sqrt(ua * ua + us * us), CC, qi + l2);
+                c[qi + l2] = givenC ? cv : rel(cv, Math.sqrt(ua * ua + us * us));
                 lossSum += c[qi + l2] * c[qi + l2];
                 if (!moved) {
                     mags.loss += c[qi + l2] * c[qi + l2];
@@ -355,7 +332,7 @@ final class FirstOrderPass {
                     mags.r[i] += Math.abs(c[qi + l2] * att[qi + l2]);
                 }
             }
-            r[i] = sum(rv, 2.0 * d - 1, mags.r[i], RR, i);
+            r[i] = sum(rv, 2.0 * d - 1, mags.r[i]);
             double cAtt = 0;
             for (int l2 = 0; l2 < d; l2++) {
                 cAbs[l2] = Math.abs(c[qi + l2]);
@@ -364,7 +341,6 @@ final class FirstOrderPass {
             // backward: f recomputed as exp(s - lse) (its own roundings, sqrt(2)), t = <c_i, v_j> - r_i, p = f t
             java.util.Arrays.fill(dqRow, 0);
             for (int j = 0; j < jEnd; j++) {
-                long idx = (long) i * n + j;
                 double fj = f[j];
                 if (probe >= 0) {
                     // exp(s - lse): the recomputed score's roundings, the subtraction, exp and its storage,
@@ -373,7 +349,7 @@ final class FirstOrderPass {
                     double arg = val - lseMoved;
                     double sPhi2 = sk * ua * ua * sB[j] * sB[j] + us * us * val * val;
                     fj = Math.exp(arg) * (1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + 5 * ua * ua + 2 * us * us)
-                            * z(EXP_B, idx));
+                            * z());
                 }
                 fb[j] = fj;
                 int vj = j * d;
@@ -384,7 +360,7 @@ final class FirstOrderPass {
                 if (moved) {
                     double tmag = cAtt + dot(cAbs, 0, vAbs, vj, d);
                     double tPhi = Math.sqrt((3.0 * d + 1) * ua * ua + 2 * us * us) * tmag;
-                    p += Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p) * z(PP, idx);
+                    p += Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p) * z();
                 }
                 double sp = sigma * p;
                 int kj = j * d;
@@ -404,17 +380,17 @@ final class FirstOrderPass {
             }
             double dk2 = 2.0 * n + 1 + scaleRoundings;
             for (int a = 0; a < d; a++) {
-                dqr[qi + a] = sum(dqRow[a], dk2, mags.dqr[qi + a], DQR, qi + a);
+                dqr[qi + a] = sum(dqRow[a], dk2, mags.dqr[qi + a]);
             }
         }
         double dk2 = 2.0 * n + 1 + scaleRoundings;
         for (int t = 0; t < n * d; t++) {
-            dkr[t] = sum(dkr[t], dk2, dkrMag[t], DKR, t);
-            dv[t] = sum(dv[t], 2.0 * n + 1, dvMag[t], DVV, t);
+            dkr[t] = sum(dkr[t], dk2, dkrMag[t]);
+            dv[t] = sum(dv[t], 2.0 * n + 1, dvMag[t]);
         }
         double loss = probe < 0 ? lossSum / 2
                 : lossSum / 2 + Math.sqrt(2.0 * n * d * ua * ua * mags.loss * mags.loss / 4 + us * us * lossSum * lossSum / 4)
-                        * z(LOSS, 0);
+                        * z();
         double[] dq = rotate(dqr, theta, true, 2, 0);
         double[] dk = rotate(dkr, theta, true, 3, 0);
         out.v[Outputs.ATT] = att;
@@ -470,7 +446,7 @@ final class FirstOrderPass {
         }
         double[] th = new double[d / 2];
         for (int kk = 0; kk < d / 2; kk++) {
-            th[kk] = rel(rope.theta(kk), cTheta * ua, TH, kk);
+            th[kk] = rel(rope.theta(kk), cTheta * ua);
         }
         return th;
     }
@@ -495,7 +471,7 @@ final class FirstOrderPass {
                 if (record) {
                     mag[i * d + b] = m;
                 }
-                out[i * d + b] = sum(val, 2.0 * d - 1, mag[i * d + b], PROJ, (long) which * n * d + i * d + b);
+                out[i * d + b] = sum(val, 2.0 * d - 1, mag[i * d + b]);
             }
         }
         return out;
@@ -514,7 +490,7 @@ final class FirstOrderPass {
             }
             double[] out = x.clone();
             for (int t = 0; t < out.length; t++) {
-                out[t] = rel(out[t], Math.sqrt(extra) * ua, ROT, (long) use * n * d + t);
+                out[t] = rel(out[t], Math.sqrt(extra) * ua);
             }
             return out;
         }
@@ -523,11 +499,10 @@ final class FirstOrderPass {
         double trig = tabUse * Math.sqrt(4 * ua * ua + us * us);
         for (int i = 0; i < n; i++) {
             for (int kk = 0; kk < d / 2; kk++) {
-                long tidx = (long) use * n * d + (long) i * (d / 2) + kk;
                 double angle = i * theta[kk];
-                double angleMoved = rel(angle, tabUse * ua, TAB_ANGLE, tidx);
-                double c = rel(Math.cos(angleMoved), trig, TAB_COS, tidx);
-                double s = rel(Math.sin(angleMoved), trig, TAB_SIN, tidx);
+                double angleMoved = rel(angle, tabUse * ua);
+                double c = rel(Math.cos(angleMoved), trig);
+                double s = rel(Math.sin(angleMoved), trig);
                 if (back) {
                     s = -s;
                 }
@@ -540,8 +515,8 @@ final class FirstOrderPass {
                 if (probe >= 0) {
                     double ka = (xa * c) * (xa * c) + (xb * s) * (xb * s);
                     double kb = (xa * s) * (xa * s) + (xb * c) * (xb * c);
-                    ya += Math.sqrt(ua * ua * (ka + (1 + extra) * ya * ya) + us * us * ya * ya) * z(ROT, (long) use * n * d + a);
-                    yb += Math.sqrt(ua * ua * (kb + (1 + extra) * yb * yb) + us * us * yb * yb) * z(ROT, (long) use * n * d + b);
+                    ya += Math.sqrt(ua * ua * (ka + (1 + extra) * ya * ya) + us * us * ya * ya) * z();
+                    yb += Math.sqrt(ua * ua * (kb + (1 + extra) * yb * yb) + us * us * yb * yb) * z();
                 }
                 out[a] = ya;
                 out[b] = yb;
@@ -573,7 +548,7 @@ final class FirstOrderPass {
             }
         }
         for (int t = 0; t < d * d; t++) {
-            out[t] = sum(out[t], 2.0 * n - 1, mag[t], GRADW, (long) which * d * d + t);
+            out[t] = sum(out[t], 2.0 * n - 1, mag[t]);
         }
         return out;
     }

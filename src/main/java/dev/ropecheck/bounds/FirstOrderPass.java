@@ -115,96 +115,13 @@ final class FirstOrderPass {
         return probe < 0 ? x : x * (1 + r * z());
     }
 
-    /** The results of one pass, in the slots {@link #slot} names. */
-    static final class Outputs {
-        static final int ATT = 0;
-        static final int C = 1;
-        static final int R = 2;
-        static final int LOSS = 3;
-        static final int DQ = 4;
-        static final int DK = 5;
-        static final int DV = 6;
-        static final int DQROT = 7;
-        static final int DKROT = 8;
-        static final int GWQ = 9;
-        static final int GWK = 10;
-        static final int GWV = 11;
-        static final int DQROT_VIA = 12;
-        static final int DKROT_VIA = 13;
-        final double[][] v = new double[14][];
-        final int n;
-        final int d;
-
-        Outputs(int n, int d) {
-            this.n = n;
-            this.d = d;
-        }
-
-        int slot(Quantity q) {
-            switch (q) {
-                case ATTENTION: return ATT;
-                case C: return C;
-                case R: return R;
-                case LOSS: return LOSS;
-                case DQ: return DQ;
-                case DK: return DK;
-                case DV: return DV;
-                case DQROT: return DQROT;
-                case DKROT: return DKROT;
-                case GRAD_WQ: return GWQ;
-                case GRAD_WK: return GWK;
-                case GRAD_WV: return GWV;
-                default: throw new IllegalArgumentException(q + " is not a first-order field");
-            }
-        }
-
-        int[] shape(Quantity q) {
-            int s = slot(q);
-            if (s == R) {
-                return new int[] {n, 1};
-            }
-            if (s == LOSS) {
-                return new int[] {1, 1};
-            }
-            if (s == GWQ || s == GWK || s == GWV) {
-                return new int[] {d, d};
-            }
-            return new int[] {n, d};
-        }
-
-        long size(Quantity q) {
-            return v[slot(q)] == null ? 0 : v[slot(q)].length;
-        }
-
-        double[][] zerosLike() {
-            double[][] out = new double[v.length][];
-            for (int s = 0; s < v.length; s++) {
-                out[s] = v[s] == null ? null : new double[v[s].length];
-            }
-            return out;
-        }
-
-        /** Adds {@code (probe - this)^2} entry by entry into {@code sq}. */
-        void addSquaredMoves(Outputs probe, double[][] sq) {
-            for (int s = 0; s < v.length; s++) {
-                if (v[s] == null) {
-                    continue;
-                }
-                for (int t = 0; t < v[s].length; t++) {
-                    double m = probe.v[s][t] - v[s][t];
-                    sq[s][t] += m * m;
-                }
-            }
-        }
-    }
-
     /** The magnitudes this pass recorded (exact pass) or read (probe). */
     Mags mags() {
         return mags;
     }
 
-    Outputs run() {
-        Outputs out = new Outputs(n, d);
+    FirstOrderOutputs run() {
+        FirstOrderOutputs out = new FirstOrderOutputs(n, d);
         double[] theta = thetas();
         double[] q;
         double[] k;
@@ -218,85 +135,149 @@ final class FirstOrderPass {
             k = project(in.a2().data, in.wk().data, 1);
             v = project(in.a3().data, in.y().data, 2);
         }
-        double[] qr = rotate(q, theta, false, 0, scaleRoundings);
-        double[] kr = rotate(k, theta, false, 1, scaleRoundings);
-        double[] e = in.upstream().data;
-        boolean givenC = in.hasUpstreamGradient();
-        double[] att = new double[n * d];
-        double[] c = new double[n * d];
-        double[] r = new double[n];
-        double[] dqr = new double[n * d];
-        double[] dkr = new double[n * d];
-        double[] dkrMag = mags.dkr;
-        double[] dv = new double[n * d];
-        double[] dvMag = mags.dv;
-        double[] sF = new double[n];
-        double[] sB = new double[n]; // sigma * Σ_a |qr_ia kr_ja|
-        double[] f = new double[n];
-        double[] fb = new double[n];
-        double[] dqRow = new double[d];
-
-        double lossSum = 0;
-        double sqrt2 = Math.sqrt(2);
-        boolean moved = probe >= 0;
-        double[] qAbs = abs(qr);
-        double[] kAbs = abs(kr);
-        double[] vAbs = abs(v);
-        double[] cAbs = new double[d];
+        Rows rows = new Rows(rotate(q, theta, false, 0, scaleRoundings), rotate(k, theta, false, 1, scaleRoundings), v);
         for (int i = 0; i < n; i++) {
-            int qi = i * d;
+            rows.row(i);
+        }
+        double[] dkr = rows.dkr;
+        double[] dv = rows.dv;
+        double dk2 = 2.0 * n + 1 + scaleRoundings;
+        for (int t = 0; t < n * d; t++) {
+            dkr[t] = sum(dkr[t], dk2, mags.dkr[t]);
+            dv[t] = sum(dv[t], 2.0 * n + 1, mags.dv[t]);
+        }
+        double loss = probe < 0 ? rows.lossSum / 2
+                : rows.lossSum / 2 + Math.sqrt(2.0 * n * d * ua * ua * mags.loss * mags.loss / 4
+                        + us * us * rows.lossSum * rows.lossSum / 4) * z();
+        double[] dq = rotate(rows.dqr, theta, true, 2, 0);
+        double[] dk = rotate(dkr, theta, true, 3, 0);
+        out.v[FirstOrderOutputs.ATT] = rows.att;
+        out.v[FirstOrderOutputs.C] = rows.c;
+        out.v[FirstOrderOutputs.R] = rows.r;
+        out.v[FirstOrderOutputs.LOSS] = new double[] {loss};
+        out.v[FirstOrderOutputs.DQ] = dq;
+        out.v[FirstOrderOutputs.DK] = dk;
+        out.v[FirstOrderOutputs.DV] = dv;
+        out.v[FirstOrderOutputs.DQROT] = rows.dqr;
+        out.v[FirstOrderOutputs.DKROT] = dkr;
+        out.v[FirstOrderOutputs.DQROT_VIA] = rotate(dq, theta, false, 4, 0);
+        out.v[FirstOrderOutputs.DKROT_VIA] = rotate(dk, theta, false, 5, 0);
+        if (!direct) {
+            out.v[FirstOrderOutputs.GWQ] = weightGradient(in.a1().data, dq, 0);
+            out.v[FirstOrderOutputs.GWK] = weightGradient(in.a2().data, dk, 1);
+            out.v[FirstOrderOutputs.GWV] = weightGradient(in.a3().data, dv, 2);
+        }
+        return out;
+    }
+
+    /**
+     * The pass over query rows: for row {@code i}, the scores and softmax ({@link #softmax}), the
+     * output row, {@code c} and {@code r_i} ({@link #attention}), then {@code t}, {@code p} and their
+     * sums into {@code dQrot_i}, {@code dKrot}, {@code dV} ({@link #backward}). Each intermediate moves
+     * as it is formed (proofs-notes/first-order-rounding.md §2 gives every {@code φ} used here).
+     */
+    private final class Rows {
+        final double[] qr;
+        final double[] kr;
+        final double[] v;
+        final double[] qAbs;
+        final double[] kAbs;
+        final double[] vAbs;
+        final double[] e = in.upstream().data;
+        final boolean givenC = in.hasUpstreamGradient();
+        final boolean moved = probe >= 0;
+        final double sqrt2 = Math.sqrt(2);
+        /** Roundings of a score: a stored sum of d products, and the scale's. */
+        final double sk = 2.0 * d - 1 + scaleRoundings;
+        final double[] att = new double[n * d];
+        final double[] c = new double[n * d];
+        final double[] r = new double[n];
+        final double[] dqr = new double[n * d];
+        final double[] dkr = new double[n * d];
+        final double[] dv = new double[n * d];
+        /** Row scratch: the scores, {@code σ Σ_a |qr_ia kr_ja|}, and the probabilities. */
+        final double[] s = new double[n];
+        final double[] sMag = new double[n];
+        final double[] f = new double[n];
+        final double[] cAbs = new double[d];
+        final double[] dqRow = new double[d];
+        double lossSum;
+        /** Row results of {@link #softmax}: the drift of the running max and the moved {@code lse_i}. */
+        double drift;
+        double lse;
+
+        Rows(double[] qr, double[] kr, double[] v) {
+            this.qr = qr;
+            this.kr = kr;
+            this.v = v;
+            this.qAbs = abs(qr);
+            this.kAbs = abs(kr);
+            this.vAbs = abs(v);
+        }
+
+        void row(int i) {
             int jEnd = causal ? i + 1 : n;
+            softmax(i, jEnd);
+            attention(i, jEnd);
+            backward(i, jEnd);
+        }
+
+        /**
+         * Scores, {@code a = exp(s - m)} with the score's roundings, the subtraction, exp within one ulp
+         * and its storage all in the exponent to first order (scores and exponentials are used twice:
+         * forward, and recomputed by a FlashAttention-style backward, so each copy moves with sqrt 2);
+         * the row sum {@code l}; {@code lse = m + log l}; {@code f = a / l}.
+         */
+        void softmax(int i, int jEnd) {
+            int qi = i * d;
             double smax = Double.NEGATIVE_INFINITY;
             double sabs = 0;
             for (int j = 0; j < jEnd; j++) {
                 int kj = j * d;
-                double val = dot(qr, qi, kr, kj, d);
-                double mag = moved ? dot(qAbs, qi, kAbs, kj, d) : 0;
-                val *= sigma;
-                mag *= sigma;
-                sF[j] = val;
-                sB[j] = mag;
+                double val = sigma * dot(qr, qi, kr, kj, d);
+                s[j] = val;
+                sMag[j] = moved ? sigma * dot(qAbs, qi, kAbs, kj, d) : 0;
                 smax = Math.max(smax, val);
                 sabs = Math.max(sabs, Math.abs(val));
             }
             // the running max of online softmax rises by at most this much in all: Σ_t |Δm_t| <= 2 max|s|
-            double drift = 2 * sabs;
-            // a = exp(s - m): the subtraction and exp (and its storage), then the row sum l
-            double l = 0;
-            double lmag = 0;
-            // scores, then a = exp(s - m): the score's roundings (stored sum of 2d - 1 (+ scale) products),
-            // the subtraction, exp within one ulp and its storage, all in the exponent to first order; the
-            // scores and exponentials are used twice (forward; recomputed by a FlashAttention-style
-            // backward), so each copy moves with sqrt(2)
-            double sk = 2.0 * d - 1 + scaleRoundings;
+            drift = 2 * sabs;
             double expRel = 4 * ua * ua + us * us;
+            double l = 0;
             for (int j = 0; j < jEnd; j++) {
-                double val = sF[j];
-                double arg = val - smax;
+                double arg = s[j] - smax;
                 double a = Math.exp(arg);
-                if (probe >= 0) {
-                    double sPhi2 = sk * ua * ua * sB[j] * sB[j] + us * us * val * val;
+                if (moved) {
+                    double sPhi2 = sk * ua * ua * sMag[j] * sMag[j] + us * us * s[j] * s[j];
                     a *= 1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + expRel) * z();
                 }
                 f[j] = a;
                 l += a;
-                lmag += Math.abs(a);
             }
             // l = l α_t + a_j (online softmax, tiles of any size): n additions and n multiplications of
             // coefficient <= l; the rescale factors α_t = exp(m_old - m_new), shared with Att's accumulator
             // (hence twice): exp within one ulp (4 u^2 each, n of them) and the subtraction's rounding
             // (u |Δm_t| each, Σ_t |Δm_t| <= drift)
             double lk = 2.0 * n + 2 * (4.0 * n + drift * drift);
-            double lMoved = probe < 0 ? l : l + sqrt2 * Math.sqrt(lk * ua * ua * lmag * lmag + us * us * l * l) * z();
+            double lMoved = moved ? l + sqrt2 * Math.sqrt(lk * ua * ua * l * l + us * us * l * l) * z() : l;
             // lse = m + log l (FlashAttention's backward): the logarithm within one ulp, the addition, the storage
-            double lse = smax + Math.log(lMoved);
-            double lseMoved = probe < 0 ? lse
-                    : lse + Math.sqrt(4 * ua * ua * Math.log(l) * Math.log(l) + (ua * ua + us * us) * lse * lse) * z();
+            lse = smax + Math.log(lMoved);
+            if (moved) {
+                lse += Math.sqrt(4 * ua * ua * Math.log(l) * Math.log(l) + (ua * ua + us * us) * lse * lse) * z();
+            }
             double divRel = sqrt2 * Math.sqrt(ua * ua + us * us);
             for (int j = 0; j < jEnd; j++) {
                 f[j] = rel(f[j] / lMoved, divRel);
             }
-            // Att_i = Σ_j f_ij v_j: the sum, online-softmax rescales (shared with l: sqrt(2)), division, storage
+        }
+
+        /**
+         * {@code Att_i = Σ_j f_ij v_j} (online: {@code acc = acc α_t + a_j v_j}, n products, n additions,
+         * n rescales, the shared α_t as for {@code l}, the division by {@code l}), storage; {@code c}
+         * ({@code Att - E}, or {@code dO} itself: MATH §9); {@code r_i = <c_i, Att_i>}.
+         */
+        void attention(int i, int jEnd) {
+            int qi = i * d;
             for (int j = 0; j < jEnd; j++) {
                 int vj = j * d;
                 double fj = f[j];
@@ -309,15 +290,13 @@ final class FirstOrderPass {
                     }
                 }
             }
-            // acc = acc α_t + a_j v_j: n products, n additions, n rescales, the shared α_t (as for l), the
-            // division by l
             double ak = 3.0 * n + 2 * (4.0 * n + drift * drift) + 1;
             for (int l2 = 0; l2 < d; l2++) {
                 double x = att[qi + l2];
-                att[qi + l2] = probe < 0 ? x
-                        : x + Math.sqrt(ak * ua * ua * mags.att[qi + l2] * mags.att[qi + l2] + (ua * ua + us * us) * x * x)
-                                * z();
-                // c = Att - E (a subtraction and its storage), or dO itself (MATH §9: no rounding)
+                if (moved) {
+                    double m = mags.att[qi + l2];
+                    att[qi + l2] = x + Math.sqrt(ak * ua * ua * m * m + (ua * ua + us * us) * x * x) * z();
+                }
                 double cv = in.c(att[qi + l2], e[qi + l2]);
                 c[qi + l2] = givenC ? cv : rel(cv, Math.sqrt(ua * ua + us * us));
                 lossSum += c[qi + l2] * c[qi + l2];
@@ -333,83 +312,61 @@ final class FirstOrderPass {
                 }
             }
             r[i] = sum(rv, 2.0 * d - 1, mags.r[i]);
+        }
+
+        /**
+         * {@code f} recomputed as {@code exp(s - lse)} (its own roundings, the division of the
+         * {@code a / l} form too; sqrt 2), {@code t = <c_i, v_j> - r_i} (or {@code <c_i, v_j - Att_i>})
+         * and {@code p = f t} in one move, then {@code dQrot_i}, {@code dKrot_j}, {@code dV_j}.
+         */
+        void backward(int i, int jEnd) {
+            int qi = i * d;
             double cAtt = 0;
             for (int l2 = 0; l2 < d; l2++) {
                 cAbs[l2] = Math.abs(c[qi + l2]);
                 cAtt += cAbs[l2] * Math.abs(att[qi + l2]);
             }
-            // backward: f recomputed as exp(s - lse) (its own roundings, sqrt(2)), t = <c_i, v_j> - r_i, p = f t
+            double tRel = Math.sqrt((3.0 * d + 1) * ua * ua + 2 * us * us);
             java.util.Arrays.fill(dqRow, 0);
             for (int j = 0; j < jEnd; j++) {
                 double fj = f[j];
-                if (probe >= 0) {
-                    // exp(s - lse): the recomputed score's roundings, the subtraction, exp and its storage,
-                    // the division of the a / l form (sqrt(2): two uses)
-                    double val = sF[j];
-                    double arg = val - lseMoved;
-                    double sPhi2 = sk * ua * ua * sB[j] * sB[j] + us * us * val * val;
+                int vj = j * d;
+                double t = dot(c, qi, v, vj, d) - r[i];
+                if (moved) {
+                    double arg = s[j] - lse;
+                    double sPhi2 = sk * ua * ua * sMag[j] * sMag[j] + us * us * s[j] * s[j];
                     fj = Math.exp(arg) * (1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + 5 * ua * ua + 2 * us * us)
                             * z());
                 }
-                fb[j] = fj;
-                int vj = j * d;
-                double g = dot(c, qi, v, vj, d);
-                // t = <c_i, v_j> - r_i (or <c_i, v_j - Att_i>): its roundings and those of p = f t, one move
-                double t = g - r[i];
                 double p = fj * t;
                 if (moved) {
-                    double tmag = cAtt + dot(cAbs, 0, vAbs, vj, d);
-                    double tPhi = Math.sqrt((3.0 * d + 1) * ua * ua + 2 * us * us) * tmag;
+                    double tPhi = tRel * (cAtt + dot(cAbs, 0, vAbs, vj, d));
                     p += Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p) * z();
                 }
-                double sp = sigma * p;
-                int kj = j * d;
-                for (int a = 0; a < d; a++) {
-                    dqRow[a] += sp * kr[kj + a];
-                    dkr[kj + a] += sp * qr[qi + a];
-                    dv[kj + a] += fj * c[qi + a];
-                }
-                if (!moved) {
-                    double asp = Math.abs(sp);
-                    for (int a = 0; a < d; a++) {
-                        mags.dqr[qi + a] += asp * kAbs[kj + a];
-                        dkrMag[kj + a] += asp * qAbs[qi + a];
-                        dvMag[kj + a] += fj * cAbs[a];
-                    }
-                }
+                accumulate(qi, j * d, sigma * p, fj);
             }
             double dk2 = 2.0 * n + 1 + scaleRoundings;
             for (int a = 0; a < d; a++) {
                 dqr[qi + a] = sum(dqRow[a], dk2, mags.dqr[qi + a]);
             }
         }
-        double dk2 = 2.0 * n + 1 + scaleRoundings;
-        for (int t = 0; t < n * d; t++) {
-            dkr[t] = sum(dkr[t], dk2, dkrMag[t]);
-            dv[t] = sum(dv[t], 2.0 * n + 1, dvMag[t]);
+
+        /** {@code dQrot_i += sp kr_j}, {@code dKrot_j += sp qr_i}, {@code dV_j += f_ij c_i}. */
+        private void accumulate(int qi, int kj, double sp, double fj) {
+            for (int a = 0; a < d; a++) {
+                dqRow[a] += sp * kr[kj + a];
+                dkr[kj + a] += sp * qr[qi + a];
+                dv[kj + a] += fj * c[qi + a];
+            }
+            if (!moved) {
+                double asp = Math.abs(sp);
+                for (int a = 0; a < d; a++) {
+                    mags.dqr[qi + a] += asp * kAbs[kj + a];
+                    mags.dkr[kj + a] += asp * qAbs[qi + a];
+                    mags.dv[kj + a] += fj * cAbs[a];
+                }
+            }
         }
-        double loss = probe < 0 ? lossSum / 2
-                : lossSum / 2 + Math.sqrt(2.0 * n * d * ua * ua * mags.loss * mags.loss / 4 + us * us * lossSum * lossSum / 4)
-                        * z();
-        double[] dq = rotate(dqr, theta, true, 2, 0);
-        double[] dk = rotate(dkr, theta, true, 3, 0);
-        out.v[Outputs.ATT] = att;
-        out.v[Outputs.C] = c;
-        out.v[Outputs.R] = r;
-        out.v[Outputs.LOSS] = new double[] {loss};
-        out.v[Outputs.DQ] = dq;
-        out.v[Outputs.DK] = dk;
-        out.v[Outputs.DV] = dv;
-        out.v[Outputs.DQROT] = dqr;
-        out.v[Outputs.DKROT] = dkr;
-        out.v[Outputs.DQROT_VIA] = rotate(dq, theta, false, 4, 0);
-        out.v[Outputs.DKROT_VIA] = rotate(dk, theta, false, 5, 0);
-        if (!direct) {
-            out.v[Outputs.GWQ] = weightGradient(in.a1().data, dq, 0);
-            out.v[Outputs.GWK] = weightGradient(in.a2().data, dk, 1);
-            out.v[Outputs.GWV] = weightGradient(in.a3().data, dv, 2);
-        }
-        return out;
     }
 
     /** {@code Σ_t x[xo + t] y[yo + t]}, four partial sums (a fixed order). */

@@ -117,7 +117,7 @@ public final class FirstOrderRoundingBound {
             return out;
         }
         FirstOrderPass exact = new FirstOrderPass(instance, cls, -1);
-        FirstOrderPass.Outputs base = exact.run();
+        FirstOrderOutputs base = exact.run();
         double[][] sq = runProbes(instance, base, exact.mags());
         long entries = 0;
         for (Quantity q : asked) {
@@ -128,8 +128,8 @@ public final class FirstOrderRoundingBound {
         double chi = new ChiSquaredDistribution(null, PROBES).inverseCumulativeProbability(p / (2.0 * entries));
         for (Quantity q : asked) {
             double[] s = sq[base.slot(q)];
-            double[] via = q == Quantity.DQROT ? sq[FirstOrderPass.Outputs.DQROT_VIA]
-                    : q == Quantity.DKROT ? sq[FirstOrderPass.Outputs.DKROT_VIA] : null;
+            double[] via = q == Quantity.DQROT ? sq[FirstOrderOutputs.DQROT_VIA]
+                    : q == Quantity.DKROT ? sq[FirstOrderOutputs.DKROT_VIA] : null;
             int[] shape = base.shape(q);
             DMatrixRMaj m = new DMatrixRMaj(shape[0], shape[1]);
             for (int t = 0; t < s.length; t++) {
@@ -146,7 +146,7 @@ public final class FirstOrderRoundingBound {
     }
 
     /** Sums over the probes, in probe order, of the squared moves of every output entry. */
-    private double[][] runProbes(RopeInstance instance, FirstOrderPass.Outputs base, FirstOrderPass.Mags mags) {
+    private double[][] runProbes(RopeInstance instance, FirstOrderOutputs base, FirstOrderPass.Mags mags) {
         double[][] sq = base.zerosLike();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, PROBES), r -> {
             Thread th = new Thread(r, "first-order-bound");
@@ -154,12 +154,12 @@ public final class FirstOrderRoundingBound {
             return th;
         });
         try {
-            List<Future<FirstOrderPass.Outputs>> fs = new ArrayList<>();
+            List<Future<FirstOrderOutputs>> fs = new ArrayList<>();
             for (int k = 0; k < PROBES; k++) {
                 final int probe = k;
                 fs.add(pool.submit(() -> new FirstOrderPass(instance, cls, probe, mags).run()));
             }
-            for (Future<FirstOrderPass.Outputs> f : fs) {
+            for (Future<FirstOrderOutputs> f : fs) {
                 base.addSquaredMoves(f.get(), sq);
             }
         } catch (InterruptedException ex) {

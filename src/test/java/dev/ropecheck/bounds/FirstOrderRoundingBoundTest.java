@@ -79,7 +79,7 @@ class FirstOrderRoundingBoundTest {
                 new InstanceSpec(33, 6, FamilyKind.IDENTITY, 0.5, true, 5L).build(),
                 withUpstreamGradient(new InstanceSpec(30, 8, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 6L).build()));
         for (RopeInstance in : cases) {
-            FirstOrderPass.Outputs got = new FirstOrderPass(in, RoundingClass.firstOrder(FloatFormat.FP32), -1).run();
+            FirstOrderOutputs got = new FirstOrderPass(in, RoundingClass.firstOrder(FloatFormat.FP32), -1).run();
             Set<Quantity> fields = EnumSet.copyOf(FIELDS);
             if (in.hasUpstreamGradient()) {
                 fields.remove(Quantity.LOSS);

@@ -19,6 +19,7 @@ J make-instance --n 64 --d 16 --family rope --bound 0.5 --dtype fp32 --qkv --cau
     --batch 2 --heads 2 --out "$W/i.json"
 "$PY" examples/torch_kernel_attention.py --in "$W/i.json" --out "$W/r32.npz" --dtype float32
 J check --instance "$W/i.json" --candidate "$W/r32.npz" --dtype fp32 | tail -1
+J check --instance "$W/i.json" --candidate "$W/r32.npz" --dtype fp32 --bound first-order | tail -1
 "$PY" examples/torch_kernel_attention.py --in "$W/i.json" --out "$W/r64.npz" --dtype float64
 J check --instance "$W/i.json" --candidate "$W/r64.npz" | tail -1
 J make-instance --n 64 --d 16 --family rope --bound 0.5 --qkv --causal --scale '1/sqrt(d)' --batch 1 --heads 2 \

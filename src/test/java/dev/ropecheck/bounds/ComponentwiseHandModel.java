@@ -19,8 +19,8 @@ import java.util.Map;
  * magnitude prone to cancellation is padded by {@code 2^-40} times the sum of the absolute values of
  * its terms (scores by {@code 2^-40 |s|}), the stored inputs enter the {@code gradX} magnitudes as
  * {@code P_A = |A| + e_A}, {@code alpha} carries the {@code n φ_a} underflow of its row sum, and
- * the factors of a relative error {@code Π (1 + x) - 1} are multiplied in the note's order with
- * {@code exp(x) = 1 + expm1(x)}. Small instances only ({@code n, d <= 8}): plain loops, no blocking.
+ * a relative error {@code exp(y) Π (1 + x_i) - 1} is evaluated as {@code expm1(y + Σ log1p(x_i))}
+ * (as a product minus 1 it would cancel against 1: in fp64 that loses up to half of it). Small instances only ({@code n, d <= 8}): plain loops, no blocking.
  */
 final class ComponentwiseHandModel {
     static final double PAD = 0x1p-40;
@@ -160,27 +160,28 @@ final class ComponentwiseHandModel {
                 f[j] = Math.exp(s[j] - smax);
                 l += f[j];
             }
-            double factors = (1 + 2 * ua) * (1 + ua) * (1 + us);
+            double lnFactors = Math.log1p(ua) + Math.log1p(2 * ua) + Math.log1p(us); // ln((1+2u_a)(1+u_a)(1+u_s))
             double[] rhoA = new double[jEnd];
             double rhoBar = 0;
             for (int j = 0; j < jEnd; j++) {
                 f[j] = f[j] / l;
-                rhoA[j] = (1 + Math.expm1(es[j] + 2 * ua * span)) * factors - 1;
+                rhoA[j] = Math.expm1(2 * ua * span + es[j] + lnFactors);
                 rhoBar += f[j] * rhoA[j];
             }
-            double rhoL = (1 + rhoBar) * (1 + g4n) - 1;
+            double rhoL = Math.expm1(Math.log1p(rhoBar) + Math.log1p(g4n));
             double phi = phiS + 2 * (phiA + n * phiA) / Math.max(1 - rhoL, 0);
             double[] rhoF = new double[jEnd];
             for (int j = 0; j < jEnd; j++) {
-                rhoF[j] = 1 - rhoL > 0 ? (1 + rhoA[j]) * (1 + ua) * (1 + us) / (1 - rhoL) - 1 : Double.POSITIVE_INFINITY;
+                rhoF[j] = 1 - rhoL > 0 ? Math.expm1(Math.log1p(rhoA[j]) + Math.log1p(ua) + Math.log1p(us) - Math.log1p(-rhoL))
+                        : Double.POSITIVE_INFINITY;
                 fv[i][j] = f[j];
                 fe[i][j] = f[j] * rhoF[j] + phi;
                 bF[i][j] = fe[i][j];
-                double relA = (1 + Math.expm1(es[j] + esmax + 2 * ua * span)) * factors * (1 + 2 * ua) * (1 + ua) - 1;
+                double relA = Math.expm1(es[j] + esmax + 2 * ua * span + lnFactors + Math.log1p(2 * ua) + Math.log1p(ua));
                 bA[i][j] = Math.exp(s[j]) * relA + phiS + phiA;
             }
             double alpha = Math.exp(smax) * l;
-            double relAlpha = (1 + rhoBar) * (1 + g4n) * (1 + 2 * ua) * (1 + 2 * ua) * (1 + ua) * (1 + Math.expm1(esmax)) - 1;
+            double relAlpha = Math.expm1(esmax + Math.log1p(rhoBar) + Math.log1p(g4n) + 2 * Math.log1p(2 * ua) + Math.log1p(ua));
             bAlpha[i] = store(alpha * relAlpha + n * phiA, alpha);
             // §5 Att, c, L
             double[] att = new double[d];
@@ -238,7 +239,9 @@ final class ComponentwiseHandModel {
                 double tmag = Math.abs(t) + PAD * (qquad + rmag);
                 double et = (eq + er) * (1 + ua) * (1 + us) + ro * tmag + phiS;
                 pv[i][j] = f[j] * t;
-                pe[i][j] = f[j] * ((1 + rhoF[j]) * (1 + ua) * (1 + us) * (tmag + et) - tmag) + phi * (tmag + et) + phiS;
+                // f [(1+ρ_f)(1+u_a)(1+u_s)(|t| + e_t) - |t|] = f [((1+ρ_f)(1+u_a)(1+u_s) - 1)(|t| + e_t) + e_t]
+                double grow = Math.expm1(Math.log1p(rhoF[j]) + Math.log1p(ua) + Math.log1p(us));
+                pe[i][j] = f[j] * (grow * (tmag + et) + et) + phi * (tmag + et) + phiS;
                 bP[i][j] = pe[i][j];
             }
         }
@@ -310,7 +313,7 @@ final class ComponentwiseHandModel {
         // §9 gradX on the support
         double epsW = 0;
         if (rope != null) {
-            double thetaRel = (1 + thetaUlps(rope, d) * ua) * (1 + ua) - 1;
+            double thetaRel = thetaUlps(rope, d) * ua + ua + thetaUlps(rope, d) * ua * ua;
             epsW = Math.min(2, thetaRel * (n - 1.0) * rope.theta(0)) + 2 * ua + us + phiS;
         }
         double gG = gamma((long) n * n + 8);
@@ -398,7 +401,7 @@ final class ComponentwiseHandModel {
         double[][] val = new double[n][d];
         double[][] err = new double[n][d];
         double g2 = gamma(2);
-        double thetaRel = (1 + thetaUlps(rope, d) * ua) * (1 + ua) - 1;
+        double thetaRel = thetaUlps(rope, d) * ua + ua + thetaUlps(rope, d) * ua * ua;
         for (int i = 0; i < n; i++) {
             for (int kk = 0; kk < d / 2; kk++) {
                 double angle = i * rope.theta(kk);

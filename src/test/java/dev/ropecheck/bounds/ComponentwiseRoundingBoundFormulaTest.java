@@ -11,6 +11,8 @@ import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -32,8 +34,9 @@ import org.junit.jupiter.api.Test;
  * {@code K = 64} rounded factors along its longest path (the deepest is {@code gradX}: projection,
  * rotation, score, softmax, {@code c}, {@code q}, {@code t}, {@code p}, then two sums), so each
  * evaluation is within {@code γ_K(2^-53)} relative of the real value (Higham Lemma 3.1), and the two
- * within {@code 2 γ_64 < 2^-45}; the relative errors {@code Π(1 + x) - 1} are formed with the same
- * factor order in both (their cancellation against 1 is then identical). {@code 2^-45} is also what
+ * within {@code 2 γ_64 < 2^-45}; both form the relative errors {@code exp(y) Π(1 + x_i) - 1} as
+ * {@code expm1(y + Σ log1p(x_i))}, a sum of non-negative terms as well (no cancellation against 1;
+ * {@link #fp64SoftmaxBoundsAreNotBelowTheirSixtyDigitValue} checks that against 60 digits). {@code 2^-45} is also what
  * the smallest changed constant of the model moves an entry by: the pad is {@code u_s 2^-40} of a
  * stored magnitude against a bound of at least {@code γ_d} of it, {@code 2^-28} relative in fp16.
  */
@@ -130,5 +133,170 @@ class ComponentwiseRoundingBoundFormulaTest {
             }
         }
         assertTrue(compared > 1000, "compared " + compared + " entries");
+    }
+
+    private static final MathContext MC = new MathContext(60);
+
+    private static BigDecimal b(double x) {
+        return new BigDecimal(x);
+    }
+
+    /** {@code e^x} to 60 digits for {@code |x| <= 2} (Taylor series, 60 terms: remainder below 1e-60). */
+    private static BigDecimal exp(BigDecimal x) {
+        BigDecimal sum = BigDecimal.ONE;
+        BigDecimal term = BigDecimal.ONE;
+        for (int k = 1; k < 60; k++) {
+            term = term.multiply(x, MC).divide(BigDecimal.valueOf(k), MC);
+            sum = sum.add(term, MC);
+        }
+        return sum;
+    }
+
+    @Test
+    @DisplayName("check-verdicts: in fp64 the softmax bounds (A, f, alpha; stage 4) are never below their 60-digit value:"
+            + " 1 <= bound/value <= 1 + 2^-19 (the safety factor 1 + 2^-20 covers the binary64 evaluation)")
+    @dev.ropecheck.specs.Spec("check-verdicts")
+    void fp64SoftmaxBoundsAreNotBelowTheirSixtyDigitValue() {
+        double u = 0x1p-53;
+        BigDecimal one = BigDecimal.ONE;
+        BigDecimal bu = b(u);
+        RoundingClass cls = RoundingClass.worstCase(FloatFormat.FP64);
+        ComponentwiseRoundingBound bound = new ComponentwiseRoundingBound(cls, 1);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (long seed = 1; seed <= 300; seed++) {
+            // n = 1, d = 2, identity, q, k given (exact or not): f = 1, the scores' error enters only
+            // through exp, so a binary64 e_s (hand model, stage 3) is accurate enough there
+            RopeInstance inst = RopeInstance.builder().qkv(m(1, 2, seed, seed % 2 == 0), m(1, 2, seed + 7, seed % 3 == 0),
+                    m(1, 2, seed + 13, false)).e(m(1, 2, seed + 17, false)).family(new IdentityFamily(2)).build();
+            Map<Quantity, DMatrixRMaj> got = bound.allowed(inst, EnumSet.of(Quantity.A, Quantity.F, Quantity.ALPHA));
+            double[] q = inst.a1().data;
+            double[] k = inst.a2().data;
+            double val = 0;
+            double lin = 0;
+            double quad = 0;
+            for (int c = 0; c < 2; c++) {
+                double eq = FloatFormat.FP64.isExact(q[c]) ? 0 : u * Math.abs(q[c]) + Double.MIN_VALUE / 2;
+                double ek = FloatFormat.FP64.isExact(k[c]) ? 0 : u * Math.abs(k[c]) + Double.MIN_VALUE / 2;
+                val += q[c] * k[c];
+                lin += eq * Math.abs(k[c]) + (Math.abs(q[c]) + eq) * ek;
+                quad += (Math.abs(q[c]) + eq) * (Math.abs(k[c]) + ek);
+            }
+            double s = 0.5 * val;
+            double es0 = 0.5 * (lin + 8 * u / (1 - 8 * u) * quad);
+            double es = es0 + u * (Math.abs(s) * (1 + 0x1p-40) + es0) + Double.MIN_VALUE / 2;
+            BigDecimal span = b(2 * Math.abs(s)).add(b(2 * es));
+            BigDecimal twoU = bu.multiply(b(2));
+            BigDecimal rhoA = exp(b(es).add(twoU.multiply(span))).multiply(one.add(twoU)).multiply(one.add(bu))
+                    .multiply(one.add(bu), MC).subtract(one);
+            BigDecimal g4 = b(4 * u).divide(one.subtract(b(4 * u)), MC);
+            BigDecimal rhoL = one.add(rhoA).multiply(one.add(g4), MC).subtract(one);
+            BigDecimal rhoF = one.add(rhoA).multiply(one.add(bu)).multiply(one.add(bu)).divide(one.subtract(rhoL), MC)
+                    .subtract(one);
+            BigDecimal relA = exp(b(2 * es).add(twoU.multiply(span))).multiply(one.add(twoU).pow(2))
+                    .multiply(one.add(bu).pow(3), MC).subtract(one);
+            BigDecimal expS = exp(b(s));
+            BigDecimal aBound = expS.multiply(relA, MC);
+            BigDecimal relAlpha = one.add(rhoA).multiply(one.add(g4)).multiply(one.add(twoU).pow(2)).multiply(one.add(bu))
+                    .multiply(exp(b(es)), MC).subtract(one);
+            BigDecimal alphaErr = expS.multiply(relAlpha, MC);
+            BigDecimal alphaBound = alphaErr.add(bu.multiply(expS.add(alphaErr), MC));
+            double[][] pairs = {{got.get(Quantity.F).get(0, 0), rhoF.doubleValue()},
+                {got.get(Quantity.A).get(0, 0), aBound.doubleValue()},
+                {got.get(Quantity.ALPHA).get(0, 0), alphaBound.doubleValue()}};
+            for (double[] p : pairs) {
+                double r = p[0] / p[1];
+                lo = Math.min(lo, r);
+                hi = Math.max(hi, r);
+            }
+        }
+        // the underflow floors (below 1e-300) and the binary64 rounding (a few ulps) are all that separate
+        // bound/value from the safety factor 1 + 2^-20
+        assertTrue(lo >= 1 && hi <= 1 + 0x1p-19, "bound / 60-digit value in [" + lo + ", " + hi + "]");
+    }
+
+    @Test
+    @DisplayName("check-verdicts: a bound the model cannot give (rho_l >= 1: bf16 scores of 1600) is +inf, never NaN")
+    @dev.ropecheck.specs.Spec("check-verdicts")
+    void vacuousBoundIsInfiniteNotNaN() {
+        DMatrixRMaj q = new DMatrixRMaj(new double[][] {{40, 40}, {40, -40}});
+        RopeInstance inst = RopeInstance.builder().qkv(q, q, q).e(q).family(new IdentityFamily(2)).build();
+        Map<Quantity, DMatrixRMaj> got = new ComponentwiseRoundingBound(RoundingClass.worstCase(FloatFormat.BF16), 1)
+                .allowed(inst, EnumSet.allOf(Quantity.class));
+        int infinite = 0;
+        for (Map.Entry<Quantity, DMatrixRMaj> e : got.entrySet()) {
+            for (double v : e.getValue().data) {
+                assertTrue(v >= 0, e.getKey() + " has " + v);
+                if (v == Double.POSITIVE_INFINITY) {
+                    infinite++;
+                }
+            }
+        }
+        for (double v : got.get(Quantity.F).data) {
+            assertEquals(Double.POSITIVE_INFINITY, v, "f is unbounded when rho_l >= 1");
+        }
+        assertTrue(got.get(Quantity.H).get(0, 0) < Double.POSITIVE_INFINITY, "stage 1 stays finite");
+        assertTrue(infinite > 0);
+    }
+
+    @Test
+    @DisplayName("check-verdicts: each field asked alone is bit for bit the field of the full evaluation; no field asked"
+            + " gives the loss; two threads on several chunks (n = 40) equal one thread and the note")
+    @dev.ropecheck.specs.Spec("check-verdicts")
+    void fieldSubsetsAndThreadsChangeNothing() {
+        RoundingClass cls = RoundingClass.worstCase(FloatFormat.FP16);
+        RopeInstance inst = instance(3, 4, new RopeFamily(4), 77, true, false, Double.NaN, false);
+        ComponentwiseRoundingBound bound = new ComponentwiseRoundingBound(cls, 1);
+        Map<Quantity, DMatrixRMaj> all = bound.allowed(inst, EnumSet.allOf(Quantity.class));
+        for (Quantity q : all.keySet()) {
+            Map<Quantity, DMatrixRMaj> one = bound.allowed(inst, EnumSet.of(q));
+            assertEquals(Set.of(q), one.keySet(), "asked for " + q);
+            assertTrue(java.util.Arrays.equals(all.get(q).data, one.get(q).data), q + " alone differs");
+        }
+        assertEquals(Set.of(Quantity.LOSS), bound.allowed(inst, Set.of()).keySet());
+        assertTrue(bound.allowed(inst, EnumSet.of(Quantity.LSE)).isEmpty(), "lse is RoundingTolerance's, not this class's");
+        RopeInstance big = instance(40, 2, new RopeFamily(2), 5, true, false, Double.NaN, false);
+        RopeInstance bigCausal = instance(40, 2, new IdentityFamily(2), 6, false, true, Double.NaN, false);
+        for (RopeInstance b : List.of(big, bigCausal)) {
+            Map<Quantity, DMatrixRMaj> one = new ComponentwiseRoundingBound(cls, 1).allowed(b, EnumSet.allOf(Quantity.class));
+            Map<Quantity, DMatrixRMaj> two = new ComponentwiseRoundingBound(cls, 2).allowed(b, EnumSet.allOf(Quantity.class));
+            Map<Quantity, double[]> hand = new ComponentwiseHandModel(cls).allowed(b);
+            assertEquals(one.keySet(), two.keySet());
+            for (Quantity q : one.keySet()) {
+                // chunks merge their sums in a fixed order, so the thread count cannot matter
+                assertTrue(java.util.Arrays.equals(one.get(q).data, two.get(q).data), q + ": threads change the bound");
+                assertMatches("n=40 " + q, hand.get(q), one.get(q).data);
+            }
+        }
+        assertEquals(cls, bound.roundingClass());
+        assertTrue(new ComponentwiseRoundingBound(cls).roundingClass() == cls);
+    }
+
+    @Test
+    @DisplayName("check-verdicts: preconditions: weights and the RoPE or identity family, else no field and a reason")
+    @dev.ropecheck.specs.Spec("check-verdicts")
+    void preconditions() {
+        RopeInstance ok = instance(2, 2, new RopeFamily(2), 3, false, false, Double.NaN, false);
+        assertEquals(EnumSet.allOf(Quantity.class), ComponentwiseRoundingBound.supported(ok));
+        assertEquals("", ComponentwiseRoundingBound.unsupportedReason(ok));
+        RopeInstance identity = instance(2, 2, new IdentityFamily(2), 3, false, false, Double.NaN, false);
+        assertEquals(EnumSet.allOf(Quantity.class), ComponentwiseRoundingBound.supported(identity));
+        assertEquals("", ComponentwiseRoundingBound.unsupportedReason(identity));
+        RopeInstance generalX = ok.toBuilder().clearX().x(m(4, 4, 9, false)).build();
+        DMatrixRMaj[] mats = {m(2, 2, 1, false), m(2, 2, 2, false), m(2, 2, 3, false)};
+        RopeInstance explicit = ok.toBuilder().family(new ExplicitFamily(mats, Support.full(2))).build();
+        ComponentwiseRoundingBound bound = new ComponentwiseRoundingBound(RoundingClass.worstCase(FloatFormat.FP32), 1);
+        for (RopeInstance bad : List.of(generalX, explicit)) {
+            assertTrue(ComponentwiseRoundingBound.supported(bad).isEmpty(), bad.toString());
+            String why = ComponentwiseRoundingBound.unsupportedReason(bad);
+            assertTrue(why.contains(bad == generalX ? "general X" : explicit.family().name()), why);
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> bound.allowed(bad, EnumSet.of(Quantity.ATTENTION)));
+            assertEquals(why, ex.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new ComponentwiseRoundingBound(RoundingClass.worstCase(FloatFormat.FP32), 0));
+        assertEquals(1, new ComponentwiseRoundingBound(RoundingClass.worstCase(FloatFormat.FP32), 1)
+                .allowed(ok, EnumSet.of(Quantity.LOSS)).size());
     }
 }

@@ -98,6 +98,20 @@ class ComponentwiseRoundingBoundFormulaTest {
         out.add(instance(3, 2, new IdentityFamily(2), seed++, false, true, 0.75, false));
         out.add(instance(2, 2, new RopeFamily(2), seed++, true, false, 1.3, true));
         out.add(instance(3, 4, new IdentityFamily(4), seed++, true, false, Double.NaN, true));
+        // all zero: every bound is made of the underflow floors alone (2^-150 in fp32, 2^-25 in fp16),
+        // so the floor terms are resolved too; and zero values (E, W_V) among nonzero ones
+        DMatrixRMaj z = new DMatrixRMaj(3, 2);
+        out.add(RopeInstance.builder().a1(z).a2(z).a3(z).e(z).wq(new DMatrixRMaj(2, 2)).wk(new DMatrixRMaj(2, 2))
+                .wv(new DMatrixRMaj(2, 2)).family(new RopeFamily(2)).build());
+        out.add(instance(3, 2, new RopeFamily(2), seed++, false, false, Double.NaN, false).toBuilder().e(z).clearY()
+                .wv(new DMatrixRMaj(2, 2)).build());
+        // where the floors decide (fp32: 2^-150): row 0 has a gap of 144 between its scores, so
+        // f_01 = e^-144 and f_01 rho_f are far below the underflow term phi of f; row 1 has both
+        // scores at -105, so alpha = 2 e^-105 and A_1j carry less than their floors n phi_a, phi_s + phi_a
+        DMatrixRMaj fq = new DMatrixRMaj(new double[][] {{12, -12}, {0, 17.5}});
+        DMatrixRMaj fk = new DMatrixRMaj(new double[][] {{12, -12}, {-12, -12}});
+        out.add(RopeInstance.builder().qkv(fq, fk, m(2, 2, 5, false)).e(m(2, 2, 6, false)).family(new IdentityFamily(2))
+                .build());
         return out;
     }
 
@@ -257,6 +271,15 @@ class ComponentwiseRoundingBoundFormulaTest {
         assertTrue(bound.allowed(inst, EnumSet.of(Quantity.LSE)).isEmpty(), "lse is RoundingTolerance's, not this class's");
         RopeInstance big = instance(40, 2, new RopeFamily(2), 5, true, false, Double.NaN, false);
         RopeInstance bigCausal = instance(40, 2, new IdentityFamily(2), 6, false, true, Double.NaN, false);
+        // n = 40: gamma~_k(lambda) < gamma_k for k = 4n (at n <= 3 the probabilistic class is the worst case)
+        RoundingClass prob = RoundingClass.probabilistic(FloatFormat.FP32);
+        Map<Quantity, DMatrixRMaj> p40 = new ComponentwiseRoundingBound(prob, 1).allowed(big, EnumSet.allOf(Quantity.class));
+        Map<Quantity, double[]> h40 = new ComponentwiseHandModel(prob).allowed(big);
+        for (Quantity q : p40.keySet()) {
+            assertMatches("probabilistic n=40 " + q, h40.get(q), p40.get(q).data);
+        }
+        assertTrue(p40.get(Quantity.ATTENTION).get(0, 0) < new ComponentwiseRoundingBound(RoundingClass.worstCase(
+                FloatFormat.FP32), 1).allowed(big, EnumSet.of(Quantity.ATTENTION)).get(Quantity.ATTENTION).get(0, 0));
         for (RopeInstance b : List.of(big, bigCausal)) {
             Map<Quantity, DMatrixRMaj> one = new ComponentwiseRoundingBound(cls, 1).allowed(b, EnumSet.allOf(Quantity.class));
             Map<Quantity, DMatrixRMaj> two = new ComponentwiseRoundingBound(cls, 2).allowed(b, EnumSet.allOf(Quantity.class));

@@ -287,7 +287,7 @@ public final class ComponentwiseRoundingBound {
             }
             RopeFamily rope = (RopeFamily) family;
             Vec out = new Vec(n, d);
-            double thetaRel = (1 + thetaUlps(rope) * ua) * (1 + ua) - 1;
+            double thetaRel = thetaUlps(rope) * ua * (1 + ua) + ua; // (1 + c u)(1 + u) - 1, without cancellation
             for (int i = 0; i < n; i++) {
                 for (int kk = 0; kk < d / 2; kk++) {
                     double angle = (double) i * rope.theta(kk);
@@ -452,7 +452,8 @@ public final class ComponentwiseRoundingBound {
             }
             for (DMatrixRMaj m : out.values()) {
                 for (int t = 0; t < m.data.length; t++) {
-                    m.data[t] *= SAFETY;
+                    // NaN only arises from an infinite term (inf - inf, 0 * inf): the bound is infinite
+                    m.data[t] = Double.isNaN(m.data[t]) ? Double.POSITIVE_INFINITY : m.data[t] * SAFETY;
                 }
             }
             return out;
@@ -499,7 +500,7 @@ public final class ComponentwiseRoundingBound {
             double epsW = 0;
             if (family instanceof RopeFamily) {
                 RopeFamily rope = (RopeFamily) family;
-                double thetaRel = (1 + thetaUlps(rope) * ua) * (1 + ua) - 1;
+                double thetaRel = thetaUlps(rope) * ua * (1 + ua) + ua; // (1 + c u)(1 + u) - 1, without cancellation
                 epsW = Math.min(2, thetaRel * (n - 1.0) * rope.theta(0)) + 2 * ua + us + floorS;
             }
             var support = family.support();
@@ -629,7 +630,9 @@ public final class ComponentwiseRoundingBound {
                     }
                     // stage 4: exp, row sum and softmax
                     double shiftSpan = 2 * sabs + 2 * esmax;
-                    double ga = (1 + 2 * ua) * (1 + ua) * (1 + us);
+                    // Every relative error Π(1 + x_i) exp(y) - 1 below is evaluated as expm1(y + Σ log1p(x_i)):
+                    // formed as a product minus 1 it cancels against 1 and loses up to half its value in fp64.
+                    double ga = Math.log1p(2 * ua) + Math.log1p(ua) + Math.log1p(us);
                     double lsum = 0;
                     for (int j = 0; j < jEnd; j++) {
                         f[j] = Math.exp(s[j] - smax);
@@ -638,24 +641,25 @@ public final class ComponentwiseRoundingBound {
                     double rhoBar = 0;
                     for (int j = 0; j < jEnd; j++) {
                         f[j] /= lsum;
-                        double rhoA = (1 + Math.expm1(es[j] + 2 * ua * shiftSpan)) * ga - 1;
+                        double rhoA = Math.expm1(es[j] + 2 * ua * shiftSpan + ga);
                         rhoF[j] = rhoA;
                         rhoBar += f[j] * rhoA;
                     }
-                    double rhoL = (1 + rhoBar) * (1 + gRow) - 1;
+                    double rhoL = rhoBar + gRow + rhoBar * gRow;
                     double underflowL = n * floorA;
                     double lLow = 1 - rhoL;
                     double phi = floorS + 2 * (floorA + underflowL) / Math.max(lLow, 0);
                     for (int j = 0; j < jEnd; j++) {
                         double rhoA = rhoF[j];
-                        double rf = lLow > 0 ? (1 + rhoA) * (1 + ua) * (1 + us) / lLow - 1 : Double.POSITIVE_INFINITY;
+                        double rf = lLow > 0 ? Math.expm1(Math.log1p(rhoA) + Math.log1p(ua) + Math.log1p(us) - Math.log1p(-rhoL))
+                                : Double.POSITIVE_INFINITY;
                         rhoF[j] = rf;
                         ef[j] = f[j] * rf + phi;
                     }
                     if (fieldA != null) {
                         for (int j = 0; j < jEnd; j++) {
                             double aij = Math.exp(s[j]);
-                            double rho = (1 + Math.expm1(es[j] + esmax + 2 * ua * shiftSpan)) * ga * (1 + 2 * ua) * (1 + ua) - 1;
+                            double rho = Math.expm1(es[j] + esmax + 2 * ua * shiftSpan + ga + Math.log1p(2 * ua) + Math.log1p(ua));
                             fieldA.unsafe_set(i, j, aij * rho + floorS + floorA);
                         }
                     }
@@ -666,7 +670,7 @@ public final class ComponentwiseRoundingBound {
                     }
                     if (fieldAlpha != null) {
                         double alpha = Math.exp(smax) * lsum;
-                        double rho = (1 + rhoBar) * (1 + gRow) * (1 + 2 * ua) * (1 + 2 * ua) * (1 + ua) * (1 + Math.expm1(esmax)) - 1;
+                        double rho = Math.expm1(Math.log1p(rhoBar) + Math.log1p(gRow) + 2 * Math.log1p(2 * ua) + Math.log1p(ua) + esmax);
                         fieldAlpha.unsafe_set(i, 0, store(alpha * rho + underflowL, alpha));
                     }
                     // stage 5: Att = f h, then c = Att - E (stage 6) and the loss (stage 7)
@@ -768,7 +772,7 @@ public final class ComponentwiseRoundingBound {
                         double fj = f[j];
                         double pval = fj * t;
                         double pt = tmag + et;
-                        double ep = fj * ((1 + rhoF[j]) * (1 + ua) * (1 + us) * pt - tmag) + (ef[j] - fj * rhoF[j]) * pt
+                        double ep = fj * (Math.expm1(Math.log1p(rhoF[j]) + Math.log1p(ua) + Math.log1p(us)) * pt + et) + phi * pt
                                 + floorS;
                         double pabs = Math.abs(pval);
                         if (fieldP != null) {

@@ -43,13 +43,15 @@ public final class TensorExactRounding implements TensorQuantityBound {
             int d = in.d();
             double gs = gamma(3.0 * d + 5);
             double betaHat = (1 + gs) * mag.betaAbs;
-            deltaE = Math.exp(gs * mag.betaAbs + 2 * U * betaHat) * (1 + 2 * U) - 1;
+            // relative errors e^y Π(1 + x_i) - 1 as expm1(y + Σ log1p(x_i)): as a product minus 1 they cancel
+            // against 1, which at a few u loses up to u absolute (20% of the A bound at n = d = 1)
+            deltaE = Math.expm1(gs * mag.betaAbs + 2 * U * betaHat + Math.log1p(2 * U));
             if (!(deltaE < 0.5)) {
                 throw new IllegalArgumentException("rounding model needs delta_e < 1/2, got " + deltaE);
             }
             double rhoE = 2 * deltaE / (1 - deltaE);
             double nn = (double) n * n;
-            phi = (1 + rhoE) * (1 + U) * (1 + U) / (1 - gamma(nn)) - 1;
+            phi = Math.expm1(Math.log1p(rhoE) + 2 * Math.log1p(U) - Math.log1p(-gamma(nn)));
             h = mag.hAbs;
             epsH = gamma(2.0 * d + 2) * h;
             epsAtt = phi * h + (1 + phi) * (epsH + (h + epsH) * gamma(nn + 1));
@@ -65,9 +67,10 @@ public final class TensorExactRounding implements TensorQuantityBound {
         double nn = (double) n * n;
         switch (q) {
             case A:
-                return ((1 + m.deltaE) * (1 + 2 * U) * (1 + U) - 1) * Magnitudes.maxAbs(trusted.get(TensorQuantity.A));
+                return Math.expm1(Math.log1p(m.deltaE) + Math.log1p(2 * U) + Math.log1p(U))
+                        * Magnitudes.maxAbs(trusted.get(TensorQuantity.A));
             case ALPHA:
-                return ((1 + m.deltaE) * (1 + gamma(nn)) * (1 + 2 * U) * (1 + U) - 1)
+                return Math.expm1(Math.log1p(m.deltaE) + Math.log1p(gamma(nn)) + Math.log1p(2 * U) + Math.log1p(U))
                         * Magnitudes.maxAbs(trusted.get(TensorQuantity.ALPHA));
             case F:
                 return m.phi * Magnitudes.maxAbs(trusted.get(TensorQuantity.F));
@@ -154,14 +157,15 @@ public final class TensorExactRounding implements TensorQuantityBound {
     private static double pBound(Model m, TensorInstance in, TensorResult t) {
         DMatrixRMaj c = t.get(TensorQuantity.C);
         DMatrixRMaj f = t.get(TensorQuantity.F);
-        double k = (1 + m.phi) * (1 + U);
+        double k1 = Math.expm1(Math.log1p(m.phi) + Math.log1p(U)); // (1 + Φ)(1 + u) - 1
+        double k = 1 + k1;
         double worst = 0;
         for (int i = 0; i < in.n(); i++) {
             double fMax = 0;
             for (int j = 0; j < f.numCols; j++) {
                 fMax = Math.max(fMax, f.unsafe_get(i, j));
             }
-            worst = Math.max(worst, fMax * ((k - 1) * wMax(m, c, i) + k * deltaW(m, c, i)));
+            worst = Math.max(worst, fMax * (k1 * wMax(m, c, i) + k * deltaW(m, c, i)));
         }
         return worst;
     }
@@ -172,13 +176,14 @@ public final class TensorExactRounding implements TensorQuantityBound {
         int d = in.d();
         int dd = d * d;
         DMatrixRMaj c = t.get(TensorQuantity.C);
-        double k = (1 + m.phi) * (1 + U);
+        double k1 = Math.expm1(Math.log1p(m.phi) + Math.log1p(U)); // (1 + Φ)(1 + u) - 1
+        double k = 1 + k1;
         double g = gamma(3.0 * n + 5);
         DMatrixRMaj out = new DMatrixRMaj(d, dd);
         for (int i = 0; i < n; i++) {
             double w = wMax(m, c, i);
             double dw = deltaW(m, c, i);
-            double pi = (k - 1) * w + k * dw; // Σ_j |p̂_ij - p_ij|
+            double pi = k1 * w + k * dw; // Σ_j |p̂_ij - p_ij|
             double pAbs = k * (w + dw); // Σ_j |p̂_ij|
             double rowTerm = pi + g * pAbs;
             for (int a = 0; a < d; a++) {

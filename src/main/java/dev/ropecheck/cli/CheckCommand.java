@@ -238,6 +238,13 @@ final class CheckCommand implements Callable<Integer> {
             warnings.add("the instance is not exact in " + format.label() + " (" + inexact + "); the bound includes the"
                     + " rounding of storing every input");
         }
+        if (rounding.firstOrder() && cls != EngineClass.FAST) {
+            String why = dev.ropecheck.bounds.FirstOrderRoundingBound.unsupportedReason(instance, format);
+            if (!why.isEmpty()) {
+                warnings.add("--bound first-order does not apply (" + why + "); every field is judged by the"
+                        + " probabilistic stage bound alone");
+            }
+        }
         List<String> absent = new ArrayList<>();
         for (Quantity q : RopeAttentionEngine.withoutWeightQuantities(EnumSet.allOf(Quantity.class), instance)) {
             if (!judged.contains(q) && !q.isQuadratic()) {

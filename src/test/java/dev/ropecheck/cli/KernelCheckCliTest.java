@@ -52,6 +52,10 @@ class KernelCheckCliTest {
                 "--candidate", DIR.resolve("qkv-torch-fp32.npz").toString(), "--bound", "second-order");
         assertEquals(2, unknown.exit(), unknown::toString);
         assertTrue(unknown.err().contains("must be worst-case, probabilistic or first-order"), unknown::toString);
+        CliRunner.Run inexact = CliRunner.run(ctx, "check", "--instance", DIR.resolve("qkv.json").toString(),
+                "--candidate", DIR.resolve("qkv-torch-fp32.npz").toString(), "--dtype", "bf16", "--bound", "first-order");
+        assertTrue(inexact.out().contains("--bound first-order does not apply (the first-order bound needs every input"
+                + " exact in bf16)"), inexact::toString);
     }
 
     @dev.ropecheck.specs.Spec("format-npz")

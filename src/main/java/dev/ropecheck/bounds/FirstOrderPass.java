@@ -4,6 +4,7 @@ import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * One evaluation of RoPE attention and its gradient in binary64 for {@link FirstOrderRoundingBound}:
@@ -29,7 +30,8 @@ final class FirstOrderPass {
     /** Roundings of applying the scale (0 when it is a power of two: multiplying by it is exact). */
     private final int scaleRoundings;
     private final double sigma;
-    private final SplittableRandom rng;
+    /** The probe's numbers: standard normal from its seeded stream (or, in tests, any source). */
+    private final DoubleSupplier noise;
     /** The sums of absolute values {@code M_x}: the exact pass's, which the probes read. */
     private final Mags mags;
 
@@ -65,6 +67,16 @@ final class FirstOrderPass {
 
     /** A probe that reads the exact pass's magnitudes {@code base} ({@code null} for the exact pass). */
     FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, Mags base) {
+        this(in, cls, probe, base, new SplittableRandom(FirstOrderRoundingBound.seed() + 0x9E3779B97F4A7C15L * (probe + 1))
+                ::nextGaussian);
+    }
+
+    /**
+     * A pass moving intermediate number {@code m} (in the pass's fixed order) by {@code φ_m} times
+     * {@code noise}'s {@code m}-th number: the tests drive it with unit directions to sum
+     * {@code G^2 φ^2} one intermediate at a time.
+     */
+    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, Mags base, DoubleSupplier noise) {
         this.in = in;
         this.n = in.n();
         this.d = in.d();
@@ -78,7 +90,7 @@ final class FirstOrderPass {
             throw new IllegalArgumentException("the exact pass records the magnitudes and every probe reads them");
         }
         this.mags = base == null ? new Mags(in.n(), in.d()) : base;
-        this.rng = new SplittableRandom(FirstOrderRoundingBound.seed() + 0x9E3779B97F4A7C15L * (probe + 1));
+        this.noise = noise;
         this.cTheta = rope == null ? 0
                 : ComponentwiseRoundingBound.THETA_ULPS + (Integer.bitCount(d) == 1 ? 0 : Math.log(rope.base()));
         double s = in.scale();
@@ -93,7 +105,7 @@ final class FirstOrderPass {
      * fixed order, so its numbers, and the bound, do not depend on the thread count.
      */
     double z() {
-        return probe < 0 ? 0 : rng.nextGaussian();
+        return probe < 0 ? 0 : noise.getAsDouble();
     }
 
     /** {@code x + φ z}, {@code φ = sqrt(k u_a^2 M^2 + u_s^2 x^2)}: a stored sum of {@code k} roundings. */

@@ -218,6 +218,53 @@ class FirstOrderRoundingBoundTest {
 
     @Test
     @dev.ropecheck.specs.Spec("first-order-rounding")
+    void probesEstimateTheSumOverIntermediatesAndTheBoundIsLambdaTimesTheirChiSquareCap() {
+        RopeInstance in = new InstanceSpec(4, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 21L).build();
+        RoundingClass cls = RoundingClass.firstOrder(FloatFormat.FP32);
+        FirstOrderPass exact = new FirstOrderPass(in, cls, -1);
+        FirstOrderOutputs base = exact.run();
+        int[] calls = {0};
+        new FirstOrderPass(in, cls, 0, exact.mags(), () -> {
+            calls[0]++;
+            return 0;
+        }).run();
+        // Σ_x G^2 φ^2 one intermediate at a time: move only the m-th, by exactly φ_m
+        double[][] v = base.zerosLike();
+        for (int m = 0; m < calls[0]; m++) {
+            int target = m;
+            int[] at = {0};
+            FirstOrderOutputs one = new FirstOrderPass(in, cls, 0, exact.mags(), () -> at[0]++ == target ? 1 : 0).run();
+            base.addSquaredMoves(one, v);
+        }
+        double[][] sq = base.zerosLike();
+        for (int k = 0; k < FirstOrderRoundingBound.PROBES; k++) {
+            base.addSquaredMoves(new FirstOrderPass(in, cls, k, exact.mags()).run(), sq);
+        }
+        Set<Quantity> fields = EnumSet.of(Quantity.ATTENTION, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WK);
+        Map<Quantity, DMatrixRMaj> allowed = new FirstOrderRoundingBound(cls, 2).allowed(in, fields);
+        long entries = 0;
+        for (Quantity q : fields) {
+            entries += base.size(q);
+        }
+        double p = cls.componentFailureProbability();
+        double lambda = Math.sqrt(2 * Math.log(4.0 * entries / p));
+        double chi = new org.apache.commons.math3.distribution.ChiSquaredDistribution(null, FirstOrderRoundingBound.PROBES)
+                .inverseCumulativeProbability(p / (2.0 * entries));
+        for (Quantity q : fields) {
+            int slot = base.slot(q);
+            for (int t = 0; t < v[slot].length; t++) {
+                double ratio = sq[slot][t] / (FirstOrderRoundingBound.PROBES * v[slot][t]);
+                // S / V ~ chi-square(32): below 4 or above 90 with probability < 1e-9 each
+                assertTrue(ratio > 4.0 / 32 && ratio < 90.0 / 32, q.key() + "[" + t + "]: S/(K V) = " + ratio);
+                double want = lambda * Math.sqrt(sq[slot][t] / chi) * FirstOrderRoundingBound.SAFETY;
+                assertEquals(want, allowed.get(q).data[t], 1e-12 * want, q.key() + "[" + t + "]");
+            }
+        }
+        assertTrue(calls[0] > 100, "intermediates moved: " + calls[0]);
+    }
+
+    @Test
+    @dev.ropecheck.specs.Spec("first-order-rounding")
     void saysWhyItDoesNotApply() {
         RopeInstance in = new InstanceSpec(8, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 2L).build();
         assertEquals("", FirstOrderRoundingBound.unsupportedReason(in, FloatFormat.FP32));

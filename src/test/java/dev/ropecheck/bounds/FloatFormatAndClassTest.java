@@ -80,6 +80,16 @@ class FloatFormatAndClassTest {
         assertEquals(1.0, f.failureProbability(0.1), "capped at 1");
         assertThrows(IllegalArgumentException.class, () -> f.gammaProbabilistic(-1, 1));
         assertThrows(IllegalArgumentException.class, () -> f.gammaProbabilistic(1, 0));
+        assertEquals(0.0, f.gammaProbabilistic(0, 1.0), 0.0, "no rounding, no error");
+        assertEquals(4 * u / (1 - 4 * u), f.gamma(4, 4 * u), 0.0, "k u equal to the model's limit is inside it");
+        assertThrows(IllegalArgumentException.class, () -> f.gamma(5, 4 * u));
+        assertThrows(IllegalArgumentException.class, () -> f.gamma(1, 0.0));
+        assertThrows(IllegalArgumentException.class, () -> f.gamma(0, 0.0), "maxKu must be positive, even for k = 0");
+        assertThrows(IllegalArgumentException.class, () -> f.gamma(1, 0.5));
+        for (String[] alias : new String[][] {{"fp64", "FP64"}, {"float64", "FP64"}, {"fp32", "FP32"}, {"float32", "FP32"},
+                {"float", "FP32"}, {"bf16", "BF16"}, {"fp16", "FP16"}, {"float16", "FP16"}}) {
+            assertEquals(FloatFormat.valueOf(alias[1]), FloatFormat.parse(alias[0]), alias[0]);
+        }
         assertEquals(FloatFormat.BF16, FloatFormat.parse(" BFloat16 "));
         assertEquals(FloatFormat.FP16, FloatFormat.parse("half"));
         assertEquals(FloatFormat.FP64, FloatFormat.parse("double"));

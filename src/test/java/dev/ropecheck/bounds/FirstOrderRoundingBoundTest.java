@@ -2,6 +2,7 @@ package dev.ropecheck.bounds;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.candidates.Bug;
@@ -261,6 +262,34 @@ class FirstOrderRoundingBoundTest {
             }
         }
         assertTrue(calls[0] > 100, "intermediates moved: " + calls[0]);
+    }
+
+    @Test
+    @dev.ropecheck.specs.Spec("first-order-rounding")
+    void fieldsAnInstanceDoesNotDefineAreLeftOut() {
+        RoundingClass cls = RoundingClass.firstOrder(FloatFormat.FP32);
+        RopeInstance w = new InstanceSpec(6, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 31L).build();
+        RopeInstance qkv = RopeInstance.builder().qkv(w.a1(), w.a2(), w.a3()).e(w.e()).family(w.family())
+                .entryBound(0.5).build();
+        assertTrue(qkv.hasQkv());
+        Set<Quantity> got = new FirstOrderRoundingBound(cls, 1).allowed(qkv, FIELDS).keySet();
+        assertTrue(got.containsAll(EnumSet.of(Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.LOSS)), got.toString());
+        assertTrue(!got.contains(Quantity.GRAD_WQ) && !got.contains(Quantity.GRAD_WK) && !got.contains(Quantity.GRAD_WV),
+                "q, k, v given directly have no weight gradients: " + got);
+        Set<Quantity> withDo = new FirstOrderRoundingBound(cls, 1).allowed(withUpstreamGradient(w), FIELDS).keySet();
+        assertTrue(!withDo.contains(Quantity.LOSS) && withDo.contains(Quantity.GRAD_WK), "dO: no loss: " + withDo);
+        assertTrue(new FirstOrderRoundingBound(cls, 1).allowed(w, EnumSet.of(Quantity.A, Quantity.F)).isEmpty());
+        // inputs exact in bf16 except one weight entry
+        RopeInstance b = rounded(w, FloatFormat.BF16);
+        DMatrixRMaj wk = b.wk();
+        wk.data[3] = 0x1.001p-2;
+        RopeInstance oneInexact = b.toBuilder().clearX().wq(b.wq()).wk(wk).build();
+        assertEquals("", FirstOrderRoundingBound.unsupportedReason(b, FloatFormat.BF16));
+        assertEquals("the first-order bound needs every input exact in bf16",
+                FirstOrderRoundingBound.unsupportedReason(oneInexact, FloatFormat.BF16));
+        assertThrows(IllegalArgumentException.class,
+                () -> new FirstOrderRoundingBound(RoundingClass.firstOrder(FloatFormat.BF16), 1).allowed(oneInexact, FIELDS));
+        assertThrows(IllegalArgumentException.class, () -> new FirstOrderRoundingBound(cls, 0));
     }
 
     @Test

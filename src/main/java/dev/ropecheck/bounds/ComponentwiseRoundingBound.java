@@ -11,10 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -346,31 +343,14 @@ public final class ComponentwiseRoundingBound {
                 }
                 return;
             }
-            ExecutorService pool = Executors.newFixedThreadPool(t, r -> {
-                Thread th = new Thread(r, "componentwise-bound");
-                th.setDaemon(true);
-                return th;
-            });
-            try {
-                List<Future<?>> fs = new ArrayList<>();
-                for (Chunk c : parts) {
-                    fs.add(pool.submit(c));
-                }
-                for (Future<?> f : fs) {
-                    f.get();
-                }
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", ex);
-            } catch (ExecutionException ex) {
-                Throwable cause = ex.getCause();
-                if (cause instanceof RuntimeException) {
-                    throw (RuntimeException) cause;
-                }
-                throw new IllegalStateException(cause);
-            } finally {
-                pool.shutdownNow();
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (Chunk c : parts) {
+                tasks.add(() -> {
+                    c.run();
+                    return null;
+                });
             }
+            BoundWorkers.run(tasks, t, "componentwise-bound", v -> { });
         }
 
         DMatrixRMaj rowField(Quantity q, int cols) {

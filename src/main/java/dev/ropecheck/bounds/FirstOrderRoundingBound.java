@@ -8,10 +8,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.ejml.data.DMatrixRMaj;
 
@@ -148,32 +145,12 @@ public final class FirstOrderRoundingBound {
     /** Sums over the probes, in probe order, of the squared moves of every output entry. */
     private double[][] runProbes(RopeInstance instance, FirstOrderOutputs base, FirstOrderPass.Mags mags) {
         double[][] sq = base.zerosLike();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, PROBES), r -> {
-            Thread th = new Thread(r, "first-order-bound");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
-            List<Future<FirstOrderOutputs>> fs = new ArrayList<>();
-            for (int k = 0; k < PROBES; k++) {
-                final int probe = k;
-                fs.add(pool.submit(() -> new FirstOrderPass(instance, cls, probe, mags).run()));
-            }
-            for (Future<FirstOrderOutputs> f : fs) {
-                base.addSquaredMoves(f.get(), sq);
-            }
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", ex);
-        } catch (ExecutionException ex) {
-            Throwable cause = ex.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
+        List<Callable<FirstOrderOutputs>> probes = new ArrayList<>();
+        for (int k = 0; k < PROBES; k++) {
+            final int probe = k;
+            probes.add(() -> new FirstOrderPass(instance, cls, probe, mags).run());
         }
+        BoundWorkers.run(probes, threads, "first-order-bound", p -> base.addSquaredMoves(p, sq));
         return sq;
     }
 

@@ -21,7 +21,16 @@ final class FirstOrderOutputs {
     static final int GWV = 11;
     static final int DQROT_VIA = 12;
     static final int DKROT_VIA = 13;
-    final double[][] v = new double[14][];
+    static final int SLOTS = 14;
+    final double[][] v = new double[SLOTS][];
+    /**
+     * A probe's own final moves {@code φ z} per slot and entry (slots without one: {@code null});
+     * {@link #addSquaredMoves} leaves them out, and the exact pass's {@link #ownVariance} puts their
+     * variance back exactly.
+     */
+    double[][] ownMove;
+    /** The exact pass's variances {@code φ^2} of the own final moves, per slot and entry (or {@code null}). */
+    double[][] ownVariance;
     final int n;
     final int d;
 
@@ -74,16 +83,25 @@ final class FirstOrderOutputs {
         return out;
     }
 
-    /** Adds {@code (probe - this)^2} entry by entry into {@code sq}. */
+    /**
+     * Adds {@code (probe - this - own)^2} entry by entry into {@code sq}: the squared move each entry
+     * inherits from the intermediates it is made of, without its own final move.
+     */
     void addSquaredMoves(FirstOrderOutputs probe, double[][] sq) {
         for (int s = 0; s < v.length; s++) {
             if (v[s] == null) {
                 continue;
             }
+            double[] own = probe.ownMove == null ? null : probe.ownMove[s];
             for (int t = 0; t < v[s].length; t++) {
-                double m = probe.v[s][t] - v[s][t];
+                double m = probe.v[s][t] - v[s][t] - (own == null ? 0 : own[t]);
                 sq[s][t] += m * m;
             }
         }
+    }
+
+    /** The exact variance of entry {@code t}'s own final move in slot {@code s} (0 when it has none). */
+    double ownVariance(int s, int t) {
+        return ownVariance == null || ownVariance[s] == null ? 0 : ownVariance[s][t];
     }
 }

@@ -16,6 +16,9 @@ import java.util.function.DoubleSupplier;
 final class FirstOrderPass {
     /** Rotations that may use one table entry: q, k, the back-rotations of dQ and dK, and dQ, dK forward. */
     private static final int TABLE_USES = 6;
+    /** The output slot each rotation use forms (-1: the rotations of q and k, which are not outputs). */
+    private static final int[] OUTPUT_OF_USE = {-1, -1, FirstOrderOutputs.DQ, FirstOrderOutputs.DK,
+        FirstOrderOutputs.DQROT_VIA, FirstOrderOutputs.DKROT_VIA};
 
     private final int n;
     private final int d;
@@ -32,14 +35,21 @@ final class FirstOrderPass {
     private final double sigma;
     /** The probe's numbers: standard normal from its seeded stream (or, in tests, any source). */
     private final DoubleSupplier noise;
-    /** The sums of absolute values {@code M_x}: the exact pass's, which the probes read. */
+    /** The partial-sum magnitudes {@code W_x}: the exact pass's, which the probes read. */
     private final Mags mags;
+    /** Per output slot, the own final moves {@code φ z} (probe) or their variances {@code φ^2} (exact pass). */
+    private final double[][] own = new double[FirstOrderOutputs.SLOTS][];
 
     /**
-     * The magnitudes {@code M_x} of the intermediates that are sums over tokens or features, from the
-     * exact values (a probe's own would differ in the eighth digit): {@code dQrot}, {@code dKrot},
+     * The partial-sum magnitudes {@code W_x} of the intermediates that are sums over tokens or features,
+     * from the exact values (a probe's own would differ in the eighth digit): {@code dQrot}, {@code dKrot},
      * {@code dV}, {@code Att} (row-major n x d), {@code r_i}, the loss, the projections and the weight
-     * gradients. The pairwise ones (scores, {@code t_ij}) are recomputed by each probe, O(n^2) values.
+     * gradients. For a sum of terms {@code t_j}, {@code W = max(Σ t_j^+, Σ t_j^-)}: every partial sum of
+     * any order, blocking or tree is a sum over a subset of the terms, so it lies in
+     * {@code [-Σ t^-, Σ t^+]} and its absolute value is at most {@code W}; so is every single term
+     * ({@code proofs-notes/first-order-rounding.md} §2). While the exact pass accumulates, each array
+     * holds {@code Σ t^+} and its twin in {@link #neg} {@code Σ t^-}; {@link #close} leaves the maximum.
+     * The pairwise ones (scores, {@code t_ij}) are recomputed by each probe, O(n^2) values.
      */
     static final class Mags {
         final double[] dqr;
@@ -50,6 +60,8 @@ final class FirstOrderPass {
         final double[][] proj = new double[3][];
         final double[][] grad = new double[3][];
         double loss;
+        /** The negative parts while the exact pass accumulates; {@code null} afterwards. */
+        private java.util.IdentityHashMap<double[], double[]> neg = new java.util.IdentityHashMap<>();
 
         Mags(int n, int d) {
             dqr = new double[n * d];
@@ -57,6 +69,32 @@ final class FirstOrderPass {
             dv = new double[n * d];
             att = new double[n * d];
             r = new double[n];
+        }
+
+        /** The array of negative parts of {@code pos}, created on first use. */
+        double[] neg(double[] pos) {
+            return neg.computeIfAbsent(pos, p -> new double[p.length]);
+        }
+
+        /** Adds term {@code x} to entry {@code t} of {@code pos} (or of its negative twin {@code negs}). */
+        static void add(double[] pos, double[] negs, int t, double x) {
+            if (x >= 0) {
+                pos[t] += x;
+            } else {
+                negs[t] -= x;
+            }
+        }
+
+        /** Leaves {@code max(Σ t^+, Σ t^-)} in every array. */
+        void close() {
+            for (java.util.Map.Entry<double[], double[]> e : neg.entrySet()) {
+                double[] pos = e.getKey();
+                double[] negs = e.getValue();
+                for (int t = 0; t < pos.length; t++) {
+                    pos[t] = Math.max(pos[t], negs[t]);
+                }
+            }
+            neg = null;
         }
     }
 
@@ -122,6 +160,32 @@ final class FirstOrderPass {
         return x + phi * z();
     }
 
+    /**
+     * An output entry's own final move, {@code x + φ z}, recorded apart from the moves it inherits
+     * ({@code proofs-notes/first-order-rounding.md} §3): a probe records {@code φ z}, the exact pass
+     * {@code φ^2} (from the exact values), so the bound adds the own variance exactly and caps only the
+     * inherited part with the chi-square quantile.
+     */
+    private double own(int slot, int size, int t, double x, double phi) {
+        double[] a = own[slot];
+        if (a == null) {
+            a = new double[size];
+            own[slot] = a;
+        }
+        if (probe < 0) {
+            a[t] = phi * phi;
+            return x;
+        }
+        double m = phi * z();
+        a[t] = m;
+        return x + m;
+    }
+
+    /** {@link #own} for a stored sum of {@code k} roundings, {@code φ = sqrt(k u_a^2 W^2 + u_s^2 x^2)}. */
+    private double ownSum(int slot, int size, int t, double x, double k, double mag) {
+        return own(slot, size, t, x, Math.sqrt(k * ua * ua * mag * mag + us * us * x * x));
+    }
+
     /** {@code x (1 + r z)}: a value whose roundings are relative {@code r} in all. */
     private double rel(double x, double r) {
         return probe < 0 ? x : x * (1 + r * z());
@@ -154,13 +218,15 @@ final class FirstOrderPass {
         double[] dkr = rows.dkr;
         double[] dv = rows.dv;
         double dk2 = 2.0 * n + 1 + scaleRoundings;
-        for (int t = 0; t < n * d; t++) {
-            dkr[t] = sum(dkr[t], dk2, mags.dkr[t]);
-            dv[t] = sum(dv[t], 2.0 * n + 1, mags.dv[t]);
+        if (probe < 0) {
+            mags.close();
         }
-        double loss = probe < 0 ? rows.lossSum / 2
-                : rows.lossSum / 2 + Math.sqrt(2.0 * n * d * ua * ua * mags.loss * mags.loss / 4
-                        + us * us * rows.lossSum * rows.lossSum / 4) * z();
+        for (int t = 0; t < n * d; t++) {
+            dkr[t] = ownSum(FirstOrderOutputs.DKROT, n * d, t, dkr[t], dk2, mags.dkr[t]);
+            dv[t] = ownSum(FirstOrderOutputs.DV, n * d, t, dv[t], 2.0 * n + 1, mags.dv[t]);
+        }
+        double loss = own(FirstOrderOutputs.LOSS, 1, 0, rows.lossSum / 2, Math.sqrt(2.0 * n * d * ua * ua
+                * mags.loss * mags.loss / 4 + us * us * rows.lossSum * rows.lossSum / 4));
         double[] dq = rotate(rows.dqr, theta, true, 2, 0);
         double[] dk = rotate(dkr, theta, true, 3, 0);
         out.v[FirstOrderOutputs.ATT] = rows.att;
@@ -178,6 +244,11 @@ final class FirstOrderPass {
             out.v[FirstOrderOutputs.GWQ] = weightGradient(in.a1().data, dq, 0);
             out.v[FirstOrderOutputs.GWK] = weightGradient(in.a2().data, dk, 1);
             out.v[FirstOrderOutputs.GWV] = weightGradient(in.a3().data, dv, 2);
+        }
+        if (probe < 0) {
+            out.ownVariance = own;
+        } else {
+            out.ownMove = own;
         }
         return out;
     }
@@ -213,6 +284,12 @@ final class FirstOrderPass {
         final double[] f = new double[n];
         final double[] cAbs = new double[d];
         final double[] dqRow = new double[d];
+        /** The exact pass's negative parts of the magnitudes it accumulates (Mags#neg). */
+        final double[] attNeg = moved ? null : mags.neg(mags.att);
+        final double[] rNeg = moved ? null : mags.neg(mags.r);
+        final double[] dqrNeg = moved ? null : mags.neg(mags.dqr);
+        final double[] dkrNeg = moved ? null : mags.neg(mags.dkr);
+        final double[] dvNeg = moved ? null : mags.neg(mags.dv);
         double lossSum;
         /** Row results of {@link #softmax}: the drift of the running max and the moved {@code lse_i}. */
         double drift;
@@ -298,19 +375,19 @@ final class FirstOrderPass {
                 }
                 if (!moved) {
                     for (int l2 = 0; l2 < d; l2++) {
-                        mags.att[qi + l2] += fj * vAbs[vj + l2];
+                        Mags.add(mags.att, attNeg, qi + l2, fj * v[vj + l2]);
                     }
                 }
             }
             double ak = 3.0 * n + 2 * (4.0 * n + drift * drift) + 1;
             for (int l2 = 0; l2 < d; l2++) {
                 double x = att[qi + l2];
-                if (moved) {
-                    double m = mags.att[qi + l2];
-                    att[qi + l2] = x + Math.sqrt(ak * ua * ua * m * m + (ua * ua + us * us) * x * x) * z();
-                }
+                // W is the exact pass's: recorded just above when this is the exact pass (this row is complete)
+                double m = moved ? mags.att[qi + l2] : Math.max(mags.att[qi + l2], attNeg[qi + l2]);
+                att[qi + l2] = own(FirstOrderOutputs.ATT, n * d, qi + l2, x,
+                        Math.sqrt(ak * ua * ua * m * m + (ua * ua + us * us) * x * x));
                 double cv = in.c(att[qi + l2], e[qi + l2]);
-                c[qi + l2] = givenC ? cv : rel(cv, Math.sqrt(ua * ua + us * us));
+                c[qi + l2] = givenC ? cv : own(FirstOrderOutputs.C, n * d, qi + l2, cv, Math.abs(cv) * Math.sqrt(ua * ua + us * us));
                 lossSum += c[qi + l2] * c[qi + l2];
                 if (!moved) {
                     mags.loss += c[qi + l2] * c[qi + l2];
@@ -320,10 +397,11 @@ final class FirstOrderPass {
             for (int l2 = 0; l2 < d; l2++) {
                 rv += c[qi + l2] * att[qi + l2];
                 if (!moved) {
-                    mags.r[i] += Math.abs(c[qi + l2] * att[qi + l2]);
+                    Mags.add(mags.r, rNeg, i, c[qi + l2] * att[qi + l2]);
                 }
             }
-            r[i] = sum(rv, 2.0 * d - 1, mags.r[i]);
+            double rm = moved ? mags.r[i] : Math.max(mags.r[i], rNeg[i]);
+            r[i] = ownSum(FirstOrderOutputs.R, n, i, rv, 2.0 * d - 1, rm);
         }
 
         /**
@@ -359,7 +437,8 @@ final class FirstOrderPass {
             }
             double dk2 = 2.0 * n + 1 + scaleRoundings;
             for (int a = 0; a < d; a++) {
-                dqr[qi + a] = sum(dqRow[a], dk2, mags.dqr[qi + a]);
+                double w = moved ? mags.dqr[qi + a] : Math.max(mags.dqr[qi + a], dqrNeg[qi + a]);
+                dqr[qi + a] = ownSum(FirstOrderOutputs.DQROT, n * d, qi + a, dqRow[a], dk2, w);
             }
         }
 
@@ -371,11 +450,10 @@ final class FirstOrderPass {
                 dv[kj + a] += fj * c[qi + a];
             }
             if (!moved) {
-                double asp = Math.abs(sp);
                 for (int a = 0; a < d; a++) {
-                    mags.dqr[qi + a] += asp * kAbs[kj + a];
-                    mags.dkr[kj + a] += asp * qAbs[qi + a];
-                    mags.dv[kj + a] += fj * cAbs[a];
+                    Mags.add(mags.dqr, dqrNeg, qi + a, sp * kr[kj + a]);
+                    Mags.add(mags.dkr, dkrNeg, kj + a, sp * qr[qi + a]);
+                    Mags.add(mags.dv, dvNeg, kj + a, fj * c[qi + a]);
                 }
             }
         }
@@ -431,14 +509,19 @@ final class FirstOrderPass {
         for (int i = 0; i < n; i++) {
             for (int b = 0; b < d; b++) {
                 double val = 0;
-                double m = 0;
+                double pos = 0;
+                double negs = 0;
                 for (int t = 0; t < d; t++) {
                     double x = a[i * d + t] * w[t * d + b];
                     val += x;
-                    m += Math.abs(x);
+                    if (x >= 0) {
+                        pos += x;
+                    } else {
+                        negs -= x;
+                    }
                 }
                 if (record) {
-                    mag[i * d + b] = m;
+                    mag[i * d + b] = Math.max(pos, negs);
                 }
                 out[i * d + b] = sum(val, 2.0 * d - 1, mag[i * d + b]);
             }
@@ -464,6 +547,7 @@ final class FirstOrderPass {
             return out;
         }
         double[] out = new double[n * d];
+        int slot = OUTPUT_OF_USE[use];
         double tabUse = Math.sqrt(TABLE_USES);
         double trig = tabUse * Math.sqrt(4 * ua * ua + us * us);
         for (int i = 0; i < n; i++) {
@@ -481,11 +565,18 @@ final class FirstOrderPass {
                 double xb = x[b];
                 double ya = xa * c - xb * s;
                 double yb = xa * s + xb * c;
-                if (probe >= 0) {
+                if (probe >= 0 || slot >= 0) {
                     double ka = (xa * c) * (xa * c) + (xb * s) * (xb * s);
                     double kb = (xa * s) * (xa * s) + (xb * c) * (xb * c);
-                    ya += Math.sqrt(ua * ua * (ka + (1 + extra) * ya * ya) + us * us * ya * ya) * z();
-                    yb += Math.sqrt(ua * ua * (kb + (1 + extra) * yb * yb) + us * us * yb * yb) * z();
+                    double phiA = Math.sqrt(ua * ua * (ka + (1 + extra) * ya * ya) + us * us * ya * ya);
+                    double phiB = Math.sqrt(ua * ua * (kb + (1 + extra) * yb * yb) + us * us * yb * yb);
+                    if (slot < 0) {
+                        ya += phiA * z();
+                        yb += phiB * z();
+                    } else {
+                        ya = own(slot, n * d, a, ya, phiA);
+                        yb = own(slot, n * d, b, yb, phiB);
+                    }
                 }
                 out[a] = ya;
                 out[b] = yb;
@@ -502,6 +593,7 @@ final class FirstOrderPass {
             mags.grad[which] = new double[d * d];
         }
         double[] mag = mags.grad[which];
+        double[] negs = record ? new double[d * d] : null;
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < d; p++) {
                 double ap = a[i * d + p];
@@ -509,15 +601,20 @@ final class FirstOrderPass {
                     out[p * d + b] += ap * g[i * d + b];
                 }
                 if (record) {
-                    double aa = Math.abs(ap);
                     for (int b = 0; b < d; b++) {
-                        mag[p * d + b] += aa * Math.abs(g[i * d + b]);
+                        Mags.add(mag, negs, p * d + b, ap * g[i * d + b]);
                     }
                 }
             }
         }
+        if (record) {
+            for (int t = 0; t < d * d; t++) {
+                mag[t] = Math.max(mag[t], negs[t]);
+            }
+        }
+        int slot = FirstOrderOutputs.GWQ + which;
         for (int t = 0; t < d * d; t++) {
-            out[t] = sum(out[t], 2.0 * n - 1, mag[t]);
+            out[t] = ownSum(slot, d * d, t, out[t], 2.0 * n - 1, mag[t]);
         }
         return out;
     }

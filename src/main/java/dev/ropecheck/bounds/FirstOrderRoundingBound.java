@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -121,21 +120,46 @@ public final class FirstOrderRoundingBound {
             entries += base.size(q);
         }
         double p = cls.componentFailureProbability();
-        double lambda = Math.sqrt(2 * Math.log(4.0 * entries / p));
-        double chi = new ChiSquaredDistribution(null, PROBES).inverseCumulativeProbability(p / (2.0 * entries));
+        double lambda2 = ownFactor2(entries, p);
+        double c2 = sampledFactor2(entries, p, PROBES);
         for (Quantity q : asked) {
             double[] s = sq[base.slot(q)];
             double[] via = q == Quantity.DQROT ? sq[FirstOrderOutputs.DQROT_VIA]
                     : q == Quantity.DKROT ? sq[FirstOrderOutputs.DKROT_VIA] : null;
             int[] shape = base.shape(q);
             DMatrixRMaj m = new DMatrixRMaj(shape[0], shape[1]);
+            int slot = base.slot(q);
+            int vs = q == Quantity.DQROT ? FirstOrderOutputs.DQROT_VIA : FirstOrderOutputs.DKROT_VIA;
             for (int t = 0; t < s.length; t++) {
-                double v = via == null ? s[t] : Math.max(s[t], via[t]);
-                m.data[t] = lambda * Math.sqrt(v / chi) * SAFETY;
+                double b2 = c2 * s[t] / PROBES + lambda2 * base.ownVariance(slot, t);
+                if (via != null) {
+                    b2 = Math.max(b2, c2 * via[t] / PROBES + lambda2 * base.ownVariance(vs, t));
+                }
+                m.data[t] = Math.sqrt(b2) * SAFETY;
             }
             out.put(q, m);
         }
         return out;
+    }
+
+    /**
+     * {@code λ^2 = 2 ln(2N/P)}: the factor on an entry's exactly known own variance {@code W}, for which
+     * Azuma–Hoeffding alone gives {@code 2 exp(-λ^2/2) = P/N}.
+     */
+    static double ownFactor2(long entries, double p) {
+        return 2 * Math.log(2.0 * entries / p);
+    }
+
+    /**
+     * {@code c^2 = K ((2N/P)^(2/K) - 1)}: the factor on {@code S/K}, the sampled variance of the moves an
+     * entry inherits. With {@code S = V χ²(K)} independent of the roundings, Azuma–Hoeffding averaged over
+     * {@code S} gives {@code P(|L| >= c sqrt(S/K)) <= 2 E exp(-c^2 χ²/(2K)) = 2 (1 + c^2/K)^(-K/2) = P/N}
+     * (the chi-square moment generating function), a Student-type tail that needs no separate
+     * confidence bound on {@code S}; proofs-notes/first-order-rounding.md §3 shows that adding the own
+     * part with {@link #ownFactor2} keeps the same failure probability.
+     */
+    static double sampledFactor2(long entries, double p, int probes) {
+        return probes * Math.expm1(2.0 / probes * Math.log(2.0 * entries / p));
     }
 
     private static boolean isWeightGradient(Quantity q) {

@@ -229,13 +229,21 @@ class FirstOrderRoundingBoundTest {
             calls[0]++;
             return 0;
         }).run();
-        // Σ_x G^2 φ^2 one intermediate at a time: move only the m-th, by exactly φ_m
+        // Σ_x G^2 φ^2 one intermediate at a time: move only the m-th, by exactly φ_m; v leaves out each
+        // entry's own final move, total keeps it, and the difference is the exact pass's own variance
         double[][] v = base.zerosLike();
+        double[][] total = base.zerosLike();
         for (int m = 0; m < calls[0]; m++) {
             int target = m;
             int[] at = {0};
             FirstOrderOutputs one = new FirstOrderPass(in, cls, 0, exact.mags(), () -> at[0]++ == target ? 1 : 0).run();
             base.addSquaredMoves(one, v);
+            for (int s = 0; s < total.length; s++) {
+                for (int t = 0; total[s] != null && t < total[s].length; t++) {
+                    double move = one.v[s][t] - base.v[s][t];
+                    total[s][t] += move * move;
+                }
+            }
         }
         double[][] sq = base.zerosLike();
         for (int k = 0; k < FirstOrderRoundingBound.PROBES; k++) {
@@ -248,16 +256,22 @@ class FirstOrderRoundingBoundTest {
             entries += base.size(q);
         }
         double p = cls.componentFailureProbability();
-        double lambda = Math.sqrt(2 * Math.log(4.0 * entries / p));
-        double chi = new org.apache.commons.math3.distribution.ChiSquaredDistribution(null, FirstOrderRoundingBound.PROBES)
-                .inverseCumulativeProbability(p / (2.0 * entries));
+        int k = FirstOrderRoundingBound.PROBES;
+        // 2 exp(-λ^2/2) = P/N and 2 (1 + c^2/K)^(-K/2) = P/N, as stated, from the failure probability alone
+        double lambda2 = 2 * Math.log(2.0 * entries / p);
+        double c2 = k * (Math.pow(2.0 * entries / p, 2.0 / k) - 1);
+        assertEquals(p / entries, 2 * Math.exp(-lambda2 / 2), 1e-9 * p / entries);
+        assertEquals(p / entries, 2 * Math.pow(1 + c2 / k, -k / 2.0), 1e-9 * p / entries);
         for (Quantity q : fields) {
             int slot = base.slot(q);
             for (int t = 0; t < v[slot].length; t++) {
                 double ratio = sq[slot][t] / (FirstOrderRoundingBound.PROBES * v[slot][t]);
                 // S / V ~ chi-square(32): below 4 or above 90 with probability < 1e-9 each
                 assertTrue(ratio > 4.0 / 32 && ratio < 90.0 / 32, q.key() + "[" + t + "]: S/(K V) = " + ratio);
-                double want = lambda * Math.sqrt(sq[slot][t] / chi) * FirstOrderRoundingBound.SAFETY;
+                double own = base.ownVariance(slot, t);
+                assertTrue(own > 0, q.key() + "[" + t + "] has an own final move");
+                assertEquals(total[slot][t], v[slot][t] + own, 1e-9 * total[slot][t], q.key() + "[" + t + "]: own part");
+                double want = Math.sqrt(c2 * sq[slot][t] / k + lambda2 * own) * FirstOrderRoundingBound.SAFETY;
                 assertEquals(want, allowed.get(q).data[t], 1e-12 * want, q.key() + "[" + t + "]");
             }
         }

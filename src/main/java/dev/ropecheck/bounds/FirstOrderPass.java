@@ -290,6 +290,10 @@ final class FirstOrderPass {
         final double[] dqrNeg = moved ? null : mags.neg(mags.dqr);
         final double[] dkrNeg = moved ? null : mags.neg(mags.dkr);
         final double[] dvNeg = moved ? null : mags.neg(mags.dv);
+        /** Exact pass, row scratch for {@link #outputVariances}: {@code Σ_j (f v)^2}, {@code P'}, the variances. */
+        final double[] attSq = moved ? null : new double[d];
+        final double[] attDev = moved ? null : new double[d];
+        final double[] attOwn = moved ? null : new double[d];
         double lossSum;
         /** Row results of {@link #softmax}: the drift of the running max and the moved {@code lse_i}. */
         double drift;
@@ -380,17 +384,30 @@ final class FirstOrderPass {
                 }
             }
             double ak = 3.0 * n + 2 * (4.0 * n + drift * drift) + 1;
+            if (!moved) {
+                outputVariances(i, jEnd);
+            }
+            double cRel = Math.sqrt(ua * ua + us * us);
             for (int l2 = 0; l2 < d; l2++) {
-                double x = att[qi + l2];
-                // W is the exact pass's: recorded just above when this is the exact pass (this row is complete)
-                double m = moved ? mags.att[qi + l2] : Math.max(mags.att[qi + l2], attNeg[qi + l2]);
-                att[qi + l2] = own(FirstOrderOutputs.ATT, n * d, qi + l2, x,
-                        Math.sqrt(ak * ua * ua * m * m + (ua * ua + us * us) * x * x));
-                double cv = in.c(att[qi + l2], e[qi + l2]);
-                c[qi + l2] = givenC ? cv : own(FirstOrderOutputs.C, n * d, qi + l2, cv, Math.abs(cv) * Math.sqrt(ua * ua + us * us));
-                lossSum += c[qi + l2] * c[qi + l2];
+                int t = qi + l2;
+                double x = att[t];
+                // the move downstream intermediates inherit: every rounding counted as in §2
+                double phi = moved ? Math.sqrt(ak * ua * ua * mags.att[t] * mags.att[t] + (ua * ua + us * us) * x * x) : 0;
+                att[t] = own(FirstOrderOutputs.ATT, n * d, t, x, phi);
                 if (!moved) {
-                    mags.loss += c[qi + l2] * c[qi + l2];
+                    own[FirstOrderOutputs.ATT][t] = attOwn[l2];
+                }
+                double cv = in.c(att[t], e[t]);
+                if (givenC) {
+                    c[t] = cv;
+                } else {
+                    c[t] = own(FirstOrderOutputs.C, n * d, t, cv, Math.abs(cv) * cRel);
+                    // c = Att - E inherits Att's own move with derivative 1: it is c's own too
+                    own[FirstOrderOutputs.C][t] += moved ? own[FirstOrderOutputs.ATT][t] : attOwn[l2];
+                }
+                lossSum += c[t] * c[t];
+                if (!moved) {
+                    mags.loss += c[t] * c[t];
                 }
             }
             double rv = 0;
@@ -402,6 +419,46 @@ final class FirstOrderPass {
             }
             double rm = moved ? mags.r[i] : Math.max(mags.r[i], rNeg[i]);
             r[i] = ownSum(FirstOrderOutputs.R, n, i, rv, 2.0 * d - 1, rm);
+        }
+
+        /**
+         * The exact pass's variance of each output entry {@code Att_il}'s own roundings, in
+         * {@link #attOwn} (§2 and §3 of the note): {@code n} additions and {@code n} rescale products of
+         * coefficient at most {@code W = max(Σ (f v)^+, Σ (f v)^-)}; {@code n} products of coefficient
+         * {@code |f_ij v_jl|} ({@code Σ_j (f_ij v_jl)^2}); the division and the storage
+         * ({@code |Att_il|}); and the rescale factors {@code α_t} (exp within one ulp, {@code n} of them,
+         * and the subtraction, {@code Σ_t |Δm_t| <= drift}). An {@code α_t} multiplies the partial sums of
+         * the accumulator and of {@code l} at once, so its coefficient in {@code Att_il} is
+         * {@code Σ_{j <= t} f_ij (v_jl - Att_il)}, a partial sum of terms that add up to zero: at most
+         * {@code P' = Σ_j f_ij (v_jl - Att_il)^+}. (The move downstream intermediates inherit keeps the
+         * coarser count of §2, where the two uses of {@code α_t} are moved apart; {@code l}'s own move,
+         * which the output inherits, counts {@code α_t} once more.)
+         */
+        private void outputVariances(int i, int jEnd) {
+            int qi = i * d;
+            java.util.Arrays.fill(attSq, 0);
+            java.util.Arrays.fill(attDev, 0);
+            for (int j = 0; j < jEnd; j++) {
+                int vj = j * d;
+                double fj = f[j];
+                for (int l2 = 0; l2 < d; l2++) {
+                    double tv = fj * v[vj + l2];
+                    attSq[l2] += tv * tv;
+                    double dev = fj * (v[vj + l2] - att[qi + l2]);
+                    if (dev > 0) {
+                        attDev[l2] += dev;
+                    }
+                }
+            }
+            for (int l2 = 0; l2 < d; l2++) {
+                int t = qi + l2;
+                double x = att[t];
+                double w = Math.max(mags.att[t], attNeg[t]);
+                double pd = attDev[l2];
+                attOwn[l2] = ua * ua * ((2.0 * n + 1) * w * w + attSq[l2] + (4.0 * n + drift * drift) * pd * pd)
+                        + (ua * ua + us * us) * x * x;
+                mags.att[t] = w;
+            }
         }
 
         /**

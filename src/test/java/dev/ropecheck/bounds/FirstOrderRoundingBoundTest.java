@@ -219,7 +219,7 @@ class FirstOrderRoundingBoundTest {
 
     @Test
     @dev.ropecheck.specs.Spec("first-order-rounding")
-    void probesEstimateTheSumOverIntermediatesAndTheBoundIsLambdaTimesTheirChiSquareCap() {
+    void probesEstimateTheInheritedSumAndTheBoundAddsTheOwnVarianceExactly() {
         RopeInstance in = new InstanceSpec(4, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 21L).build();
         RoundingClass cls = RoundingClass.firstOrder(FloatFormat.FP32);
         FirstOrderPass exact = new FirstOrderPass(in, cls, -1);

@@ -287,6 +287,47 @@ class FirstOrderRoundingBoundTest {
         assertTrue(calls[0] > 100, "intermediates moved: " + calls[0]);
     }
 
+    /**
+     * Soundness against the orders §2 of the note bounds, in binary32: (a) online softmax with tiles of
+     * one key, keys in ascending score, so the running max rises and rescales at every key (the {@code α_t}
+     * count); (b) a two-pass softmax whose output sums take, column by column, the positive terms largest
+     * first and then the negative ones smallest first, so every partial sum is as large as it can be
+     * (the {@code W = max(Σ t^+, Σ t^-)} bound). Identity family, {@code q, k, v} exact in binary32.
+     */
+    @Test
+    @dev.ropecheck.specs.Spec("first-order-rounding")
+    void attentionHoldsInTheAdversarialOrders() {
+        RoundingClass cls = RoundingClass.firstOrder(FloatFormat.FP32);
+        double worst = 0;
+        double[] worstOf = new double[2];
+        StringBuilder at = new StringBuilder();
+        for (long seed = 1; seed <= 3; seed++) {
+            RopeInstance w = new InstanceSpec(384, 4, FamilyKind.IDENTITY, 2.0, true, 70 + seed).build();
+            RopeInstance in = RopeInstance.builder().qkv(round(w.a1(), FloatFormat.FP32), round(w.a2(), FloatFormat.FP32),
+                    round(w.a3(), FloatFormat.FP32)).e(round(w.e(), FloatFormat.FP32)).family(w.family()).entryBound(2.0).build();
+            DMatrixRMaj ref = new DoubleDoubleEngine().compute(in, EnumSet.of(Quantity.ATTENTION)).get(Quantity.ATTENTION);
+            DMatrixRMaj allowed = new FirstOrderRoundingBound(cls, 2).allowed(in, EnumSet.of(Quantity.ATTENTION))
+                    .get(Quantity.ATTENTION);
+            for (boolean online : new boolean[] {true, false}) {
+                double[] got = AdversarialFloatAttention.attention(in, online);
+                for (int t = 0; t < got.length; t++) {
+                    double ratio = Math.abs(got[t] - ref.data[t]) / allowed.data[t];
+                    worstOf[online ? 0 : 1] = Math.max(worstOf[online ? 0 : 1], ratio);
+                    if (ratio > worst) {
+                        worst = ratio;
+                        at.setLength(0);
+                        at.append("seed ").append(70 + seed).append(online ? " online" : " sorted").append(" [").append(t).append(']');
+                    }
+                }
+            }
+        }
+        System.out.printf("first-order attention, adversarial binary32 orders: worst err/allowed %.3g at %s"
+                + " (online %.3g, sorted %.3g)%n", worst, at, worstOf[0], worstOf[1]);
+        assertTrue(worst <= 1, "err/allowed " + worst + " at " + at);
+        // each adversary's error is visible next to the bound (not lost below it)
+        assertTrue(worstOf[0] > 1e-3 && worstOf[1] > 1e-3, "online " + worstOf[0] + ", sorted " + worstOf[1]);
+    }
+
     @Test
     @dev.ropecheck.specs.Spec("first-order-rounding")
     void fieldsAnInstanceDoesNotDefineAreLeftOut() {

@@ -64,12 +64,12 @@ class ExactRoundingModelFormulaTest {
                 .family(fam);
     }
 
-    /** An explicit {@code d = 2} family on the full support whose entries grow with {@code |m|}, distinct per pair. */
+    /** An explicit {@code d = 2} family on the full support whose entries grow with {@code m}, distinct per pair. */
     static ExplicitFamily growing(int n) {
         DMatrixRMaj[] w = new DMatrixRMaj[2 * n - 1];
         for (int idx = 0; idx < w.length; idx++) {
             int m = idx - (n - 1);
-            double g = 1 + Math.abs(m);
+            double g = 3 + m; // largest at m = n - 1 only
             w[idx] = new DMatrixRMaj(new double[][] {{0.5 * g, -0.25 * g}, {0.125 * g, (m < 0 ? -1 : 1) * 0.75 * g}});
         }
         return new ExplicitFamily(w, Support.full(2));
@@ -104,6 +104,14 @@ class ExactRoundingModelFormulaTest {
                     .a3(random(2, 2, rnd, 1)).e(random(2, 2, rnd, 1)).x(random(4, 4, rnd, 1)).y(random(2, 2, rnd, 1))
                     .family(growing(2)).build();
             out.add(new Case("general X, explicit d=2 n=2", x, seed++));
+        }
+        {
+            // scores ~ 2e13: epsS, rho, phi, kappa of a few percent, so every (1 + phi), (1 + kappa), c + epsC
+            // and m + epsDQ of the note is resolved (at ordinary scores they are u-relative)
+            SplittableRandom rnd = new SplittableRandom(seed);
+            RopeInstance big = withWeights(3, 2, new RopeFamily(2), rnd, 1).build();
+            big = big.toBuilder().a1(random(3, 2, rnd, 2e6)).a2(random(3, 2, rnd, 2e6)).build();
+            out.add(new Case("large scores, rope d=2 n=3", big, seed++));
         }
         {
             SplittableRandom rnd = new SplittableRandom(seed);
@@ -161,6 +169,18 @@ class ExactRoundingModelFormulaTest {
         out.add(RopeResult.builder("trusted-f-p")
                 .put(Quantity.F, random(inst.n(), inst.n(), rnd, 0.3)).put(Quantity.P, random(inst.n(), inst.n(), rnd, 0.2))
                 .build());
+        if (ExactRoundingHandModel.stages(inst, null, Counts.engine(inst)).beta < 700) {
+            // the exact engine's own values: magnitudes consistent with the instance, so a trusted column sum
+            // is just below its instance bound and the terms it feeds are resolved
+            Set<Quantity> want = EnumSet.noneOf(Quantity.class);
+            for (Quantity q : applicable(inst)) {
+                boolean rot = q == Quantity.DQROT || q == Quantity.DKROT;
+                if ((!rot || Counts.rotatedApplies(inst)) && (q != Quantity.LOSS || !inst.hasUpstreamGradient())) {
+                    want.add(q);
+                }
+            }
+            out.add(new dev.ropecheck.engine.exact.ExactEngine(1).compute(inst, want));
+        }
         return out;
     }
 
@@ -177,9 +197,32 @@ class ExactRoundingModelFormulaTest {
     }
 
     private static void close(double want, double got, String what) {
+        if (want == Double.POSITIVE_INFINITY) {
+            // exp(beta) overflows at scores of 1e13 when no trusted A or alpha is given
+            assertEquals(want, got, what);
+            return;
+        }
         assertTrue(want > 0 && Double.isFinite(want), what + ": note value " + want);
         assertEquals(want, got, REL * want, what + ": class " + got + " vs note " + want + " (relative "
                 + (got / want - 1) + ")");
+    }
+
+    /**
+     * The engine's routes, and for the general {@code X} route also the naive evaluator's counts of §10
+     * ({@code d^4 + 3} roundings per score from {@code X = fl(W_Q ⊗ W_K)}, so {@code xRel = u}).
+     */
+    static List<Counts> routes(RopeInstance inst) {
+        List<Counts> routes = new ArrayList<>();
+        routes.add(Counts.engine(inst));
+        if (Counts.rotatedApplies(inst)) {
+            routes.add(Counts.rotated(inst));
+        }
+        if (!inst.hasWeights()) {
+            long n = inst.n();
+            long d = inst.d();
+            routes.add(new Counts(d * d * d * d + 3, true, ExactRoundingHandModel.U, n * n + 3, n * d + 2, n * d + 2));
+        }
+        return routes;
     }
 
     @Test
@@ -188,11 +231,7 @@ class ExactRoundingModelFormulaTest {
         int compared = 0;
         for (Case c : cases()) {
             RopeInstance inst = c.inst();
-            List<Counts> routes = new ArrayList<>();
-            routes.add(Counts.engine(inst));
-            if (Counts.rotatedApplies(inst)) {
-                routes.add(Counts.rotated(inst));
-            }
+            List<Counts> routes = routes(inst);
             int t = 0;
             for (RopeResult trusted : trusted(inst, c.seed())) {
                 for (Quantity q : applicable(inst)) {
@@ -220,11 +259,7 @@ class ExactRoundingModelFormulaTest {
     void budgetEqualsTheStages() {
         for (Case c : cases()) {
             RopeInstance inst = c.inst();
-            List<Counts> routes = new ArrayList<>();
-            routes.add(Counts.engine(inst));
-            if (Counts.rotatedApplies(inst)) {
-                routes.add(Counts.rotated(inst));
-            }
+            List<Counts> routes = routes(inst);
             int t = 0;
             for (RopeResult trusted : trusted(inst, c.seed())) {
                 Budget larger = null;
@@ -251,10 +286,17 @@ class ExactRoundingModelFormulaTest {
                         close(s.epsC, b.epsC(), what + " epsC");
                     }
                     assertEquals(s.eta, b.etaW(), REL * s.eta, what + " etaW");
+                    if (c.name().startsWith("large")) {
+                        assertTrue(b.rho() > 0.005 && b.rho() <= 0.1 && b.kappa() > 0.01, what + " rho " + b.rho());
+                    }
                     if (b.epsS() > largest) {
                         largest = b.epsS();
                         larger = b;
                     }
+                }
+                if (!inst.hasWeights()) {
+                    // budget() compares the engine's own routes only
+                    larger = ExactRoundingModel.budget(inst, trusted, Counts.engine(inst));
                 }
                 Budget chosen = ExactRoundingModel.budget(inst, trusted);
                 assertEquals(larger.epsS(), chosen.epsS(), 0.0, c.name() + ": budget() takes the larger epsS");

@@ -55,6 +55,11 @@ class CausalFastQuickTest {
                 EngineContract.Comparison cmp = FastConventionsTest.compare(e, inst, FastConventionsTest.REFERENCE);
                 assertTrue(cmp.failures().isEmpty(), () -> e.name() + " on " + c + cmp.failures());
             }
+            // the other arm of the mask branch: the same instance unmasked (low-rank's prefix-free sums)
+            RopeInstance open = inst.toBuilder().causal(false).build();
+            EngineContract.Comparison cmp = FastConventionsTest.compare(engines().get(1), open,
+                    FastConventionsTest.REFERENCE);
+            assertTrue(cmp.failures().isEmpty(), () -> "fast-lowrank on " + c + " unmasked" + cmp.failures());
         }
         // the explicit family and the general X route run only on the FFT engine
         ConventionCase x = new ConventionCase(new InstanceSpec(5, 2, FamilyKind.EXPLICIT, 0.5, false, 4104), true,

@@ -67,6 +67,32 @@ class CausalFastQuickTest {
         EngineContract.Comparison cmp = FastConventionsTest.compare(engines().get(0), x.build(),
                 FastConventionsTest.REFERENCE);
         assertTrue(cmp.failures().isEmpty(), () -> "fast-fft on " + x + cmp.failures());
+        // an explicit family whose weights do not depend on the offset but are not 1: its monomials take the
+        // FFT engine's constant-τ path with τ ≠ 1 (the identity family and the empty monomial have τ = 1)
+        RopeInstance flat = constantExplicit(5, 0.75, 4105);
+        EngineContract.Comparison cf = FastConventionsTest.compare(engines().get(0), flat, FastConventionsTest.REFERENCE);
+        assertTrue(cf.failures().isEmpty(), () -> "fast-fft on the constant explicit family" + cf.failures());
+    }
+
+    /** {@code d = 2}, diagonal support, {@code W_m = w I} for every offset; entries from {@code seed}. */
+    static RopeInstance constantExplicit(int n, double w, long seed) {
+        org.ejml.data.DMatrixRMaj[] ws = new org.ejml.data.DMatrixRMaj[2 * n - 1];
+        for (int t = 0; t < ws.length; t++) {
+            ws[t] = new org.ejml.data.DMatrixRMaj(new double[][] {{w, 0}, {0, w}});
+        }
+        boolean[][] mask = {{true, false}, {false, true}};
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        org.ejml.data.DMatrixRMaj[] m = new org.ejml.data.DMatrixRMaj[7];
+        for (int k = 0; k < m.length; k++) {
+            int rows = k < 4 ? n : 2;
+            m[k] = new org.ejml.data.DMatrixRMaj(rows, 2);
+            for (int t = 0; t < m[k].data.length; t++) {
+                m[k].data[t] = rnd.nextDouble() - 0.5;
+            }
+        }
+        return RopeInstance.builder().a1(m[0]).a2(m[1]).a3(m[2]).e(m[3]).wq(m[4]).wk(m[5]).wv(m[6])
+                .family(new dev.ropecheck.model.ExplicitFamily(ws, dev.ropecheck.model.Support.ofMask(mask)))
+                .entryBound(0.5).causal(true).build();
     }
 
     @Test

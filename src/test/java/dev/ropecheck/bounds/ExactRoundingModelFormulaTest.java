@@ -154,7 +154,10 @@ class ExactRoundingModelFormulaTest {
         }
     }
 
-    /** Trusted results: none, every quantity at {@code scale}, or only {@code f} and {@code p}. */
+    /**
+     * Trusted results: none, every quantity at {@code scale}, only {@code f} and {@code p}, only a tiny
+     * {@code h} and {@code c}, and (at moderate scores) the exact engine's own values.
+     */
     static List<RopeResult> trusted(RopeInstance inst, long seed) {
         List<RopeResult> out = new ArrayList<>();
         out.add(null);
@@ -169,6 +172,9 @@ class ExactRoundingModelFormulaTest {
         out.add(RopeResult.builder("trusted-f-p")
                 .put(Quantity.F, random(inst.n(), inst.n(), rnd, 0.3)).put(Quantity.P, random(inst.n(), inst.n(), rnd, 0.2))
                 .build());
+        // |h|, |c| far below their rounding errors: hHat << epsH, so the sign of every epsG1 and epsH term counts
+        out.add(RopeResult.builder("trusted-tiny-h-c").put(Quantity.H, random(inst.n(), inst.d(), rnd, 1e-20))
+                .put(Quantity.C, random(inst.n(), inst.d(), rnd, 1e-20)).build());
         if (ExactRoundingHandModel.stages(inst, null, Counts.engine(inst)).beta < 700) {
             // the exact engine's own values: magnitudes consistent with the instance, so a trusted column sum
             // is just below its instance bound and the terms it feeds are resolved

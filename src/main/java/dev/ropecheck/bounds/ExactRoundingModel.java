@@ -232,11 +232,11 @@ public final class ExactRoundingModel implements QuantityBound {
         switch (q) {
             case A: {
                 double aMax = trustedMaxAbs(trusted, Quantity.A, Math.exp(b.beta()));
-                return new Core((Math.exp(b.epsS()) * (1 + 2 * U) - 1) * aMax, "(exp(epsS)(1+2u)-1) max A");
+                return new Core(Math.expm1(b.epsS() + Math.log1p(2 * U)) * aMax, "(exp(epsS)(1+2u)-1) max A");
             }
             case ALPHA: {
                 double aMax = trustedMaxAbs(trusted, Quantity.ALPHA, n * Math.exp(b.beta()));
-                return new Core(((1 + b.rho()) * (1 + 2 * U) * (1 + gamma(n)) - 1) * aMax,
+                return new Core(Math.expm1(Math.log1p(b.rho()) + Math.log1p(2 * U) + Math.log1p(gamma(n))) * aMax,
                         "((1+rho)(1+2u)(1+γ_n)-1) max alpha");
             }
             case F:

@@ -50,7 +50,7 @@ public final class FastForwardBound {
         this.beta = beta;
         this.delta = delta;
         this.sigma = sigma;
-        this.deltaEff = Math.nextUp((1 + delta) * Math.exp(sigma) * (1 + 4 * U) - 1);
+        this.deltaEff = Math.nextUp(Math.expm1(Math.log1p(delta) + sigma + Math.log1p(4 * U)));
         // Math.exp is within 1 ulp: (1 + 4u) covers it
         this.rho = Math.nextUp(epsRound * pAbs * Math.exp(beta) * (1 + 8 * U));
         this.hInf = hInf;

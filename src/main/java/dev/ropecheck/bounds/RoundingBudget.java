@@ -133,13 +133,14 @@ final class RoundingBudget {
     /** §4: the relative perturbation {@code rho} of the shifted exponentials and {@code phi} of {@code f}. */
     private static Softmax softmax(double beta, double epsS, int n) {
         double betaT = beta + epsS;
-        double rho = Math.exp(epsS + 2 * U * betaT) * (1 + 2 * U) - 1;
+        // Π(1 + x_i) exp(y) - 1 as expm1(y + Σ log1p(x_i)): the product form cancels in binary64
+        double rho = Math.expm1(epsS + 2 * U * betaT + Math.log1p(2 * U));
         if (!(rho <= 0.1)) {
             throw new IllegalArgumentException("score error bound epsS = " + epsS + " (beta = " + beta
                     + ") gives a softmax perturbation rho = " + rho + " > 0.1, outside the model");
         }
         double gn = gamma(n);
-        double phi = (1 + rho) * (1 + gn) / (1 - rho) - 1;
+        double phi = Math.expm1(Math.log1p(rho) + Math.log1p(gn) - Math.log1p(-rho));
         return new Softmax(rho, phi, gn);
     }
 

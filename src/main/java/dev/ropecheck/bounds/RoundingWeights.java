@@ -45,7 +45,7 @@ final class RoundingWeights {
                         * (1 + 4 * U);
                 double th = r.theta(k);
                 double relPow = Math.ulp(Math.nextUp(th)) / Math.nextDown(th);
-                double epsTheta = Math.exp(ex * lnBase) * (1 + relPow) * (1 + 4 * U) - 1;
+                double epsTheta = Math.expm1(ex * lnBase + Math.log1p(relPow) + Math.log1p(4 * U));
                 double theta = th / (1 - epsTheta);
                 double maxAngle = (n - 1) * th;
                 double angleErr = (n - 1) * theta * epsTheta + Math.ulp(Math.nextUp(maxAngle)) / 2;

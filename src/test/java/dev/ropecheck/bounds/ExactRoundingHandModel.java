@@ -133,7 +133,7 @@ final class ExactRoundingHandModel {
             double ex = exact.doubleValue() * (1 + 4 * U);
             double th = Math.pow(r.base(), rounded);
             double rhoPow = Math.ulp(Math.nextUp(th)) / Math.nextDown(th);
-            double eps = Math.exp(ex * lnBase) * (1 + rhoPow) * (1 + 4 * U) - 1;
+            double eps = expTimesProductMinusOne(ex * lnBase, rhoPow, 4 * U);
             double thetaTrue = th / (1 - eps);
             double angle = (n - 1) * th;
             double err = (n - 1) * thetaTrue * eps + Math.ulp(Math.nextUp(angle)) / 2;
@@ -246,12 +246,15 @@ final class ExactRoundingHandModel {
         st.epsS = epsS / d;
         // §4
         double betaT = st.beta + st.epsS;
-        st.rho = Math.exp(st.epsS + 2 * U * betaT) * (1 + 2 * U) - 1;
+        st.rho = expTimesProductMinusOne(st.epsS + 2 * U * betaT, 2 * U);
         if (!(st.rho <= 0.1)) {
             throw new IllegalArgumentException("rho = " + st.rho);
         }
         double gn = gamma(n);
-        st.phi = (1 + st.rho) * (1 + gn) / (1 - st.rho) - 1;
+        st.phi = java.math.BigDecimal.ONE.add(new java.math.BigDecimal(st.rho))
+                .multiply(java.math.BigDecimal.ONE.add(new java.math.BigDecimal(gn)))
+                .divide(java.math.BigDecimal.ONE.subtract(new java.math.BigDecimal(st.rho)), DIGITS40)
+                .subtract(java.math.BigDecimal.ONE).doubleValue();
         // §5
         double hSum = max(hat(inst.a3(), inst.y()));
         st.epsH = gd * hSum;
@@ -393,9 +396,9 @@ final class ExactRoundingHandModel {
         int d = st.d;
         switch (q) {
             case A:
-                return (Math.exp(st.epsS) * (1 + 2 * U) - 1) * trusted(t, Quantity.A, Math.exp(st.beta));
+                return expTimesProductMinusOne(st.epsS, 2 * U) * trusted(t, Quantity.A, Math.exp(st.beta));
             case ALPHA:
-                return ((1 + st.rho) * (1 + 2 * U) * (1 + gamma(n)) - 1)
+                return expTimesProductMinusOne(0, st.rho, 2 * U, gamma(n))
                         * trusted(t, Quantity.ALPHA, n * Math.exp(st.beta));
             case F:
                 return st.phi * st.fMax;
@@ -497,5 +500,28 @@ final class ExactRoundingHandModel {
             b = Math.max(b, bound(q, inst, t, ExactRoundingModel.Counts.rotated(inst)));
         }
         return b;
+    }
+
+    private static final java.math.MathContext DIGITS40 = new java.math.MathContext(40);
+
+    /**
+     * {@code exp(y) Π(1 + x_i) - 1} to 40 digits (BigDecimal: the exponential's series, |y| < 0.1), so
+     * the relative errors of the note are taken at their exact value, not the binary64 product's.
+     */
+    static double expTimesProductMinusOne(double y, double... x) {
+        if (!(Math.abs(y) < 0.1)) {
+            throw new IllegalArgumentException("y = " + y);
+        }
+        java.math.BigDecimal by = new java.math.BigDecimal(y);
+        java.math.BigDecimal term = java.math.BigDecimal.ONE;
+        java.math.BigDecimal e = java.math.BigDecimal.ONE;
+        for (int k = 1; k <= 30; k++) {
+            term = term.multiply(by, DIGITS40).divide(java.math.BigDecimal.valueOf(k), DIGITS40);
+            e = e.add(term, DIGITS40);
+        }
+        for (double xi : x) {
+            e = e.multiply(java.math.BigDecimal.ONE.add(new java.math.BigDecimal(xi)), DIGITS40);
+        }
+        return e.subtract(java.math.BigDecimal.ONE, DIGITS40).doubleValue();
     }
 }

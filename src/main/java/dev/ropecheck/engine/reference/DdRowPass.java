@@ -12,7 +12,9 @@ package dev.ropecheck.engine.reference;
  * {@code A, f, p} rows. All sums run over {@code j = 0..n-1} in order ({@code j = 0..i} under a causal
  * mask, MATH §9; the masked entries of {@code A, f, p} stay zero).
  *
- * <p>Scratch per worker: {@link Scratch}; nothing is allocated per row.
+ * <p>The {@code n}-term sums {@code D_i} and {@code dQ_i} are compensated in blocks of
+ * {@link DdKernels#BLOCK} terms ({@code j} counted from 0) and folded after each block
+ * ({@link DdKernels#fold}). Scratch per worker: {@link Scratch}; nothing is allocated per row.
  */
 final class DdRowPass {
     /** Per-worker buffers of length {@code n} (and the small {@code tmp}). */
@@ -24,8 +26,13 @@ final class DdRowPass {
         final double[] qh;
         final double[] ql;
         final double[] tmp;
+        /** A compensated accumulator {@code (s, c)} of length {@code d} ({@link DdKernels}); all zero between uses. */
+        final double[] accS;
+        final double[] accC;
 
-        Scratch(int n, int tmpLength) {
+        Scratch(int n, int d, int tmpLength) {
+            accS = new double[d];
+            accC = new double[d];
             sh = new double[n];
             sl = new double[n];
             fh = new double[n];
@@ -102,7 +109,10 @@ final class DdRowPass {
             DdArith.div(w.fh[j], w.fl[j], sgh, sgl, t, 0);
             w.fh[j] = t[0];
             w.fl[j] = t[1];
-            DdKernels.axpyDiff(t[0], t[1], in.hh, in.hl, j * d, ks * d, st.dH, st.dL, o, d);
+            DdKernels.axpyDiffAcc(t[0], t[1], in.hh, in.hl, j * d, ks * d, w.accS, w.accC, 0, d);
+            if (DdKernels.endsBlock(j, jEnd, DdKernels.BLOCK)) {
+                DdKernels.fold(w.accS, w.accC, 0, st.dH, st.dL, o, d);
+            }
         }
         for (int l = 0; l < d; l++) {
             DdArith.add(in.hh[ks * d + l], in.hl[ks * d + l], st.dH[o + l], st.dL[o + l], t, 0);
@@ -144,7 +154,10 @@ final class DdRowPass {
                 st.pL[i * n + j] = t[1];
             }
             if (needDq) {
-                in.scores.accumulateDq(i, j, t[0], t[1], st.dqH, st.dqL, o, t);
+                in.scores.accumulateDq(i, j, t[0], t[1], w.accS, w.accC, 0, t);
+                if (DdKernels.endsBlock(j, jEnd, in.scores.accumulationBlock())) {
+                    DdKernels.fold(w.accS, w.accC, 0, st.dqH, st.dqL, o, d);
+                }
             }
         }
         if (needDq) {

@@ -193,26 +193,6 @@ public final class DdKernels {
         }
     }
 
-    /**
-     * Accumulator step {@code (s, c)[so+t] += p (b[jo+t] - b[ko+t])}, the difference formed as in
-     * {@link #dotDiff}.
-     */
-    public static void axpyDiffAcc(double ph, double pl, double[] bh, double[] bl, int j0, int k0, double[] s,
-            double[] c, int so, int len) {
-        for (int t = 0; t < len; t++) {
-            double gh = bh[j0 + t] - bh[k0 + t];
-            double gv = gh - bh[j0 + t];
-            double gl = ((bh[j0 + t] - (gh - gv)) + (-bh[k0 + t] - gv)) + (bl[j0 + t] - bl[k0 + t]);
-            double q = ph * gh;
-            double ql = Math.fma(ph, gl, Math.fma(pl, gh, Math.fma(ph, gh, -q)));
-            double s0 = s[so + t];
-            double sn = s0 + q;
-            double v = sn - s0;
-            c[so + t] += ((s0 - (sn - v)) + (q - v)) + ql;
-            s[so + t] = sn;
-        }
-    }
-
     /** Accumulator step {@code (s, c)[so+t] += x y[yo+t]} for a double {@code x} and a double-double vector {@code y}. */
     public static void axpyDAcc(double x, double[] yh, double[] yl, int yo, double[] s, double[] c, int so, int len) {
         for (int t = 0; t < len; t++) {

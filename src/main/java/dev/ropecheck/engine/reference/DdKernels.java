@@ -29,6 +29,12 @@ package dev.ropecheck.engine.reference;
 public final class DdKernels {
     /** Terms per compensated block of the long (length-{@code n}) sums before an accurate fold. */
     public static final int BLOCK = 32;
+    /**
+     * Longest compensated run of a dot product: longer ones are split into runs of this length, so that
+     * a run's {@code (eps + 2L(L + kappa)) u^2} stays below {@code gamma_L(2^-96)}, the componentwise
+     * model's charge (proofs-notes/double-double-reference.md §1).
+     */
+    public static final int MAX_RUN = 256;
 
     private DdKernels() {
     }
@@ -38,8 +44,29 @@ public final class DdKernels {
         return (t + 1) % block == 0 || t + 1 == len;
     }
 
-    /** {@code r[k..k+1] = Σ_t a[ao+t] b[bo+t]}, {@code t = 0..len-1}, compensated in index order, renormalised once. */
+    /**
+     * {@code r[k..k+1] = Σ_t a[ao+t] b[bo+t]}, {@code t = 0..len-1}, compensated in index order and
+     * renormalised once; above {@link #MAX_RUN} terms, in runs of {@link #MAX_RUN} added by the accurate
+     * DWPlusDW.
+     */
     public static void dot(double[] ah, double[] al, int ao, double[] bh, double[] bl, int bo, int len,
+            double[] r, int k) {
+        if (len <= MAX_RUN) {
+            dotRun(ah, al, ao, bh, bl, bo, len, r, k);
+            return;
+        }
+        double zh = 0.0;
+        double zl = 0.0;
+        for (int t0 = 0; t0 < len; t0 += MAX_RUN) {
+            dotRun(ah, al, ao + t0, bh, bl, bo + t0, Math.min(MAX_RUN, len - t0), r, k);
+            DdArith.add(zh, zl, r[k], r[k + 1], r, k);
+            zh = r[k];
+            zl = r[k + 1];
+        }
+    }
+
+    /** One compensated run of {@link #dot}, renormalised by one TwoSum. */
+    private static void dotRun(double[] ah, double[] al, int ao, double[] bh, double[] bl, int bo, int len,
             double[] r, int k) {
         double s0 = 0.0;
         double c0 = 0.0;
@@ -60,6 +87,13 @@ public final class DdKernels {
      */
     public static void dot4(double[] ah, double[] al, int a0, int a1, int a2, int a3, double[] bh, double[] bl,
             int b0, int b1, int b2, int b3, int len, double[] r) {
+        if (len > MAX_RUN) {
+            dot(ah, al, a0, bh, bl, b0, len, r, 0);
+            dot(ah, al, a1, bh, bl, b1, len, r, 2);
+            dot(ah, al, a2, bh, bl, b2, len, r, 4);
+            dot(ah, al, a3, bh, bl, b3, len, r, 6);
+            return;
+        }
         double s0 = 0.0;
         double c0 = 0.0;
         double s1 = 0.0;

@@ -72,7 +72,11 @@ final class DdOffsetScores extends DdScores {
         scale(sh, sl, r, k);
     }
 
-    /** A pair adds up to {@code d} terms to a component, so every pair is folded on its own. */
+    /**
+     * A pair adds up to {@code d} terms to a component: they are summed as a plain double-double chain
+     * ({@link DdArith#mul}, {@link DdArith#add}; the accumulator then holds a normalised pair), and every
+     * pair is folded on its own.
+     */
     @Override
     int accumulationBlock() {
         return 1;
@@ -90,7 +94,10 @@ final class DdOffsetScores extends DdScores {
             int b = support.row(s);
             int e = support.col(s);
             DdArith.mul(ph, pl, wh[wBase + s], wl[wBase + s], tmp, 0);
-            DdKernels.mulAcc(tmp[0], tmp[1], kh[j * d + e], kl[j * d + e], accS, accC, off + b);
+            DdArith.mul(tmp[0], tmp[1], kh[j * d + e], kl[j * d + e], tmp, 0);
+            DdArith.add(accS[off + b], accC[off + b], tmp[0], tmp[1], tmp, 2);
+            accS[off + b] = tmp[2];
+            accC[off + b] = tmp[3];
         }
     }
 
@@ -101,7 +108,10 @@ final class DdOffsetScores extends DdScores {
             int b = support.row(s);
             int e = support.col(s);
             DdArith.mul(ph, pl, wh[wBase + s], wl[wBase + s], tmp, 0);
-            DdKernels.mulAcc(tmp[0], tmp[1], qh[i * d + b], ql[i * d + b], accS, accC, off + e);
+            DdArith.mul(tmp[0], tmp[1], qh[i * d + b], ql[i * d + b], tmp, 0);
+            DdArith.add(accS[off + e], accC[off + e], tmp[0], tmp[1], tmp, 2);
+            accS[off + e] = tmp[2];
+            accC[off + e] = tmp[3];
         }
     }
 

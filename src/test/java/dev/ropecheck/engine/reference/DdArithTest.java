@@ -226,6 +226,40 @@ class DdArithTest {
             assertTrue(Math.abs(yl[0]) <= Math.ulp(yh[0]) / 2, "normalised");
             worstSum = Math.max(worstSum, e / bound);
         }
+        // a dot product longer than MAX_RUN: runs of MAX_RUN added by the accurate DWPlusDW; dot4 lanes still equal dot
+        int len = 2 * DdKernels.MAX_RUN + 88;
+        double[] ah = new double[4 * len];
+        double[] al = new double[4 * len];
+        double[] bh = new double[len];
+        double[] bl = new double[len];
+        for (int t = 0; t < 4 * len; t++) {
+            DD a = random(rnd);
+            ah[t] = a.hi();
+            al[t] = a.lo();
+        }
+        for (int t = 0; t < len; t++) {
+            DD b = random(rnd);
+            bh[t] = b.hi();
+            bl[t] = b.lo();
+        }
+        double[] r4 = new double[8];
+        DdKernels.dot4(ah, al, 0, len, 2 * len, 3 * len, bh, bl, 0, 0, 0, 0, len, r4);
+        for (int q = 0; q < 4; q++) {
+            double[] r = new double[2];
+            DdKernels.dot(ah, al, q * len, bh, bl, 0, len, r, 0);
+            assertEquals(r[0], r4[2 * q], 0.0);
+            assertEquals(r[1], r4[2 * q + 1], 0.0);
+            BigDecimal ex = BigDecimal.ZERO;
+            BigDecimal mag = BigDecimal.ZERO;
+            for (int t = 0; t < len; t++) {
+                BigDecimal p = exact(ah[q * len + t], al[q * len + t]).multiply(exact(bh[t], bl[t]));
+                ex = ex.add(p);
+                mag = mag.add(p.abs());
+            }
+            int m = DdKernels.MAX_RUN;
+            double e = exact(r[0], r[1]).subtract(ex).abs().divide(mag, MC).doubleValue() / U2;
+            assertTrue(e <= 6 + 2.0 * m * (m + 3) + 3.01 * Math.ceil(len / (double) m), "long dot error " + e);
+        }
         System.out.printf("compensated kernels, worst error / stated bound: dot %.3g, dotDiff %.3g, blocked sum %.3g%n",
                 worstDot, worstDiff, worstSum);
     }

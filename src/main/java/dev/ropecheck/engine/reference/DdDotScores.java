@@ -88,13 +88,13 @@ final class DdDotScores extends DdScores {
     }
 
     @Override
-    void accumulateDq(int i, int j, double ph, double pl, double[] accH, double[] accL, int off, double[] tmp) {
-        DdKernels.axpy(ph, pl, kh, kl, j * d, accH, accL, off, d);
+    void accumulateDq(int i, int j, double ph, double pl, double[] accS, double[] accC, int off, double[] tmp) {
+        DdKernels.axpyAcc(ph, pl, kh, kl, j * d, accS, accC, off, d);
     }
 
     @Override
-    void accumulateDk(int i, int j, double ph, double pl, double[] accH, double[] accL, int off, double[] tmp) {
-        DdKernels.axpy(ph, pl, qh, ql, i * d, accH, accL, off, d);
+    void accumulateDk(int i, int j, double ph, double pl, double[] accS, double[] accC, int off, double[] tmp) {
+        DdKernels.axpyAcc(ph, pl, qh, ql, i * d, accS, accC, off, d);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class DdGradX {
                 st.softmax(i, t[0], t[1], t, 4, t);
                 double fh = t[4];
                 double fl = t[5];
-                DdKernels.dotDiff(st.cH, st.cL, i * d, in.hh, in.hl, j * d, st.kstar[i] * d, d, t, 6);
+                DdKernels.dot(st.cH, st.cL, i * d, in.hh, in.hl, j * d, d, t, 6);
                 st.p(i, fh, fl, t[6], t[7], t, 8, t);
                 double ph = t[8];
                 double pl = t[9];

@@ -45,7 +45,7 @@ final class DdInputs {
         double[] y = inst.y().data;
         this.hh = new double[n * d];
         this.hl = new double[n * d];
-        product(a3, y, n, d, hh, hl);
+        product(a3, y, n, d, hh, hl, threads);
         this.family = inst.family();
         this.causal = inst.causal();
         this.scores = buildScores(inst, threads);
@@ -91,23 +91,30 @@ final class DdInputs {
         return inst.hasWeights() && (f instanceof RopeFamily || f instanceof IdentityFamily);
     }
 
-    /** {@code out = x w} for {@code x} ({@code rows x d}) and {@code w} ({@code d x d}), exactly rounded terms. */
-    private static void product(double[] x, double[] w, int rows, int d, double[] oh, double[] ol) {
-        double[] t = new double[4];
-        for (int i = 0; i < rows; i++) {
-            for (int l = 0; l < d; l++) {
-                double sh = 0.0;
-                double sl = 0.0;
-                for (int c = 0; c < d; c++) {
-                    DdArith.twoProd(x[i * d + c], w[c * d + l], t, 0);
-                    DdArith.add(sh, sl, t[0], t[1], t, 2);
-                    sh = t[2];
-                    sl = t[3];
+    /**
+     * {@code out = x w} for {@code x} ({@code rows x d}) and {@code w} ({@code d x d}), exactly rounded terms;
+     * one task per block of 64 rows (each row's sums in index order, so any thread count gives the same bits).
+     */
+    private static void product(double[] x, double[] w, int rows, int d, double[] oh, double[] ol, int threads) {
+        double[][] ts = new double[Math.max(1, threads)][4];
+        int block = 64;
+        DdWorkers.run(threads, (rows + block - 1) / block, (worker, b) -> {
+            double[] t = ts[worker];
+            for (int i = b * block; i < Math.min(rows, (b + 1) * block); i++) {
+                for (int l = 0; l < d; l++) {
+                    double sh = 0.0;
+                    double sl = 0.0;
+                    for (int c = 0; c < d; c++) {
+                        DdArith.twoProd(x[i * d + c], w[c * d + l], t, 0);
+                        DdArith.add(sh, sl, t[0], t[1], t, 2);
+                        sh = t[2];
+                        sl = t[3];
+                    }
+                    oh[i * d + l] = sh;
+                    ol[i * d + l] = sl;
                 }
-                oh[i * d + l] = sh;
-                ol[i * d + l] = sl;
             }
-        }
+        });
     }
 
     /**
@@ -168,8 +175,8 @@ final class DdInputs {
             ql = new double[n * d];
             kh = new double[n * d];
             kl = new double[n * d];
-            product(a1, inst.wq().data, n, d, qh, ql);
-            product(a2, inst.wk().data, n, d, kh, kl);
+            product(a1, inst.wq().data, n, d, qh, ql, threads);
+            product(a2, inst.wk().data, n, d, kh, kl, threads);
         }
         angles = fam instanceof RopeFamily ? new DdAngles((RopeFamily) fam, n) : null;
         int pairs = d / 2;

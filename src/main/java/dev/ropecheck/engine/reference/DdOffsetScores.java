@@ -72,36 +72,46 @@ final class DdOffsetScores extends DdScores {
         scale(sh, sl, r, k);
     }
 
+    /**
+     * A pair adds up to {@code d} terms to a component: they are summed as a plain double-double chain
+     * ({@link DdArith#mul}, {@link DdArith#add}; the accumulator then holds a normalised pair), and every
+     * pair is folded on its own.
+     */
+    @Override
+    int accumulationBlock() {
+        return 1;
+    }
+
     @Override
     boolean hasWeights() {
         return qh != null;
     }
 
     @Override
-    void accumulateDq(int i, int j, double ph, double pl, double[] accH, double[] accL, int off, double[] tmp) {
+    void accumulateDq(int i, int j, double ph, double pl, double[] accS, double[] accC, int off, double[] tmp) {
         int wBase = (i - j + n - 1) * support.size();
         for (int s = 0; s < support.size(); s++) {
             int b = support.row(s);
             int e = support.col(s);
             DdArith.mul(ph, pl, wh[wBase + s], wl[wBase + s], tmp, 0);
             DdArith.mul(tmp[0], tmp[1], kh[j * d + e], kl[j * d + e], tmp, 0);
-            DdArith.add(accH[off + b], accL[off + b], tmp[0], tmp[1], tmp, 2);
-            accH[off + b] = tmp[2];
-            accL[off + b] = tmp[3];
+            DdArith.add(accS[off + b], accC[off + b], tmp[0], tmp[1], tmp, 2);
+            accS[off + b] = tmp[2];
+            accC[off + b] = tmp[3];
         }
     }
 
     @Override
-    void accumulateDk(int i, int j, double ph, double pl, double[] accH, double[] accL, int off, double[] tmp) {
+    void accumulateDk(int i, int j, double ph, double pl, double[] accS, double[] accC, int off, double[] tmp) {
         int wBase = (i - j + n - 1) * support.size();
         for (int s = 0; s < support.size(); s++) {
             int b = support.row(s);
             int e = support.col(s);
             DdArith.mul(ph, pl, wh[wBase + s], wl[wBase + s], tmp, 0);
             DdArith.mul(tmp[0], tmp[1], qh[i * d + b], ql[i * d + b], tmp, 0);
-            DdArith.add(accH[off + e], accL[off + e], tmp[0], tmp[1], tmp, 2);
-            accH[off + e] = tmp[2];
-            accL[off + e] = tmp[3];
+            DdArith.add(accS[off + e], accC[off + e], tmp[0], tmp[1], tmp, 2);
+            accS[off + e] = tmp[2];
+            accC[off + e] = tmp[3];
         }
     }
 

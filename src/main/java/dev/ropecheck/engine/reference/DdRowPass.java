@@ -4,15 +4,18 @@ package dev.ropecheck.engine.reference;
  * The row pass of the double-double reference, one row {@code i} per call (MATH §2–3; RoPE-grad
  * Defs. 3.12–3.17, Lemma 5.1–5.3): scores {@code s_i}, {@code mx_i}, {@code sigma_i},
  * {@code alpha_i = exp(mx_i) sigma_i} (overflowing to {@code +Infinity} as IEEE rounding of the exact
- * value does), {@code f_i}, {@code D_i = Σ_j f_ij (h_j - h_k*)} ({@code k*} the row's
- * argmax), {@code Att_i = h_k* + D_i}, {@code c_i = Att_i - E_i}, {@code r_i = <c_i, Att_i>},
+ * value does), {@code f_i}, {@code D_i = Σ_j f_ij (h_j - h_k*)} ({@code k*} the row's argmax),
+ * evaluated as {@code Σ_{j != k*} f_ij h_j - (Σ_{j != k*} f_ij) h_k*} (the same magnitudes of terms,
+ * no cancellation on near one-hot rows), {@code Att_i = h_k* + D_i}, {@code c_i = Att_i - E_i}, {@code r_i = <c_i, Att_i>},
  * {@code rho_i = <c_i, D_i>}, {@code Σ_l c_il^2}; then, for the backward quantities,
- * {@code p_ij = f_ij (<c_i, h_j - h_k*> - rho_i)} (= {@code f_ij <c_i, h_j - Att_i>}, without the
- * cancellation of {@code q_ij - r_i} on near one-hot rows) and {@code dQ_i}. Optional
+ * {@code p_ij = f_ij ((<c_i, h_j> - <c_i, h_k*>) - rho_i)} (= {@code f_ij <c_i, h_j - Att_i>}, without the
+ * cancellation of {@code q_ij - r_i} on near one-hot rows, see {@link DdState#p}) and {@code dQ_i}. Optional
  * {@code A, f, p} rows. All sums run over {@code j = 0..n-1} in order ({@code j = 0..i} under a causal
  * mask, MATH §9; the masked entries of {@code A, f, p} stay zero).
  *
- * <p>Scratch per worker: {@link Scratch}; nothing is allocated per row.
+ * <p>The {@code n}-term sums {@code D_i} and {@code dQ_i} are compensated in blocks of
+ * {@link DdKernels#BLOCK} terms ({@code j} counted from 0) and folded after each block
+ * ({@link DdKernels#fold}). Scratch per worker: {@link Scratch}; nothing is allocated per row.
  */
 final class DdRowPass {
     /** Per-worker buffers of length {@code n} (and the small {@code tmp}). */
@@ -24,8 +27,13 @@ final class DdRowPass {
         final double[] qh;
         final double[] ql;
         final double[] tmp;
+        /** A compensated accumulator {@code (s, c)} of length {@code d} ({@link DdKernels}); all zero between uses. */
+        final double[] accS;
+        final double[] accC;
 
-        Scratch(int n, int tmpLength) {
+        Scratch(int n, int d, int tmpLength) {
+            accS = new double[d];
+            accC = new double[d];
             sh = new double[n];
             sl = new double[n];
             fh = new double[n];
@@ -80,6 +88,11 @@ final class DdRowPass {
         }
         st.sigH[i] = sgh;
         st.sigL[i] = sgl;
+        DdArith.div(1.0, 0.0, sgh, sgl, t, 0);
+        final double ivh = t[0];
+        final double ivl = t[1];
+        st.invH[i] = ivh;
+        st.invL[i] = ivl;
         DdExp.exp(mx, 0.0, t, 2, t);
         if (Double.isInfinite(t[2]) || Double.isInfinite(t[2] * sgh)) {
             st.alphaH[i] = Double.POSITIVE_INFINITY;
@@ -96,13 +109,42 @@ final class DdRowPass {
                 st.aL[i * n + j] = t[3];
             }
         }
-        // f_ij = e_ij / sigma_i: the same operations as DdState#softmax, so bitwise its value.
+        // f_ij = e_ij inv_i: the same operations as DdState#softmax, so bitwise its value.
         int o = i * d;
+        // D_i = Σ_{j != k*} f_ij h_j - (Σ_{j != k*} f_ij) h_k*, both sums blocked and compensated; the
+        // scalar sum in the compensated step with the exact product f_ij * 1 (DdKernels#mulAcc form).
+        double ss = 0.0;
+        double sc = 0.0;
+        double rh = 0.0;
+        double rl = 0.0;
         for (int j = 0; j < jEnd; j++) {
-            DdArith.div(w.fh[j], w.fl[j], sgh, sgl, t, 0);
-            w.fh[j] = t[0];
-            w.fl[j] = t[1];
-            DdKernels.axpyDiff(t[0], t[1], in.hh, in.hl, j * d, ks * d, st.dH, st.dL, o, d);
+            DdArith.mul(w.fh[j], w.fl[j], ivh, ivl, t, 0);
+            double fh = t[0];
+            double fl = t[1];
+            w.fh[j] = fh;
+            w.fl[j] = fl;
+            if (j != ks) {
+                DdKernels.axpyAcc(fh, fl, in.hh, in.hl, j * d, w.accS, w.accC, 0, d);
+                double sn = ss + fh;
+                double v = sn - ss;
+                sc += ((ss - (sn - v)) + (fh - v)) + fl;
+                ss = sn;
+            }
+            if (DdKernels.endsBlock(j, jEnd, DdKernels.BLOCK)) {
+                DdKernels.fold(w.accS, w.accC, 0, st.dH, st.dL, o, d);
+                DdKernels.twoSum(ss, sc, t, 0);
+                DdArith.add(rh, rl, t[0], t[1], t, 0);
+                rh = t[0];
+                rl = t[1];
+                ss = 0.0;
+                sc = 0.0;
+            }
+        }
+        for (int l = 0; l < d; l++) {
+            DdArith.mul(rh, rl, in.hh[ks * d + l], in.hl[ks * d + l], t, 0);
+            DdArith.add(st.dH[o + l], st.dL[o + l], -t[0], -t[1], t, 0);
+            st.dH[o + l] = t[0];
+            st.dL[o + l] = t[1];
         }
         for (int l = 0; l < d; l++) {
             DdArith.add(in.hh[ks * d + l], in.hl[ks * d + l], st.dH[o + l], st.dL[o + l], t, 0);
@@ -133,6 +175,9 @@ final class DdRowPass {
         DdKernels.dot(st.cH, st.cL, o, st.dH, st.dL, o, d, t, 0);
         st.rhoH[i] = t[0];
         st.rhoL[i] = t[1];
+        DdKernels.dot(st.cH, st.cL, o, in.hh, in.hl, ks * d, d, t, 0);
+        st.kcH[i] = t[0];
+        st.kcL[i] = t[1];
         if (!backward) {
             return;
         }
@@ -144,7 +189,10 @@ final class DdRowPass {
                 st.pL[i * n + j] = t[1];
             }
             if (needDq) {
-                in.scores.accumulateDq(i, j, t[0], t[1], st.dqH, st.dqL, o, t);
+                in.scores.accumulateDq(i, j, t[0], t[1], w.accS, w.accC, 0, t);
+                if (DdKernels.endsBlock(j, jEnd, in.scores.accumulationBlock())) {
+                    DdKernels.fold(w.accS, w.accC, 0, st.dqH, st.dqL, o, d);
+                }
             }
         }
         if (needDq) {
@@ -152,24 +200,22 @@ final class DdRowPass {
         }
     }
 
-    /** {@code g_ij = <c_i, h_j - h_k*>} for every {@code j} ({@link DdKernels#dot4Diff} lanes equal {@link DdKernels#dotDiff}). */
+    /** {@code q_ij = <c_i, h_j>} for every {@code j} ({@link DdKernels#dot4} lanes equal {@link DdKernels#dot}). */
     private void qRow(int i, Scratch w) {
         int n = in.n;
         int d = in.d;
         int o = i * d;
-        int ko = st.kstar[i] * d;
         double[] t = w.tmp;
         int j = 0;
         for (; j + 4 <= n; j += 4) {
-            DdKernels.dot4Diff(st.cH, st.cL, o, o, o, o, in.hh, in.hl, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d,
-                    ko, ko, ko, ko, d, t);
+            DdKernels.dot4(st.cH, st.cL, o, o, o, o, in.hh, in.hl, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d, d, t);
             for (int q = 0; q < 4; q++) {
                 w.qh[j + q] = t[2 * q];
                 w.ql[j + q] = t[2 * q + 1];
             }
         }
         for (; j < n; j++) {
-            DdKernels.dotDiff(st.cH, st.cL, o, in.hh, in.hl, j * d, ko, d, t, 0);
+            DdKernels.dot(st.cH, st.cL, o, in.hh, in.hl, j * d, d, t, 0);
             w.qh[j] = t[0];
             w.ql[j] = t[1];
         }

@@ -61,15 +61,26 @@ abstract class DdScores {
         }
     }
 
+    /**
+     * Pairs {@code (i, j)} per compensated block of the {@code dQ, dK} sums before a
+     * {@link DdKernels#fold}: {@link DdKernels#BLOCK} when a pair adds one term per component.
+     */
+    int accumulationBlock() {
+        return DdKernels.BLOCK;
+    }
+
     /** True when {@code dQ, dK} can be accumulated (the instance has {@code W_Q, W_K}). */
     abstract boolean hasWeights();
 
-    /** {@code acc += p * ∂s_ij/∂Q_i * d} for row {@code i} ({@code acc} of length {@code d} at {@code off}). */
-    abstract void accumulateDq(int i, int j, double ph, double pl, double[] accH, double[] accL, int off,
+    /**
+     * {@code acc += p * ∂s_ij/∂Q_i / sigma} for row {@code i}, into the compensated accumulator
+     * {@code (accS, accC)} of length {@code d} at {@code off} ({@link DdKernels}); the caller folds it.
+     */
+    abstract void accumulateDq(int i, int j, double ph, double pl, double[] accS, double[] accC, int off,
             double[] tmp);
 
-    /** {@code acc += p * ∂s_ij/∂K_j * d} for column {@code j}. */
-    abstract void accumulateDk(int i, int j, double ph, double pl, double[] accH, double[] accL, int off,
+    /** {@code acc += p * ∂s_ij/∂K_j / sigma} for column {@code j}, as {@link #accumulateDq}. */
+    abstract void accumulateDk(int i, int j, double ph, double pl, double[] accS, double[] accC, int off,
             double[] tmp);
 
     /** Turns the accumulation of row {@code i} into {@code dQ_i} in place (back-rotation, scaling by {@code sigma}). */

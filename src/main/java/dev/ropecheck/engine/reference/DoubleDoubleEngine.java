@@ -21,7 +21,8 @@ import org.ejml.data.DMatrixRMaj;
  * {@code millis}.
  *
  * <p>Algorithm (every family; rotation absorbed for RoPE and the identity family with weights,
- * {@code s_ij = (1/d) <Q_i R_i, K_j R_j>}, otherwise through {@code T_m}, see {@link DdScores}):
+ * {@code s_ij = (1/d) <Q_i R_i, K_j R_j>}, otherwise through {@code T_m}, see {@link DdScores};
+ * dot products and the long sums compensated as in {@link DdKernels}):
  * a row pass (scores, row-max-stable softmax {@code f_ij = exp(s_ij - mx_i) / Σ_j exp(s_ij - mx_i)},
  * {@code alpha_i = exp(mx_i) Σ_j exp(s_ij - mx_i)}, {@code Att, c, r, L}, then
  * {@code p_ij = f_ij (q_ij - r_i)} and {@code dQ}); a column pass for {@code dK, dV}
@@ -185,13 +186,13 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
 
     /**
      * Decimal digits trusted relative to the magnitudes of each entry's terms:
-     * {@code floor(-log10((2n + 4d + 64) 2^-104))}, the accumulated {@code gamma_k} of the longest
-     * chain of operations ({@code n}-term sums for {@code sigma} and the column sums, {@code d}-term
-     * dot products, about 40 operations' worth for {@code exp}, division and rotations); see
-     * proofs-notes/double-double-reference.md.
+     * {@code floor(-log10((2n + 2d(d + 4) + 2048) 2^-104))}, an envelope of the accumulated error of
+     * the longest chain of operations ({@code n}-term sums for {@code sigma} and, compensated in
+     * blocks, the column sums; compensated {@code d}-term dot products; about 40 operations' worth
+     * for {@code exp}, division and rotations); see proofs-notes/double-double-reference.md §1.
      */
     public static int trustedDigits(int n, int d) {
-        double gamma = (2.0 * n + 4.0 * d + 64) * Math.pow(2, -104);
+        double gamma = (2.0 * n + 2.0 * d * (d + 4.0) + 2048) * Math.pow(2, -104);
         return (int) Math.floor(-Math.log10(gamma));
     }
 
@@ -232,7 +233,7 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
         }
         DdRowPass.Scratch[] scratch = new DdRowPass.Scratch[threads];
         for (int w = 0; w < threads; w++) {
-            scratch[w] = new DdRowPass.Scratch(n, in.scores.scratch());
+            scratch[w] = new DdRowPass.Scratch(n, d, in.scores.scratch());
         }
         DdRowPass rowPass = new DdRowPass(in, st, wantA, backward, needDq);
         int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
@@ -287,7 +288,11 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
         }
     }
 
-    /** {@code x^T y} ({@code d x d}) for {@code x} double and {@code y} double-double ({@code n x d}), {@code i} in order. */
+    /**
+     * {@code x^T y} ({@code d x d}) for {@code x} double and {@code y} double-double ({@code n x d}),
+     * {@code i} in order: one task per output row {@code a}, the row {@code Σ_i x_ia y_i} compensated in
+     * blocks of {@link DdKernels#BLOCK} rows and folded ({@link DdKernels}).
+     */
     private void putTransposeProduct(RopeResult.Builder out, Set<Quantity> wanted, Quantity q, double[] x, double[] yh,
             double[] yl, int n, int d) {
         if (!wanted.contains(q)) {
@@ -295,12 +300,14 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
         }
         double[] gh = new double[d * d];
         double[] gl = new double[d * d];
-        double[][] tmp = new double[threads][2];
+        double[][] accS = new double[threads][d];
+        double[][] accC = new double[threads][d];
         DdWorkers.run(threads, d, (w, a) -> {
-            for (int b = 0; b < d; b++) {
-                DdKernels.dotD(x, a, d, yh, yl, b, d, n, tmp[w], 0);
-                gh[a * d + b] = tmp[w][0];
-                gl[a * d + b] = tmp[w][1];
+            for (int i = 0; i < n; i++) {
+                DdKernels.axpyDAcc(x[i * d + a], yh, yl, i * d, accS[w], accC[w], 0, d);
+                if (DdKernels.endsBlock(i, n, DdKernels.BLOCK)) {
+                    DdKernels.fold(accS[w], accC[w], 0, gh, gl, a * d, d);
+                }
             }
         });
         put(out, q, gh, gl, d, d);

@@ -82,7 +82,7 @@ class DdArithTest {
     }
 
     @Test
-    @DisplayName("double-double kernels: dot, dot4, dotDiff, axpy equal the scalar operations step by step, lanes bitwise")
+    @DisplayName("double-double kernels: dot4/dot4Diff lanes bitwise equal dot/dotDiff, dot and axpyAcc equal the compensated step mulAcc, a difference of equal rows is exactly 0")
     void kernelsEqualScalarOperations() {
         SplittableRandom rnd = new SplittableRandom(7);
         int len = 13;
@@ -107,33 +107,161 @@ class DdArithTest {
             DdKernels.dot(ah, al, q * len, bh, bl, (3 - q) * len, len, one, 0);
             assertEquals(one[0], r[2 * q], 0.0);
             assertEquals(one[1], r[2 * q + 1], 0.0);
-            // step by step with DdArith
-            double sh = 0;
-            double sl = 0;
-            double[] t = new double[2];
+            // step by step: the compensated step, then one TwoSum
+            double[] cs = new double[1];
+            double[] cc = new double[1];
             for (int k = 0; k < len; k++) {
-                DdArith.mul(ah[q * len + k], al[q * len + k], bh[(3 - q) * len + k], bl[(3 - q) * len + k], t, 0);
-                DdArith.add(sh, sl, t[0], t[1], t, 0);
-                sh = t[0];
-                sl = t[1];
+                DdKernels.mulAcc(ah[q * len + k], al[q * len + k], bh[(3 - q) * len + k], bl[(3 - q) * len + k], cs,
+                        cc, 0);
             }
-            assertEquals(sh, one[0], 0.0);
-            assertEquals(sl, one[1], 0.0);
+            double[] t = new double[2];
+            DdKernels.twoSum(cs[0], cc[0], t, 0);
+            assertEquals(t[0], one[0], 0.0);
+            assertEquals(t[1], one[1], 0.0);
+            assertTrue(Math.abs(one[1]) <= Math.ulp(one[0]) / 2, "normalised");
             int kq = new int[] {0, len, 0, 2 * len}[q];
             DdKernels.dotDiff(ah, al, q * len, bh, bl, (3 - q) * len, kq, len, one, 0);
             assertEquals(one[0], s[2 * q], 0.0);
             assertEquals(one[1], s[2 * q + 1], 0.0);
         }
-        double[] yh = bh.clone();
-        double[] yl = bl.clone();
-        DdKernels.axpy(ah[0], al[0], ah, al, len, yh, yl, 0, len);
-        double[] t = new double[2];
+        double[] zero = new double[2];
+        DdKernels.dotDiff(ah, al, 0, bh, bl, len, len, len, zero, 0);
+        assertEquals(0.0, zero[0], 0.0);
+        assertEquals(0.0, zero[1], 0.0);
+        double[] ys = new double[len];
+        double[] yc = new double[len];
+        DdKernels.axpyAcc(ah[0], al[0], ah, al, len, ys, yc, 0, len);
         for (int k = 0; k < len; k++) {
-            DdArith.mul(ah[0], al[0], ah[len + k], al[len + k], t, 0);
-            DdArith.add(bh[k], bl[k], t[0], t[1], t, 0);
-            assertEquals(t[0], yh[k], 0.0);
-            assertEquals(t[1], yl[k], 0.0);
+            double[] cs = new double[1];
+            double[] cc = new double[1];
+            DdKernels.mulAcc(ah[0], al[0], ah[len + k], al[len + k], cs, cc, 0);
+            assertEquals(cs[0], ys[k], 0.0);
+            assertEquals(cc[0], yc[k], 0.0);
         }
+    }
+
+    private static BigDecimal exact(double h, double l) {
+        return new BigDecimal(h).add(new BigDecimal(l));
+    }
+
+    @Test
+    @DisplayName("compensated kernels meet their stated bounds against exact BigDecimal sums: dot (6 + 2L(L+3)) u^2, dotDiff (12 + 2L(L+5)) u^2, blocked n-term sums (eps + 2B(B+kappa) + 3.01 ceil(n/B)) u^2, relative to the sum of |terms|, with heavy cancellation")
+    void compensatedKernelsMeetTheirBounds() {
+        SplittableRandom rnd = new SplittableRandom(20261202L);
+        double worstDot = 0;
+        double worstDiff = 0;
+        double worstSum = 0;
+        for (int rep = 0; rep < 60; rep++) {
+            int len = 1 + rnd.nextInt(130);
+            double[] ah = new double[len];
+            double[] al = new double[len];
+            double[] bh = new double[3 * len];
+            double[] bl = new double[3 * len];
+            for (int t = 0; t < len; t++) {
+                DD a = random(rnd);
+                ah[t] = a.hi();
+                al[t] = a.lo();
+            }
+            for (int t = 0; t < 3 * len; t++) {
+                DD b = random(rnd);
+                bh[t] = b.hi();
+                bl[t] = b.lo();
+            }
+            if (rep % 3 == 0) {
+                // cancellation: the second half of the terms undoes the first half up to low-order bits
+                for (int t = 0; t + len / 2 < len && t < len / 2; t++) {
+                    ah[t + len / 2] = -ah[t];
+                    al[t + len / 2] = al[t] * 0.5;
+                    bh[t + len / 2] = bh[t];
+                    bl[t + len / 2] = -bl[t];
+                }
+            }
+            if (rep % 3 == 1) {
+                // near-equal rows for the difference form
+                for (int t = 0; t < len; t++) {
+                    bh[2 * len + t] = bh[len + t];
+                    bl[2 * len + t] = t % 2 == 0 ? bl[len + t] : -bl[len + t];
+                }
+            }
+            BigDecimal ex = BigDecimal.ZERO;
+            BigDecimal mag = BigDecimal.ZERO;
+            BigDecimal exD = BigDecimal.ZERO;
+            BigDecimal magD = BigDecimal.ZERO;
+            for (int t = 0; t < len; t++) {
+                BigDecimal a = exact(ah[t], al[t]);
+                BigDecimal b = exact(bh[t], bl[t]);
+                ex = ex.add(a.multiply(b));
+                mag = mag.add(a.multiply(b).abs());
+                BigDecimal bj = exact(bh[len + t], bl[len + t]);
+                BigDecimal bk = exact(bh[2 * len + t], bl[2 * len + t]);
+                exD = exD.add(a.multiply(bj.subtract(bk)));
+                magD = magD.add(a.abs().multiply(bj.abs().add(bk.abs())));
+            }
+            double[] r = new double[2];
+            DdKernels.dot(ah, al, 0, bh, bl, 0, len, r, 0);
+            double e = exact(r[0], r[1]).subtract(ex).abs().divide(mag, MC).doubleValue() / U2;
+            assertTrue(e <= 6 + 2.0 * len * (len + 3), "dot error " + e + " u^2 at len " + len);
+            worstDot = Math.max(worstDot, e / (6 + 2.0 * len * (len + 3)));
+            DdKernels.dotDiff(ah, al, 0, bh, bl, len, 2 * len, len, r, 0);
+            e = exact(r[0], r[1]).subtract(exD).abs().divide(magD, MC).doubleValue() / U2;
+            assertTrue(e <= 12 + 2.0 * len * (len + 5), "dotDiff error " + e + " u^2 at len " + len);
+            worstDiff = Math.max(worstDiff, e / (12 + 2.0 * len * (len + 5)));
+            // the same terms as an n-term sum of one component, in blocks, folded
+            double[] cs = new double[1];
+            double[] cc = new double[1];
+            double[] yh = new double[1];
+            double[] yl = new double[1];
+            for (int t = 0; t < len; t++) {
+                DdKernels.axpyAcc(ah[t], al[t], bh, bl, t, cs, cc, 0, 1);
+                if (DdKernels.endsBlock(t, len, DdKernels.BLOCK)) {
+                    DdKernels.fold(cs, cc, 0, yh, yl, 0, 1);
+                }
+            }
+            assertEquals(0.0, cs[0], 0.0);
+            assertEquals(0.0, cc[0], 0.0);
+            int b = Math.min(len, DdKernels.BLOCK);
+            double bound = 6 + 2.0 * b * (b + 3) + 3.01 * Math.ceil(len / (double) DdKernels.BLOCK);
+            e = exact(yh[0], yl[0]).subtract(ex).abs().divide(mag, MC).doubleValue() / U2;
+            assertTrue(e <= bound, "blocked sum error " + e + " u^2 at len " + len);
+            assertTrue(Math.abs(yl[0]) <= Math.ulp(yh[0]) / 2, "normalised");
+            worstSum = Math.max(worstSum, e / bound);
+        }
+        // a dot product longer than MAX_RUN: runs of MAX_RUN added by the accurate DWPlusDW; dot4 lanes still equal dot
+        int len = 2 * DdKernels.MAX_RUN + 88;
+        double[] ah = new double[4 * len];
+        double[] al = new double[4 * len];
+        double[] bh = new double[len];
+        double[] bl = new double[len];
+        for (int t = 0; t < 4 * len; t++) {
+            DD a = random(rnd);
+            ah[t] = a.hi();
+            al[t] = a.lo();
+        }
+        for (int t = 0; t < len; t++) {
+            DD b = random(rnd);
+            bh[t] = b.hi();
+            bl[t] = b.lo();
+        }
+        double[] r4 = new double[8];
+        DdKernels.dot4(ah, al, 0, len, 2 * len, 3 * len, bh, bl, 0, 0, 0, 0, len, r4);
+        for (int q = 0; q < 4; q++) {
+            double[] r = new double[2];
+            DdKernels.dot(ah, al, q * len, bh, bl, 0, len, r, 0);
+            assertEquals(r[0], r4[2 * q], 0.0);
+            assertEquals(r[1], r4[2 * q + 1], 0.0);
+            BigDecimal ex = BigDecimal.ZERO;
+            BigDecimal mag = BigDecimal.ZERO;
+            for (int t = 0; t < len; t++) {
+                BigDecimal p = exact(ah[q * len + t], al[q * len + t]).multiply(exact(bh[t], bl[t]));
+                ex = ex.add(p);
+                mag = mag.add(p.abs());
+            }
+            int m = DdKernels.MAX_RUN;
+            double e = exact(r[0], r[1]).subtract(ex).abs().divide(mag, MC).doubleValue() / U2;
+            assertTrue(e <= 6 + 2.0 * m * (m + 3) + 3.01 * Math.ceil(len / (double) m), "long dot error " + e);
+        }
+        System.out.printf("compensated kernels, worst error / stated bound: dot %.3g, dotDiff %.3g, blocked sum %.3g%n",
+                worstDot, worstDiff, worstSum);
     }
 
     @Test

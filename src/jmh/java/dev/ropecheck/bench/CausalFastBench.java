@@ -4,9 +4,9 @@ import dev.ropecheck.approx.Method;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
 import dev.ropecheck.model.RopeInstance;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -102,8 +102,8 @@ public final class CausalFastBench {
         int exactFwdMax = Integer.parseInt(args[1]);
         int exactGradMax = Integer.parseInt(args[2]);
         String[] names = {"fast-lowrank", "fast-fft", "exact"};
-        RopeAttentionEngine[] engines = {new LowRankEngine(1e-3, Method.CHEBYSHEV),
-            new FftEngine(1e-3, Method.CHEBYSHEV), new ExactEngine()};
+        RopeAttentionEngine[] engines = {new RopeLowRankEngine_F64(1e-3, Method.CHEBYSHEV),
+            new RopeFftEngine_F64(1e-3, Method.CHEBYSHEV), new RopeExactEngine_F64()};
         List<List<double[]>> fwd = new ArrayList<>();
         List<List<double[]>> grad = new ArrayList<>();
         for (int k = 0; k < 3; k++) {

@@ -2,8 +2,8 @@ package dev.ropecheck.bench;
 
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.reference.DoubleDoubleEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_DD;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.lang.management.ManagementFactory;
@@ -30,7 +30,7 @@ public final class DoubleDoubleScaling {
         EnumSet<Quantity> wanted = EnumSet.of(Quantity.ALPHA, Quantity.H, Quantity.ATTENTION, Quantity.C,
                 Quantity.LOSS, Quantity.R, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK,
                 Quantity.GRAD_WV);
-        DoubleDoubleEngine dd = new DoubleDoubleEngine();
+        RopeReferenceEngine_DD dd = new RopeReferenceEngine_DD();
         System.out.println("reference-dd workers: " + dd.threads());
         time(dd, instance(256, 16), wanted, 1);
         for (String c : cases) {
@@ -43,7 +43,7 @@ public final class DoubleDoubleScaling {
             String line = String.format("n = %d, d = %d: reference-dd wall %.2f s, cpu %.2f s", n, d, tdd[0] / 1e3,
                     tdd[1] / 1e3);
             if (exact) {
-                ExactEngine ex = new ExactEngine();
+                RopeExactEngine_F64 ex = new RopeExactEngine_F64();
                 time(ex, instance(256, 16), wanted, 1);
                 double[] tex = time(ex, inst, wanted, k);
                 line += String.format("; exact wall %.3f s, cpu %.3f s; ratio wall %.1fx, cpu %.1fx", tex[0] / 1e3,

@@ -2,7 +2,7 @@ package dev.ropecheck.bench;
 
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
@@ -44,7 +44,7 @@ public class ExactBench {
     public int d;
 
     private RopeInstance instance;
-    private final ExactEngine engine = new ExactEngine();
+    private final RopeExactEngine_F64 engine = new RopeExactEngine_F64();
     private static final EnumSet<Quantity> WANTED = EnumSet.of(Quantity.ATTENTION, Quantity.LOSS, Quantity.GRAD_X,
             Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
 

@@ -1,7 +1,7 @@
 package dev.ropecheck.bench;
 
 import dev.ropecheck.engine.Quantity;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.lang.management.ManagementFactory;
@@ -39,7 +39,7 @@ public final class ExactPaired {
                 .family(new RopeFamily(d)).build();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        ExactEngine engine = new ExactEngine(threads);
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64(threads);
         int warm = Math.max(2, reps / 2);
         for (int r = 0; r < warm; r++) {
             engine.compute(inst, wanted);

@@ -1,7 +1,7 @@
 package dev.ropecheck.bench;
 
 import dev.ropecheck.engine.Quantity;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.lang.management.ManagementFactory;
@@ -30,7 +30,7 @@ public final class ExactScaling {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         EnumSet<Quantity> wanted = EnumSet.of(Quantity.ATTENTION, Quantity.LOSS, Quantity.GRAD_X, Quantity.GRAD_WQ,
                 Quantity.GRAD_WK, Quantity.GRAD_WV);
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         int d = 8;
         // Warm-up (JIT) on a mid-sized instance.
         RopeInstance warm = RopeInstance.builder().a1(random(new SplittableRandom(1), 512, d))
@@ -60,7 +60,7 @@ public final class ExactScaling {
             }
             String slope = prevN == 0 ? "" : String.format("  cpu slope %.2f", Math.log(cpu / prevCpu) / Math.log(n / prevN));
             System.out.printf("n=%5d d=%d workers=%d  wall(min)=%8.1f ms  cpu(min)=%8.1f ms%s%n", n, d,
-                    ExactEngine.workers(n), wall, cpu, slope);
+                    RopeExactEngine_F64.workers(n), wall, cpu, slope);
             prevN = n;
             prevCpu = cpu;
         }

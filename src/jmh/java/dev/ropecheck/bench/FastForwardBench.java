@@ -2,8 +2,8 @@ package dev.ropecheck.bench;
 
 import dev.ropecheck.approx.Method;
 import dev.ropecheck.engine.fast.FastForward;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.SplittableRandom;
@@ -46,14 +46,14 @@ public class FastForwardBench {
     public String engine;
 
     private RopeInstance instance;
-    private FftEngine fft;
-    private LowRankEngine lowRank;
+    private RopeFftEngine_F64 fft;
+    private RopeLowRankEngine_F64 lowRank;
 
     @Setup
     public void setup() {
         instance = instance(n, 4, 20250601L);
-        fft = new FftEngine(1e-3, Method.CHEBYSHEV);
-        lowRank = new LowRankEngine(1e-3, Method.CHEBYSHEV);
+        fft = new RopeFftEngine_F64(1e-3, Method.CHEBYSHEV);
+        lowRank = new RopeLowRankEngine_F64(1e-3, Method.CHEBYSHEV);
     }
 
     /** The benchmark instance: RoPE, entries in [-0.5, 0.5], identity weights. */

@@ -2,7 +2,7 @@ package dev.ropecheck.bench;
 
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +34,7 @@ public class FastForwardExactBench {
     public int n;
 
     private RopeInstance instance;
-    private final ExactEngine exact = new ExactEngine();
+    private final RopeExactEngine_F64 exact = new RopeExactEngine_F64();
 
     @Setup
     public void setup() {

@@ -2,8 +2,8 @@ package dev.ropecheck.bench;
 
 import dev.ropecheck.approx.Method;
 import dev.ropecheck.engine.fast.FastForward;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
 import dev.ropecheck.model.RopeInstance;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -26,8 +26,8 @@ public final class FastForwardMemory {
         System.gc();
         long base = peakHeap(true);
         long t0 = System.nanoTime();
-        FastForward f = engine.equals("fast-fft") ? new FftEngine(1e-3, Method.CHEBYSHEV).forward(in)
-                : new LowRankEngine(1e-3, Method.CHEBYSHEV).forward(in);
+        FastForward f = engine.equals("fast-fft") ? new RopeFftEngine_F64(1e-3, Method.CHEBYSHEV).forward(in)
+                : new RopeLowRankEngine_F64(1e-3, Method.CHEBYSHEV).forward(in);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long peak = peakHeap(false);
         System.out.printf("%s n=%d time=%d ms peak-heap-above-instance=%.1f MB (n*8 bytes = %.1f MB) meta=%s%n", engine,

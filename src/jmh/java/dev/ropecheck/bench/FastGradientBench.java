@@ -4,9 +4,9 @@ import dev.ropecheck.approx.Method;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
@@ -66,11 +66,11 @@ public class FastGradientBench {
     static RopeAttentionEngine engine(String name) {
         switch (name) {
             case "lowrank":
-                return new LowRankEngine(1e-3, Method.CHEBYSHEV);
+                return new RopeLowRankEngine_F64(1e-3, Method.CHEBYSHEV);
             case "fft":
-                return new FftEngine(1e-3, Method.CHEBYSHEV);
+                return new RopeFftEngine_F64(1e-3, Method.CHEBYSHEV);
             default:
-                return new ExactEngine();
+                return new RopeExactEngine_F64();
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.ropecheck.bench;
 
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.model.RopeInstance;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,7 +33,7 @@ public class FastGradientExactBench {
     public int n;
 
     private RopeInstance instance;
-    private final ExactEngine engine = new ExactEngine();
+    private final RopeExactEngine_F64 engine = new RopeExactEngine_F64();
 
     @Setup
     public void setup() {

@@ -2,8 +2,8 @@ package dev.ropecheck.bench;
 
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import java.util.EnumSet;
 import java.util.Set;
@@ -41,8 +41,8 @@ public class TensorAttentionBench {
     public int n;
 
     TensorInstance instance;
-    final TensorExactEngine exact = new TensorExactEngine();
-    final TensorFastEngine fast = new TensorFastEngine(1e-3);
+    final TensorExactEngine_F64 exact = new TensorExactEngine_F64();
+    final TensorFastEngine_F64 fast = new TensorFastEngine_F64(1e-3);
 
     @Setup(Level.Trial)
     public void setUp() {

@@ -2,8 +2,8 @@ package dev.ropecheck.bench;
 
 import dev.ropecheck.engine.TensorAttentionEngine;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,8 +83,8 @@ public final class TensorScalingHarness {
     public static void main(String[] args) {
         int maxN = args.length > 0 ? Integer.parseInt(args[0]) : 4096;
         int fastMaxN = args.length > 1 ? Integer.parseInt(args[1]) : maxN;
-        TensorExactEngine exact = new TensorExactEngine();
-        TensorFastEngine fast = new TensorFastEngine(1e-3);
+        TensorExactEngine_F64 exact = new TensorExactEngine_F64();
+        TensorFastEngine_F64 fast = new TensorFastEngine_F64(1e-3);
         List<double[]> fastPoints = new ArrayList<>();
         double lastExact = 0;
         boolean exactOn = true;

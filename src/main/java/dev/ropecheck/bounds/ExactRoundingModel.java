@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The forward-error (rounding) model of the exact double-precision engine
- * ({@code dev.ropecheck.engine.exact.ExactEngine}): for every {@link Quantity}, a rigorous bound on
+ * ({@code dev.ropecheck.engine.exact.RopeExactEngine_F64}): for every {@link Quantity}, a rigorous bound on
  * {@code max |engine value - true value|} (the true value is the one of exact real arithmetic with
  * exact RoPE angles). This is the one place where the exact-vs-reference tolerance of every quantity
  * is written. Derivation: {@code proofs-notes/rounding-model.md}, stage by stage
@@ -81,7 +81,7 @@ public final class ExactRoundingModel implements QuantityBound {
             this(score, scoreFromX, xRelative, gradX, dq, dk, false);
         }
 
-        /** The counts of {@code ExactEngine}'s offset-grouped evaluation order for {@code inst}. */
+        /** The counts of {@code RopeExactEngine_F64}'s offset-grouped evaluation order for {@code inst}. */
         public static Counts engine(RopeInstance inst) {
             int n = inst.n();
             int d = inst.d();

@@ -9,7 +9,7 @@ import dev.ropecheck.model.TensorInstance;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * The rounding model of {@link dev.ropecheck.engine.exact.TensorExactEngine}, derived in
+ * The rounding model of {@link dev.ropecheck.engine.exact.TensorExactEngine_F64}, derived in
  * {@code proofs-notes/tensor-rounding.md} (standard model {@code fl(x op y) = (x op y)(1+θ)}, {@code |θ| <= u = 2^-53},
  * {@code Math.exp} within 1 ulp, i.e. relative {@code 2u}; a sum of {@code k} rounded terms has error at most
  * {@code γ_k = ku/(1-ku)} times the sum of absolute values). Symbols as in the note:

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * The error of {@link dev.ropecheck.engine.fast.TensorFastEngine} against the true values, from the
+ * The error of {@link dev.ropecheck.engine.fast.TensorFastEngine_F64} against the true values, from the
  * entrywise relative perturbation {@code |Ã - A| <= δ A} by the error transfer of MATH §5, derived in
  * {@code proofs-notes/tensor-fast-error.md}. With {@code ρ = 2δ/(1-δ)}, {@code κ = 2δ/(1+sqrt(1-δ^2))},
  * {@code H_l = max_j |h_jl|}, {@code ε_l = κ H_l}, {@code w_ij = <c_i, h_j - Att_i>},

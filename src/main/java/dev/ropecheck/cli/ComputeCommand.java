@@ -344,7 +344,7 @@ final class ComputeCommand implements Callable<Integer> {
         ResultDocument doc;
         try {
             RopeAttentionEngine e = registry.create(name, options);
-            if (e instanceof dev.ropecheck.engine.reference.ReferenceEngine) {
+            if (e instanceof dev.ropecheck.engine.reference.RopeReferenceEngine_AP) {
                 if (fields != null) {
                     throw new IllegalArgumentException("--fields is not available with the apfloat reference (it writes"
                             + " every field); use reference-dd");

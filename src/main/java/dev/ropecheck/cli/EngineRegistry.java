@@ -76,17 +76,17 @@ public final class EngineRegistry {
     /** The engines of this project. Adding an engine is one line here. */
     public static EngineRegistry standard() {
         return new EngineRegistry()
-                .register("reference", EngineClass.REFERENCE, dev.ropecheck.engine.reference.ReferenceEngine.MAX_N,
+                .register("reference", EngineClass.REFERENCE, dev.ropecheck.engine.reference.RopeReferenceEngine_AP.MAX_N,
                         "arbitrary precision costs O(n^2 d^2) big-number operations",
-                        o -> dev.ropecheck.engine.reference.ReferenceEngine.withDigits(o.precisionDigits()))
+                        o -> dev.ropecheck.engine.reference.RopeReferenceEngine_AP.withDigits(o.precisionDigits()))
                 .register("reference-dd", EngineClass.REFERENCE, 1 << 16, "double-double time grows as n^2 d",
-                        o -> new dev.ropecheck.engine.reference.DoubleDoubleEngine(o.threads()))
+                        o -> new dev.ropecheck.engine.reference.RopeReferenceEngine_DD(o.threads()))
                 .register("exact", EngineClass.EXACT, 1 << 16, "its time grows as n^2",
-                        o -> new dev.ropecheck.engine.exact.ExactEngine(o.threads()))
+                        o -> new dev.ropecheck.engine.exact.RopeExactEngine_F64(o.threads()))
                 .register("fast-fft", EngineClass.FAST, 1 << 24, "the model's limit on n",
-                        o -> new dev.ropecheck.engine.fast.FftEngine(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV))
+                        o -> new dev.ropecheck.engine.fast.RopeFftEngine_F64(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV))
                 .register("fast-lowrank", EngineClass.FAST, 1 << 24, "the model's limit on n",
-                        o -> new dev.ropecheck.engine.fast.LowRankEngine(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV));
+                        o -> new dev.ropecheck.engine.fast.RopeLowRankEngine_F64(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV));
     }
 
     /** Registers an engine with an explicit factory. */

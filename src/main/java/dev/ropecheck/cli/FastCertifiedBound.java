@@ -7,8 +7,8 @@ import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.Map;
@@ -66,10 +66,10 @@ final class FastCertifiedBound implements QuantityBound {
     private double gradientBound(Quantity q, RopeInstance instance, RopeResult trusted) {
         FastForwardBound fwd;
         try {
-            if (engine instanceof FftEngine) {
-                fwd = ((FftEngine) engine).forward(instance).bound();
-            } else if (engine instanceof LowRankEngine) {
-                fwd = ((LowRankEngine) engine).forward(instance).bound();
+            if (engine instanceof RopeFftEngine_F64) {
+                fwd = ((RopeFftEngine_F64) engine).forward(instance).bound();
+            } else if (engine instanceof RopeLowRankEngine_F64) {
+                fwd = ((RopeLowRankEngine_F64) engine).forward(instance).bound();
             } else {
                 return Double.NaN;
             }

@@ -2,7 +2,7 @@ package dev.ropecheck.cli;
 
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.reference.ApMatrix;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.engine.reference.ReferenceResult;
 import dev.ropecheck.engine.reference.ReferenceRopeAttention;
 import dev.ropecheck.io.ResultDocument;
@@ -17,7 +17,7 @@ import org.apfloat.ApfloatMath;
  * its two-precision evaluation trusts ({@link ReferenceResult#absoluteError}): entry {@code v} of
  * quantity {@code q} gets {@code clamp(exponent(v) - exponent(err_q), 1, P)} significant digits
  * (all {@code P} when the two evaluations agree exactly), rounded half-even. The doubles of the
- * document are the values rounded to nearest, as {@link ReferenceEngine} reports them.
+ * document are the values rounded to nearest, as {@link RopeReferenceEngine_AP} reports them.
  */
 final class ReferenceDecimals {
     private ReferenceDecimals() {
@@ -25,21 +25,21 @@ final class ReferenceDecimals {
 
     /**
      * The reference result of {@code instance} at {@code digits}, with the same size guard as
-     * {@link ReferenceEngine#compute}.
+     * {@link RopeReferenceEngine_AP#compute}.
      */
     static ResultDocument compute(RopeInstance instance, long digits, boolean includeQuadratic) {
         int n = instance.n();
-        if (n > ReferenceEngine.MAX_N) {
-            throw new IllegalArgumentException("n = " + n + " exceeds the reference engine's limit n <= " + ReferenceEngine.MAX_N
+        if (n > RopeReferenceEngine_AP.MAX_N) {
+            throw new IllegalArgumentException("n = " + n + " exceeds the reference engine's limit n <= " + RopeReferenceEngine_AP.MAX_N
                     + "; use --engine exact for larger instances");
         }
-        double cost = ReferenceEngine.costEstimate(n, instance.d(), instance.family().support().size(),
+        double cost = RopeReferenceEngine_AP.costEstimate(n, instance.d(), instance.family().support().size(),
                 instance.family() instanceof RopeFamily, digits);
-        if (cost > ReferenceEngine.MAX_COST) {
+        if (cost > RopeReferenceEngine_AP.MAX_COST) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "n = %d, d = %d, |S| = %d at %d digits costs about %.3g apfloat operations, above the reference"
                             + " engine's limit %.3g; use --engine exact for instances this large",
-                    n, instance.d(), instance.family().support().size(), digits, cost, ReferenceEngine.MAX_COST));
+                    n, instance.d(), instance.family().support().size(), digits, cost, RopeReferenceEngine_AP.MAX_COST));
         }
         ReferenceResult r = new ReferenceRopeAttention(digits).compute(instance);
         ResultDocument doc = new ResultDocument("reference", n, instance.d());

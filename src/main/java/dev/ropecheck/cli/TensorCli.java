@@ -8,11 +8,11 @@ import dev.ropecheck.bounds.TensorQuantityBound;
 import dev.ropecheck.engine.TensorAttentionEngine;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import dev.ropecheck.engine.reference.ApInputs;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
+import dev.ropecheck.engine.reference.TensorReferenceEngine_AP;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -24,8 +24,8 @@ import org.ejml.data.DMatrixRMaj;
  * Tensor attention (MATH §8) in {@code compute} and {@code check}: runs the engines of {@code dev.ropecheck.tensor}
  * on a {@code tensor-attention-instance/1} and judges a {@code tensor-attention-result/1}.
  *
- * <p>Engines: {@code reference} ({@link TensorReferenceEngine}, decimal strings with trusted digits),
- * {@code exact} ({@link TensorExactEngine}), {@code fast} ({@link TensorFastEngine} with {@code eps}, Taylor).
+ * <p>Engines: {@code reference} ({@link TensorReferenceEngine_AP}, decimal strings with trusted digits),
+ * {@code exact} ({@link TensorExactEngine_F64}), {@code fast} ({@link TensorFastEngine_F64} with {@code eps}, Taylor).
  *
  * <p>Tolerances of {@code check}: for class exact, the rounding model {@link TensorExactRounding}; for class fast, the
  * certified bound {@link TensorFastErrorBound#certified} of the fast engine at the same {@code eps} (same polynomial
@@ -49,11 +49,11 @@ final class TensorCli {
     static TensorAttentionEngine engine(String name, long digits, double eps) {
         switch (name) {
             case "reference":
-                return new TensorReferenceEngine(digits);
+                return new TensorReferenceEngine_AP(digits);
             case "exact":
-                return new TensorExactEngine();
+                return new TensorExactEngine_F64();
             case "fast":
-                return new TensorFastEngine(eps);
+                return new TensorFastEngine_F64(eps);
             default:
                 throw new IllegalArgumentException("--engine " + name + " is not a tensor engine; tensor instances take"
                         + " reference, exact or fast");
@@ -66,9 +66,9 @@ final class TensorCli {
         int d = in.d();
         if (name.equals("reference")) {
             double work = (double) n * n * n * d * d;
-            if (work > TensorReferenceEngine.MAX_WORK) {
+            if (work > TensorReferenceEngine_AP.MAX_WORK) {
                 throw new IllegalArgumentException("n^3 d^2 = " + (long) work + " exceeds the tensor reference engine's limit "
-                        + TensorReferenceEngine.MAX_WORK + "; use --engine exact");
+                        + TensorReferenceEngine_AP.MAX_WORK + "; use --engine exact");
             }
             return reference(in, digits);
         }
@@ -90,10 +90,10 @@ final class TensorCli {
      * when they agree exactly), as {@link ReferenceDecimals#text(Apfloat, Apfloat, long)} does for RoPE.
      */
     static TensorResultDocument reference(TensorInstance in, long digits) {
-        TensorReferenceEngine lo = new TensorReferenceEngine(digits);
-        TensorReferenceEngine hi = new TensorReferenceEngine(digits + CHECK_DIGITS);
-        TensorReferenceEngine.Values v = lo.evaluate(ApInputs.of(in, digits));
-        TensorReferenceEngine.Values w = hi.evaluate(ApInputs.of(in, digits + CHECK_DIGITS));
+        TensorReferenceEngine_AP lo = new TensorReferenceEngine_AP(digits);
+        TensorReferenceEngine_AP hi = new TensorReferenceEngine_AP(digits + CHECK_DIGITS);
+        TensorReferenceEngine_AP.Values v = lo.evaluate(ApInputs.of(in, digits));
+        TensorReferenceEngine_AP.Values w = hi.evaluate(ApInputs.of(in, digits + CHECK_DIGITS));
         TensorResultDocument doc = new TensorResultDocument("reference", in.n(), in.d());
         put(doc, TensorQuantity.ATTENTION, v.att, w.att, digits);
         put(doc, TensorQuantity.ALPHA, column(v.alpha), column(w.alpha), digits);
@@ -127,7 +127,7 @@ final class TensorCli {
             }
         }
         doc.putDecimal(q, t);
-        doc.meta("absError." + q.key(), Double.toString(TensorReferenceEngine.toDouble(err)));
+        doc.meta("absError." + q.key(), Double.toString(TensorReferenceEngine_AP.toDouble(err)));
     }
 
     private static Apfloat[][] column(Apfloat[] v) {
@@ -154,7 +154,7 @@ final class TensorCli {
             throw new IllegalArgumentException("the candidate has n = " + cand.n() + ", d = " + cand.d()
                     + " but the instance has n = " + in.n() + ", d = " + in.d());
         }
-        TensorReferenceEngine ref = new TensorReferenceEngine(digits);
+        TensorReferenceEngine_AP ref = new TensorReferenceEngine_AP(digits);
         Set<TensorQuantity> judged = EnumSet.noneOf(TensorQuantity.class);
         for (TensorQuantity q : cand.quantities()) {
             if (ref.supported(in).contains(q)) {
@@ -175,7 +175,7 @@ final class TensorCli {
     /** The bound of class {@code cls}: the exact rounding model, or the fast engine's certificate at {@code eps}. */
     static TensorQuantityBound bound(EngineClass cls, double eps, TensorInstance in) {
         return cls == EngineClass.FAST
-                ? TensorFastErrorBound.certified(new TensorFastEngine(eps).compute(in, EnumSet.of(TensorQuantity.LOSS)))
+                ? TensorFastErrorBound.certified(new TensorFastEngine_F64(eps).compute(in, EnumSet.of(TensorQuantity.LOSS)))
                 : new TensorExactRounding();
     }
 

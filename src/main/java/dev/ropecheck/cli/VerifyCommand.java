@@ -1,9 +1,9 @@
 package dev.ropecheck.cli;
 
-import dev.ropecheck.report.CheckCases;
-import dev.ropecheck.report.CheckResult;
-import dev.ropecheck.report.LemmaCheck;
-import dev.ropecheck.report.LemmaChecks;
+import dev.ropecheck.report.VerificationCases;
+import dev.ropecheck.report.VerificationResult;
+import dev.ropecheck.report.Verification;
+import dev.ropecheck.report.Verifications;
 import dev.ropecheck.report.JunitXml;
 import dev.ropecheck.report.Measurement;
 import dev.ropecheck.report.MeasurementFigures;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code verify}: runs every registered {@link LemmaCheck} (and the plot measurements), prints the
+ * {@code verify}: runs every registered {@link Verification} (and the plot measurements), prints the
  * table, writes {@code report.md}, {@code report.html} (figures inline), {@code report.json} and, with
  * {@code --junit-xml}, a JUnit XML file with one test case per row; exits 1 when any check fails.
  */
@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
                 + "(with plots). Exit 1 if any check fails.")
 final class VerifyCommand implements Callable<Integer> {
     private final CliContext context;
-    private final Function<RegistryEngines, LemmaChecks> checks;
+    private final Function<RegistryEngines, Verifications> checks;
 
     @Spec
     CommandSpec spec;
@@ -79,10 +79,10 @@ final class VerifyCommand implements Callable<Integer> {
     Path figuresFile;
 
     VerifyCommand(CliContext context) {
-        this(context, LemmaChecks::standard);
+        this(context, Verifications::standard);
     }
 
-    VerifyCommand(CliContext context, Function<RegistryEngines, LemmaChecks> checks) {
+    VerifyCommand(CliContext context, Function<RegistryEngines, Verifications> checks) {
         this.context = context;
         this.checks = checks;
     }
@@ -93,16 +93,16 @@ final class VerifyCommand implements Callable<Integer> {
         // --out is checked before anything is computed (issue 13: verify --out FILE computed for 13 s, then failed).
         dev.ropecheck.io.AtomicDirectory.requireWritableTarget(out, "--out");
         boolean full = mode != null && mode.full;
-        CheckCases cases = full ? CheckCases.full() : CheckCases.quick();
+        VerificationCases cases = full ? VerificationCases.full() : VerificationCases.quick();
         RegistryEngines engines = new RegistryEngines(context, options);
-        LemmaChecks registry = checks.apply(engines);
+        Verifications registry = checks.apply(engines);
         Progress progress = Progress.console(System.err);
         PrintWriter pw = spec.commandLine().getOut();
         List<ReportContent.Row> rows = new ArrayList<>();
-        List<CheckResult> results = new ArrayList<>();
+        List<VerificationResult> results = new ArrayList<>();
         List<Series> series = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        List<String> ids = new ArrayList<>(registry.checks().stream().map(LemmaCheck::id).toList());
+        List<String> ids = new ArrayList<>(registry.checks().stream().map(Verification::id).toList());
         ids.addAll(registry.measurements().stream().map(Measurement::id).toList());
         if (only != null) {
             for (String o : only) {
@@ -125,11 +125,11 @@ final class VerifyCommand implements Callable<Integer> {
             dev.ropecheck.io.AtomicDirectory.requireWritableTarget(figuresFile.toAbsolutePath().getParent(), "--figures");
         }
         long t0 = System.nanoTime();
-        for (LemmaCheck c : registry.checks()) {
+        for (Verification c : registry.checks()) {
             if (!selected(c.id(), ids)) {
                 continue;
             }
-            CheckResult r;
+            VerificationResult r;
             long r0 = System.nanoTime();
             if (full) {
                 // --full runs for minutes: one line per row on stderr, console or not
@@ -142,7 +142,7 @@ final class VerifyCommand implements Callable<Integer> {
                 r = c.run(cases, progress);
             } catch (RuntimeException e) {
                 // A check that breaks is a failed check, reported with its cause; the others still run.
-                r = new CheckResult(c.id(), c.title(), 0, Double.NaN, Double.NaN, Verdict.FAIL,
+                r = new VerificationResult(c.id(), c.title(), 0, Double.NaN, Double.NaN, Verdict.FAIL,
                         "error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of());
                 if (Boolean.getBoolean("ropecheck.debug")) {
                     e.printStackTrace();
@@ -244,14 +244,14 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** Notes for checks whose id has no {@code specs/<id>.md} entry (looked up under ./specs when present). */
-    private static List<String> missingSpecs(List<CheckResult> results) {
+    private static List<String> missingSpecs(List<VerificationResult> results) {
         List<String> notes = new ArrayList<>();
         Path specs = Path.of(System.getProperty("ropecheck.specs.dir", "specs"));
         if (!java.nio.file.Files.isDirectory(specs)) {
             return notes;
         }
         java.util.Set<String> checked = new java.util.HashSet<>();
-        for (CheckResult r : results) {
+        for (VerificationResult r : results) {
             checked.add(r.id());
             if (!java.nio.file.Files.exists(specs.resolve(r.id() + ".md"))) {
                 notes.add("check " + r.id() + " has no entry " + specs.resolve(r.id() + ".md"));

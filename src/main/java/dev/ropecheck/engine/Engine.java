@@ -8,8 +8,8 @@ import java.util.Set;
  * some of the quantities {@code Q} of that kind. The kinds are RoPE attention
  * ({@link RopeAttentionEngine}: MATH §2–6), tensor attention ({@link TensorAttentionEngine}: MATH §8)
  * and standard attention ({@link StandardAttentionEngine}: MATH §7); each kind's engines are named
- * kind, then method, then precision ({@code TensorExactEngine}, {@code StandardReferenceEngine}; the
- * RoPE kind is the default and drops its prefix: {@code ExactEngine}, {@code DoubleDoubleEngine}).
+ * kind, then method, then precision ({@code TensorExactEngine_F64}, {@code StandardReferenceEngine_AP}; the
+ * RoPE kind is the default and drops its prefix: {@code RopeExactEngine_F64}, {@code RopeReferenceEngine_DD}).
  *
  * <p>Contract (checked for every engine of every kind by {@code contract.AllKindsEngineContractTest}):
  * {@link #compute} returns at least the requested quantities, each of the shape

@@ -33,8 +33,8 @@ public final class ExplicitFamily implements PositionFamily {
         for (int idx = 0; idx < matrices.length; idx++) {
             int m = idx - (n - 1);
             String name = "W[m=" + m + "]";
-            Check.shape(name, matrices[idx], d, d);
-            Check.finite(name, matrices[idx]);
+            Require.shape(name, matrices[idx], d, d);
+            Require.finite(name, matrices[idx]);
             for (int b = 0; b < d; b++) {
                 for (int e = 0; e < d; e++) {
                     if (!support.contains(b, e) && matrices[idx].unsafe_get(b, e) != 0.0) {

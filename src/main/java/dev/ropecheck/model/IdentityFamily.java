@@ -11,7 +11,7 @@ public final class IdentityFamily implements PositionFamily {
     private final Support support;
 
     public IdentityFamily(int d) {
-        Check.range("d", d, 1, 1 << 12);
+        Require.range("d", d, 1, 1 << 12);
         this.d = d;
         boolean[][] mask = new boolean[d][d];
         for (int b = 0; b < d; b++) {

@@ -60,7 +60,7 @@ public final class RopeFamily implements PositionFamily {
     private final Map<Long, Apfloat[]> apCache = new ConcurrentHashMap<>();
 
     public RopeFamily(int d, double base, Layout layout) {
-        Check.range("d", d, 2, 1 << 12);
+        Require.range("d", d, 2, 1 << 12);
         if (d % 2 != 0) {
             throw new IllegalArgumentException("d = " + d + " must be even for RoPE (dimensions rotate in pairs)");
         }
@@ -220,7 +220,7 @@ public final class RopeFamily implements PositionFamily {
      * {@code (a, b)}. Returns a new matrix.
      */
     public DMatrixRMaj rotate(DMatrixRMaj x, int offset) {
-        Check.shape("x", x, x.numRows, d);
+        Require.shape("x", x, x.numRows, d);
         DMatrixRMaj out = new DMatrixRMaj(x.numRows, d);
         for (int i = 0; i < x.numRows; i++) {
             for (int k = 0; k < d / 2; k++) {

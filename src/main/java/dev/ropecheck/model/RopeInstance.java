@@ -45,8 +45,8 @@ public final class RopeInstance implements AttentionInstance {
         }
         this.n = b.a1.numRows;
         this.d = b.a1.numCols;
-        Check.range("n", n, 1, 1 << 24);
-        Check.range("d", d, 1, 1 << 8);
+        Require.range("n", n, 1, 1 << 24);
+        Require.range("d", d, 1, 1 << 8);
         if (b.family == null) {
             throw new IllegalArgumentException("family is missing");
         }
@@ -57,29 +57,29 @@ public final class RopeInstance implements AttentionInstance {
         b.family.requireCovers(n);
         this.family = b.family;
         this.entryBound = b.entryBound;
-        this.a1 = Check.input("A1", b.a1, n, d, entryBound);
-        this.a2 = Check.input("A2", b.a2, n, d, entryBound);
-        this.a3 = Check.input("A3", b.a3, n, d, entryBound);
+        this.a1 = Require.input("A1", b.a1, n, d, entryBound);
+        this.a2 = Require.input("A2", b.a2, n, d, entryBound);
+        this.a3 = Require.input("A3", b.a3, n, d, entryBound);
         if (b.e != null && b.dO != null) {
             throw new IllegalArgumentException("give either E or dO, not both");
         }
         this.upstreamGradient = b.dO != null;
-        this.e = upstreamGradient ? Check.input("dO", b.dO, n, d, entryBound) : Check.input("E", b.e, n, d, entryBound);
+        this.e = upstreamGradient ? Require.input("dO", b.dO, n, d, entryBound) : Require.input("E", b.e, n, d, entryBound);
         if (b.x != null && (b.wq != null || b.wk != null)) {
             throw new IllegalArgumentException("give either X or W_Q and W_K, not both");
         }
         if (b.x != null) {
             this.wq = null;
             this.wk = null;
-            this.x = Check.input("X", b.x, d * d, d * d, entryBound);
+            this.x = Require.input("X", b.x, d * d, d * d, entryBound);
         } else {
             if (b.wq == null || b.wk == null) {
                 throw new IllegalArgumentException("X is missing: give X (d^2 x d^2) or both W_Q and W_K (d x d)");
             }
             // With q, k, v given directly the weights are the identity: the entry bound is about q, k, v.
             double wBound = b.qkv ? Double.NaN : entryBound;
-            this.wq = Check.input("W_Q", b.wq, d, d, wBound);
-            this.wk = Check.input("W_K", b.wk, d, d, wBound);
+            this.wq = Require.input("W_Q", b.wq, d, d, wBound);
+            this.wk = Require.input("W_K", b.wk, d, d, wBound);
             DMatrixRMaj kron = new DMatrixRMaj(d * d, d * d);
             CommonOps_DDRM.kron(wq, wk, kron);
             this.x = kron;
@@ -91,7 +91,7 @@ public final class RopeInstance implements AttentionInstance {
             throw new IllegalArgumentException("Y is missing: give Y or W_V (d x d)");
         }
         this.yFromWv = b.wv != null;
-        this.y = Check.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, b.qkv ? Double.NaN : entryBound);
+        this.y = Require.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, b.qkv ? Double.NaN : entryBound);
         this.scale = b.scale;
         this.causal = b.causal;
         this.qkv = b.qkv;
@@ -464,14 +464,14 @@ public final class RopeInstance implements AttentionInstance {
 
         /** Declares {@code B}: every entry of every input matrix must satisfy {@code |entry| <= B}. */
         public Builder entryBound(double bound) {
-            Check.positive("entry bound B", bound);
+            Require.positive("entry bound B", bound);
             entryBound = bound;
             return this;
         }
 
         /** Sets the score scale {@code sigma > 0} (MATH §9); left unset it is the papers' {@code 1/d}. */
         public Builder scale(double sigma) {
-            Check.positive("scale", sigma);
+            Require.positive("scale", sigma);
             scale = sigma;
             return this;
         }

@@ -25,14 +25,14 @@ public final class StandardInstance implements AttentionInstance {
         }
         this.n = a1.numRows;
         this.d = a1.numCols;
-        Check.range("n", n, 1, 1 << 24);
-        Check.range("d", d, 1, 1 << 8);
-        this.a1 = Check.input("A1", a1, n, d, Double.NaN);
-        this.a2 = Check.input("A2", a2, n, d, Double.NaN);
-        this.a3 = Check.input("A3", a3, n, d, Double.NaN);
-        this.e = Check.input("E", e, n, d, Double.NaN);
-        this.x0 = Check.input("X0", x0, d, d, Double.NaN);
-        this.y = Check.input("Y", y, d, d, Double.NaN);
+        Require.range("n", n, 1, 1 << 24);
+        Require.range("d", d, 1, 1 << 8);
+        this.a1 = Require.input("A1", a1, n, d, Double.NaN);
+        this.a2 = Require.input("A2", a2, n, d, Double.NaN);
+        this.a3 = Require.input("A3", a3, n, d, Double.NaN);
+        this.e = Require.input("E", e, n, d, Double.NaN);
+        this.x0 = Require.input("X0", x0, d, d, Double.NaN);
+        this.y = Require.input("Y", y, d, d, Double.NaN);
     }
 
     /** The standard-attention problem underlying {@code r} with {@code X0} as the key-query matrix. */

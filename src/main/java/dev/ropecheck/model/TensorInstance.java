@@ -56,21 +56,21 @@ public final class TensorInstance implements AttentionInstance {
         }
         this.n = b.a1.numRows;
         this.d = b.a1.numCols;
-        Check.range("n", n, 1, MAX_N);
-        Check.range("d", d, 1, MAX_D);
+        Require.range("n", n, 1, MAX_N);
+        Require.range("d", d, 1, MAX_D);
         this.entryBound = b.entryBound;
-        this.a1 = Check.input("A1", b.a1, n, d, entryBound);
-        this.a2 = Check.input("A2", b.a2, n, d, entryBound);
-        this.a3 = Check.input("A3", b.a3, n, d, entryBound);
-        this.a4 = Check.input("A4", b.a4, n, d, entryBound);
-        this.a5 = Check.input("A5", b.a5, n, d, entryBound);
-        this.e = Check.input("E", b.e, n, d, entryBound);
+        this.a1 = Require.input("A1", b.a1, n, d, entryBound);
+        this.a2 = Require.input("A2", b.a2, n, d, entryBound);
+        this.a3 = Require.input("A3", b.a3, n, d, entryBound);
+        this.a4 = Require.input("A4", b.a4, n, d, entryBound);
+        this.a5 = Require.input("A5", b.a5, n, d, entryBound);
+        this.e = Require.input("E", b.e, n, d, entryBound);
         boolean anyKey = b.wq != null || b.wk1 != null || b.wk2 != null;
         if (b.x != null && anyKey) {
             throw new IllegalArgumentException("give either X or W_Q, W_K1 and W_K2, not both");
         }
         if (b.x != null) {
-            this.x = Check.input("X", b.x, d, d * d, entryBound);
+            this.x = Require.input("X", b.x, d, d * d, entryBound);
             this.wq = null;
             this.wk1 = null;
             this.wk2 = null;
@@ -79,9 +79,9 @@ public final class TensorInstance implements AttentionInstance {
                 throw new IllegalArgumentException(
                         "X is missing: give X (d x d^2) or all of W_Q, W_K1, W_K2 (d x d)");
             }
-            this.wq = Check.input("W_Q", b.wq, d, d, entryBound);
-            this.wk1 = Check.input("W_K1", b.wk1, d, d, entryBound);
-            this.wk2 = Check.input("W_K2", b.wk2, d, d, entryBound);
+            this.wq = Require.input("W_Q", b.wq, d, d, entryBound);
+            this.wk1 = Require.input("W_K1", b.wk1, d, d, entryBound);
+            this.wk2 = Require.input("W_K2", b.wk2, d, d, entryBound);
             DMatrixRMaj x0 = new DMatrixRMaj(d, d * d);
             CommonOps_DDRM.multTransB(wq, Kronecker.colKron(wk1, wk2), x0);
             this.x = x0;
@@ -91,15 +91,15 @@ public final class TensorInstance implements AttentionInstance {
             throw new IllegalArgumentException("give either Y or W_V1 and W_V2, not both");
         }
         if (b.y != null) {
-            this.y = Check.input("Y", b.y, d * d, d, entryBound);
+            this.y = Require.input("Y", b.y, d * d, d, entryBound);
             this.wv1 = null;
             this.wv2 = null;
         } else {
             if (b.wv1 == null || b.wv2 == null) {
                 throw new IllegalArgumentException("Y is missing: give Y (d^2 x d) or both W_V1 and W_V2 (d x d)");
             }
-            this.wv1 = Check.input("W_V1", b.wv1, d, d, entryBound);
-            this.wv2 = Check.input("W_V2", b.wv2, d, d, entryBound);
+            this.wv1 = Require.input("W_V1", b.wv1, d, d, entryBound);
+            this.wv2 = Require.input("W_V2", b.wv2, d, d, entryBound);
             this.y = Kronecker.colKron(wv1, wv2);
         }
     }
@@ -372,7 +372,7 @@ public final class TensorInstance implements AttentionInstance {
 
         /** Declares {@code B}: every entry of every given input matrix must satisfy {@code |entry| <= B}. */
         public Builder entryBound(double bound) {
-            Check.positive("entry bound B", bound);
+            Require.positive("entry bound B", bound);
             entryBound = bound;
             return this;
         }

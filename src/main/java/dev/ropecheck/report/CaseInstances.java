@@ -14,7 +14,7 @@ final class CaseInstances {
     private CaseInstances() {
     }
 
-    static List<Case> of(CheckCases cases, int maxN, double bound) {
+    static List<Case> of(VerificationCases cases, int maxN, double bound) {
         List<Case> out = new ArrayList<>();
         for (int n : cases.sizes()) {
             if (n > maxN) {

@@ -26,18 +26,18 @@ public final class DegreeTableMeasurement extends SectionedMeasurement {
         return "Lemma 3.4 degree table against AA22";
     }
 
-    static double[] betas(CheckCases cases) {
+    static double[] betas(VerificationCases cases) {
         return cases.extended() ? new double[] {0.125, 0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 16}
                 : new double[] {0.25, 0.5, 1, 2, 4, 8};
     }
 
-    static double[] epss(CheckCases cases) {
+    static double[] epss(VerificationCases cases) {
         return cases.extended() ? new double[] {1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-9, 1e-10, 1e-12}
                 : new double[] {1e-3, 1e-6, 1e-9, 1e-12};
     }
 
     @Override
-    public List<Series> run(CheckCases cases, Progress progress) {
+    public List<Series> run(VerificationCases cases, Progress progress) {
         double[] betas = betas(cases);
         double[] epss = epss(cases);
         List<List<DegreeFit.Point>> byMethod = new ArrayList<>();

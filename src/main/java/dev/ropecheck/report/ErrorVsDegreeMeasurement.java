@@ -36,7 +36,7 @@ public final class ErrorVsDegreeMeasurement implements Measurement {
     }
 
     @Override
-    public List<Series> run(CheckCases cases, Progress progress) {
+    public List<Series> run(VerificationCases cases, Progress progress) {
         Optional<RopeAttentionEngine> exact = engines.engine("exact");
         if (exact.isEmpty() || engines.engine(name).isEmpty()) {
             return List.of();
@@ -64,7 +64,7 @@ public final class ErrorVsDegreeMeasurement implements Measurement {
             String b = f.metadata().get("boundAttention");
             bound.add(b == null ? Double.NaN : Double.parseDouble(b));
         }
-        return List.of(Checks.maxByX(Plot.ERROR_VS_DEGREE, name + " measured |Att~ - Att|", g, err),
-                Checks.maxByX(Plot.ERROR_VS_DEGREE, name + " certified bound", g, bound));
+        return List.of(VerificationMath.maxByX(Plot.ERROR_VS_DEGREE, name + " measured |Att~ - Att|", g, err),
+                VerificationMath.maxByX(Plot.ERROR_VS_DEGREE, name + " certified bound", g, bound));
     }
 }

@@ -19,7 +19,7 @@ public final class JunitXml {
         sb.append(String.format(Locale.ROOT, "<testsuite name=\"ropecheck verify --%s\" tests=\"%d\" failures=\"%d\" "
                 + "errors=\"0\" skipped=\"%d\" time=\"%.3f\">\n", c.mode(), c.rows().size(), failures, skipped, c.seconds()));
         for (ReportContent.Row r : c.rows()) {
-            CheckResult x = r.result();
+            VerificationResult x = r.result();
             sb.append(String.format(Locale.ROOT, "  <testcase classname=\"ropecheck.verify\" name=\"%s\" time=\"%.3f\">",
                     Html.escape(x.id()), r.seconds()));
             String what = String.format(Locale.ROOT, "%s: max error %s, bound %s, tightness %s; %s; replay: %s", x.title(),

@@ -10,7 +10,7 @@ public interface Measurement {
     String title();
 
     /** The series measured; empty when what it needs is not in this build. */
-    List<Series> run(CheckCases cases, Progress progress);
+    List<Series> run(VerificationCases cases, Progress progress);
 
     /** Report sections (tables) of the last {@link #run}; none by default. */
     default List<ReportContent.Section> sections() {

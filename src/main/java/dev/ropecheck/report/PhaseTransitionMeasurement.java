@@ -4,8 +4,8 @@ import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
 import dev.ropecheck.io.InstanceGenerator;
 import dev.ropecheck.model.RopeInstance;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
         return "bounded-entry phase transition";
     }
 
-    static double[] grid(CheckCases cases) {
+    static double[] grid(VerificationCases cases) {
         return cases.extended() ? new double[] {0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.625, 1.75, 1.875, 2, 2.25}
                 : new double[] {0.5, 1, 1.5, 1.75, 2};
     }
@@ -72,7 +72,7 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
     }
 
     /** The target sizes: 2^14 and 2^16 with {@code --full}, 2^12 alone in {@code --quick} (its time budget). */
-    static int[] targets(CheckCases cases) {
+    static int[] targets(VerificationCases cases) {
         return cases.extended() ? new int[] {1 << 14, 1 << 16} : new int[] {1 << 12};
     }
 
@@ -82,11 +82,11 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
 
     static Cert certify(RopeAttentionEngine e, RopeInstance in, int terms) {
         try {
-            if (e instanceof LowRankEngine lr) {
+            if (e instanceof RopeLowRankEngine_F64 lr) {
                 ExpPolynomial p = lr.polynomial(in);
                 return new Cert(p.beta(), p.degree(), lr.rank(in), null);
             }
-            if (e instanceof FftEngine f) {
+            if (e instanceof RopeFftEngine_F64 f) {
                 ExpPolynomial p = f.polynomial(in);
                 return new Cert(p.beta(), p.degree(), terms > 0 ? multisets(terms, p.degree()) : Double.NaN, null);
             }
@@ -106,7 +106,7 @@ public final class PhaseTransitionMeasurement extends SectionedMeasurement {
     }
 
     @Override
-    public List<Series> run(CheckCases cases, Progress progress) {
+    public List<Series> run(VerificationCases cases, Progress progress) {
         double[] grid = grid(cases);
         int[] tgt = targets(cases);
         built.clear();

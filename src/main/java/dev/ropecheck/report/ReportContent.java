@@ -24,7 +24,7 @@ public record ReportContent(String mode, double seconds, List<Row> rows, List<Ti
     }
 
     /** A check row with the command that replays it and its wall time. */
-    public record Row(CheckResult result, String replay, double seconds) {
+    public record Row(VerificationResult result, String replay, double seconds) {
     }
 
     /** A report section: a heading, a table and the text under it. */
@@ -32,7 +32,7 @@ public record ReportContent(String mode, double seconds, List<Row> rows, List<Ti
     }
 
     /** The check results alone. */
-    public List<CheckResult> results() {
+    public List<VerificationResult> results() {
         return rows.stream().map(Row::result).toList();
     }
 }

@@ -37,7 +37,7 @@ public final class ReportJson {
             g.writeEndObject();
             g.writeArrayFieldStart("rows");
             for (ReportContent.Row r : c.rows()) {
-                CheckResult x = r.result();
+                VerificationResult x = r.result();
                 g.writeStartObject();
                 g.writeStringField("id", x.id());
                 g.writeStringField("title", x.title());

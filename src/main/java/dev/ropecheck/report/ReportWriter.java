@@ -16,9 +16,9 @@ public final class ReportWriter {
     }
 
     /** The table of check results. */
-    public static TextTable table(List<CheckResult> results) {
+    public static TextTable table(List<VerificationResult> results) {
         TextTable t = new TextTable("id", "cases", "max error", "bound", "tightness", "verdict", "detail");
-        for (CheckResult r : results) {
+        for (VerificationResult r : results) {
             boolean skipped = r.verdict() == Verdict.SKIPPED;
             t.row(r.id(), Integer.toString(r.cases()), skipped ? "-" : TextTable.num(r.maxError()),
                     skipped ? "-" : TextTable.num(r.bound()), skipped ? "-" : TextTable.num(r.tightness()),
@@ -28,7 +28,7 @@ public final class ReportWriter {
     }
 
     /** The tightness range of each bound at the largest n it reached. */
-    public static TextTable largestN(List<CheckResult> results) {
+    public static TextTable largestN(List<VerificationResult> results) {
         List<TightnessPoint> all = results.stream().flatMap(r -> r.points().stream()).toList();
         TextTable t = new TextTable("bound", "largest n", "cases there", "tightness min", "tightness max", "worst there");
         for (TightnessFigures.AtLargestN a : TightnessFigures.atLargestN(all)) {
@@ -50,12 +50,12 @@ public final class ReportWriter {
     /** Writes every file into {@code dir} (created when missing), each atomically. */
     public static void write(Path dir, String heading, ReportContent c) throws java.io.IOException {
         Files.createDirectories(dir);
-        List<CheckResult> results = c.results();
+        List<VerificationResult> results = c.results();
         String intro = "Tightness is measured error / proved bound at the worst case (1 = the bound is attained)."
                 + " Each row replays with the command in the replay table; the worst instance is in its detail.";
         StringBuilder md = new StringBuilder("# ").append(heading).append("\n\n");
         md.append(table(results).markdown()).append('\n').append(intro).append("\n\n");
-        for (CheckResult r : results) {
+        for (VerificationResult r : results) {
             md.append("- **").append(r.id()).append("**: ").append(r.title()).append('\n');
         }
         md.append('\n');
@@ -104,7 +104,7 @@ public final class ReportWriter {
                     .append("<figcaption>").append(Html.escape(f.caption())).append("</figcaption>\n</figure>\n");
         }
         html.append("<h2>Rows</h2>\n<ul>\n");
-        for (CheckResult r : results) {
+        for (VerificationResult r : results) {
             html.append("<li><b>").append(Html.escape(r.id())).append("</b>: ").append(Html.escape(r.title())).append("</li>\n");
         }
         html.append("</ul>\n<h2>Replay</h2>\n").append(replays(c.rows()).html());

@@ -36,7 +36,7 @@ public final class TimingMeasurement implements Measurement {
     }
 
     @Override
-    public List<Series> run(CheckCases cases, Progress progress) {
+    public List<Series> run(VerificationCases cases, Progress progress) {
         List<Series> out = new ArrayList<>();
         int total = names.size() * cases.timingSizes().size();
         int done = 0;
@@ -71,7 +71,7 @@ public final class TimingMeasurement implements Measurement {
                 xs.add((double) n);
                 ys.add(best);
             }
-            out.add(Checks.maxByX(Plot.TIME_VS_N, name, xs, ys));
+            out.add(VerificationMath.maxByX(Plot.TIME_VS_N, name, xs, ys));
         }
         progress.step("timing", total, total);
         return out;

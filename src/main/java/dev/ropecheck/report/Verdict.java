@@ -1,6 +1,6 @@
 package dev.ropecheck.report;
 
-/** Outcome of one {@link LemmaCheck}. */
+/** Outcome of one {@link Verification}. */
 public enum Verdict {
     /** Every measured error is within its bound. */
     PASS,

@@ -66,12 +66,12 @@ final class WorstCase {
         return out;
     }
 
-    CheckResult result(LemmaCheck check, Plot plot, String series) {
+    VerificationResult result(Verification check, Plot plot, String series) {
         if (cases == 0) {
-            return CheckResult.skipped(check, "no case in this run");
+            return VerificationResult.skipped(check, "no case in this run");
         }
-        return new CheckResult(check.id(), check.title(), cases, error, bound, ratio <= 1 ? Verdict.PASS : Verdict.FAIL,
-                "worst: " + label, xs.isEmpty() ? List.of() : List.of(Checks.maxByX(plot, series, xs, ys)),
+        return new VerificationResult(check.id(), check.title(), cases, error, bound, ratio <= 1 ? Verdict.PASS : Verdict.FAIL,
+                "worst: " + label, xs.isEmpty() ? List.of() : List.of(VerificationMath.maxByX(plot, series, xs, ys)),
                 points(check.id()));
     }
 }

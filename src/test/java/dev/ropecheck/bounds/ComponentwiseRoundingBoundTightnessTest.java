@@ -8,7 +8,7 @@ import dev.ropecheck.candidates.CandidateAttention;
 import dev.ropecheck.candidates.Summation;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
@@ -182,7 +182,7 @@ class ComponentwiseRoundingBoundTightnessTest {
             + " on entries at +-B alternating, all +B, near-one-hot rows and random signs")
     @dev.ropecheck.specs.Spec("check-verdicts")
     void candidateKernelsNeverExceedTheBoundOnAdversarialInstances() {
-        ReferenceEngine ref = ReferenceEngine.withDigits(40);
+        RopeReferenceEngine_AP ref = RopeReferenceEngine_AP.withDigits(40);
         double worst = 0;
         int entries = 0;
         long seed = 11;

@@ -185,7 +185,7 @@ class ExactRoundingModelFormulaTest {
                     want.add(q);
                 }
             }
-            out.add(new dev.ropecheck.engine.exact.ExactEngine(1).compute(inst, want));
+            out.add(new dev.ropecheck.engine.exact.RopeExactEngine_F64(1).compute(inst, want));
         }
         return out;
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
@@ -75,7 +75,7 @@ class ExactRoundingModelTightnessTest {
         DMatrixRMaj one = new DMatrixRMaj(new double[][] {{0.5, 0.25}});
         RopeInstance inst = RopeInstance.builder().a1(one).a2(one).a3(a3).e(new DMatrixRMaj(1, 2)).wq(id).wk(id)
                 .wv(wv).family(new IdentityFamily(2)).build();
-        RopeResult r = new ExactEngine(1).compute(inst, EnumSet.of(Quantity.H));
+        RopeResult r = new RopeExactEngine_F64(1).compute(inst, EnumSet.of(Quantity.H));
         BigDecimal exact = new BigDecimal(found[0]).multiply(new BigDecimal(found[2]))
                 .add(new BigDecimal(found[1]).multiply(new BigDecimal(found[3])));
         double measured = new BigDecimal(r.get(Quantity.H).get(0, 0)).subtract(exact).abs().doubleValue();
@@ -111,7 +111,7 @@ class ExactRoundingModelTightnessTest {
     @Test
     @DisplayName("exact rounding model: the exact engine stays within every bound on adversarial instances")
     void adversarialInstancesWithinBound() {
-        RopeAttentionEngine reference = dev.ropecheck.engine.reference.ReferenceEngine.withDigits(40);
+        RopeAttentionEngine reference = dev.ropecheck.engine.reference.RopeReferenceEngine_AP.withDigits(40);
         ExactRoundingModel model = new ExactRoundingModel();
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         double worst = 0;
@@ -139,7 +139,7 @@ class ExactRoundingModelTightnessTest {
                             Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK,
                             Quantity.GRAD_WV, Quantity.DQROT, Quantity.DKROT);
                     RopeResult ref = reference.compute(inst, want);
-                    RopeResult got = new ExactEngine(1).compute(inst, want);
+                    RopeResult got = new RopeExactEngine_F64(1).compute(inst, want);
                     for (Quantity q : want) {
                         DMatrixRMaj x = got.get(q);
                         DMatrixRMaj y = ref.get(q);

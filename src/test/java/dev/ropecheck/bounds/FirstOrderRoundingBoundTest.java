@@ -10,7 +10,7 @@ import dev.ropecheck.candidates.CandidateAttention;
 import dev.ropecheck.candidates.Summation;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.reference.DoubleDoubleEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_DD;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.ExplicitFamily;
@@ -85,7 +85,7 @@ class FirstOrderRoundingBoundTest {
             if (in.hasUpstreamGradient()) {
                 fields.remove(Quantity.LOSS);
             }
-            RopeResult want = new DoubleDoubleEngine().compute(in, fields);
+            RopeResult want = new RopeReferenceEngine_DD().compute(in, fields);
             for (Quantity q : fields) {
                 double[] g = got.v[got.slot(q)];
                 DMatrixRMaj w = want.get(q);
@@ -115,7 +115,7 @@ class FirstOrderRoundingBoundTest {
                 double bound = seed >= 5 ? 2.0 : 0.5;
                 InstanceSpec spec = new InstanceSpec(nd[0], nd[1], fam, bound, true, 100 + seed);
                 RopeInstance in = rounded(spec.build(), f);
-                RopeResult ref = new DoubleDoubleEngine().compute(in, FIELDS);
+                RopeResult ref = new RopeReferenceEngine_DD().compute(in, FIELDS);
                 Map<Quantity, DMatrixRMaj> allowed = new FirstOrderRoundingBound(RoundingClass.firstOrder(f), 2)
                         .allowed(in, EnumSet.complementOf(EnumSet.of(Quantity.DQROT, Quantity.DKROT)));
                 for (Summation order : Summation.values()) {
@@ -139,7 +139,7 @@ class FirstOrderRoundingBoundTest {
         RopeInstance in = new InstanceSpec(256, 32, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 4242L).build();
         Set<Quantity> fields = EnumSet.of(Quantity.ATTENTION, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ,
                 Quantity.GRAD_WK, Quantity.GRAD_WV);
-        RopeResult ref = new DoubleDoubleEngine().compute(in, fields);
+        RopeResult ref = new RopeReferenceEngine_DD().compute(in, fields);
         Map<Quantity, DMatrixRMaj> fo = new FirstOrderRoundingBound(RoundingClass.firstOrder(FloatFormat.FP32), 2)
                 .allowed(in, fields);
         Map<Quantity, DMatrixRMaj> hm = new ComponentwiseRoundingBound(RoundingClass.probabilistic(FloatFormat.FP32), 2)
@@ -206,7 +206,7 @@ class FirstOrderRoundingBoundTest {
                 }
             }
             if (in.hasPapersConventions()) {
-                RopeResult ref = new DoubleDoubleEngine().compute(in, FIELDS);
+                RopeResult ref = new RopeReferenceEngine_DD().compute(in, FIELDS);
                 allowed.remove(Quantity.DQROT);
                 allowed.remove(Quantity.DKROT);
                 RopeResult cand = CandidateAttention.compute(in, FloatFormat.FP32, Summation.NAIVE, Bug.NONE);
@@ -305,7 +305,7 @@ class FirstOrderRoundingBoundTest {
             RopeInstance w = new InstanceSpec(384, 4, FamilyKind.IDENTITY, 2.0, true, 70 + seed).build();
             RopeInstance in = RopeInstance.builder().qkv(round(w.a1(), FloatFormat.FP32), round(w.a2(), FloatFormat.FP32),
                     round(w.a3(), FloatFormat.FP32)).e(round(w.e(), FloatFormat.FP32)).family(w.family()).entryBound(2.0).build();
-            DMatrixRMaj ref = new DoubleDoubleEngine().compute(in, EnumSet.of(Quantity.ATTENTION)).get(Quantity.ATTENTION);
+            DMatrixRMaj ref = new RopeReferenceEngine_DD().compute(in, EnumSet.of(Quantity.ATTENTION)).get(Quantity.ATTENTION);
             DMatrixRMaj allowed = new FirstOrderRoundingBound(cls, 2).allowed(in, EnumSet.of(Quantity.ATTENTION))
                     .get(Quantity.ATTENTION);
             for (boolean online : new boolean[] {true, false}) {

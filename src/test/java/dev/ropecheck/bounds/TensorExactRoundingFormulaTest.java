@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
 import dev.ropecheck.gen.TensorInstanceSpec;
 import dev.ropecheck.model.TensorInstance;
 import java.util.List;
@@ -171,7 +171,7 @@ class TensorExactRoundingFormulaTest {
                 for (double b : List.of(0.05, 0.5, 2.0)) {
                     TensorInstance in = new TensorInstanceSpec(n, d, b, seed % 2 == 0, seed % 3 == 0, seed).build();
                     seed++;
-                    TensorResult t = new TensorExactEngine().computeAll(in);
+                    TensorResult t = new TensorExactEngine_F64().computeAll(in);
                     double[] want = note(in, t);
                     for (int k = 0; k < FIELDS.length; k++) {
                         double got = bound.allowed(FIELDS[k], in, t);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.DisplayName;
@@ -57,7 +57,7 @@ class TensorFastBoundTightnessTest {
     @DisplayName("Tensor-grad / MATH §5: the fast Att, c, alpha and loss bounds are attained, fraction >= 1 - δ²/4 - 1e-9")
     void transferBoundsAttained() {
         TensorInstance in = halfAndHalf();
-        TensorResult t = new TensorExactEngine().computeAll(in);
+        TensorResult t = new TensorExactEngine_F64().computeAll(in);
         for (double delta : new double[] {1e-6, 1e-3, 0.1, 0.5}) {
             TensorFastErrorBound b = new TensorFastErrorBound(delta, 1e-12, 4, 2, 1.0);
             // the bound is built on δ_eff >= δ (the engine's rounding, O(K u)): the attained fraction is scaled by δ/δ_eff
@@ -115,7 +115,7 @@ class TensorFastBoundTightnessTest {
         assertThrows(IllegalArgumentException.class, () -> new TensorFastErrorBound(-1e-9, 0.5, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new TensorFastErrorBound(Double.NaN, 0.5, 1, 1));
         TensorInstance in = halfAndHalf();
-        TensorResult t = new TensorExactEngine().computeAll(in);
+        TensorResult t = new TensorExactEngine_F64().computeAll(in);
         TensorFastErrorBound near = new TensorFastErrorBound(0.5, 5.0, 1, 1, 1e14);
         assertThrows(IllegalArgumentException.class, () -> near.allowed(TensorQuantity.ATTENTION, in, t));
         assertThrows(IllegalArgumentException.class, () -> b.allowed(TensorQuantity.A, in, t));
@@ -125,7 +125,7 @@ class TensorFastBoundTightnessTest {
     @DisplayName("Tensor-grad ∇_Y L bound attained to (4/9)(1 - 3δ) on the half-and-half instance; ∇_X L and weight gradients sound under the worst perturbation")
     void gradientBoundsUnderWorstPerturbation() {
         TensorInstance in = halfAndHalf();
-        TensorResult t = new TensorExactEngine().computeAll(in);
+        TensorResult t = new TensorExactEngine_F64().computeAll(in);
         int n = in.n();
         int nn = n * n;
         DMatrixRMaj a = t.get(TensorQuantity.A);

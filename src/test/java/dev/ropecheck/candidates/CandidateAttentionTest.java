@@ -8,7 +8,7 @@ import static org.quicktheories.QuickTheory.qt;
 import dev.ropecheck.bounds.FloatFormat;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -32,7 +32,7 @@ class CandidateAttentionTest {
             Quantity.LOSS, Quantity.R, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK,
             Quantity.GRAD_WV);
 
-    private static final ExactEngine EXACT = new ExactEngine();
+    private static final RopeExactEngine_F64 EXACT = new RopeExactEngine_F64();
 
     /**
      * RoPE (both layouts) and identity instances with weights, {@code n <= maxN}, even {@code d <= 8},

@@ -9,7 +9,7 @@ import dev.ropecheck.candidates.CandidateAttention;
 import dev.ropecheck.candidates.Summation;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -39,7 +39,7 @@ class CandidateVerdictsTest {
     @BeforeAll
     void reference() {
         inst = new InstanceSpec(40, 8, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 9001L).build();
-        RopeResult ref = ReferenceEngine.withDigits(40).computeAll(inst);
+        RopeResult ref = RopeReferenceEngine_AP.withDigits(40).computeAll(inst);
         trusted = TrustedReference.arbitraryPrecision(ref);
     }
 

@@ -9,7 +9,7 @@ import dev.ropecheck.candidates.CandidateAttention;
 import dev.ropecheck.candidates.Summation;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.reference.DoubleDoubleEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_DD;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -43,7 +43,7 @@ class CheckAtScaleLongTest {
         for (int[] nd : sizes) {
             RopeInstance inst = new InstanceSpec(nd[0], nd[1], FamilyKind.ROPE_INTERLEAVED, 0.5, true, 4242L).build();
             long t0 = System.nanoTime();
-            RopeResult ref = new DoubleDoubleEngine().compute(inst, FIELDS);
+            RopeResult ref = new RopeReferenceEngine_DD().compute(inst, FIELDS);
             double refSec = (System.nanoTime() - t0) / 1e9;
             System.out.printf("n=%d d=%d: reference-dd %.1f s%n", nd[0], nd[1], refSec);
             for (FloatFormat fmt : List.of(FloatFormat.FP64, FloatFormat.FP32)) {

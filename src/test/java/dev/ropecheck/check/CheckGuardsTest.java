@@ -7,7 +7,7 @@ import dev.ropecheck.bounds.FloatFormat;
 import dev.ropecheck.bounds.RoundingClass;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -40,7 +40,7 @@ class CheckGuardsTest {
     @BeforeAll
     void reference() {
         rope = new InstanceSpec(24, 8, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 77L).build();
-        ref = ReferenceEngine.withDigits(40).computeAll(rope);
+        ref = RopeReferenceEngine_AP.withDigits(40).computeAll(rope);
         trusted = TrustedReference.arbitraryPrecision(ref);
     }
 

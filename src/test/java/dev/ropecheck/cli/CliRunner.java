@@ -22,7 +22,7 @@ final class CliRunner {
                 .register("reference", EngineClass.REFERENCE, 16, "stub limit", o -> new StubEngine("reference"))
                 .register("exact", EngineClass.EXACT, 64, "stub limit: n x n matrices", o -> new StubEngine("exact"))
                 .register("reference-dd", EngineClass.REFERENCE, 1 << 16, "time grows as n^2",
-                        o -> new dev.ropecheck.engine.reference.DoubleDoubleEngine())
+                        o -> new dev.ropecheck.engine.reference.RopeReferenceEngine_DD())
                 .register("fast-stub", EngineClass.FAST, 1 << 24, "none", o -> new StubEngine("fast-stub"));
         return new CliContext(r, new ProvisionalTolerances());
     }

@@ -13,7 +13,7 @@ import dev.ropecheck.io.InstanceReader;
 import dev.ropecheck.io.ResultDocument;
 import dev.ropecheck.io.ResultReader;
 import dev.ropecheck.model.RopeInstance;
-import dev.ropecheck.report.FastForwardCheck;
+import dev.ropecheck.report.FastForwardVerification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,7 +178,7 @@ class GoldenCorpusTest {
     }
 
     /**
-     * A fast engine's own certificate (its metadata bounds, {@link FastForwardCheck#certified}); {@code h}
+     * A fast engine's own certificate (its metadata bounds, {@link FastForwardVerification#certified}); {@code h}
      * by the exact rounding model; nothing else.
      */
     private static ToleranceSource ownCertificate(RopeResult got) {
@@ -187,7 +187,7 @@ class GoldenCorpusTest {
             public java.util.OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference,
                     boolean trusted, double eps, Quantity q) {
                 double v = q == Quantity.H ? new dev.ropecheck.bounds.ExactRoundingModel().allowed(q, instance, reference)
-                        : FastForwardCheck.certified(got, q, reference);
+                        : FastForwardVerification.certified(got, q, reference);
                 return Double.isFinite(v) ? java.util.OptionalDouble.of(v) : java.util.OptionalDouble.empty();
             }
 
@@ -320,7 +320,7 @@ class GoldenCorpusTest {
             var inst = dev.ropecheck.io.TensorInstanceReader.read(DIR.resolve(c.get("instance").asText()));
             var golden = dev.ropecheck.io.TensorResultIO.read(DIR.resolve(c.get("result").asText()));
             var ref = golden.toResult();
-            var trusted = new dev.ropecheck.engine.reference.TensorReferenceEngine()
+            var trusted = new dev.ropecheck.engine.reference.TensorReferenceEngine_AP()
                     .computeAll(inst);
             for (var q : golden.quantities()) {
                 var a = ref.get(q);

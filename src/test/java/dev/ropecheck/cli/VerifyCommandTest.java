@@ -3,10 +3,10 @@ package dev.ropecheck.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ropecheck.report.CheckCases;
-import dev.ropecheck.report.CheckResult;
-import dev.ropecheck.report.LemmaCheck;
-import dev.ropecheck.report.LemmaChecks;
+import dev.ropecheck.report.VerificationCases;
+import dev.ropecheck.report.VerificationResult;
+import dev.ropecheck.report.Verification;
+import dev.ropecheck.report.Verifications;
 import dev.ropecheck.report.Plot;
 import dev.ropecheck.report.Progress;
 import dev.ropecheck.report.Series;
@@ -25,8 +25,8 @@ class VerifyCommandTest {
     Path dir;
 
     /** A check that reports a fixed error against a fixed bound. */
-    private static LemmaCheck fixed(String id, double err, double bound) {
-        return new LemmaCheck() {
+    private static Verification fixed(String id, double err, double bound) {
+        return new Verification() {
             @Override
             public String id() {
                 return id;
@@ -38,8 +38,8 @@ class VerifyCommandTest {
             }
 
             @Override
-            public CheckResult run(CheckCases cases, Progress progress) {
-                return new CheckResult(id, title(), 1, err, bound, err <= bound ? Verdict.PASS : Verdict.FAIL, "fixed",
+            public VerificationResult run(VerificationCases cases, Progress progress) {
+                return new VerificationResult(id, title(), 1, err, bound, err <= bound ? Verdict.PASS : Verdict.FAIL, "fixed",
                         List.of(new Series(Plot.ERROR_VS_N, id, new double[] {1, 10, 100}, new double[] {err, err, err})),
                         List.of(new TightnessPoint(id, "", TightnessPoint.Axis.N, 1, err, bound, "make-instance --n 1"),
                                 new TightnessPoint(id, "", TightnessPoint.Axis.N, 1024, err, bound, "make-instance --n 1024")));
@@ -47,7 +47,7 @@ class VerifyCommandTest {
         };
     }
 
-    private CliRunner.Run verify(CliContext ctx, LemmaChecks checks, String... args) {
+    private CliRunner.Run verify(CliContext ctx, Verifications checks, String... args) {
         CommandLine cl = new CommandLine(new RopecheckCommand());
         cl.addSubcommand("verify", new VerifyCommand(ctx, e -> checks));
         java.io.StringWriter out = new java.io.StringWriter();
@@ -62,7 +62,7 @@ class VerifyCommandTest {
 
     @Test
     void aFailingCheckMakesTheExitNonZeroAndBothReportsAreWrittenWithEmbeddedPlots() throws Exception {
-        LemmaChecks checks = new LemmaChecks().register(fixed("def-3.13", 1e-16, 1e-15)).register(fixed("def-3.16", 3e-15, 1e-15));
+        Verifications checks = new Verifications().register(fixed("def-3.13", 1e-16, 1e-15)).register(fixed("def-3.16", 3e-15, 1e-15));
         CliRunner.Run r = verify(CliRunner.stubContext(), checks, "--quick", "--out", dir.toString());
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.out().contains("def-3.13") && r.out().contains("PASS") && r.out().contains("FAIL"), r::toString);
@@ -82,7 +82,7 @@ class VerifyCommandTest {
 
     @Test
     void junitXmlHasOneTestCasePerRowAndAFailureCarriesTheWorstCaseAndReplay() throws Exception {
-        LemmaChecks checks = new LemmaChecks().register(fixed("def-3.13", 1e-16, 1e-15)).register(fixed("def-3.16", 3e-15, 1e-15));
+        Verifications checks = new Verifications().register(fixed("def-3.13", 1e-16, 1e-15)).register(fixed("def-3.16", 3e-15, 1e-15));
         Path xml = dir.resolve("ci").resolve("verify.xml");
         CliRunner.Run r = verify(CliRunner.stubContext(), checks, "--quick", "--out", dir.resolve("r").toString(),
                 "--junit-xml", xml.toString());
@@ -98,7 +98,7 @@ class VerifyCommandTest {
 
     @Test
     void onlyWithAWholeIdRunsThatRowAlone() {
-        LemmaChecks checks = new LemmaChecks().register(fixed("def-3.1", 0, 1)).register(fixed("def-3.13", 0, 1));
+        Verifications checks = new Verifications().register(fixed("def-3.1", 0, 1)).register(fixed("def-3.13", 0, 1));
         CliRunner.Run r = verify(CliRunner.stubContext(), checks, "--only", "def-3.1", "--out", dir.toString());
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("1 passed"), r::toString);
@@ -106,7 +106,7 @@ class VerifyCommandTest {
 
     @Test
     void passingChecksExitZero() {
-        LemmaChecks checks = new LemmaChecks().register(fixed("def-3.13", 0, 1e-15));
+        Verifications checks = new Verifications().register(fixed("def-3.13", 0, 1e-15));
         CliRunner.Run r = verify(CliRunner.stubContext(), checks, "--out", dir.toString());
         assertEquals(0, r.exit(), r::toString);
     }

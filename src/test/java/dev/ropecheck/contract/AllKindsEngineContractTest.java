@@ -9,16 +9,16 @@ import dev.ropecheck.approx.Method;
 import dev.ropecheck.engine.Engine;
 import dev.ropecheck.engine.NamedQuantity;
 import dev.ropecheck.engine.Result;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.exact.StandardExactEngine;
-import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
-import dev.ropecheck.engine.reference.DoubleDoubleEngine;
-import dev.ropecheck.engine.reference.ReferenceEngine;
-import dev.ropecheck.engine.reference.StandardReferenceEngine;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.exact.StandardExactEngine_F64;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_DD;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
+import dev.ropecheck.engine.reference.StandardReferenceEngine_AP;
+import dev.ropecheck.engine.reference.TensorReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.gen.TensorInstanceSpec;
@@ -76,16 +76,16 @@ class AllKindsEngineContractTest {
             standard.add(StandardInstance.of(r, InstanceSpec.matrix(rnd, r.d(), r.d(), 0.5)));
         }
         List<Case<?, ?>> cases = List.of(
-                new Case<>(ReferenceEngine.withDigits(30), dev.ropecheck.engine.Quantity.class, rope),
-                new Case<>(new DoubleDoubleEngine(), dev.ropecheck.engine.Quantity.class, rope),
-                new Case<>(new ExactEngine(), dev.ropecheck.engine.Quantity.class, rope),
-                new Case<>(new FftEngine(1e-6, Method.CHEBYSHEV), dev.ropecheck.engine.Quantity.class, small),
-                new Case<>(new LowRankEngine(1e-6, Method.CHEBYSHEV), dev.ropecheck.engine.Quantity.class, small),
-                new Case<>(new TensorReferenceEngine(30), dev.ropecheck.engine.TensorQuantity.class, tensor),
-                new Case<>(new TensorExactEngine(), dev.ropecheck.engine.TensorQuantity.class, tensor),
-                new Case<>(new TensorFastEngine(1e-6), dev.ropecheck.engine.TensorQuantity.class, tensor),
-                new Case<>(new StandardReferenceEngine(30), dev.ropecheck.engine.StandardQuantity.class, standard),
-                new Case<>(new StandardExactEngine(), dev.ropecheck.engine.StandardQuantity.class, standard));
+                new Case<>(RopeReferenceEngine_AP.withDigits(30), dev.ropecheck.engine.Quantity.class, rope),
+                new Case<>(new RopeReferenceEngine_DD(), dev.ropecheck.engine.Quantity.class, rope),
+                new Case<>(new RopeExactEngine_F64(), dev.ropecheck.engine.Quantity.class, rope),
+                new Case<>(new RopeFftEngine_F64(1e-6, Method.CHEBYSHEV), dev.ropecheck.engine.Quantity.class, small),
+                new Case<>(new RopeLowRankEngine_F64(1e-6, Method.CHEBYSHEV), dev.ropecheck.engine.Quantity.class, small),
+                new Case<>(new TensorReferenceEngine_AP(30), dev.ropecheck.engine.TensorQuantity.class, tensor),
+                new Case<>(new TensorExactEngine_F64(), dev.ropecheck.engine.TensorQuantity.class, tensor),
+                new Case<>(new TensorFastEngine_F64(1e-6), dev.ropecheck.engine.TensorQuantity.class, tensor),
+                new Case<>(new StandardReferenceEngine_AP(30), dev.ropecheck.engine.StandardQuantity.class, standard),
+                new Case<>(new StandardExactEngine_F64(), dev.ropecheck.engine.StandardQuantity.class, standard));
         return cases.stream().map(c -> Arguments.of(c.engine().name(), c));
     }
 

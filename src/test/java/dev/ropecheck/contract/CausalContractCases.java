@@ -25,7 +25,7 @@ public final class CausalContractCases {
      * (and agrees with the independent {@link MaskedScaledReference}, {@code MaskedScaledReferenceTest}).
      */
     public static RopeAttentionEngine reference() {
-        return dev.ropecheck.engine.reference.ReferenceEngine.withDigits(40);
+        return dev.ropecheck.engine.reference.RopeReferenceEngine_AP.withDigits(40);
     }
 
     /** The cases for {@code families} (the first family also gets the edge cases). */

@@ -10,7 +10,7 @@ import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.InstanceSpec;
@@ -54,7 +54,7 @@ public abstract class EngineContract {
 
     /** The trusted values: the reference at {@link #referenceDigits()} digits. */
     protected RopeAttentionEngine reference() {
-        return ReferenceEngine.withDigits(referenceDigits());
+        return RopeReferenceEngine_AP.withDigits(referenceDigits());
     }
 
     protected long referenceDigits() {

@@ -7,7 +7,7 @@ import dev.ropecheck.check.ToleranceModel;
 import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.RopeAttentionEngine;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.gen.KernelSpec;
 import org.quicktheories.core.Gen;
 
@@ -18,7 +18,7 @@ import org.quicktheories.core.Gen;
 class ExactEngineContractTest extends EngineContract {
     @Override
     protected RopeAttentionEngine engine() {
-        return new ExactEngine();
+        return new RopeExactEngine_F64();
     }
 
     @Override

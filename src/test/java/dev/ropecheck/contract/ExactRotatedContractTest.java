@@ -8,7 +8,7 @@ import dev.ropecheck.check.RoundingTolerance;
 import dev.ropecheck.check.ToleranceModel;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.model.RopeInstance;
 import java.util.Set;
 
@@ -22,7 +22,7 @@ import java.util.Set;
 class ExactRotatedContractTest extends EngineContract {
     @Override
     protected RopeAttentionEngine engine() {
-        return new ExactEngine();
+        return new RopeExactEngine_F64();
     }
 
     @Override

@@ -4,7 +4,7 @@ import dev.ropecheck.approx.Method;
 import dev.ropecheck.bounds.FastGradientBound;
 import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.RopeAttentionEngine;
-import dev.ropecheck.engine.fast.FftEngine;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
 import dev.ropecheck.gen.FamilyKind;
 import java.util.List;
 
@@ -17,12 +17,12 @@ class FftEngineContractTest extends FastEngineContract {
 
     @Override
     protected RopeAttentionEngine engine() {
-        return new FftEngine(EPS, Method.CHEBYSHEV);
+        return new RopeFftEngine_F64(EPS, Method.CHEBYSHEV);
     }
 
     @Override
     protected QuantityBound bound() {
-        FftEngine e = new FftEngine(EPS, Method.CHEBYSHEV);
+        RopeFftEngine_F64 e = new RopeFftEngine_F64(EPS, Method.CHEBYSHEV);
         return FastGradientBound.forEngine(in -> e.forward(in).bound());
     }
 

@@ -8,7 +8,7 @@ import dev.ropecheck.bounds.FastGradientBound;
 import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -26,12 +26,12 @@ class LowRankEngineContractTest extends FastEngineContract {
 
     @Override
     protected RopeAttentionEngine engine() {
-        return new LowRankEngine(EPS, Method.CHEBYSHEV);
+        return new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV);
     }
 
     @Override
     protected QuantityBound bound() {
-        LowRankEngine e = new LowRankEngine(EPS, Method.CHEBYSHEV);
+        RopeLowRankEngine_F64 e = new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV);
         return FastGradientBound.forEngine(in -> e.forward(in).bound());
     }
 

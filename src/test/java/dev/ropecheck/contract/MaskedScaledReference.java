@@ -29,7 +29,7 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Test-only stand-in for the trusted reference on causal and scaled instances: once the reference
  * engine implements MATH §9, replace {@code new MaskedScaledReference()} by
- * {@code ReferenceEngine.withDigits(40)} (or {@code new ExactEngine()} with its rounding model) — the
+ * {@code RopeReferenceEngine_AP.withDigits(40)} (or {@code new RopeExactEngine_F64()} with its rounding model) — the
  * one line in {@link CausalContractCases#reference()}. Intended for small {@code n} (the RoPE angles at
  * full precision dominate).
  */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.ConventionCase;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.model.RopeInstance;
@@ -26,7 +26,7 @@ class MaskedScaledReferenceTest {
     @dev.ropecheck.specs.Spec({"causal-mask", "score-scale"})
     @DisplayName("MATH §9: the reference engine agrees with an independent apfloat evaluation of the masked, scaled definitions")
     void twoIndependentReferencesAgree() {
-        ReferenceEngine ref = ReferenceEngine.withDigits(40);
+        RopeReferenceEngine_AP ref = RopeReferenceEngine_AP.withDigits(40);
         MaskedScaledReference other = new MaskedScaledReference();
         int checked = 0;
         for (ConventionCase c : CausalContractCases.cases(List.of(FamilyKind.ROPE_INTERLEAVED, FamilyKind.IDENTITY,

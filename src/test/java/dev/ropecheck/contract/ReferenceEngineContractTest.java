@@ -2,7 +2,7 @@ package dev.ropecheck.contract;
 
 import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.RopeAttentionEngine;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -13,7 +13,7 @@ import org.ejml.data.DMatrixRMaj;
 class ReferenceEngineContractTest extends EngineContract {
     @Override
     protected RopeAttentionEngine engine() {
-        return ReferenceEngine.withDigits(30);
+        return RopeReferenceEngine_AP.withDigits(30);
     }
 
     @Override

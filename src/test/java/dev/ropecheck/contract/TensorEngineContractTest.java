@@ -9,10 +9,10 @@ import dev.ropecheck.approx.ExpApproximations;
 import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.approx.Method;
 import dev.ropecheck.engine.TensorQuantity;
-import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import dev.ropecheck.model.TensorInstance;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
+import dev.ropecheck.engine.reference.TensorReferenceEngine_AP;
 import java.util.EnumSet;
 import org.apfloat.Apfloat;
 import org.apfloat.ApfloatMath;
@@ -27,21 +27,21 @@ class TensorEngineContractTest {
     void guardsNameTheLimit() {
         TensorInstance in = new TensorInstanceSpec(3, 2, 0.5, false, false, 1L).build();
         String m = assertThrows(IllegalArgumentException.class,
-                () -> new TensorFastEngine(1e-3).compute(in, EnumSet.of(TensorQuantity.P))).getMessage();
+                () -> new TensorFastEngine_F64(1e-3).compute(in, EnumSet.of(TensorQuantity.P))).getMessage();
         assertTrue(m.contains("cannot compute p"), m);
         m = assertThrows(IllegalArgumentException.class,
-                () -> new TensorExactEngine().compute(in, EnumSet.of(TensorQuantity.GRAD_WQ))).getMessage();
+                () -> new TensorExactEngine_F64().compute(in, EnumSet.of(TensorQuantity.GRAD_WQ))).getMessage();
         assertTrue(m.contains("gradWQ"), m);
         TensorInstance big = new TensorInstanceSpec(80, 2, 0.5, false, false, 1L).build();
         m = assertThrows(IllegalArgumentException.class,
-                () -> new TensorReferenceEngine().compute(big, EnumSet.of(TensorQuantity.LOSS))).getMessage();
-        assertTrue(m.contains("n^3 d^2") && m.contains(String.valueOf(TensorReferenceEngine.MAX_WORK)), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new TensorFastEngine(1.5)).getMessage();
+                () -> new TensorReferenceEngine_AP().compute(big, EnumSet.of(TensorQuantity.LOSS))).getMessage();
+        assertTrue(m.contains("n^3 d^2") && m.contains(String.valueOf(TensorReferenceEngine_AP.MAX_WORK)), m);
+        m = assertThrows(IllegalArgumentException.class, () -> new TensorFastEngine_F64(1.5)).getMessage();
         assertTrue(m.contains("eps"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new TensorReferenceEngine(5)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new TensorReferenceEngine_AP(5)).getMessage();
         assertTrue(m.contains("digits"), m);
         TensorInstance huge = new TensorInstanceSpec(2, 4, 2.0, false, false, 1L).build();
-        m = assertThrows(IllegalArgumentException.class, () -> new TensorFastEngine(1e-9).computeAll(huge)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new TensorFastEngine_F64(1e-9).computeAll(huge)).getMessage();
         assertTrue(m.contains("rank") || m.contains("degree"), m);
     }
 
@@ -49,11 +49,11 @@ class TensorEngineContractTest {
     @DisplayName("exact engine drops the n x n^2 quantities above its size limit; reference offers all")
     void supportedSets() {
         TensorInstance small = new TensorInstanceSpec(3, 2, 0.5, true, false, 1L).build();
-        assertTrue(new TensorExactEngine().supported(small).contains(TensorQuantity.P));
-        assertTrue(new TensorReferenceEngine().supported(small).contains(TensorQuantity.GRAD_WK2));
-        assertTrue(!new TensorReferenceEngine().supported(small).contains(TensorQuantity.GRAD_WV1));
+        assertTrue(new TensorExactEngine_F64().supported(small).contains(TensorQuantity.P));
+        assertTrue(new TensorReferenceEngine_AP().supported(small).contains(TensorQuantity.GRAD_WK2));
+        assertTrue(!new TensorReferenceEngine_AP().supported(small).contains(TensorQuantity.GRAD_WV1));
         TensorInstance large = new TensorInstanceSpec(300, 1, 0.5, false, false, 1L).build();
-        assertTrue(!new TensorExactEngine().supported(large).contains(TensorQuantity.F));
+        assertTrue(!new TensorExactEngine_F64().supported(large).contains(TensorQuantity.F));
     }
 
     @Test
@@ -64,7 +64,7 @@ class TensorEngineContractTest {
             for (double b : new double[] {0.25, 0.5, 1.0}) {
                 for (double eps : new double[] {1e-3, 1e-9}) {
                     TensorInstance in = new TensorInstanceSpec(6, 2, b, false, false, 3L).build();
-                    ExpPolynomial p = new TensorFastEngine(eps, false, method).polynomial(in);
+                    ExpPolynomial p = new TensorFastEngine_F64(eps, false, method).polynomial(in);
                     double beta = p.beta();
                     assertTrue(p.deltaPolynomial() <= eps, method + " delta " + p.deltaPolynomial() + " > eps " + eps);
                     if (p.degree() > 0) {
@@ -100,6 +100,6 @@ class TensorEngineContractTest {
             double rel = ApfloatMath.abs(mine.subtract(theirs)).divide(theirs).doubleValue();
             assertTrue(rel <= 1e-48, "exp(" + s + ") relative difference " + rel);
         }
-        assertEquals(1, new TensorReferenceEngine().digits() / TensorReferenceEngine.DEFAULT_DIGITS);
+        assertEquals(1, new TensorReferenceEngine_AP().digits() / TensorReferenceEngine_AP.DEFAULT_DIGITS);
     }
 }

@@ -14,9 +14,9 @@ import dev.ropecheck.check.RoundingTolerance;
 import dev.ropecheck.check.TrustedReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.reference.DoubleDoubleEngine;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_DD;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.InstanceSpec;
@@ -54,7 +54,7 @@ class CausalMaskTest {
     @Test
     @DisplayName("specs/causal-mask.md: row i of a causal instance equals the last row of its (i+1)-token prefix (reference, 40 digits)")
     void causalRowIsTheLastRowOfThePrefix() {
-        ReferenceEngine ref = ReferenceEngine.withDigits(40);
+        RopeReferenceEngine_AP ref = RopeReferenceEngine_AP.withDigits(40);
         qt().withExamples(8).forAll(KernelSpec.over(Generators.instances(6, 4))).checkAssert(k -> {
             RopeInstance inst = new KernelSpec(k.base(), k.scale(), true).build();
             RopeResult whole = ref.compute(inst, ROWS);
@@ -80,8 +80,8 @@ class CausalMaskTest {
         RopeInstance inst = new KernelSpec(new InstanceSpec(7, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 3L),
                 KernelSpec.Scale.SQRT, true).build();
         Set<Quantity> nn = EnumSet.of(Quantity.A, Quantity.F, Quantity.P);
-        for (RopeResult r : List.of(new ExactEngine().compute(inst, nn), new DoubleDoubleEngine(1).compute(inst, nn),
-                ReferenceEngine.withDigits(30).compute(inst, nn))) {
+        for (RopeResult r : List.of(new RopeExactEngine_F64().compute(inst, nn), new RopeReferenceEngine_DD(1).compute(inst, nn),
+                RopeReferenceEngine_AP.withDigits(30).compute(inst, nn))) {
             for (Quantity q : nn) {
                 DMatrixRMaj m = r.get(q);
                 boolean someNonZero = false;
@@ -105,9 +105,9 @@ class CausalMaskTest {
     void doubleDoubleDeterministicUnderTheMask() {
         RopeInstance inst = new KernelSpec(new InstanceSpec(29, 4, FamilyKind.ROPE_HALF_SPLIT, 0.5, true, 5L),
                 KernelSpec.Scale.OTHER, true).build();
-        RopeResult one = new DoubleDoubleEngine(1).computeAll(inst);
+        RopeResult one = new RopeReferenceEngine_DD(1).computeAll(inst);
         for (int t : new int[] {2, 3}) {
-            RopeResult many = new DoubleDoubleEngine(t).computeAll(inst);
+            RopeResult many = new RopeReferenceEngine_DD(t).computeAll(inst);
             for (Quantity q : one.quantities()) {
                 assertArrayEquals(one.get(q).data, many.get(q).data, 0.0, q.key() + " with " + t + " threads");
             }
@@ -121,12 +121,12 @@ class CausalMaskTest {
         RopeInstance causal = new KernelSpec(new InstanceSpec(12, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 9L),
                 KernelSpec.Scale.SQRT, true).build();
         Set<Quantity> fields = EnumSet.of(Quantity.ATTENTION, Quantity.DQ, Quantity.DK, Quantity.DV);
-        RopeResult ref = ReferenceEngine.withDigits(40).compute(causal, fields);
+        RopeResult ref = RopeReferenceEngine_AP.withDigits(40).compute(causal, fields);
         RoundingTolerance fp64 = new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP64), 1);
-        RopeResult right = new ExactEngine().compute(causal, fields);
+        RopeResult right = new RopeExactEngine_F64().compute(causal, fields);
         CheckReport ok = ResultCheck.run(causal, right, fields, TrustedReference.arbitraryPrecision(ref), fp64, List.of());
         assertEquals(FieldVerdict.PASS, ok.overall(), ok::render);
-        RopeResult unmasked = new ExactEngine().compute(causal.toBuilder().causal(false).build(), fields);
+        RopeResult unmasked = new RopeExactEngine_F64().compute(causal.toBuilder().causal(false).build(), fields);
         CheckReport bad = ResultCheck.run(causal, unmasked, fields, TrustedReference.arbitraryPrecision(ref), fp64,
                 List.of());
         for (Quantity q : fields) {
@@ -146,8 +146,8 @@ class CausalMaskTest {
                 new KernelSpec(new InstanceSpec(24, 8, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 31L), KernelSpec.Scale.SQRT, true),
                 new KernelSpec(new InstanceSpec(16, 4, FamilyKind.IDENTITY, 0.5, true, 32L), KernelSpec.Scale.OTHER, true))) {
             RopeInstance inst = k.build();
-            RopeResult ref = ReferenceEngine.withDigits(40).compute(inst, fields);
-            CheckReport r = ResultCheck.run(inst, new ExactEngine().compute(inst, fields), fields,
+            RopeResult ref = RopeReferenceEngine_AP.withDigits(40).compute(inst, fields);
+            CheckReport r = ResultCheck.run(inst, new RopeExactEngine_F64().compute(inst, fields), fields,
                     TrustedReference.arbitraryPrecision(ref), fp64, List.of());
             for (Quantity q : fields) {
                 double ratio = r.field(q.key()).maxRatio();

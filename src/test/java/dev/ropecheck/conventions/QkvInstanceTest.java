@@ -17,9 +17,9 @@ import dev.ropecheck.check.TrustedReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.reference.DoubleDoubleEngine;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_DD;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -55,7 +55,7 @@ class QkvInstanceTest {
         assertFalse(plain.hasQkv());
         Set<Quantity> fields = EnumSet.of(Quantity.ATTENTION, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.DQROT,
                 Quantity.DKROT, Quantity.LOSS);
-        for (RopeAttentionEngine e : List.of(new ExactEngine(), new DoubleDoubleEngine(1), ReferenceEngine.withDigits(30))) {
+        for (RopeAttentionEngine e : List.of(new RopeExactEngine_F64(), new RopeReferenceEngine_DD(1), RopeReferenceEngine_AP.withDigits(30))) {
             Set<Quantity> s = e.supported(q);
             for (Quantity p : new Quantity[] {Quantity.GRAD_X, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV}) {
                 assertFalse(s.contains(p), e.name() + " offers " + p.key() + " for q/k/v");
@@ -77,8 +77,8 @@ class QkvInstanceTest {
         RopeInstance q = qkv(true);
         Set<Quantity> fields = EnumSet.of(Quantity.ATTENTION, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.DQROT,
                 Quantity.DKROT);
-        RopeResult ref = ReferenceEngine.withDigits(40).compute(q, fields);
-        CheckReport r = ResultCheck.run(q, new ExactEngine().compute(q, fields), fields,
+        RopeResult ref = RopeReferenceEngine_AP.withDigits(40).compute(q, fields);
+        CheckReport r = ResultCheck.run(q, new RopeExactEngine_F64().compute(q, fields), fields,
                 TrustedReference.arbitraryPrecision(ref), new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP64), 1),
                 List.of());
         assertEquals(FieldVerdict.PASS, r.overall(), r::render);

@@ -14,8 +14,8 @@ import dev.ropecheck.check.TrustedReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.gen.KernelSpec;
@@ -40,8 +40,8 @@ class RotatedGradientTest {
         RopeInstance inst = new KernelSpec(new InstanceSpec(12, 8, FamilyKind.ROPE_HALF_SPLIT, 0.5, true, 7L),
                 KernelSpec.Scale.SQRT, true).build();
         Set<Quantity> all = EnumSet.of(Quantity.DQ, Quantity.DK, Quantity.DQROT, Quantity.DKROT);
-        RopeResult ref = ReferenceEngine.withDigits(40).compute(inst, all);
-        RopeResult got = new ExactEngine().compute(inst, all);
+        RopeResult ref = RopeReferenceEngine_AP.withDigits(40).compute(inst, all);
+        RopeResult got = new RopeExactEngine_F64().compute(inst, all);
         TrustedReference trusted = TrustedReference.arbitraryPrecision(ref);
         CheckReport ok = ResultCheck.run(inst, got, all, trusted, FP64, List.of());
         assertEquals(FieldVerdict.PASS, ok.overall(), ok::render);
@@ -61,7 +61,7 @@ class RotatedGradientTest {
         RopeInstance explicit = new InstanceSpec(4, 2, FamilyKind.EXPLICIT, 1.0, true, 3L).build();
         RopeInstance identity = new InstanceSpec(4, 2, FamilyKind.IDENTITY, 1.0, true, 3L).build();
         RopeInstance viaX = new InstanceSpec(4, 2, FamilyKind.ROPE_INTERLEAVED, 1.0, false, 3L).build();
-        for (RopeAttentionEngine e : List.of(new ExactEngine(), ReferenceEngine.withDigits(30))) {
+        for (RopeAttentionEngine e : List.of(new RopeExactEngine_F64(), RopeReferenceEngine_AP.withDigits(30))) {
             assertFalse(e.supported(explicit).contains(Quantity.DQROT), e.name());
             assertFalse(e.supported(viaX).contains(Quantity.DKROT), e.name());
             assertTrue(e.supported(identity).contains(Quantity.DQROT), e.name());

@@ -14,9 +14,9 @@ import dev.ropecheck.check.RoundingTolerance;
 import dev.ropecheck.check.TrustedReference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.reference.DoubleDoubleEngine;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_DD;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.InstanceSpec;
@@ -60,7 +60,7 @@ class ScoreScaleTest {
                     DMatrixRMaj a1 = base.a1();
                     CommonOps_DDRM.scale(2, a1);
                     RopeInstance doubled = unbounded(base).a1(a1).causal(causal).build();
-                    for (var engine : List.of(new ExactEngine(), new DoubleDoubleEngine(1))) {
+                    for (var engine : List.of(new RopeExactEngine_F64(), new RopeReferenceEngine_DD(1))) {
                         RopeResult x = engine.compute(scaled, FIELDS);
                         RopeResult y = engine.compute(doubled, FIELDS);
                         for (Quantity q : FIELDS) {
@@ -74,8 +74,8 @@ class ScoreScaleTest {
                             assertArrayEquals(want.data, x.get(q).data, 0.0, engine.name() + " " + q.key() + " for " + s);
                         }
                     }
-                    RopeResult rx = ReferenceEngine.withDigits(30).compute(scaled, FIELDS);
-                    RopeResult ry = ReferenceEngine.withDigits(30).compute(doubled, FIELDS);
+                    RopeResult rx = RopeReferenceEngine_AP.withDigits(30).compute(scaled, FIELDS);
+                    RopeResult ry = RopeReferenceEngine_AP.withDigits(30).compute(doubled, FIELDS);
                     for (int t = 0; t < rx.get(Quantity.ATTENTION).data.length; t++) {
                         double b = ry.get(Quantity.ATTENTION).data[t];
                         assertEquals(b, rx.get(Quantity.ATTENTION).data[t], 2 * Math.ulp(b), "reference attention " + s);
@@ -90,13 +90,13 @@ class ScoreScaleTest {
         RopeInstance inst = new KernelSpec(new InstanceSpec(10, 8, FamilyKind.ROPE_HALF_SPLIT, 0.5, true, 4L),
                 KernelSpec.Scale.SQRT, false).build();
         Set<Quantity> fields = EnumSet.of(Quantity.ATTENTION, Quantity.DQ, Quantity.DK, Quantity.DV);
-        RopeResult ref = ReferenceEngine.withDigits(40).compute(inst, fields);
+        RopeResult ref = RopeReferenceEngine_AP.withDigits(40).compute(inst, fields);
         RoundingTolerance fp64 = new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP64), 1);
-        CheckReport ok = ResultCheck.run(inst, new ExactEngine().compute(inst, fields), fields,
+        CheckReport ok = ResultCheck.run(inst, new RopeExactEngine_F64().compute(inst, fields), fields,
                 TrustedReference.arbitraryPrecision(ref), fp64, List.of());
         assertEquals(FieldVerdict.PASS, ok.overall(), ok::render);
         RopeInstance papers = unbounded(inst).build();
-        CheckReport bad = ResultCheck.run(inst, new ExactEngine().compute(papers, fields), fields,
+        CheckReport bad = ResultCheck.run(inst, new RopeExactEngine_F64().compute(papers, fields), fields,
                 TrustedReference.arbitraryPrecision(ref), fp64, List.of());
         for (Quantity q : fields) {
             assertEquals(FieldVerdict.FAIL, bad.field(q.key()).verdict(), () -> q.key() + "\n" + bad.render());

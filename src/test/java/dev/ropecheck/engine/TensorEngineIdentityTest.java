@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +15,12 @@ class TensorEngineIdentityTest {
     @Test
     @DisplayName("engine names label results: tensor-exact, tensor-fast; eps outside (0, 1) is refused")
     void namesAndEps() {
-        assertEquals("tensor-exact", new TensorExactEngine().name());
-        TensorFastEngine fast = new TensorFastEngine(1e-3, true);
+        assertEquals("tensor-exact", new TensorExactEngine_F64().name());
+        TensorFastEngine_F64 fast = new TensorFastEngine_F64(1e-3, true);
         assertEquals("tensor-fast", fast.name());
         assertEquals(1e-3, fast.eps());
         for (double bad : new double[] {0, 1, -1e-3, Double.NaN}) {
-            assertThrows(IllegalArgumentException.class, () -> new TensorFastEngine(bad, true));
+            assertThrows(IllegalArgumentException.class, () -> new TensorFastEngine_F64(bad, true));
         }
     }
 

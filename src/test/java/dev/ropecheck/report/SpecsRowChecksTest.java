@@ -9,9 +9,9 @@ import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.model.RopeInstance;
 import java.util.List;
 import java.util.Optional;
@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 class SpecsRowChecksTest {
     /** A small cases set: n <= 4, d = 2, one seed. */
-    private static final CheckCases SMALL = new CheckCases(false, List.of(1, 2, 4), List.of(2), 1, List.of(256),
+    private static final VerificationCases SMALL = new VerificationCases(false, List.of(1, 2, 4), List.of(2), 1, List.of(256),
             List.of(0.25, 1.0));
 
     /** Engines of this build; {@code exact} judged by {@link ExactRoundingModel}; {@code exact-wrong} by the same. */
     private static Engines engines() {
-        RopeAttentionEngine ref = ReferenceEngine.withDigits(50);
-        RopeAttentionEngine exact = new ExactEngine();
+        RopeAttentionEngine ref = RopeReferenceEngine_AP.withDigits(50);
+        RopeAttentionEngine exact = new RopeExactEngine_F64();
         RopeAttentionEngine wrong = new RopeAttentionEngine() {
             @Override
             public String name() {
@@ -70,7 +70,7 @@ class SpecsRowChecksTest {
                     case "exact-wrong":
                         return Optional.of(wrong);
                     case "fast-fft":
-                        return Optional.of(new FftEngine(1e-6, Method.CHEBYSHEV));
+                        return Optional.of(new RopeFftEngine_F64(1e-6, Method.CHEBYSHEV));
                     default:
                         return Optional.empty();
                 }
@@ -107,19 +107,19 @@ class SpecsRowChecksTest {
     @Test
     @DisplayName("Lemma 3.4: measured max |P(z) - e^z| within the certified eta, and attained (Taylor at z = beta)")
     void lemma34RowPassesAndIsTight() {
-        CheckResult r = new ExpApproximationCheck().run(SMALL, Progress.NONE);
+        VerificationResult r = new ExpApproximationVerification().run(SMALL, Progress.NONE);
         assertEquals(Verdict.PASS, r.verdict(), r::toString);
         assertEquals(2 * 3 * 2, r.cases(), r::toString);
         assertTrue(r.tightness() > 0.5, r::toString);
         var p = ExpApproximations.minimalDegree(Method.TAYLOR, 1.0, 1e-6, ExpApproximations.Scope.POLYNOMIAL);
-        double measured = ExpApproximationCheck.measure(p, ExpApproximationCheck.grid(1.0, 21));
+        double measured = ExpApproximationVerification.measure(p, ExpApproximationVerification.grid(1.0, 21));
         assertTrue(measured > 0 && measured <= p.etaPolynomial(), measured + " vs eta " + p.etaPolynomial());
     }
 
     @Test
     @DisplayName("Lemma 4.1 part 7: <G, x'> agrees with the central difference of L within the derived bound (>= 40 digits)")
     void lemma41Part7RowPasses() {
-        CheckResult r = new GradientFiniteDifferenceCheck().run(SMALL, Progress.NONE);
+        VerificationResult r = new GradientFiniteDifferenceVerification().run(SMALL, Progress.NONE);
         assertEquals(Verdict.PASS, r.verdict(), r::toString);
         assertTrue(r.cases() >= 4, r::toString);
         assertTrue(r.bound() < 1e-40, "the derived bound must certify many digits: " + r);
@@ -129,14 +129,14 @@ class SpecsRowChecksTest {
     @DisplayName("Defs. 3.16, 3.17: exact c and L within ExactRoundingModel; a 2^-40 relative error fails")
     void def316And317Rows() {
         Engines e = engines();
-        for (FieldAgreementCheck c : new FieldAgreementCheck[] {
-                new FieldAgreementCheck(e, "exact", "def-3.16", "c", Set.of(Quantity.C), false, 1.0),
-                new FieldAgreementCheck(e, "exact", "def-3.17", "L", Set.of(Quantity.LOSS), false, 1.0)}) {
-            CheckResult r = c.run(SMALL, Progress.NONE);
+        for (FieldAgreementVerification c : new FieldAgreementVerification[] {
+                new FieldAgreementVerification(e, "exact", "def-3.16", "c", Set.of(Quantity.C), false, 1.0),
+                new FieldAgreementVerification(e, "exact", "def-3.17", "L", Set.of(Quantity.LOSS), false, 1.0)}) {
+            VerificationResult r = c.run(SMALL, Progress.NONE);
             assertEquals(Verdict.PASS, r.verdict(), r::toString);
             assertTrue(r.cases() > 0 && r.maxError() > 0, r::toString);
         }
-        CheckResult bad = new FieldAgreementCheck(e, "exact-wrong", "def-3.17", "wrong", Set.of(Quantity.LOSS), false, 1.0)
+        VerificationResult bad = new FieldAgreementVerification(e, "exact-wrong", "def-3.17", "wrong", Set.of(Quantity.LOSS), false, 1.0)
                 .run(SMALL, Progress.NONE);
         assertEquals(Verdict.FAIL, bad.verdict(), bad::toString);
     }
@@ -144,10 +144,10 @@ class SpecsRowChecksTest {
     @Test
     @DisplayName("Theorem 6.7: fast-fft gradient within its certified FastGradientBound")
     void theorem67Row() {
-        CheckResult r = FieldAgreementCheck.theorem67(engines(), "fast-fft").run(SMALL, Progress.NONE);
+        VerificationResult r = FieldAgreementVerification.theorem67(engines(), "fast-fft").run(SMALL, Progress.NONE);
         assertEquals(Verdict.PASS, r.verdict(), r::toString);
         assertTrue(r.cases() > 0 && r.maxError() > 0, r::toString);
-        CheckResult skipped = FieldAgreementCheck.theorem67(engines(), "exact").run(SMALL, Progress.NONE);
+        VerificationResult skipped = FieldAgreementVerification.theorem67(engines(), "exact").run(SMALL, Progress.NONE);
         assertEquals(Verdict.SKIPPED, skipped.verdict(), "the exact engine has no fast gradient bound");
     }
 }

@@ -3,7 +3,7 @@ package dev.ropecheck.engine.exact;
 import dev.ropecheck.model.RopeInstance;
 
 /**
- * The three rules of the offset-grouped path of {@link ExactEngine} that the paper fixes and that a
+ * The three rules of the offset-grouped path of {@link RopeExactEngine_F64} that the paper fixes and that a
  * test can replace: a package-private seam, with one implementation here ({@link #STANDARD}). The
  * test side supplies deliberately wrong rules through it (its {@code Mutant} strategy) to show that
  * the suite's properties catch them; the rotated route has no seam, so an engine built with other

@@ -1,7 +1,7 @@
 package dev.ropecheck.engine.exact;
 
 /**
- * Processes rows {@code [from, to)} of one {@link ExactEngine} computation: scores, stable softmax,
+ * Processes rows {@code [from, to)} of one {@link RopeExactEngine_F64} computation: scores, stable softmax,
  * attention, loss, {@code p}, and the worker's partial sums of {@code M_m}, {@code dK}, {@code dV}
  * (MATH §2–3, RoPE-grad Lemmas 5.4–5.6); under a causal mask (MATH §9) row {@code i} runs over
  * {@code j <= i} only. No allocation inside the {@code O(n)} per-row loops.
@@ -10,7 +10,7 @@ final class RowWorker implements Runnable {
     /** Rows of {@code p} buffered before they are added to {@code M} ({@link #flushM}). */
     static final int BLOCK = 64;
 
-    private final ExactEngine.Plan pl;
+    private final RopeExactEngine_F64.Plan pl;
     private final int from;
     private final int to;
     double loss;
@@ -40,7 +40,7 @@ final class RowWorker implements Runnable {
     private final double[] xbuf;
     private double lossSum;
 
-    RowWorker(ExactEngine.Plan plan, int from, int to) {
+    RowWorker(RopeExactEngine_F64.Plan plan, int from, int to) {
         this.pl = plan;
         this.from = from;
         this.to = to;

@@ -3,7 +3,7 @@ package dev.ropecheck.engine.exact;
 import dev.ropecheck.model.RopeInstance;
 
 /**
- * The score scale of an {@link ExactEngine} evaluation (MATH §9): one rounding per use, either a
+ * The score scale of an {@link RopeExactEngine_F64} evaluation (MATH §9): one rounding per use, either a
  * division by {@code d} (the papers' default {@code sigma = 1/d}, so results at the default are the
  * ones of the papers' formulas) or a multiplication by the instance's {@code sigma}, the double the
  * instance holds ({@code specs/score-scale.md}). Immutable.

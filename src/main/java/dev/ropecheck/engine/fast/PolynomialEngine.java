@@ -8,7 +8,7 @@ import dev.ropecheck.model.RopeInstance;
 import java.util.Set;
 
 /**
- * What the polynomial-method engines ({@link FftEngine}, {@link LowRankEngine}) share (MATH §5, §6): the
+ * What the polynomial-method engines ({@link RopeFftEngine_F64}, {@link RopeLowRankEngine_F64}) share (MATH §5, §6): the
  * validated parameters {@code eps, method} and a size cap, the supported quantities of {@link FastGradient},
  * and the dispatch of {@link #compute} to the forward pass or, when a gradient quantity is wanted, to the
  * forward-and-gradient pass. Both kernel conventions of MATH §9 (score scale {@code sigma}, causal mask)

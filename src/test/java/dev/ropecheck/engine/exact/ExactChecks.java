@@ -25,7 +25,7 @@ final class ExactChecks {
     static final Map<Quantity, Double> WORST = new EnumMap<>(Quantity.class);
 
     /** Returns the violations (empty when every quantity is within its bound). */
-    static List<String> violationsAgainstNaive(ExactEngine engine, RopeInstance inst) {
+    static List<String> violationsAgainstNaive(RopeExactEngine_F64 engine, RopeInstance inst) {
         RopeResult naive = NaiveRopeAttention.compute(inst);
         RopeResult got = engine.computeAll(inst);
         ExactRoundingModel.Counts naiveCounts = NaiveRopeAttention.counts(inst);

@@ -22,7 +22,7 @@ class ExactEngineAccuracyTest {
     @DisplayName("Theorem 5.7: every quantity matches the naive quadruple sums within ExactRoundingModel")
     @dev.ropecheck.specs.Spec({"lemma-5.1", "lemma-5.2", "lemma-5.3", "lemma-5.4", "lemma-5.5", "theorem-5.7"})
     void theorem57ExactMatchesNaiveQuadrupleSums() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         qt().withExamples(60).forAll(Generators.instances(24, 8)).checkAssert(spec -> {
             List<String> bad = ExactChecks.violationsAgainstNaive(engine, spec.build());
             assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
@@ -33,7 +33,7 @@ class ExactEngineAccuracyTest {
     @DisplayName("Theorem 5.7: n up to 64, d = 8, within ExactRoundingModel")
     @dev.ropecheck.specs.Spec("theorem-5.7")
     void theorem57ExactMatchesNaiveAtLargerN() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         qt().withExamples(6).forAll(Generators.instances(64, 8)
                 .map(s -> new InstanceSpec(40 + s.n() % 25, 8, s.family(), s.bound(), s.weights(), s.seed())))
                 .checkAssert(spec -> {
@@ -46,8 +46,8 @@ class ExactEngineAccuracyTest {
     @DisplayName("two workers (n >= 256) give the same values within the model")
     @dev.ropecheck.specs.Spec("theorem-5.7")
     void twoWorkersAgreeWithNaive() {
-        ExactEngine engine = new ExactEngine();
-        InstanceSpec spec = new InstanceSpec(ExactEngine.PARALLEL_THRESHOLD, 2,
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
+        InstanceSpec spec = new InstanceSpec(RopeExactEngine_F64.PARALLEL_THRESHOLD, 2,
                 dev.ropecheck.gen.FamilyKind.ROPE_INTERLEAVED, 1.0, true, 7L);
         List<String> bad = ExactChecks.violationsAgainstNaive(engine, spec.build());
         assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
@@ -57,7 +57,7 @@ class ExactEngineAccuracyTest {
     @Tag("long")
     @DisplayName("Theorem 5.7 (long): 400 instances, n <= 64, d <= 8")
     void theorem57ExactMatchesNaiveLong() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         qt().withExamples(400).forAll(Generators.instances(64, 8)).checkAssert(spec -> {
             List<String> bad = ExactChecks.violationsAgainstNaive(engine, spec.build());
             assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));

@@ -49,7 +49,7 @@ class ExactInvariantsTest {
     @DisplayName("Def. 3.14: rows of f sum to 1 within (1+u)/(1-γ_{n-1}) - 1 ≈ n u")
     @dev.ropecheck.specs.Spec("lemma-5.4")
     void fRowsSumToOneWithinNu() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         qt().withExamples(60).forAll(Generators.instances(64, 8)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
             DMatrixRMaj f = engine.compute(inst, EnumSet.of(Quantity.F)).get(Quantity.F);
@@ -79,7 +79,7 @@ class ExactInvariantsTest {
     }
 
     /** Returns a description of the first row whose sum of {@code p} exceeds the bound, or null. */
-    static String pRowSumViolation(ExactEngine engine, RopeInstance inst) {
+    static String pRowSumViolation(RopeExactEngine_F64 engine, RopeInstance inst) {
         DMatrixRMaj p = engine.compute(inst, EnumSet.of(Quantity.P)).get(Quantity.P);
         for (int i = 0; i < inst.n(); i++) {
             double bound = pRowSumBound(inst, p, i);
@@ -95,7 +95,7 @@ class ExactInvariantsTest {
     @DisplayName("MATH §3: rows of p sum to 0 within the derived bound")
     @dev.ropecheck.specs.Spec({"lemma-5.1", "lemma-5.6"})
     void pRowsSumToZeroWithinDerivedBound() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         qt().withExamples(60).forAll(Generators.instances(64, 8)).checkAssert(spec -> {
             String v = pRowSumViolation(engine, spec.build());
             assertTrue(v == null, spec + ": " + v);
@@ -106,7 +106,7 @@ class ExactInvariantsTest {
     @DisplayName("Lemma 5.3 / MATH §3: G is exactly 0 outside S and not identically 0 on S")
     @dev.ropecheck.specs.Spec({"lemma-5.2", "lemma-5.3"})
     void gradientIsExactlyZeroOutsideSupport() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         qt().withExamples(40).forAll(Generators.instances(32, 8)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
             DMatrixRMaj g = engine.compute(inst, EnumSet.of(Quantity.GRAD_X, Quantity.P)).get(Quantity.GRAD_X);
@@ -165,7 +165,7 @@ class ExactInvariantsTest {
     @DisplayName("stable softmax: scores near ±700 give finite f, Att, G and match the naive sums within the model")
     @dev.ropecheck.specs.Spec("lemma-5.4")
     void scoresNearPlusMinus700StayFiniteAndAccurate() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         // Entries 26.5: s_ij = ±(26.5 (26.5 - i/16) + 26.5 (26.5 + i/32)) / 2 ≈ ±702, exp(702) is finite.
         RopeInstance inst = extremeScores(8, 26.5, 1);
         RopeResult r = engine.computeAll(inst);
@@ -180,7 +180,7 @@ class ExactInvariantsTest {
     @DisplayName("stable softmax: scores near ±750 (exp overflows) still give finite f, Att, c, p, G")
     @dev.ropecheck.specs.Spec("lemma-5.4")
     void scoresBeyondExpOverflowGiveFiniteSoftmax() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         RopeInstance inst = extremeScores(8, 27.5, 1);
         RopeResult r = engine.computeAll(inst);
         EnumSet<Quantity> finite = EnumSet.allOf(Quantity.class);
@@ -213,7 +213,7 @@ class ExactInvariantsTest {
     @Test
     @DisplayName("only the wanted quantities are returned; the backward pass is skipped for forward-only requests")
     void honoursWantedSet() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         RopeInstance inst = new InstanceSpec(5, 4, FamilyKind.ROPE_HALF_SPLIT, 1.0, true, 11L).build();
         RopeResult fwd = engine.compute(inst, EnumSet.of(Quantity.ATTENTION, Quantity.LOSS));
         assertEquals(EnumSet.of(Quantity.ATTENTION, Quantity.LOSS), EnumSet.copyOf(fwd.quantities()));
@@ -225,7 +225,7 @@ class ExactInvariantsTest {
     @Test
     @DisplayName("bad input: unsupported quantities and missing arguments are rejected by name")
     void rejectsBadInput() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         RopeInstance withX = new InstanceSpec(4, 2, FamilyKind.IDENTITY, 1.0, false, 5L).build();
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> engine.compute(withX, EnumSet.of(Quantity.DQ)));

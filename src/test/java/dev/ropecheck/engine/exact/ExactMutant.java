@@ -8,7 +8,7 @@ import dev.ropecheck.model.RopeInstance;
  * (the rotated route has no seam, so a mutant always takes the offset-grouped path). {@link #NONE} is
  * the correct engine itself, the control.
  */
-enum ExactMutant implements Mutant<ExactEngine>, OffsetPathRules {
+enum ExactMutant implements Mutant<RopeExactEngine_F64>, OffsetPathRules {
     /** The correct algorithm (the control). */
     NONE("nothing (the control)"),
     /** Uses {@code W_{j-i}} where MATH §2 has {@code W_{i-j}} (everywhere: scores, G, dQ, dK). */
@@ -61,12 +61,12 @@ enum ExactMutant implements Mutant<ExactEngine>, OffsetPathRules {
     }
 
     @Override
-    public ExactEngine of(ExactEngine correct) {
-        return this == NONE ? correct : new ExactEngine(this, correct.threads());
+    public RopeExactEngine_F64 of(RopeExactEngine_F64 correct) {
+        return this == NONE ? correct : new RopeExactEngine_F64(this, correct.threads());
     }
 
     /** This mutant of the default engine. */
-    ExactEngine engine() {
-        return of(new ExactEngine());
+    RopeExactEngine_F64 engine() {
+        return of(new RopeExactEngine_F64());
     }
 }

@@ -7,7 +7,7 @@ import dev.ropecheck.bounds.Deviation;
 import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -34,14 +34,14 @@ class ExactVsReferenceTest {
     private static final Map<Quantity, Double> WORST_REL = new EnumMap<>(Quantity.class);
 
     static List<String> violations(RopeInstance inst) {
-        RopeResult ref = new ReferenceEngine().computeAll(inst);
+        RopeResult ref = new RopeReferenceEngine_AP().computeAll(inst);
         String trusted = ref.metadata().getOrDefault("trustedDigits", "0");
         List<String> bad = new ArrayList<>();
         if (Double.parseDouble(trusted) < 16) {
             bad.add("reference trusted to only " + trusted + " digits (the model needs relative 2^-20)");
             return bad;
         }
-        RopeResult got = new ExactEngine().computeAll(inst);
+        RopeResult got = new RopeExactEngine_F64().computeAll(inst);
         for (Quantity q : expected(inst)) {
             if (!ref.has(q)) {
                 bad.add(q.key() + ": the reference did not compute it");

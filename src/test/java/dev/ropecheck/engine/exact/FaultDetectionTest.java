@@ -37,7 +37,7 @@ class FaultDetectionTest {
     void correctEnginePassesTheSameChecks() {
         assertTrue(check(ExactMutant.NONE, ROPE).isEmpty(), String.join("\n", check(ExactMutant.NONE, ROPE)));
         assertTrue(check(ExactMutant.NONE, EXPLICIT).isEmpty(), String.join("\n", check(ExactMutant.NONE, EXPLICIT)));
-        assertTrue(ExactInvariantsTest.pRowSumViolation(new ExactEngine(), ROPE.build()) == null);
+        assertTrue(ExactInvariantsTest.pRowSumViolation(new RopeExactEngine_F64(), ROPE.build()) == null);
     }
 
     @Test

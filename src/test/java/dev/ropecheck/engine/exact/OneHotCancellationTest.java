@@ -103,7 +103,7 @@ class OneHotCancellationTest {
         double oneMinusF = 1 - ex[1];
         assertTrue(oneMinusF > 1e-9 && oneMinusF < 1e-7, "row 0 should be one-hot to ~1e-8, 1 - f_00 = " + oneMinusF);
         double bound = entryBound(inst, ex[1], ex[2], ex[3]);
-        double got = new ExactEngine().compute(inst, EnumSet.of(Quantity.P)).get(Quantity.P).get(0, 0);
+        double got = new RopeExactEngine_F64().compute(inst, EnumSet.of(Quantity.P)).get(Quantity.P).get(0, 0);
         double err = Math.abs(got - ex[0]);
         System.out.printf("[one-hot] p_00 = %.17g, |err| = %.3e (%.2f digits), bound %.3e, err/bound = %.3g%n",
                 ex[0], err, -Math.log10(err / Math.abs(ex[0])), bound, err / bound);

@@ -40,7 +40,7 @@ class RotatedPathTest {
     }
 
     static List<String> violations(RopeInstance inst) {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         Set<Quantity> wanted = withoutGradX(inst);
         assertTrue(engine.rotatedRoute(inst, wanted), "the rotated route should apply to " + inst.family().name());
         RopeResult got = engine.compute(inst, wanted);
@@ -97,10 +97,10 @@ class RotatedPathTest {
                 .map(s -> new InstanceSpec(s.n(), s.d(), s.family(), s.bound(), true, s.seed()))).checkAssert(spec -> {
                     RopeInstance inst = spec.build();
                     Set<Quantity> wanted = withoutGradX(inst);
-                    RopeResult rot = new ExactEngine().compute(inst, wanted);
+                    RopeResult rot = new RopeExactEngine_F64().compute(inst, wanted);
                     Set<Quantity> withG = EnumSet.copyOf(wanted);
                     withG.add(Quantity.GRAD_X);
-                    RopeResult off = new ExactEngine().compute(inst, withG);
+                    RopeResult off = new RopeExactEngine_F64().compute(inst, withG);
                     for (Quantity q : wanted) {
                         assertArrayEquals(off.get(q).data, rot.get(q).data, 0.0, spec + ": " + q.key());
                     }
@@ -113,9 +113,9 @@ class RotatedPathTest {
     void bitwiseAcrossThreadCounts() {
         RopeInstance inst = new InstanceSpec(1100, 8, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 3L).build();
         Set<Quantity> wanted = withoutGradX(inst);
-        RopeResult one = new ExactEngine(1).compute(inst, wanted);
+        RopeResult one = new RopeExactEngine_F64(1).compute(inst, wanted);
         for (int t : new int[] {2, 3, 5}) {
-            RopeResult other = new ExactEngine(t).compute(inst, wanted);
+            RopeResult other = new RopeExactEngine_F64(t).compute(inst, wanted);
             for (Quantity q : wanted) {
                 assertArrayEquals(one.get(q).data, other.get(q).data, 0.0, q.key() + " differs on " + t + " threads");
             }
@@ -127,8 +127,8 @@ class RotatedPathTest {
     void offsetRouteBitwiseAcrossThreadCounts() {
         RopeInstance inst = new InstanceSpec(300, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 5L).build();
         Set<Quantity> wanted = EnumSet.of(Quantity.GRAD_X, Quantity.DK, Quantity.LOSS);
-        RopeResult one = new ExactEngine(1).compute(inst, wanted);
-        RopeResult three = new ExactEngine(3).compute(inst, wanted);
+        RopeResult one = new RopeExactEngine_F64(1).compute(inst, wanted);
+        RopeResult three = new RopeExactEngine_F64(3).compute(inst, wanted);
         for (Quantity q : wanted) {
             assertArrayEquals(one.get(q).data, three.get(q).data, 0.0, q.key());
         }
@@ -137,7 +137,7 @@ class RotatedPathTest {
     @Test
     @DisplayName("routes: gradX, an explicit family or a general X take the offset-grouped route")
     void routeSelection() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         RopeInstance rope = new InstanceSpec(5, 4, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 1L).build();
         assertTrue(engine.rotatedRoute(rope, EnumSet.of(Quantity.DQ)));
         assertFalse(engine.rotatedRoute(rope, EnumSet.of(Quantity.DQ, Quantity.GRAD_X)));

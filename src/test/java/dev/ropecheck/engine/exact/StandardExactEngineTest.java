@@ -24,12 +24,12 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * {@link StandardExactEngine} against the AS24 formulas, and RoPE-grad Section 7's reduction in
+ * {@link StandardExactEngine_F64} against the AS24 formulas, and RoPE-grad Section 7's reduction in
  * double (MATH §7): with the identity family and {@code X = vec(X0) vec(I)^T / d}, RoPE attention's
  * {@code f, Att, p, L} equal standard attention's and {@code G[(a,c),(b,e)] = ∇L_std[a,c] [b = e]}.
  *
  * <p>Tolerances: {@code d} is a power of two, so {@code X = X0/d} is exact and the reduced instance
- * is exactly the one {@code ExactRoundingModel} is evaluated on. {@code StandardExactEngine}
+ * is exactly the one {@code ExactRoundingModel} is evaluated on. {@code StandardExactEngine_F64}
  * does at most the engine's roundings per stage (its Javadoc), so the model with the engine's counts
  * bounds it; the naive formula below has its own counts ({@link #naiveCounts}). Two evaluations
  * within {@code b1} and {@code b2} of the truth differ by at most {@code b1 + b2}.
@@ -70,7 +70,7 @@ class StandardExactEngineTest {
     }
 
     /** AS24 by the formulas: quadruple sums, plain softmax with the row maximum, p = f (c (h_j - Att_i)). */
-    static StandardExactEngine.Values naive(StandardInstance in) {
+    static StandardExactEngine_F64.Values naive(StandardInstance in) {
         int n = in.n();
         int d = in.d();
         DMatrixRMaj a1 = in.a1();
@@ -127,14 +127,14 @@ class StandardExactEngineTest {
                 g.set(a, cc, acc / d);
             }
         }
-        return new StandardExactEngine.Values(0.5 * loss, g, f, att, p);
+        return new StandardExactEngine_F64.Values(0.5 * loss, g, f, att, p);
     }
 
     private static double tol(Quantity q, RopeInstance red, ExactRoundingModel.Counts other) {
         return ExactRoundingModel.tolerance(q, red, null).bound() + ExactRoundingModel.tolerance(q, red, null, other).bound();
     }
 
-    private static List<String> compare(StandardExactEngine.Values got, StandardExactEngine.Values want,
+    private static List<String> compare(StandardExactEngine_F64.Values got, StandardExactEngine_F64.Values want,
             RopeInstance red, ExactRoundingModel.Counts other) {
         List<String> bad = new ArrayList<>();
         check(bad, "loss", new DMatrixRMaj(1, 1, true, got.loss()), new DMatrixRMaj(1, 1, true, want.loss()),
@@ -154,13 +154,13 @@ class StandardExactEngineTest {
     }
 
     @Test
-    @DisplayName("AS24: StandardExactEngine matches the naive formulas within the rounding model")
+    @DisplayName("AS24: StandardExactEngine_F64 matches the naive formulas within the rounding model")
     void standardAttentionMatchesNaiveFormula() {
         qt().withExamples(50).forAll(reducible()).checkAssert(spec -> {
             DMatrixRMaj x0 = x0(spec);
             RopeInstance red = reduced(spec, x0);
             StandardInstance std = StandardInstance.of(red, x0);
-            List<String> bad = compare(StandardExactEngine.evaluate(std), naive(std), red, naiveCounts(red));
+            List<String> bad = compare(StandardExactEngine_F64.evaluate(std), naive(std), red, naiveCounts(red));
             assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
         });
     }
@@ -169,11 +169,11 @@ class StandardExactEngineTest {
     @DisplayName("Section 7: identity family and X = vec(X0) vec(I)^T / d give L = L_std and G = ∇L_std ⊗ [b=e] in double")
     @dev.ropecheck.specs.Spec({"lemma-5.3", "section-7-reduction"})
     void section7ReductionInDouble() {
-        ExactEngine engine = new ExactEngine();
+        RopeExactEngine_F64 engine = new RopeExactEngine_F64();
         qt().withExamples(50).forAll(reducible()).checkAssert(spec -> {
             DMatrixRMaj x0 = x0(spec);
             RopeInstance red = reduced(spec, x0);
-            StandardExactEngine.Values std = StandardExactEngine.evaluate(StandardInstance.of(red, x0));
+            StandardExactEngine_F64.Values std = StandardExactEngine_F64.evaluate(StandardInstance.of(red, x0));
             RopeResult rope = engine.computeAll(red);
             int d = red.d();
             DMatrixRMaj g = rope.get(Quantity.GRAD_X);
@@ -195,7 +195,7 @@ class StandardExactEngineTest {
                     }
                 }
             }
-            StandardExactEngine.Values asStd = new StandardExactEngine.Values(rope.loss(), gDiag,
+            StandardExactEngine_F64.Values asStd = new StandardExactEngine_F64.Values(rope.loss(), gDiag,
                     rope.get(Quantity.F), rope.get(Quantity.ATTENTION), rope.get(Quantity.P));
             List<String> bad = compare(asStd, std, red, ExactRoundingModel.Counts.engine(red));
             assertTrue(bad.isEmpty(), spec + "\n" + String.join("\n", bad));
@@ -205,6 +205,6 @@ class StandardExactEngineTest {
     @Test
     @DisplayName("bad input is rejected")
     void rejectsMissingInstance() {
-        assertThrows(IllegalArgumentException.class, () -> StandardExactEngine.evaluate(null));
+        assertThrows(IllegalArgumentException.class, () -> StandardExactEngine_F64.evaluate(null));
     }
 }

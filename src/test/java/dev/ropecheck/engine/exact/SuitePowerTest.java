@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.contract.EngineContract;
-import dev.ropecheck.engine.reference.ReferenceEngine;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import java.util.ArrayList;
@@ -25,8 +25,8 @@ class SuitePowerTest {
     @ParameterizedTest(name = "{0} is caught by the reference comparison")
     @EnumSource(value = ExactMutant.class, names = {"OFFSET_SIGN_FLIPPED", "P_WITHOUT_DIAG_R_F", "SQRT_D_SCALING"})
     void faultIsCaughtByTheContractProperty(ExactMutant fault) {
-        ExactEngine faulty = fault.engine();
-        ReferenceEngine reference = ReferenceEngine.withDigits(30);
+        RopeExactEngine_F64 faulty = fault.engine();
+        RopeReferenceEngine_AP reference = RopeReferenceEngine_AP.withDigits(30);
         SplittableRandom rnd = new SplittableRandom(20261124L + fault.ordinal());
         int tried = 0;
         List<String> caught = new ArrayList<>();

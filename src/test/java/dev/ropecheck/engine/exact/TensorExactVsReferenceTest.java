@@ -9,7 +9,7 @@ import dev.ropecheck.bounds.TensorExactRounding;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
 import dev.ropecheck.model.TensorInstance;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
+import dev.ropecheck.engine.reference.TensorReferenceEngine_AP;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * model of {@code proofs-notes/tensor-rounding.md} ({@link TensorExactRounding}).
  */
 class TensorExactVsReferenceTest {
-    private static final TensorReferenceEngine REF = new TensorReferenceEngine();
-    private static final TensorExactEngine EXACT = new TensorExactEngine();
+    private static final TensorReferenceEngine_AP REF = new TensorReferenceEngine_AP();
+    private static final TensorExactEngine_F64 EXACT = new TensorExactEngine_F64();
 
     private static double check(TensorInstanceSpec spec) {
         TensorInstance in = spec.build();

@@ -7,7 +7,7 @@ import dev.ropecheck.bounds.Deviation;
 import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * up here first. The worst measured/bound ratio is printed.
  */
 class AdversarialBoundSearchTest {
-    private static final ExactEngine EXACT = new ExactEngine();
+    private static final RopeExactEngine_F64 EXACT = new RopeExactEngine_F64();
     private static final Set<Quantity> FWD = EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION, Quantity.C, Quantity.LOSS);
 
     /** A RoPE instance with weights whose entries follow {@code pattern(row, col)} scaled by {@code b}. */
@@ -105,7 +105,7 @@ class AdversarialBoundSearchTest {
                 }
             }
         }
-        FastForward[] fs = {new FftEngine(eps, Method.CHEBYSHEV).forward(in), new LowRankEngine(eps, Method.TAYLOR).forward(in)};
+        FastForward[] fs = {new RopeFftEngine_F64(eps, Method.CHEBYSHEV).forward(in), new RopeLowRankEngine_F64(eps, Method.TAYLOR).forward(in)};
         for (FastForward f : fs) {
             double allowedAtt = f.bound().attention() + ExactRoundingModel.tolerance(Quantity.ATTENTION, in, null).bound();
             Deviation att = Deviation.measure(f.attention(), ex.get(Quantity.ATTENTION), allowedAtt);

@@ -41,8 +41,8 @@ class CausalFastQuickTest {
     }
 
     static List<PolynomialEngine> engines() {
-        return List.of(new FftEngine(FastConventionsTest.EPS, Method.CHEBYSHEV),
-                new LowRankEngine(FastConventionsTest.EPS, Method.CHEBYSHEV));
+        return List.of(new RopeFftEngine_F64(FastConventionsTest.EPS, Method.CHEBYSHEV),
+                new RopeLowRankEngine_F64(FastConventionsTest.EPS, Method.CHEBYSHEV));
     }
 
     @Test
@@ -124,8 +124,8 @@ class CausalFastQuickTest {
                 assertTrue(diff > 1e3 * (fc.bound().attention() + fo.bound().attention()),
                         c + " " + e.name() + ": the mask changes attention by only " + diff);
             }
-            double fftC = FftEngine.roundingConstant(causal, engines().get(0).forward(causal).polynomial());
-            double fftO = FftEngine.roundingConstant(open, engines().get(0).forward(open).polynomial());
+            double fftC = RopeFftEngine_F64.roundingConstant(causal, engines().get(0).forward(causal).polynomial());
+            double fftO = RopeFftEngine_F64.roundingConstant(open, engines().get(0).forward(open).polynomial());
             assertEquals(FastForwardBound.causalRounding(fftO, n), fftC, 0, c.toString());
         }
     }

@@ -67,11 +67,11 @@ class CausalTightnessTest {
     void causalAttentionBoundNearlyAttained() {
         int n = 64;
         java.util.Map<String, DMatrixRMaj> references = new java.util.HashMap<>();
-        for (PolynomialEngine e : List.of(new FftEngine(1e-3, Method.CHEBYSHEV),
-                new LowRankEngine(1e-3, Method.CHEBYSHEV))) {
+        for (PolynomialEngine e : List.of(new RopeFftEngine_F64(1e-3, Method.CHEBYSHEV),
+                new RopeLowRankEngine_F64(1e-3, Method.CHEBYSHEV))) {
             RopeInstance probe = twoScoreInstance(n, -0.5, -0.5, 2, true);
-            ExpPolynomial p = e instanceof FftEngine ? ((FftEngine) e).polynomial(probe)
-                    : ((LowRankEngine) e).polynomial(probe);
+            ExpPolynomial p = e instanceof RopeFftEngine_F64 ? ((RopeFftEngine_F64) e).polynomial(probe)
+                    : ((RopeLowRankEngine_F64) e).polynomial(probe);
             double k1 = 0;
             double k2 = 0;
             for (int k = -2048; k <= 2048; k++) {

@@ -87,14 +87,14 @@ class ExpansionIdentityTest {
             ExpPolynomial p = ExpApproximations.ofDegree(Method.CHEBYSHEV, 1.0 + spec.d(), 4);
             double[][] cols;
             try {
-                cols = FftEngine.applyKernel(in, p, units(in.n()));
+                cols = RopeFftEngine_F64.applyKernel(in, p, units(in.n()));
             } catch (IllegalArgumentException e) {
                 throw e;
             }
             Support s = in.family().support();
             DMatrixRMaj q = in.q();
             DMatrixRMaj k = in.k();
-            double tol = FftEngine.roundingConstant(in, p) * in.n() * p.absValue(scaleBeta(in)) * 1.01 + 1e-25;
+            double tol = RopeFftEngine_F64.roundingConstant(in, p) * in.n() * p.absValue(scaleBeta(in)) * 1.01 + 1e-25;
             check(spec, in, cols, tol, (i, j) -> {
                 Apfloat sc = new Apfloat(0, DIGITS);
                 for (int t = 0; t < s.size(); t++) {
@@ -114,8 +114,8 @@ class ExpansionIdentityTest {
         qt().withExamples(40).forAll(FastInstances.rotations(7)).checkAssert(spec -> {
             RopeInstance in = spec.build();
             ExpPolynomial p = ExpApproximations.ofDegree(Method.TAYLOR, 1.0 + spec.d(), 5);
-            DMatrixRMaj[] qk = LowRankEngine.rotated(in);
-            double[][] cols = LowRankEngine.applyKernel(qk[0], qk[1], p, units(in.n()));
+            DMatrixRMaj[] qk = RopeLowRankEngine_F64.rotated(in);
+            double[][] cols = RopeLowRankEngine_F64.applyKernel(qk[0], qk[1], p, units(in.n()));
             long rank = Binomial.multisets(in.d(), p.degree());
             double betaRot = 0;
             for (int i = 0; i < in.n(); i++) {

@@ -46,12 +46,12 @@ class FastConventionsTest {
     /** As the fast contracts: every gradient field constrained (no all-zero answer passes). */
     static final double EPS = 1e-8;
 
-    static FftEngine fft() {
-        return new FftEngine(EPS, Method.CHEBYSHEV);
+    static RopeFftEngine_F64 fft() {
+        return new RopeFftEngine_F64(EPS, Method.CHEBYSHEV);
     }
 
-    static LowRankEngine lowRank() {
-        return new LowRankEngine(EPS, Method.CHEBYSHEV);
+    static RopeLowRankEngine_F64 lowRank() {
+        return new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV);
     }
 
     /** The fields a fast engine returns ({@link dev.ropecheck.contract.FastSpecs#required}). */
@@ -190,7 +190,7 @@ class FastConventionsTest {
             for (PolynomialEngine e : List.of(fft(), lowRank())) {
                 boolean rotation = inst.family() instanceof dev.ropecheck.model.RopeFamily
                         || inst.family() instanceof dev.ropecheck.model.IdentityFamily;
-                if (e instanceof LowRankEngine && (!rotation || !inst.hasWeights())) {
+                if (e instanceof RopeLowRankEngine_F64 && (!rotation || !inst.hasWeights())) {
                     continue;
                 }
                 Set<Quantity> fields = required(inst);
@@ -215,9 +215,9 @@ class FastConventionsTest {
                 ConventionCase.Scale.TWO_OVER_D).build());
         for (RopeInstance inst : cases) {
             for (PolynomialEngine e : List.of(fft(), lowRank())) {
-                if (e instanceof LowRankEngine && !(inst.family() instanceof dev.ropecheck.model.RopeFamily
+                if (e instanceof RopeLowRankEngine_F64 && !(inst.family() instanceof dev.ropecheck.model.RopeFamily
                         || inst.family() instanceof dev.ropecheck.model.IdentityFamily) || !inst.hasWeights()
-                        && e instanceof LowRankEngine) {
+                        && e instanceof RopeLowRankEngine_F64) {
                     continue;
                 }
                 Set<Quantity> wanted = required(inst);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the fast engines report about themselves, at its stated value: names, the cost metadata
- * ({@code FftEngine.estimatedFlops}: {@code 2.5 L log2 L} per FFT, {@code 2(d+1)+1} FFTs and
+ * ({@code RopeFftEngine_F64.estimatedFlops}: {@code 2.5 L log2 L} per FFT, {@code 2(d+1)+1} FFTs and
  * {@code 6 L (d+1)} pointwise work per FFT monomial, {@code 4 n (d+1)} per direct one, {@code 3n} per
  * monomial for its factors; low-rank: {@code 4 r n (d+1) + 2 r n}), the monomial counters, the caps at
  * their boundary ({@code C(T+g, g) = cap} accepted, one above refused; likewise the rank), the RoPE weight
@@ -42,8 +42,8 @@ class FastEngineStatedValuesTest {
     @Test
     @DisplayName("fast engines: names, flop estimates and monomial counters at their stated values")
     void namesAndCostMetadata() {
-        FftEngine fft = new FftEngine(EPS, Method.CHEBYSHEV);
-        LowRankEngine lr = new LowRankEngine(EPS, Method.CHEBYSHEV);
+        RopeFftEngine_F64 fft = new RopeFftEngine_F64(EPS, Method.CHEBYSHEV);
+        RopeLowRankEngine_F64 lr = new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV);
         assertEquals("fast-fft", fft.name());
         assertEquals("fast-lowrank", lr.name());
         for (boolean causal : new boolean[] {false, true}) {
@@ -61,7 +61,7 @@ class FastEngineStatedValuesTest {
                 double perFft = 2.5 * len * (Math.log(len) / Math.log(2)) * (2 * (d + 1) + 1) + 6 * len * (d + 1);
                 double want = fftMono * perFft + direct * 4 * n * (d + 1) + mono * 3 * n;
                 assertEquals(want, num(m, "flops"), 1e-12 * want, m.toString());
-                assertEquals(want, FftEngine.estimatedFlops(in.n(), in.d(), (int) len, (long) mono, (long) fftMono),
+                assertEquals(want, RopeFftEngine_F64.estimatedFlops(in.n(), in.d(), (int) len, (long) mono, (long) fftMono),
                         1e-12 * want);
             }
             RopeInstance in = rope(causal);
@@ -81,16 +81,16 @@ class FastEngineStatedValuesTest {
     @DisplayName("fast engines: the monomial and rank caps hold at their boundary")
     void capsAtTheirBoundary() {
         RopeInstance in = rope(false);
-        long monomials = (long) num(new FftEngine(EPS, Method.CHEBYSHEV).forward(in).metadata(), "monomials");
-        new FftEngine(EPS, Method.CHEBYSHEV, monomials).forward(in);
+        long monomials = (long) num(new RopeFftEngine_F64(EPS, Method.CHEBYSHEV).forward(in).metadata(), "monomials");
+        new RopeFftEngine_F64(EPS, Method.CHEBYSHEV, monomials).forward(in);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FftEngine(EPS, Method.CHEBYSHEV, monomials - 1).forward(in));
+                () -> new RopeFftEngine_F64(EPS, Method.CHEBYSHEV, monomials - 1).forward(in));
         assertTrue(e.getMessage().contains("exceeds the cap " + (monomials - 1)), e.getMessage());
-        long rank = new LowRankEngine(EPS, Method.CHEBYSHEV).rank(in);
-        assertEquals(rank, new LowRankEngine(EPS, Method.CHEBYSHEV, rank).rank(in));
-        new LowRankEngine(EPS, Method.CHEBYSHEV, rank).forward(in);
-        assertThrows(IllegalArgumentException.class, () -> new LowRankEngine(EPS, Method.CHEBYSHEV, rank - 1).rank(in));
-        assertThrows(IllegalArgumentException.class, () -> new LowRankEngine(EPS, Method.CHEBYSHEV, rank - 1).forward(in));
+        long rank = new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV).rank(in);
+        assertEquals(rank, new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV, rank).rank(in));
+        new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV, rank).forward(in);
+        assertThrows(IllegalArgumentException.class, () -> new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV, rank - 1).rank(in));
+        assertThrows(IllegalArgumentException.class, () -> new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV, rank - 1).forward(in));
     }
 
     @Test
@@ -100,16 +100,16 @@ class FastEngineStatedValuesTest {
         RopeFamily f = (RopeFamily) in.family();
         double omega = FastForwardBound.ropeWeightError(in.n(), f.base());
         assertTrue(omega > 0);
-        assertEquals(omega, FftEngine.omega(in), 0);
-        FastForward ff = new FftEngine(EPS, Method.CHEBYSHEV).forward(in);
+        assertEquals(omega, RopeFftEngine_F64.omega(in), 0);
+        FastForward ff = new RopeFftEngine_F64(EPS, Method.CHEBYSHEV).forward(in);
         ExpPolynomial p = ff.polynomial();
         assertEquals(FastForwardBound.scoreRounding(in.d(), p.beta(), omega, p.beta()), ff.bound().sigma(), 0);
-        FastForward fl = new LowRankEngine(EPS, Method.CHEBYSHEV).forward(in);
+        FastForward fl = new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV).forward(in);
         assertEquals(FastForwardBound.rotatedScoreRounding(in.d(), fl.polynomial().beta(), omega), fl.bound().sigma(), 0);
         RopeInstance explicit = new ConventionCase(new InstanceSpec(5, 2, FamilyKind.EXPLICIT, 0.5, true, 4203), true,
                 ConventionCase.Scale.PAPERS).build();
-        assertEquals(0.0, FftEngine.omega(explicit), 0);
-        LowRankEngine lr = new LowRankEngine(EPS, Method.CHEBYSHEV);
+        assertEquals(0.0, RopeFftEngine_F64.omega(explicit), 0);
+        RopeLowRankEngine_F64 lr = new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV);
         assertThrows(IllegalArgumentException.class, () -> lr.polynomial(explicit));
         RopeInstance x = new ConventionCase(new InstanceSpec(5, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, false, 4204), true,
                 ConventionCase.Scale.PAPERS).build();

@@ -8,7 +8,7 @@ import dev.ropecheck.approx.Method;
 import dev.ropecheck.bounds.ExactRoundingModel;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -26,14 +26,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * MATH §5 error transfer for the fast engines against {@link ExactEngine}:
+ * MATH §5 error transfer for the fast engines against {@link RopeExactEngine_F64}:
  * {@code ||Att~ - Att_exact||_inf <= FastForwardBound.attention() + ExactRoundingModel(ATTENTION)}
  * (the fast bound is against exact arithmetic; the exact engine's own rounding bound is added).
  * Every case's measured/bound ratio goes to {@code target/fast-forward-tightness.csv}.
  */
 class FastForwardBoundTest {
     static final List<String> ROWS = Collections.synchronizedList(new ArrayList<>());
-    static final ExactEngine EXACT = new ExactEngine();
+    static final RopeExactEngine_F64 EXACT = new RopeExactEngine_F64();
     static final EnumSet<Quantity> FWD = EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION, Quantity.C, Quantity.LOSS);
 
     static double maxAbsDiff(DMatrixRMaj a, DMatrixRMaj b) {
@@ -84,7 +84,7 @@ class FastForwardBoundTest {
         qt().withExamples(40).forAll(FastInstances.all(24)).checkAssert(spec -> {
             RopeInstance in = spec.build();
             for (double eps : new double[] {1e-3, 1e-6}) {
-                FftEngine e = new FftEngine(eps, spec.seed() % 2 == 0 ? Method.CHEBYSHEV : Method.TAYLOR);
+                RopeFftEngine_F64 e = new RopeFftEngine_F64(eps, spec.seed() % 2 == 0 ? Method.CHEBYSHEV : Method.TAYLOR);
                 checkAgainstExact("fast-fft", spec, in, e.forward(in));
             }
         });
@@ -97,7 +97,7 @@ class FastForwardBoundTest {
         qt().withExamples(40).forAll(FastInstances.rotations(24)).checkAssert(spec -> {
             RopeInstance in = spec.build();
             for (double eps : new double[] {1e-3, 1e-6}) {
-                LowRankEngine e = new LowRankEngine(eps, spec.seed() % 2 == 0 ? Method.CHEBYSHEV : Method.TAYLOR);
+                RopeLowRankEngine_F64 e = new RopeLowRankEngine_F64(eps, spec.seed() % 2 == 0 ? Method.CHEBYSHEV : Method.TAYLOR);
                 checkAgainstExact("fast-lowrank", spec, in, e.forward(in));
             }
         });
@@ -109,8 +109,8 @@ class FastForwardBoundTest {
     void enginesAgreeWithinSumOfBounds() {
         qt().withExamples(30).forAll(FastInstances.rotations(24)).checkAssert(spec -> {
             RopeInstance in = spec.build();
-            FastForward a = new FftEngine(1e-3, Method.CHEBYSHEV).forward(in);
-            FastForward b = new LowRankEngine(1e-3, Method.TAYLOR).forward(in);
+            FastForward a = new RopeFftEngine_F64(1e-3, Method.CHEBYSHEV).forward(in);
+            FastForward b = new RopeLowRankEngine_F64(1e-3, Method.TAYLOR).forward(in);
             double diff = maxAbsDiff(a.attention(), b.attention());
             double tol = a.bound().attention() + b.bound().attention();
             assertTrue(diff <= tol, () -> spec + ": ||Att_fft - Att_lowrank|| = " + diff / tol + " x (sum of bounds)");
@@ -131,8 +131,8 @@ class FastForwardBoundTest {
             RopeResult ex = EXACT.compute(in, FWD);
             double exTol = ExactRoundingModel.tolerance(Quantity.ATTENTION, in, null).bound();
             double hInf = Math.max(FastForward.maxAbs(in.h()), Double.MIN_NORMAL);
-            FastForward[] fs = {new FftEngine(1e-14, Method.CHEBYSHEV).forward(in),
-                new LowRankEngine(1e-14, Method.CHEBYSHEV).forward(in)};
+            FastForward[] fs = {new RopeFftEngine_F64(1e-14, Method.CHEBYSHEV).forward(in),
+                new RopeLowRankEngine_F64(1e-14, Method.CHEBYSHEV).forward(in)};
             for (int k = 0; k < 2; k++) {
                 FastForward f = fs[k];
                 double err = maxAbsDiff(f.attention(), ex.get(Quantity.ATTENTION));
@@ -153,19 +153,19 @@ class FastForwardBoundTest {
     void rejections() {
         RopeInstance explicit = new InstanceSpec(4, 2, FamilyKind.EXPLICIT, 0.25, true, 1L).build();
         IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class,
-                () -> new LowRankEngine(1e-3, Method.TAYLOR).forward(explicit));
+                () -> new RopeLowRankEngine_F64(1e-3, Method.TAYLOR).forward(explicit));
         assertTrue(e1.getMessage().contains("RoPE or identity"), e1.getMessage());
         RopeInstance generalX = new InstanceSpec(4, 2, FamilyKind.ROPE_INTERLEAVED, 0.25, false, 1L).build();
         IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-                () -> new LowRankEngine(1e-3, Method.TAYLOR).forward(generalX));
+                () -> new RopeLowRankEngine_F64(1e-3, Method.TAYLOR).forward(generalX));
         assertTrue(e2.getMessage().contains("W_Q and W_K"), e2.getMessage());
         IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class,
-                () -> new FftEngine(1e-3, Method.TAYLOR, 1).forward(explicit));
+                () -> new RopeFftEngine_F64(1e-3, Method.TAYLOR, 1).forward(explicit));
         assertTrue(e3.getMessage().contains("exceeds the cap"), e3.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> new FftEngine(1e-3, Method.TAYLOR).compute(explicit, EnumSet.of(Quantity.A)));
-        assertThrows(IllegalArgumentException.class, () -> new FftEngine(0, Method.TAYLOR));
-        assertThrows(IllegalArgumentException.class, () -> new LowRankEngine(1.5, Method.TAYLOR));
+                () -> new RopeFftEngine_F64(1e-3, Method.TAYLOR).compute(explicit, EnumSet.of(Quantity.A)));
+        assertThrows(IllegalArgumentException.class, () -> new RopeFftEngine_F64(0, Method.TAYLOR));
+        assertThrows(IllegalArgumentException.class, () -> new RopeLowRankEngine_F64(1.5, Method.TAYLOR));
     }
 
     @Test
@@ -177,9 +177,9 @@ class FastForwardBoundTest {
                 FamilyKind.IDENTITY, FamilyKind.EXPLICIT}) {
                 InstanceSpec spec = new InstanceSpec(n, 4, fk, 0.5, true, 1000L + n);
                 RopeInstance in = spec.build();
-                checkAgainstExact("fast-fft", spec, in, new FftEngine(1e-6, Method.CHEBYSHEV).forward(in));
+                checkAgainstExact("fast-fft", spec, in, new RopeFftEngine_F64(1e-6, Method.CHEBYSHEV).forward(in));
                 if (fk != FamilyKind.EXPLICIT) {
-                    checkAgainstExact("fast-lowrank", spec, in, new LowRankEngine(1e-6, Method.CHEBYSHEV).forward(in));
+                    checkAgainstExact("fast-lowrank", spec, in, new RopeLowRankEngine_F64(1e-6, Method.CHEBYSHEV).forward(in));
                 }
             }
         }

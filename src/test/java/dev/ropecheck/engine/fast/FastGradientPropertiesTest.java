@@ -11,9 +11,9 @@ import dev.ropecheck.bounds.FastGradientBound;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
-import dev.ropecheck.engine.reference.ReferenceEngine;
-import dev.ropecheck.engine.exact.StandardExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
+import dev.ropecheck.engine.reference.RopeReferenceEngine_AP;
+import dev.ropecheck.engine.exact.StandardExactEngine_F64;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -41,18 +41,18 @@ import org.quicktheories.core.Gen;
 class FastGradientPropertiesTest {
     static final Set<Quantity> GRADS = EnumSet.of(Quantity.R, Quantity.GRAD_X, Quantity.DQ, Quantity.DK, Quantity.DV,
             Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
-    static final ExactEngine EXACT = new ExactEngine();
+    static final RopeExactEngine_F64 EXACT = new RopeExactEngine_F64();
 
     /** One fast engine's gradient pass, by name. */
     record Fast(String name, Function<RopeInstance, FastGradient> run) {
     }
 
     static Fast lowRank(double eps) {
-        return of(new LowRankEngine(eps, Method.CHEBYSHEV));
+        return of(new RopeLowRankEngine_F64(eps, Method.CHEBYSHEV));
     }
 
     static Fast fft(double eps) {
-        return of(new FftEngine(eps, Method.CHEBYSHEV));
+        return of(new RopeFftEngine_F64(eps, Method.CHEBYSHEV));
     }
 
     static Fast of(PolynomialEngine e) {
@@ -90,7 +90,7 @@ class FastGradientPropertiesTest {
     @DisplayName("Theorem 6.7 bound is non-trivial: at eps = 1e-6 each gradient bound is below the quantity's size")
     @dev.ropecheck.specs.Spec({"lemma-6.3", "theorem-6.7"})
     void theorem67BoundIsNonTrivial() {
-        ReferenceEngine ref = ReferenceEngine.withDigits(30);
+        RopeReferenceEngine_AP ref = RopeReferenceEngine_AP.withDigits(30);
         List<String> ratios = new ArrayList<>();
         qt().withExamples(8).forAll(FastInstances.rotations(8)).checkAssert(spec -> {
             RopeInstance in = spec.build();
@@ -115,12 +115,12 @@ class FastGradientPropertiesTest {
     @DisplayName("Lemma 6.4: the variant dropping the -r~ column of x is caught by the reference comparison")
     @dev.ropecheck.specs.Spec({"lemma-6.4", "lemma-6.6"})
     void lemma64DroppingRColumnIsCaught() {
-        ReferenceEngine ref = ReferenceEngine.withDigits(30);
+        RopeReferenceEngine_AP ref = RopeReferenceEngine_AP.withDigits(30);
         SplittableRandom rnd = new SplittableRandom(20261124L);
         FamilyKind[] fams = {FamilyKind.ROPE_INTERLEAVED, FamilyKind.ROPE_HALF_SPLIT, FamilyKind.IDENTITY};
         FactorMutant mutant = FactorMutant.DROP_R;
-        List<Fast> wrongs = List.of(of(mutant.of(new LowRankEngine(1e-6, Method.CHEBYSHEV))),
-                of(mutant.of(new FftEngine(1e-6, Method.CHEBYSHEV))));
+        List<Fast> wrongs = List.of(of(mutant.of(new RopeLowRankEngine_F64(1e-6, Method.CHEBYSHEV))),
+                of(mutant.of(new RopeFftEngine_F64(1e-6, Method.CHEBYSHEV))));
         int[] caught = new int[wrongs.size()];
         int tried = 0;
         for (int k = 0; k < 9; k++) {
@@ -204,7 +204,7 @@ class FastGradientPropertiesTest {
             int d = in.d();
             DMatrixRMaj x0 = new DMatrixRMaj(d, d);
             CommonOps_DDRM.multTransB(in.wq(), in.wk(), x0);
-            StandardExactEngine.Values std = StandardExactEngine.evaluate(StandardInstance.of(in, x0));
+            StandardExactEngine_F64.Values std = StandardExactEngine_F64.evaluate(StandardInstance.of(in, x0));
             double tolStd = ExactRoundingModel.tolerance(Quantity.GRAD_X, in, null).bound();
             for (Fast f : both(1e-3)) {
                 FastGradient g = f.run().apply(in);
@@ -300,12 +300,12 @@ class FastGradientPropertiesTest {
     void engineWiring() {
         RopeInstance w = new InstanceSpec(5, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 3L).build();
         RopeInstance x = new InstanceSpec(5, 2, FamilyKind.EXPLICIT, 0.5, false, 3L).build();
-        for (RopeAttentionEngine e : List.of(new FftEngine(1e-3, Method.TAYLOR), new LowRankEngine(1e-3, Method.TAYLOR))) {
+        for (RopeAttentionEngine e : List.of(new RopeFftEngine_F64(1e-3, Method.TAYLOR), new RopeLowRankEngine_F64(1e-3, Method.TAYLOR))) {
             assertTrue(e.supported(w).containsAll(GRADS), e.name() + " " + e.supported(w));
             RopeResult r = e.compute(w, EnumSet.of(Quantity.GRAD_WQ, Quantity.LOSS));
             assertTrue(r.has(Quantity.GRAD_WQ) && r.has(Quantity.LOSS));
         }
-        Set<Quantity> sx = new FftEngine(1e-3, Method.TAYLOR).supported(x);
+        Set<Quantity> sx = new RopeFftEngine_F64(1e-3, Method.TAYLOR).supported(x);
         assertTrue(sx.contains(Quantity.GRAD_X) && sx.contains(Quantity.DV) && !sx.contains(Quantity.DQ), sx.toString());
     }
 

@@ -43,8 +43,8 @@ class RankGrowthTest {
         System.out.println("rank-growth B,betaRot,degree,rank,aa22(2 betaRot)");
         for (double b : new double[] {0.25, 0.5, 1, 1.5, 2, 3, 4}) {
             RopeInstance in = instance(64, d, b, 7L);
-            double beta = FftEngine.roundUp(Math.max(ScoreBound.betaRotated(in), FftEngine.MIN_BETA)); // as the engine
-            LowRankEngine e = new LowRankEngine(eps, Method.CHEBYSHEV, Long.MAX_VALUE);
+            double beta = RopeFftEngine_F64.roundUp(Math.max(ScoreBound.betaRotated(in), RopeFftEngine_F64.MIN_BETA)); // as the engine
+            RopeLowRankEngine_F64 e = new RopeLowRankEngine_F64(eps, Method.CHEBYSHEV, Long.MAX_VALUE);
             int g = e.polynomial(in).degree();
             long r = e.rank(in);
             assertEquals(ExpApproximations.minimalDegree(Method.CHEBYSHEV, beta, eps,
@@ -58,7 +58,7 @@ class RankGrowthTest {
         assertTrue(prevG >= 3 * 1, "at B = 4 the degree must have grown");
         RopeInstance big = instance(64, d, 4, 7L);
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> new LowRankEngine(eps, Method.CHEBYSHEV, 1000).forward(big));
+                () -> new RopeLowRankEngine_F64(eps, Method.CHEBYSHEV, 1000).forward(big));
         String m = ex.getMessage();
         assertTrue(m.contains("rank cap 1000") && m.contains("degree g =") && m.contains("B ="), m);
     }

@@ -10,7 +10,7 @@ import dev.ropecheck.bounds.TensorExactRounding;
 import dev.ropecheck.bounds.TensorFastErrorBound;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -27,7 +27,7 @@ class TensorFastVsExactLongTest {
     @Test
     @DisplayName("Tensor-grad main theorem: fast = exact within the transfer bound, n = 64, 128, d = 2, 3")
     void fastMatchesExactSweep() {
-        TensorExactEngine exact = new TensorExactEngine();
+        TensorExactEngine_F64 exact = new TensorExactEngine_F64();
         TensorExactRounding exactBound = new TensorExactRounding();
         double worst = 0;
         String worstAt = "";
@@ -39,7 +39,7 @@ class TensorFastVsExactLongTest {
                     TensorResult er = exact.computeAll(in);
                     for (Method m : Method.values()) {
                         for (double eps : new double[] {1e-3, 1e-6}) {
-                            TensorResult fr = new TensorFastEngine(eps, true, m).computeAll(in);
+                            TensorResult fr = new TensorFastEngine_F64(eps, true, m).computeAll(in);
                             TensorFastErrorBound fb = TensorFastErrorBound.certified(fr);
                             for (TensorQuantity q : TensorChecks.requiredFast(in)) {
                                 double allowed = fb.allowed(q, in, er) + exactBound.allowed(q, in, er)

@@ -14,10 +14,10 @@ import dev.ropecheck.bounds.TensorFastErrorBound;
 import dev.ropecheck.bounds.TensorQuantityBound;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import dev.ropecheck.engine.reference.ApInputs;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
+import dev.ropecheck.engine.reference.TensorReferenceEngine_AP;
 import java.util.List;
 import java.util.Set;
 import org.apfloat.Apfloat;
@@ -35,8 +35,8 @@ import org.quicktheories.generators.Generate;
  * transfer itself is). Worst ratios are printed.
  */
 class TensorFastVsReferenceTest {
-    private static final TensorReferenceEngine REF = new TensorReferenceEngine();
-    private static final long DIGITS = TensorReferenceEngine.DEFAULT_DIGITS;
+    private static final TensorReferenceEngine_AP REF = new TensorReferenceEngine_AP();
+    private static final long DIGITS = TensorReferenceEngine_AP.DEFAULT_DIGITS;
 
     /** Worst ratio per quantity, certified and measured delta. */
     static final java.util.Map<TensorQuantity, Double> CERTIFIED = new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -44,7 +44,7 @@ class TensorFastVsReferenceTest {
 
     /** {@code δ* = max |P(S) - e^S| / e^S} over the reference scores, in apfloat. */
     static double measuredDelta(TensorInstance in, ExpPolynomial poly) {
-        TensorReferenceEngine.Values v = REF.evaluate(ApInputs.of(in, DIGITS));
+        TensorReferenceEngine_AP.Values v = REF.evaluate(ApInputs.of(in, DIGITS));
         double[] a = poly.coefficients();
         double worst = 0;
         for (int i = 0; i < v.s.length; i++) {
@@ -63,7 +63,7 @@ class TensorFastVsReferenceTest {
 
     private static void check(TensorInstanceSpec spec, double eps, boolean useWeights, Method method) {
         TensorInstance in = spec.build();
-        TensorFastEngine fast = new TensorFastEngine(eps, useWeights, method);
+        TensorFastEngine_F64 fast = new TensorFastEngine_F64(eps, useWeights, method);
         TensorResult fr = fast.computeAll(in);
         TensorResult ref = REF.computeAll(in);
         TensorFastErrorBound certified = TensorFastErrorBound.certified(fr);
@@ -101,14 +101,14 @@ class TensorFastVsReferenceTest {
     @DisplayName("Tensor-grad main theorem: fast vs exact at n = 8..32, d = 2, entries in [-0.5, 0.5], eps = 1e-3")
     @dev.ropecheck.specs.Spec("tensor-main-theorem")
     void fastMatchesExactAtModerateN() {
-        TensorExactEngine exact = new TensorExactEngine();
+        TensorExactEngine_F64 exact = new TensorExactEngine_F64();
         TensorQuantityBound exactBound = new TensorExactRounding();
         double worst = 0;
         for (int n : new int[] {8, 16, 32}) {
             for (boolean w : new boolean[] {false, true}) {
                 TensorInstanceSpec spec = new TensorInstanceSpec(n, 2, 0.5, w, w, 100L + n);
                 TensorInstance in = spec.build();
-                TensorResult fr = new TensorFastEngine(1e-3).computeAll(in);
+                TensorResult fr = new TensorFastEngine_F64(1e-3).computeAll(in);
                 TensorResult er = exact.computeAll(in);
                 TensorFastErrorBound fb = TensorFastErrorBound.certified(fr);
                 for (TensorQuantity q : TensorChecks.requiredFast(in)) {
@@ -133,7 +133,7 @@ class TensorFastVsReferenceTest {
     @dev.ropecheck.specs.Spec("tensor-main-theorem")
     void fastDoesNotOfferQuadraticQuantities() {
         TensorInstance in = new TensorInstanceSpec(3, 2, 0.5, true, true, 5L).build();
-        Set<TensorQuantity> s = new TensorFastEngine(1e-3).supported(in);
+        Set<TensorQuantity> s = new TensorFastEngine_F64(1e-3).supported(in);
         for (TensorQuantity q : s) {
             assertTrue(!q.isQuadratic(), "fast engine offers " + q.key());
         }

@@ -26,7 +26,7 @@ class DoubleDoubleConventionsTest {
         Map<Quantity, Double> worst = new EnumMap<>(Quantity.class);
         qt().withExamples(6).forAll(KernelSpec.over(Generators.instances(7, 4))).checkAssert(k -> {
             RopeInstance inst = k.build();
-            RopeResult r = new DoubleDoubleEngine(2).computeAll(inst);
+            RopeResult r = new RopeReferenceEngine_DD(2).computeAll(inst);
             for (Map.Entry<Quantity, Double> e : DoubleDoubleEngineTest.agreement(inst, r).entrySet()) {
                 worst.merge(e.getKey(), e.getValue(), Math::min);
                 assertTrue(e.getValue() >= DoubleDoubleEngineTest.REQUIRED_DIGITS, e.getKey().key() + " agrees to only "

@@ -55,7 +55,7 @@ class DoubleDoubleEngineTest {
         Map<Quantity, Double> worst = new EnumMap<>(Quantity.class);
         qt().withExamples(examples).forAll(Generators.instances(maxN, maxD)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
-            RopeResult r = new DoubleDoubleEngine(2).computeAll(inst);
+            RopeResult r = new RopeReferenceEngine_DD(2).computeAll(inst);
             assertEquals(RopeAttentionEngineQuantities.all(inst), r.quantities(), "quantities for " + spec);
             Map<Quantity, Double> dig = agreement(inst, r);
             for (Map.Entry<Quantity, Double> e : dig.entrySet()) {
@@ -74,7 +74,7 @@ class DoubleDoubleEngineTest {
                 new InstanceSpec(1, 2, FamilyKind.ROPE_INTERLEAVED, 4.0, false, 6L),
                 new InstanceSpec(12, 4, FamilyKind.EXPLICIT, 4.0, true, 5L)}) {
             RopeInstance inst = spec.build();
-            RopeResult r = new DoubleDoubleEngine(2).computeAll(inst);
+            RopeResult r = new RopeReferenceEngine_DD(2).computeAll(inst);
             Map<Quantity, Double> dig = agreement(inst, r);
             System.out.println(spec + " worst digits " + dig);
             for (Map.Entry<Quantity, Double> e : dig.entrySet()) {
@@ -87,7 +87,7 @@ class DoubleDoubleEngineTest {
     @DisplayName("Guard: without the residual (hi alone) the agreement drops to double precision, and zeros agree nowhere")
     void residualAndValuesAreBothNeeded() {
         RopeInstance inst = new InstanceSpec(10, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 21L).build();
-        RopeResult r = new DoubleDoubleEngine(1).computeAll(inst);
+        RopeResult r = new RopeReferenceEngine_DD(1).computeAll(inst);
         ReferenceRopeAttention.Evaluation ev = AP.evaluate(AP.prepare(inst));
         RopeResult.Builder hiOnly = RopeResult.builder("hi-only");
         RopeResult.Builder zeros = RopeResult.builder("zeros");
@@ -117,9 +117,9 @@ class DoubleDoubleEngineTest {
         for (InstanceSpec spec : new InstanceSpec[] {new InstanceSpec(37, 4, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 2L),
                 new InstanceSpec(19, 4, FamilyKind.EXPLICIT, 1.0, false, 4L)}) {
             RopeInstance inst = spec.build();
-            RopeResult one = new DoubleDoubleEngine(1).computeAll(inst);
+            RopeResult one = new RopeReferenceEngine_DD(1).computeAll(inst);
             for (int threads : new int[] {2, 3}) {
-                RopeResult many = new DoubleDoubleEngine(threads).computeAll(inst);
+                RopeResult many = new RopeReferenceEngine_DD(threads).computeAll(inst);
                 assertEquals(one.quantities(), many.quantities());
                 for (Quantity q : one.quantities()) {
                     assertArrayEquals(one.get(q).data, many.get(q).data, 0.0, q.key() + " with " + threads + " threads");
@@ -134,15 +134,15 @@ class DoubleDoubleEngineTest {
     @DisplayName("Only what is wanted: a forward request returns only it, and equals the full computation bitwise")
     void computesOnlyWhatIsWanted() {
         RopeInstance inst = new InstanceSpec(13, 4, FamilyKind.ROPE_HALF_SPLIT, 0.5, true, 8L).build();
-        RopeResult fw = new DoubleDoubleEngine(2).compute(inst, EnumSet.of(Quantity.ATTENTION, Quantity.LOSS));
+        RopeResult fw = new RopeReferenceEngine_DD(2).compute(inst, EnumSet.of(Quantity.ATTENTION, Quantity.LOSS));
         assertEquals(EnumSet.of(Quantity.ATTENTION, Quantity.LOSS), fw.quantities());
-        RopeResult all = new DoubleDoubleEngine(2).computeAll(inst);
+        RopeResult all = new RopeReferenceEngine_DD(2).computeAll(inst);
         assertArrayEquals(all.get(Quantity.ATTENTION).data, fw.get(Quantity.ATTENTION).data, 0.0);
         assertEquals(all.loss(), fw.loss(), 0.0);
-        RopeResult dk = new DoubleDoubleEngine(2).compute(inst, EnumSet.of(Quantity.GRAD_WK));
+        RopeResult dk = new RopeReferenceEngine_DD(2).compute(inst, EnumSet.of(Quantity.GRAD_WK));
         assertArrayEquals(all.get(Quantity.GRAD_WK).data, dk.get(Quantity.GRAD_WK).data, 0.0);
         assertEquals("double-double", fw.metadata().get("precision"));
-        assertEquals(String.valueOf(DoubleDoubleEngine.trustedDigits(13, 4)), fw.metadata().get("trustedDigits"));
+        assertEquals(String.valueOf(RopeReferenceEngine_DD.trustedDigits(13, 4)), fw.metadata().get("trustedDigits"));
         assertEquals("reference-dd", fw.engine());
     }
 
@@ -160,8 +160,8 @@ class DoubleDoubleEngineTest {
         small.set(1, 2, -0.5);
         RopeInstance inst = RopeInstance.builder().a1(big).a2(big).a3(small).e(small).wq(w).wk(w).wv(w)
                 .family(new IdentityFamily(d)).build();
-        RopeResult dd = new DoubleDoubleEngine(2).compute(inst, EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION, Quantity.A));
-        RopeResult ap = new ReferenceEngine().compute(inst, EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION, Quantity.A));
+        RopeResult dd = new RopeReferenceEngine_DD(2).compute(inst, EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION, Quantity.A));
+        RopeResult ap = new RopeReferenceEngine_AP().compute(inst, EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION, Quantity.A));
         assertArrayEquals(ap.get(Quantity.ALPHA).data, dd.get(Quantity.ALPHA).data, 0.0);
         assertArrayEquals(ap.get(Quantity.A).data, dd.get(Quantity.A).data, 0.0);
         assertTrue(Double.isInfinite(dd.get(Quantity.ALPHA).get(0, 0)));
@@ -172,7 +172,7 @@ class DoubleDoubleEngineTest {
     @Test
     @DisplayName("Limits: n x n fields above n = 4096, gradX above its cost cap and weight gradients without weights are refused with one clear line")
     void limitsAreHonest() {
-        DoubleDoubleEngine e = new DoubleDoubleEngine(1);
+        RopeReferenceEngine_DD e = new RopeReferenceEngine_DD(1);
         RopeInstance big = new InstanceSpec(4100, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 1L).build();
         Set<Quantity> s = e.supported(big);
         assertFalse(s.contains(Quantity.A) || s.contains(Quantity.F) || s.contains(Quantity.P));
@@ -191,14 +191,14 @@ class DoubleDoubleEngineTest {
         assertTrue(e.supported(xBig).isEmpty());
         ex = assertThrows(IllegalArgumentException.class, () -> e.compute(xBig, EnumSet.of(Quantity.ALPHA)));
         assertTrue(ex.getMessage().contains("n = 1200, d = 64"), ex.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new DoubleDoubleEngine(0));
+        assertThrows(IllegalArgumentException.class, () -> new RopeReferenceEngine_DD(0));
     }
 
     @Test
     @DisplayName("The apfloat reference carries residuals: hi + lo agrees with its own 50-digit values to >= 30 digits")
     void apfloatReferenceFillsResiduals() {
         RopeInstance inst = new InstanceSpec(5, 2, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 6L).build();
-        RopeResult r = new ReferenceEngine().computeAll(inst);
+        RopeResult r = new RopeReferenceEngine_AP().computeAll(inst);
         ReferenceResult ref = new ReferenceRopeAttention().compute(inst);
         for (Quantity q : r.quantities()) {
             assertNotNull(r.residual(q), q.key());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.exact.ExactEngine;
+import dev.ropecheck.engine.exact.RopeExactEngine_F64;
 import dev.ropecheck.gen.FamilyKind;
 import dev.ropecheck.gen.InstanceSpec;
 import dev.ropecheck.model.RopeInstance;
@@ -30,10 +30,10 @@ class DoubleDoubleLongTest {
         EnumSet<Quantity> wanted = EnumSet.of(Quantity.ALPHA, Quantity.H, Quantity.ATTENTION, Quantity.C, Quantity.LOSS,
                 Quantity.R, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ, Quantity.GRAD_WK, Quantity.GRAD_WV);
         long t0 = System.nanoTime();
-        RopeResult dd = new DoubleDoubleEngine().compute(inst, wanted);
+        RopeResult dd = new RopeReferenceEngine_DD().compute(inst, wanted);
         double tdd = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
-        RopeResult ex = new ExactEngine().compute(inst, wanted);
+        RopeResult ex = new RopeExactEngine_F64().compute(inst, wanted);
         double tex = (System.nanoTime() - t0) / 1e9;
         System.out.printf("reference-dd n = 4096, d = 64: %.1f s; exact %.2f s; ratio %.1fx%n", tdd, tex, tdd / tex);
         // the exact engine's loss agrees with the trusted one to double precision

@@ -12,8 +12,8 @@ import dev.ropecheck.bounds.TensorFastErrorBound;
 import dev.ropecheck.bounds.TensorQuantityBound;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import java.util.EnumMap;
 import java.util.Map;
@@ -35,7 +35,7 @@ import org.quicktheories.generators.Generate;
  * {@code ∇_Y L[(c1,c2),l] = (A4^T f_std^T c_std)[c1,l] [c2 = 0]}.
  *
  * <p>The standard side is computed independently here in apfloat (50 digits) and cross-checked against the
- * project's {@code StandardReferenceEngine}. Tolerances: the tensor reference
+ * project's {@code StandardReferenceEngine_AP}. Tolerances: the tensor reference
  * agrees to {@link TensorExactRounding#comparisonSlack} (both 50-digit computations); the exact engine within
  * {@link TensorExactRounding}; the fast engine within {@link TensorFastErrorBound} (certified delta).
  */
@@ -91,9 +91,9 @@ class MatrixAttentionSpecialCaseTest {
                 for (int j = 0; j < n; j++) {
                     acc = acc.add(f[i][j].multiply(v[j][l]));
                 }
-                att.set(i, l, TensorReferenceEngine.toDouble(acc));
+                att.set(i, l, TensorReferenceEngine_AP.toDouble(acc));
                 c[i][l] = acc.subtract(e[i][l]);
-                cc.set(i, l, TensorReferenceEngine.toDouble(c[i][l]));
+                cc.set(i, l, TensorReferenceEngine_AP.toDouble(c[i][l]));
                 loss = loss.add(c[i][l].multiply(c[i][l]));
             }
         }
@@ -124,7 +124,7 @@ class MatrixAttentionSpecialCaseTest {
                         acc = acc.add(a1[i][a].multiply(p[i][j]).multiply(a2[j][c1]));
                     }
                 }
-                gx.set(a, c1 * d, TensorReferenceEngine.toDouble(acc.divide(dd)));
+                gx.set(a, c1 * d, TensorReferenceEngine_AP.toDouble(acc.divide(dd)));
             }
         }
         for (int c1 = 0; c1 < d; c1++) {
@@ -135,14 +135,14 @@ class MatrixAttentionSpecialCaseTest {
                         acc = acc.add(a4[j][c1].multiply(f[i][j]).multiply(c[i][l]));
                     }
                 }
-                gy.set(c1 * d, l, TensorReferenceEngine.toDouble(acc));
+                gy.set(c1 * d, l, TensorReferenceEngine_AP.toDouble(acc));
             }
         }
         Map<TensorQuantity, DMatrixRMaj> out = new EnumMap<>(TensorQuantity.class);
         out.put(TensorQuantity.ATTENTION, att);
         out.put(TensorQuantity.C, cc);
         out.put(TensorQuantity.LOSS, new DMatrixRMaj(1, 1, true,
-                TensorReferenceEngine.toDouble(loss.divide(new Apfloat(2, DIGITS)))));
+                TensorReferenceEngine_AP.toDouble(loss.divide(new Apfloat(2, DIGITS)))));
         out.put(TensorQuantity.GRAD_X, gx);
         out.put(TensorQuantity.GRAD_Y, gy);
         return out;
@@ -190,27 +190,27 @@ class MatrixAttentionSpecialCaseTest {
         return worst;
     }
 
-    /** This test's standard attention against the project's own {@code StandardReferenceEngine} (same tolerance). */
+    /** This test's standard attention against the project's own {@code StandardReferenceEngine_AP} (same tolerance). */
     private static void agreesWithProjectStandardReference(StandardInstance s, Map<TensorQuantity, DMatrixRMaj> std,
             Object spec) {
-        dev.ropecheck.engine.reference.StandardReferenceEngine.Values r =
-                new dev.ropecheck.engine.reference.StandardReferenceEngine(DIGITS).evaluate(s);
+        dev.ropecheck.engine.reference.StandardReferenceEngine_AP.Values r =
+                new dev.ropecheck.engine.reference.StandardReferenceEngine_AP(DIGITS).evaluate(s);
         int d = s.d();
         DMatrixRMaj grad = new DMatrixRMaj(d, d * d);
         for (int a = 0; a < d; a++) {
             for (int c1 = 0; c1 < d; c1++) {
-                grad.set(a, c1 * d, TensorReferenceEngine.toDouble(r.grad()[a][c1]));
+                grad.set(a, c1 * d, TensorReferenceEngine_AP.toDouble(r.grad()[a][c1]));
             }
         }
         Map<TensorQuantity, DMatrixRMaj> other = new EnumMap<>(TensorQuantity.class);
-        other.put(TensorQuantity.ATTENTION, TensorReferenceEngine.toDouble(r.attention()));
-        other.put(TensorQuantity.LOSS, new DMatrixRMaj(1, 1, true, TensorReferenceEngine.toDouble(r.loss())));
+        other.put(TensorQuantity.ATTENTION, TensorReferenceEngine_AP.toDouble(r.attention()));
+        other.put(TensorQuantity.LOSS, new DMatrixRMaj(1, 1, true, TensorReferenceEngine_AP.toDouble(r.loss())));
         other.put(TensorQuantity.GRAD_X, grad);
         for (Map.Entry<TensorQuantity, DMatrixRMaj> e : other.entrySet()) {
             DMatrixRMaj mine = std.get(e.getKey());
             double allowed = 2 * TensorExactRounding.comparisonSlack(TensorChecks.maxAbs(mine));
             Deviation dev = Deviation.measure(e.getValue(), mine, allowed);
-            assertTrue(dev.holds(), "StandardReferenceEngine vs this test's standard attention: "
+            assertTrue(dev.holds(), "StandardReferenceEngine_AP vs this test's standard attention: "
                     + dev.describe(e.getKey().key()) + "\n  spec: " + spec);
         }
     }
@@ -229,9 +229,9 @@ class MatrixAttentionSpecialCaseTest {
                     TensorInstance in = embed(s);
                     Map<TensorQuantity, DMatrixRMaj> std = standard(s);
                     agreesWithProjectStandardReference(s, std, spec);
-                    TensorResult ref = new TensorReferenceEngine().computeAll(in);
-                    TensorResult ex = new TensorExactEngine().computeAll(in);
-                    TensorResult fa = new TensorFastEngine(1e-3).computeAll(in);
+                    TensorResult ref = new TensorReferenceEngine_AP().computeAll(in);
+                    TensorResult ex = new TensorExactEngine_F64().computeAll(in);
+                    TensorResult fa = new TensorFastEngine_F64(1e-3).computeAll(in);
                     worst[0] = Math.max(worst[0], compare("reference", ref, std, null, in, ref, spec));
                     worst[1] = Math.max(worst[1], compare("exact", ex, std, new TensorExactRounding(), in, ref, spec));
                     worst[2] = Math.max(worst[2], compare("fast", fa, std, TensorFastErrorBound.certified(fa), in, ref, spec));

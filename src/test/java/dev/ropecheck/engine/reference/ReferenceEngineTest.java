@@ -26,9 +26,9 @@ class ReferenceEngineTest {
     void def317EngineRoundsEveryQuantityToNearestDouble() {
         qt().withExamples(10).forAll(Generators.instances(5, 4)).checkAssert(spec -> {
             RopeInstance inst = spec.build();
-            RopeResult r = new ReferenceEngine().computeAll(inst);
+            RopeResult r = new RopeReferenceEngine_AP().computeAll(inst);
             ReferenceResult ref = new ReferenceRopeAttention().compute(inst);
-            assertEquals(new ReferenceEngine().supported(inst), r.quantities(), "quantities for " + spec);
+            assertEquals(new RopeReferenceEngine_AP().supported(inst), r.quantities(), "quantities for " + spec);
             for (Quantity q : r.quantities()) {
                 DMatrixRMaj got = r.get(q);
                 ApMatrix want = ref.get(q);
@@ -76,16 +76,16 @@ class ReferenceEngineTest {
     void sizeGuardRejectsLargeInstances() {
         RopeInstance big = new InstanceSpec(300, 2, FamilyKind.IDENTITY, 1.0, true, 1L).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ReferenceEngine().computeAll(big));
+                () -> new RopeReferenceEngine_AP().computeAll(big));
         assertTrue(e.getMessage().contains("n = 300") && e.getMessage().contains("256")
                 && e.getMessage().contains("exact"), e.getMessage());
         RopeInstance costly = new InstanceSpec(200, 16, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 2L).build();
-        e = assertThrows(IllegalArgumentException.class, () -> new ReferenceEngine().computeAll(costly));
+        e = assertThrows(IllegalArgumentException.class, () -> new RopeReferenceEngine_AP().computeAll(costly));
         assertTrue(e.getMessage().contains("n = 200") && e.getMessage().contains("limit")
                 && e.getMessage().contains("exact"), e.getMessage());
         RopeInstance noWeights = new InstanceSpec(3, 2, FamilyKind.IDENTITY, 1.0, false, 3L).build();
         assertThrows(IllegalArgumentException.class,
-                () -> new ReferenceEngine().compute(noWeights, EnumSet.of(Quantity.DQ)));
+                () -> new RopeReferenceEngine_AP().compute(noWeights, EnumSet.of(Quantity.DQ)));
         assertThrows(IllegalArgumentException.class, () -> new ReferenceRopeAttention(5));
     }
 
@@ -93,12 +93,12 @@ class ReferenceEngineTest {
     @DisplayName("Reference timing: n=16, d=4, 50 digits, every quantity (target 10 s; ceiling 120 s)")
     void timingN16D4() {
         RopeInstance inst = new InstanceSpec(16, 4, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 16L).build();
-        ReferenceEngine engine = new ReferenceEngine();
+        RopeReferenceEngine_AP engine = new RopeReferenceEngine_AP();
         engine.computeAll(new InstanceSpec(2, 4, FamilyKind.ROPE_INTERLEAVED, 1.0, true, 4L).build());
         long t0 = System.nanoTime();
         RopeResult r = engine.computeAll(inst);
         double sec = (System.nanoTime() - t0) / 1e9;
-        double cost = ReferenceEngine.costEstimate(16, 4, 8, true, 50);
+        double cost = RopeReferenceEngine_AP.costEstimate(16, 4, 8, true, 50);
         System.out.printf("reference n=16 d=4 50 digits, all %d quantities, trust %s digits: %.2f s"
                 + " (cost estimate %.3g units, %.2f us/unit)%n", r.quantities().size(), r.metadata().get("trustedDigits"),
                 sec, cost, sec / cost * 1e6);

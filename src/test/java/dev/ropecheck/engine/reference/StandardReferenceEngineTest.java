@@ -22,7 +22,7 @@ import org.quicktheories.generators.Generate;
 /**
  * RoPE-grad Section 7's reduction at reference precision (MATH §7): with the identity family and
  * {@code X = vec(X0) vec(I_d)^T / d}, RoPE attention is standard attention — the same {@code f},
- * {@code Att}, {@code L} as {@link StandardReferenceEngine} (written independently), and
+ * {@code Att}, {@code L} as {@link StandardReferenceEngine_AP} (written independently), and
  * {@code G[(a,c),(b,e)] = ∇L_std[a,c] [b = e]}.
  *
  * <p>Tolerance: both sides are evaluated with {@code P + 10} digits ({@code P = 50}); each result
@@ -54,7 +54,7 @@ class StandardReferenceEngineTest {
     @dev.ropecheck.specs.Spec({"def-3.16", "def-3.17", "section-7-reduction"})
     void section7ReductionMatchesStandardAttention() {
         ReferenceRopeAttention rope = new ReferenceRopeAttention(P);
-        StandardReferenceEngine std = new StandardReferenceEngine(P);
+        StandardReferenceEngine_AP std = new StandardReferenceEngine_AP(P);
         qt().withExamples(10).forAll(Generators.instances(6, 4, Generate.pick(List.of(FamilyKind.IDENTITY))))
                 .checkAssert(spec -> {
                     RopeInstance base = spec.build();
@@ -72,7 +72,7 @@ class StandardReferenceEngineTest {
                     }
                     RopeInstance inst = base.toBuilder().clearX().x(x).build();
                     ReferenceResult r = rope.compute(inst);
-                    StandardReferenceEngine.Values s = std.evaluate(StandardInstance.of(inst, x0));
+                    StandardReferenceEngine_AP.Values s = std.evaluate(StandardInstance.of(inst, x0));
                     double hMax = ApMatrix.toDouble(r.get(Quantity.H).maxAbs());
                     double eMax = ApMatrix.toDouble(ApMatrix.of(inst.e(), 60).maxAbs());
                     double cMax = hMax + eMax;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class TensorGradientFiniteDifferenceTest {
     private static final long DIGITS = 80;
-    private static final TensorReferenceEngine REF = new TensorReferenceEngine(DIGITS);
+    private static final TensorReferenceEngine_AP REF = new TensorReferenceEngine_AP(DIGITS);
     private static final Apfloat STEP = new Apfloat("1e-30", DIGITS);
     private static final Apfloat TWO_STEP = new Apfloat("2e-30", DIGITS);
     private static final Apfloat ABS_TOL = new Apfloat("1e-38", DIGITS);
@@ -70,7 +70,7 @@ class TensorGradientFiniteDifferenceTest {
     private static double check(TensorInstanceSpec spec) {
         TensorInstance in = spec.build();
         ApInputs ap = ApInputs.of(in, DIGITS);
-        TensorReferenceEngine.Values v = REF.evaluate(ap);
+        TensorReferenceEngine_AP.Values v = REF.evaluate(ap);
         double fewest = compare("gradX", v.gradX, ap.x(), x -> REF.loss(ap.withX(x)), spec);
         fewest = Math.min(fewest, compare("gradY", v.gradY, ap.y(), y -> REF.loss(ap.withY(y)), spec));
         if (in.hasKeyWeights()) {

@@ -11,7 +11,7 @@ import dev.ropecheck.bounds.TensorExactRounding;
 import dev.ropecheck.bounds.TensorFastErrorBound;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import java.util.List;
 import java.util.function.Function;
@@ -33,7 +33,7 @@ import org.quicktheories.generators.Generate;
  */
 class TensorWrongVariantsTest {
     private static final long DIGITS = 50;
-    private static final TensorReferenceEngine REF = new TensorReferenceEngine(DIGITS);
+    private static final TensorReferenceEngine_AP REF = new TensorReferenceEngine_AP(DIGITS);
 
     /** {@code (1/d) Σ_i A1[i,a] Σ_{j1,j2} p[i,(j1,j2)] L[j1,c1] R[j2,c2]}. */
     private static DMatrixRMaj gradient(Apfloat[][] a1, Apfloat[][] p, Apfloat[][] left, Apfloat[][] right) {
@@ -53,18 +53,18 @@ class TensorWrongVariantsTest {
                             }
                         }
                     }
-                    g.set(a, c1 * d + c2, TensorReferenceEngine.toDouble(acc.multiply(invD)));
+                    g.set(a, c1 * d + c2, TensorReferenceEngine_AP.toDouble(acc.multiply(invD)));
                 }
             }
         }
         return g;
     }
 
-    private static DMatrixRMaj transposedKroneckerGradient(ApInputs ap, TensorReferenceEngine.Values v) {
+    private static DMatrixRMaj transposedKroneckerGradient(ApInputs ap, TensorReferenceEngine_AP.Values v) {
         return gradient(ap.a1(), v.p, ap.a3(), ap.a2());
     }
 
-    private static DMatrixRMaj missingDiagRGradient(ApInputs ap, TensorReferenceEngine.Values v) {
+    private static DMatrixRMaj missingDiagRGradient(ApInputs ap, TensorReferenceEngine_AP.Values v) {
         int n = ap.n();
         int d = ap.d();
         Apfloat[][] fq = new Apfloat[n][n * n];
@@ -81,7 +81,7 @@ class TensorWrongVariantsTest {
     }
 
     /** {@code Att' = f (A5 ⊗ A4) Y}. */
-    private static DMatrixRMaj swappedValueAttention(ApInputs ap, TensorReferenceEngine.Values v) {
+    private static DMatrixRMaj swappedValueAttention(ApInputs ap, TensorReferenceEngine_AP.Values v) {
         int n = ap.n();
         int d = ap.d();
         DMatrixRMaj att = new DMatrixRMaj(n, d);
@@ -99,19 +99,19 @@ class TensorWrongVariantsTest {
                         acc = acc.add(v.f[i][j1 * n + j2].multiply(h));
                     }
                 }
-                att.set(i, l, TensorReferenceEngine.toDouble(acc));
+                att.set(i, l, TensorReferenceEngine_AP.toDouble(acc));
             }
         }
         return att;
     }
 
     private static double[] rejectionRatios(TensorInstanceSpec spec, TensorQuantity q,
-            java.util.function.BiFunction<ApInputs, TensorReferenceEngine.Values, DMatrixRMaj> variant) {
+            java.util.function.BiFunction<ApInputs, TensorReferenceEngine_AP.Values, DMatrixRMaj> variant) {
         TensorInstance in = spec.build();
         ApInputs ap = ApInputs.of(in, DIGITS);
-        TensorReferenceEngine.Values v = REF.evaluate(ap);
+        TensorReferenceEngine_AP.Values v = REF.evaluate(ap);
         TensorResult ref = REF.computeAll(in);
-        TensorResult fast = new TensorFastEngine(1e-6).computeAll(in);
+        TensorResult fast = new TensorFastEngine_F64(1e-6).computeAll(in);
         DMatrixRMaj wrong = variant.apply(ap, v);
         DMatrixRMaj truth = ref.get(q);
         double slack = TensorExactRounding.comparisonSlack(TensorChecks.maxAbs(truth));
@@ -123,7 +123,7 @@ class TensorWrongVariantsTest {
     }
 
     private static void property(String name, TensorQuantity q,
-            java.util.function.BiFunction<ApInputs, TensorReferenceEngine.Values, DMatrixRMaj> variant) {
+            java.util.function.BiFunction<ApInputs, TensorReferenceEngine_AP.Values, DMatrixRMaj> variant) {
         // B <= 0.5 keeps beta = (1/d) Σ |X| max|A1| max|A2| max|A3| <= d^2 B^4 small enough for the fast engine at eps = 1e-6 (d = 3, B = 1 gives
         // beta up to 9 and a rank above a million: outside the bounded-entry regime)
         Gen<TensorInstanceSpec> gen = Generators.tensorInstances(4, 3, List.of(0.25, 0.5))

@@ -64,7 +64,7 @@ class UpstreamGradientReferenceTest {
     void doubleDoubleWithDoAgreesWithApfloat() {
         qt().withExamples(6).forAll(KernelSpec.over(Generators.instances(7, 4))).checkAssert(k -> {
             RopeInstance inst = EngineContract.withUpstreamGradient(k.build());
-            DoubleDoubleEngine dd = new DoubleDoubleEngine(1);
+            RopeReferenceEngine_DD dd = new RopeReferenceEngine_DD(1);
             Set<Quantity> s = dd.supported(inst);
             assertFalse(s.contains(Quantity.LOSS));
             RopeResult r = dd.compute(inst, s);

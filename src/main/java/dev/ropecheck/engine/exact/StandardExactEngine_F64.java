@@ -21,11 +21,11 @@ import org.ejml.data.DMatrixRMaj;
  * is evaluated as {@code f_ij <c_i, h_j - Att_i>}.
  *
  * <p>Error: each stage performs the same or fewer roundings than the corresponding stage of
- * {@code ExactEngine} on the reduced RoPE instance (scores: {@code 2d+1} roundings per term; softmax,
+ * {@code RopeExactEngine_F64} on the reduced RoPE instance (scores: {@code 2d+1} roundings per term; softmax,
  * {@code Att}, {@code c}, {@code p} the same; gradient {@code 2n+1} roundings per term against the
  * engine's {@code 3n+2}), so {@code ExactRoundingModel}'s bounds for that instance hold for it too.
  */
-public final class StandardExactEngine implements StandardAttentionEngine {
+public final class StandardExactEngine_F64 implements StandardAttentionEngine {
 
     /**
      * The computed quantities.

@@ -39,7 +39,7 @@ import org.ejml.data.DMatrixRMaj;
  * {@code X} given directly) only when {@code n^2 d^2 <= }{@link #MAX_OFFSET_WORK} and
  * {@code (2n-1) d^2 <= }{@link #MAX_OFFSET_TABLE}.
  */
-public final class DoubleDoubleEngine implements RopeAttentionEngine {
+public final class RopeReferenceEngine_DD implements RopeAttentionEngine {
     /** Largest accepted {@code n} (time grows as {@code n^2 d}). */
     public static final int MAX_N = 1 << 16;
     /** Largest {@code n} for which the {@code n x n} fields are formed (three of them hold 800 MB). */
@@ -60,12 +60,12 @@ public final class DoubleDoubleEngine implements RopeAttentionEngine {
     private final int threads;
 
     /** An engine using {@code Runtime.getRuntime().availableProcessors()} threads. */
-    public DoubleDoubleEngine() {
+    public RopeReferenceEngine_DD() {
         this(Runtime.getRuntime().availableProcessors());
     }
 
     /** An engine using {@code threads >= 1} threads (results do not depend on it). */
-    public DoubleDoubleEngine(int threads) {
+    public RopeReferenceEngine_DD(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads = " + threads + " must be >= 1");
         }

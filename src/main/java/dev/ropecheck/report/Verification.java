@@ -5,7 +5,7 @@ package dev.ropecheck.report;
  * measures an error over a set of cases and compares it with a bound that is derived (in the
  * check's Javadoc or the specs entry), never tuned.
  */
-public interface LemmaCheck {
+public interface Verification {
     /** The id of the {@code specs/<id>.md} entry this check verifies. */
     String id();
 
@@ -20,5 +20,5 @@ public interface LemmaCheck {
      * @return the measurement; {@link Verdict#SKIPPED} with the reason when something it needs is
      *     not in this build
      */
-    CheckResult run(CheckCases cases, Progress progress);
+    VerificationResult run(VerificationCases cases, Progress progress);
 }

@@ -16,10 +16,10 @@ import org.ejml.data.DMatrixRMaj;
  * <p><b>Bound.</b> With {@code T} the exact engine's bound on {@code max |p^_ij - p_ij|}
  * ({@link Engines#allowed} for {@link Quantity#P}): {@code |Σ_j p^_ij| = |Σ_j (p^_ij - p_ij)| <= n T}.
  */
-public final class SumPZeroCheck implements LemmaCheck {
+public final class SumPZeroVerification implements Verification {
     private final Engines engines;
 
-    public SumPZeroCheck(Engines engines) {
+    public SumPZeroVerification(Engines engines) {
         this.engines = engines;
     }
 
@@ -34,11 +34,11 @@ public final class SumPZeroCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         Optional<RopeAttentionEngine> eng = engines.engine("exact");
         Optional<RopeAttentionEngine> ref = engines.engine("reference");
         if (eng.isEmpty() || ref.isEmpty()) {
-            return CheckResult.skipped(this, "needs the exact and reference engines");
+            return VerificationResult.skipped(this, "needs the exact and reference engines");
         }
         List<CaseInstances.Case> list = CaseInstances.of(cases, Math.min(engines.maxN("reference"),
                 cases.extended() ? 32 : 8), 1.0);
@@ -47,17 +47,17 @@ public final class SumPZeroCheck implements LemmaCheck {
         for (CaseInstances.Case c : list) {
             progress.step("sum of p: " + c.label(), done++, list.size());
             if (!eng.get().supported(c.instance()).contains(Quantity.P)) {
-                return CheckResult.skipped(this, "the exact engine does not report p");
+                return VerificationResult.skipped(this, "the exact engine does not report p");
             }
             RopeResult reference = ref.get().compute(c.instance(), EnumSet.of(Quantity.P));
             OptionalDouble t = engines.allowed("exact", c.instance(), reference, true, Quantity.P);
             if (t.isEmpty()) {
-                return CheckResult.skipped(this, "no bound on p for the exact engine: " + engines.whyNoBound("exact"));
+                return VerificationResult.skipped(this, "no bound on p for the exact engine: " + engines.whyNoBound("exact"));
             }
             DMatrixRMaj p = eng.get().compute(c.instance(), EnumSet.of(Quantity.P)).get(Quantity.P);
             int n = p.numRows;
             double bound = n * t.getAsDouble();
-            double caseMax = Checks.maxRowSumDeviation(p, 0.0);
+            double caseMax = VerificationMath.maxRowSumDeviation(p, 0.0);
             w.countCase();
             w.add(caseMax, bound, c.label(), TightnessPoint.Axis.N, n, "");
             w.alsoAt(caseMax, bound, c.label(), TightnessPoint.Axis.D, c.instance().d(), "");

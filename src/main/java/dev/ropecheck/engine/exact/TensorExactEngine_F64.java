@@ -28,7 +28,7 @@ import org.ejml.data.DMatrixRMaj;
  * <p>Error: the rounding model of {@code proofs-notes/tensor-rounding.md}, implemented by
  * {@link dev.ropecheck.bounds.TensorExactRounding}, which follows this exact order of operations.
  */
-public final class TensorExactEngine implements TensorAttentionEngine {
+public final class TensorExactEngine_F64 implements TensorAttentionEngine {
     /** Largest {@code n^3} for which the {@code n x n^2} quantities are returned. */
     public static final long MAX_QUADRATIC_ENTRIES = 1L << 24;
     /** Largest {@code n^2 d} (entries of {@code h}). */

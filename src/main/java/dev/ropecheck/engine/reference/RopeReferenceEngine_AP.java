@@ -22,7 +22,7 @@ import org.ejml.data.DMatrixRMaj;
  * operations (both trust evaluations included); instances with {@code n > }{@link #MAX_N} or a cost
  * above {@link #MAX_COST} are rejected.
  */
-public final class ReferenceEngine implements RopeAttentionEngine {
+public final class RopeReferenceEngine_AP implements RopeAttentionEngine {
     /** Largest accepted {@code n}. */
     public static final int MAX_N = 256;
     /**
@@ -33,17 +33,17 @@ public final class ReferenceEngine implements RopeAttentionEngine {
 
     private final ReferenceRopeAttention reference;
 
-    public ReferenceEngine() {
+    public RopeReferenceEngine_AP() {
         this(new ReferenceRopeAttention());
     }
 
-    public ReferenceEngine(ReferenceRopeAttention reference) {
+    public RopeReferenceEngine_AP(ReferenceRopeAttention reference) {
         this.reference = reference;
     }
 
     /** An engine at {@code digits} decimal digits. */
-    public static ReferenceEngine withDigits(long digits) {
-        return new ReferenceEngine(new ReferenceRopeAttention(digits));
+    public static RopeReferenceEngine_AP withDigits(long digits) {
+        return new RopeReferenceEngine_AP(new ReferenceRopeAttention(digits));
     }
 
     @Override

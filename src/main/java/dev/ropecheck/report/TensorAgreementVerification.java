@@ -8,17 +8,17 @@ import dev.ropecheck.bounds.TensorQuantityBound;
 import dev.ropecheck.engine.TensorAttentionEngine;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
-import dev.ropecheck.engine.fast.TensorFastEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
+import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import dev.ropecheck.model.TensorInstance;
-import dev.ropecheck.engine.reference.TensorReferenceEngine;
+import dev.ropecheck.engine.reference.TensorReferenceEngine_AP;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Tensor attention (MATH §8): a double engine against {@link TensorReferenceEngine} on random instances
+ * Tensor attention (MATH §8): a double engine against {@link TensorReferenceEngine_AP} on random instances
  * ({@code n <= 4} quick, {@code <= 6} full; {@code d ∈ {1, 2, 3}}; weights and dense {@code X, Y}; entries
  * {@code k/2^12} in {@code [-B, B]}), on a chosen set of quantities.
  *
@@ -28,7 +28,7 @@ import java.util.Set;
  * error against the true value; comparing with the reference rounded to double adds
  * {@link TensorExactRounding#comparisonSlack}{@code (max |ref|)}.
  */
-public final class TensorAgreementCheck implements LemmaCheck {
+public final class TensorAgreementVerification implements Verification {
     /** {@code eps} of the fast engine. */
     static final double FAST_EPS = 1e-6;
     private final String id;
@@ -38,15 +38,15 @@ public final class TensorAgreementCheck implements LemmaCheck {
     private final TensorAttentionEngine engine;
 
     /** The check of the project's exact ({@code fast = false}) or fast ({@code eps = 1e-6}) tensor engine. */
-    public TensorAgreementCheck(String id, String title, boolean fast, Set<TensorQuantity> quantities) {
-        this(id, title, fast, quantities, fast ? new TensorFastEngine(FAST_EPS) : new TensorExactEngine());
+    public TensorAgreementVerification(String id, String title, boolean fast, Set<TensorQuantity> quantities) {
+        this(id, title, fast, quantities, fast ? new TensorFastEngine_F64(FAST_EPS) : new TensorExactEngine_F64());
     }
 
     /**
      * The check of {@code engine}, held to the bound of its class ({@code fast}: the certified bound from its result's
      * metadata; else the exact rounding model).
      */
-    public TensorAgreementCheck(String id, String title, boolean fast, Set<TensorQuantity> quantities,
+    public TensorAgreementVerification(String id, String title, boolean fast, Set<TensorQuantity> quantities,
             TensorAttentionEngine engine) {
         this.id = id;
         this.title = title;
@@ -56,29 +56,29 @@ public final class TensorAgreementCheck implements LemmaCheck {
     }
 
     /** Tensor attention's definition: {@code alpha, f, attention} of the exact engine. */
-    public static TensorAgreementCheck definition() {
-        return new TensorAgreementCheck("tensor-attention-def",
+    public static TensorAgreementVerification definition() {
+        return new TensorAgreementVerification("tensor-attention-def",
                 "tensor attention (MATH §8): exact engine alpha, f, attention vs reference, rounding model", false,
                 EnumSet.of(TensorQuantity.ALPHA, TensorQuantity.F, TensorQuantity.ATTENTION));
     }
 
     /** Tensor loss: {@code c, L} of the exact engine. */
-    public static TensorAgreementCheck loss() {
-        return new TensorAgreementCheck("tensor-loss", "tensor loss (MATH §8): exact engine c, L vs reference, rounding model",
+    public static TensorAgreementVerification loss() {
+        return new TensorAgreementVerification("tensor-loss", "tensor loss (MATH §8): exact engine c, L vs reference, rounding model",
                 false, EnumSet.of(TensorQuantity.C, TensorQuantity.LOSS));
     }
 
     /** Tensor gradient closed form: {@code ∇_X L, ∇_Y L} and weight gradients of the exact engine. */
-    public static TensorAgreementCheck gradient() {
-        return new TensorAgreementCheck("tensor-gradient-closed-form",
+    public static TensorAgreementVerification gradient() {
+        return new TensorAgreementVerification("tensor-gradient-closed-form",
                 "tensor gradient (MATH §8): exact engine gradX, gradY, weight gradients vs reference, rounding model", false,
                 EnumSet.of(TensorQuantity.P, TensorQuantity.GRAD_X, TensorQuantity.GRAD_Y, TensorQuantity.GRAD_WQ,
                         TensorQuantity.GRAD_WK1, TensorQuantity.GRAD_WK2, TensorQuantity.GRAD_WV1, TensorQuantity.GRAD_WV2));
     }
 
     /** The tensor main theorem: every quantity of the fast engine within its certified bound. */
-    public static TensorAgreementCheck fastTheorem() {
-        return new TensorAgreementCheck("tensor-main-theorem",
+    public static TensorAgreementVerification fastTheorem() {
+        return new TensorAgreementVerification("tensor-main-theorem",
                 "fast tensor attention (main theorem): alpha, attention, c, L, r, gradX, gradY, weight gradients vs"
                         + " reference, certified TensorFastErrorBound (eps 1e-6)", true,
                 EnumSet.range(TensorQuantity.A, TensorQuantity.GRAD_WV2));
@@ -98,7 +98,7 @@ public final class TensorAgreementCheck implements LemmaCheck {
     record Case(String label, TensorInstance instance) {
     }
 
-    static List<Case> cases(CheckCases cases) {
+    static List<Case> cases(VerificationCases cases) {
         List<Case> out = new ArrayList<>();
         int maxN = cases.extended() ? 6 : 4;
         for (int n = 1; n <= maxN; n++) {
@@ -117,8 +117,8 @@ public final class TensorAgreementCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
-        TensorReferenceEngine ref = new TensorReferenceEngine();
+    public VerificationResult run(VerificationCases cases, Progress progress) {
+        TensorReferenceEngine_AP ref = new TensorReferenceEngine_AP();
         TensorAttentionEngine eng = engine;
         List<Case> list = cases(cases);
         WorstCase w = new WorstCase();

@@ -19,10 +19,10 @@ import org.ejml.data.DMatrixRMaj;
  * relative error at most {@code u}, so {@code Σ_j f_ij ∈ [(1-u)/(1+gamma_{n-1}), (1+u)/(1-gamma_{n-1})]}:
  * {@code |Σ_j f_ij - 1| <= (u + gamma_{n-1}) / (1 - gamma_{n-1})}.
  */
-public final class RowsSumToOneCheck implements LemmaCheck {
+public final class RowsSumToOneVerification implements Verification {
     private final Engines engines;
 
-    public RowsSumToOneCheck(Engines engines) {
+    public RowsSumToOneVerification(Engines engines) {
         this.engines = engines;
     }
 
@@ -37,10 +37,10 @@ public final class RowsSumToOneCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         Optional<RopeAttentionEngine> eng = engines.engine("exact");
         if (eng.isEmpty()) {
-            return CheckResult.skipped(this, "needs the exact engine, which is not in this build");
+            return VerificationResult.skipped(this, "needs the exact engine, which is not in this build");
         }
         WiderCases tc = new WiderCases(cases, Math.min(engines.maxN("exact"), cases.extended() ? 1024 : 256));
         List<CaseInstances.Case> list = tc.list;
@@ -49,13 +49,13 @@ public final class RowsSumToOneCheck implements LemmaCheck {
         for (CaseInstances.Case c : list) {
             progress.step("rows of f: " + c.label(), done++, list.size());
             if (!eng.get().supported(c.instance()).contains(Quantity.F)) {
-                return CheckResult.skipped(this, "the exact engine does not report f");
+                return VerificationResult.skipped(this, "the exact engine does not report f");
             }
             RopeResult r = eng.get().compute(c.instance(), EnumSet.of(Quantity.F));
             DMatrixRMaj f = r.get(Quantity.F);
             int n = f.numRows;
-            double bound = (Checks.U + Checks.gamma(n - 1)) / (1 - Checks.gamma(n - 1));
-            double caseMax = Checks.maxRowSumDeviation(f, 1.0);
+            double bound = (VerificationMath.U + VerificationMath.gamma(n - 1)) / (1 - VerificationMath.gamma(n - 1));
+            double caseMax = VerificationMath.maxRowSumDeviation(f, 1.0);
             w.countCase();
             w.add(caseMax, bound, c.label(), TightnessPoint.Axis.N, n, "");
             w.alsoAt(caseMax, bound, c.label(), TightnessPoint.Axis.D, c.instance().d(), "");
@@ -68,12 +68,12 @@ public final class RowsSumToOneCheck implements LemmaCheck {
     static final class WiderCases {
         final List<CaseInstances.Case> list;
 
-        WiderCases(CheckCases cases, int maxN) {
+        WiderCases(VerificationCases cases, int maxN) {
             List<Integer> sizes = new ArrayList<>(cases.sizes());
             for (int n = cases.maxN() * 2; n <= maxN; n *= 2) {
                 sizes.add(n);
             }
-            CheckCases wider = new CheckCases(cases.extended(), sizes, cases.dims(), 1, cases.timingSizes(), cases.bounds(),
+            VerificationCases wider = new VerificationCases(cases.extended(), sizes, cases.dims(), 1, cases.timingSizes(), cases.bounds(),
                     cases.scaleMaxN(), cases.trustedMaxN());
             list = CaseInstances.of(wider, maxN, 1.0);
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ropecheck.engine.TensorAttentionEngine;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
-import dev.ropecheck.engine.exact.TensorExactEngine;
+import dev.ropecheck.engine.exact.TensorExactEngine_F64;
 import dev.ropecheck.model.TensorInstance;
 import java.util.EnumSet;
 import java.util.Set;
@@ -15,14 +15,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The tensor rows of {@code verify} (MATH §8): they pass on the project's engines and fail a wrong one. */
-class TensorAgreementCheckTest {
+class TensorAgreementVerificationTest {
 
     @Test
     @DisplayName("MATH §8: tensor exact engine within TensorExactRounding (definition, loss, gradient rows)")
     void exactRowsPass() {
-        for (TensorAgreementCheck c : new TensorAgreementCheck[] {TensorAgreementCheck.definition(),
-                TensorAgreementCheck.loss(), TensorAgreementCheck.gradient()}) {
-            CheckResult r = c.run(CheckCases.quick(), Progress.NONE);
+        for (TensorAgreementVerification c : new TensorAgreementVerification[] {TensorAgreementVerification.definition(),
+                TensorAgreementVerification.loss(), TensorAgreementVerification.gradient()}) {
+            VerificationResult r = c.run(VerificationCases.quick(), Progress.NONE);
             assertEquals(Verdict.PASS, r.verdict(), r::toString);
             assertEquals(24, r.cases(), r::toString);
             assertTrue(r.maxError() > 0 && r.tightness() > 1e-3, "a measurement, not zeros: " + r);
@@ -32,7 +32,7 @@ class TensorAgreementCheckTest {
     @Test
     @DisplayName("tensor main theorem: fast engine within its certified TensorFastErrorBound, and the bound is tight (> 0.5)")
     void fastRowPassesAndIsTight() {
-        CheckResult r = TensorAgreementCheck.fastTheorem().run(CheckCases.quick(), Progress.NONE);
+        VerificationResult r = TensorAgreementVerification.fastTheorem().run(VerificationCases.quick(), Progress.NONE);
         assertEquals(Verdict.PASS, r.verdict(), r::toString);
         assertTrue(r.tightness() > 0.5, "alpha's bound delta alpha is attained at n = 1: " + r);
     }
@@ -40,7 +40,7 @@ class TensorAgreementCheckTest {
     @Test
     @DisplayName("a tensor engine whose loss is off by 2^-40 relative fails the exact rounding model")
     void perturbedEngineFails() {
-        TensorAttentionEngine exact = new TensorExactEngine();
+        TensorAttentionEngine exact = new TensorExactEngine_F64();
         TensorAttentionEngine wrong = new TensorAttentionEngine() {
             @Override
             public String name() {
@@ -66,8 +66,8 @@ class TensorAgreementCheckTest {
                 return b.build();
             }
         };
-        CheckResult r = new TensorAgreementCheck("tensor-loss", "perturbed", false, EnumSet.of(TensorQuantity.LOSS), wrong)
-                .run(CheckCases.quick(), Progress.NONE);
+        VerificationResult r = new TensorAgreementVerification("tensor-loss", "perturbed", false, EnumSet.of(TensorQuantity.LOSS), wrong)
+                .run(VerificationCases.quick(), Progress.NONE);
         assertEquals(Verdict.FAIL, r.verdict(), r::toString);
         assertTrue(r.tightness() > 1, r::toString);
     }

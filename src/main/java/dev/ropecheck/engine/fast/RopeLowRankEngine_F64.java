@@ -31,11 +31,11 @@ import org.ejml.data.DMatrixRMaj;
  * right-hand side ({@code O(n r d)} as before), with the rounding charged by
  * {@link FastForwardBound#causalRounding}.
  */
-public final class LowRankEngine extends PolynomialEngine {
+public final class RopeLowRankEngine_F64 extends PolynomialEngine {
     public static final String NAME = "fast-lowrank";
     public static final long DEFAULT_RANK_CAP = 100_000;
 
-    public LowRankEngine(double eps, Method method) {
+    public RopeLowRankEngine_F64(double eps, Method method) {
         this(eps, method, DEFAULT_RANK_CAP);
     }
 
@@ -43,7 +43,7 @@ public final class LowRankEngine extends PolynomialEngine {
      * @param eps target {@code max |P(z) - e^z|} on {@code [-beta, beta]}, in {@code (0, 1)}
      * @param rankCap largest {@code r = C(d+g, g)} accepted
      */
-    public LowRankEngine(double eps, Method method, long rankCap) {
+    public RopeLowRankEngine_F64(double eps, Method method, long rankCap) {
         super(eps, method, "rankCap", rankCap);
     }
 
@@ -74,7 +74,7 @@ public final class LowRankEngine extends PolynomialEngine {
     /** The polynomial used for {@code in} ({@code beta = ScoreBound.betaRotated}). */
     public ExpPolynomial polynomial(RopeInstance in) {
         requireApplicable(in);
-        double beta = FftEngine.roundUp(Math.max(ScoreBound.betaRotated(in), FftEngine.MIN_BETA));
+        double beta = RopeFftEngine_F64.roundUp(Math.max(ScoreBound.betaRotated(in), RopeFftEngine_F64.MIN_BETA));
         return ExpApproximations.minimalDegree(method, beta, eps, ExpApproximations.Scope.POLYNOMIAL);
     }
 
@@ -114,13 +114,13 @@ public final class LowRankEngine extends PolynomialEngine {
         DMatrixRMaj[] qk = rotated(in);
         DMatrixRMaj h = in.h();
         double[][] rhs = new double[d + 1][];
-        rhs[0] = FftEngine.ones(n);
+        rhs[0] = RopeFftEngine_F64.ones(n);
         for (int l = 0; l < d; l++) {
             rhs[l + 1] = ExpansionTerms.column(h, l);
         }
         double[][] out = applyKernel(qk[0], qk[1], p, in.scale(), in.causal(), rhs);
         double[] hs = FastForward.hStats(in, h);
-        double omega = FftEngine.omega(in);
+        double omega = RopeFftEngine_F64.omega(in);
         double epsRound = FastForwardBound.lowRankRounding(n, rank, p.degree());
         FastForwardBound bound = new FastForwardBound(p.beta(), p.deltaPolynomial(), p.absSum(),
                 FastForwardBound.rotatedScoreRounding(d, p.beta(), omega),

@@ -32,7 +32,7 @@ import org.ejml.data.DMatrixRMaj;
  * evaluation error ({@code 1e-28 (1 + Σ_k (|Q_a|+|Q_b|)(|K_a|+|K_b|))}, generous for 34+ correct digits) and a factor {@code 1 + 1e-12} for the bound's
  * own evaluation gives the bound per pair {@code (i,j)}.
  */
-public final class RopeIdentityCheck implements LemmaCheck {
+public final class RopeIdentityVerification implements Verification {
     static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
     /** Every pair up to this many; beyond, the two extreme offsets plus random pairs (40-digit cos/sin are costly). */
     private static final int ALL_PAIRS = 64;
@@ -49,7 +49,7 @@ public final class RopeIdentityCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         TreeSet<Integer> ns = new TreeSet<>(cases.sizes());
         ns.addAll(cases.extended() ? List.of(128, 1024, 8192, 65536) : List.of(128, 1024, 8192));
         List<Integer> dims = new ArrayList<>();
@@ -170,7 +170,7 @@ public final class RopeIdentityCheck implements LemmaCheck {
         }
         progress.step("RoPE identity", total, total);
         Verdict v = worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL;
-        return new CheckResult(id(), title(), count, worstErr, worstBound, v, "worst: " + worstCase, series, points);
+        return new VerificationResult(id(), title(), count, worstErr, worstBound, v, "worst: " + worstCase, series, points);
     }
 
     private static final MathContext MC = new MathContext(40);

@@ -26,11 +26,11 @@ import java.util.Set;
  * ({@code proofs-notes/componentwise-rounding.md}) plus the double-double reference's own error
  * ({@link TrustedReference#doubleDouble}). The row's worst case is the worse of the two parts.
  */
-public final class ExactAtScaleCheck implements LemmaCheck {
-    private final LemmaCheck inner;
+public final class ExactAtScaleVerification implements Verification {
+    private final Verification inner;
     private final Engines engines;
 
-    public ExactAtScaleCheck(LemmaCheck inner, Engines engines) {
+    public ExactAtScaleVerification(Verification inner, Engines engines) {
         this.inner = inner;
         this.engines = engines;
     }
@@ -46,8 +46,8 @@ public final class ExactAtScaleCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
-        CheckResult small = inner.run(cases, progress);
+    public VerificationResult run(VerificationCases cases, Progress progress) {
+        VerificationResult small = inner.run(cases, progress);
         Optional<RopeAttentionEngine> dd = engines.engine("reference-dd");
         Optional<RopeAttentionEngine> exact = engines.engine("exact");
         if (small.verdict() == Verdict.SKIPPED || dd.isEmpty() || exact.isEmpty()) {
@@ -75,7 +75,7 @@ public final class ExactAtScaleCheck implements LemmaCheck {
             w.countCase();
             for (FieldCheck f : report.fields()) {
                 boolean zeroField = f.verdict() == FieldVerdict.VACUOUS
-                        && EngineAgreementCheck.allZero(r.get(Quantity.byKey(f.field())));
+                        && EngineAgreementVerification.allZero(r.get(Quantity.byKey(f.field())));
                 boolean ok = f.verdict() == FieldVerdict.PASS || zeroField;
                 String where = f.field() + " on " + label + " (reference-dd)" + (ok ? "" : " (" + f.verdict() + ")");
                 w.add(ok ? f.error() : Double.NaN, f.allowed(), where, TightnessPoint.Axis.N, n, "exact vs reference-dd");
@@ -85,14 +85,14 @@ public final class ExactAtScaleCheck implements LemmaCheck {
         if (ns.isEmpty()) {
             return small;
         }
-        CheckResult large = w.result(this, Plot.ERROR_VS_N, "exact vs reference-dd");
+        VerificationResult large = w.result(this, Plot.ERROR_VS_N, "exact vs reference-dd");
         boolean largeWorse = large.tightness() > small.tightness() || Double.isNaN(large.tightness());
         Verdict v = small.verdict() == Verdict.FAIL || large.verdict() == Verdict.FAIL ? Verdict.FAIL : Verdict.PASS;
         List<Series> series = new ArrayList<>(small.series());
         series.addAll(large.series());
         List<TightnessPoint> points = new ArrayList<>(small.points());
         points.addAll(large.points());
-        return new CheckResult(id(), inner.title(), small.cases() + large.cases(),
+        return new VerificationResult(id(), inner.title(), small.cases() + large.cases(),
                 largeWorse ? large.maxError() : small.maxError(), largeWorse ? large.bound() : small.bound(), v,
                 largeWorse ? large.detail() : small.detail(), series, points);
     }

@@ -23,11 +23,11 @@ import org.ejml.data.DMatrixRMaj;
  * ({@link ApInputs#ap}); the computation carries {@code digits + 10} digits; {@link #compute} rounds
  * to doubles with {@link ApMatrix#toDouble(Apfloat[][])}.
  */
-public final class StandardReferenceEngine implements StandardAttentionEngine {
+public final class StandardReferenceEngine_AP implements StandardAttentionEngine {
     private final long digits;
 
     /** @param digits decimal digits, {@code 10 <= digits <= 10000} */
-    public StandardReferenceEngine(long digits) {
+    public StandardReferenceEngine_AP(long digits) {
         if (digits < 10 || digits > 10_000) {
             throw new IllegalArgumentException("precision digits = " + digits + " must lie in [10, 10000]");
         }

@@ -22,7 +22,7 @@ import org.apfloat.ApfloatMath;
  * certificate is sharp; the Chebyshev remainder is attained up to the interpolation's equioscillation, Taylor's at
  * {@code z = ±beta}.
  */
-public final class ExpApproximationCheck implements LemmaCheck {
+public final class ExpApproximationVerification implements Verification {
     /** Digits of the exact evaluation. */
     static final long DIGITS = 34;
     private static final double[] EPS = {1e-3, 1e-6, 1e-9};
@@ -38,7 +38,7 @@ public final class ExpApproximationCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         int points = cases.extended() ? 2001 : 121;
         List<Double> betas = cases.bounds();
         WorstCase w = new WorstCase();
@@ -96,7 +96,7 @@ public final class ExpApproximationCheck implements LemmaCheck {
                 v = v.multiply(point[0]).add(ap[k]);
             }
             Apfloat diff = ApfloatMath.abs(v.subtract(point[1]));
-            max = Math.max(max, dev.ropecheck.engine.reference.TensorReferenceEngine.toDouble(diff));
+            max = Math.max(max, dev.ropecheck.engine.reference.TensorReferenceEngine_AP.toDouble(diff));
         }
         return max;
     }

@@ -5,8 +5,8 @@ import dev.ropecheck.bounds.QuantityBound;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
-import dev.ropecheck.engine.fast.FftEngine;
-import dev.ropecheck.engine.fast.LowRankEngine;
+import dev.ropecheck.engine.fast.RopeFftEngine_F64;
+import dev.ropecheck.engine.fast.RopeLowRankEngine_F64;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,13 +17,13 @@ import java.util.Set;
  * One engine against the reference on a chosen set of quantities (one {@code specs/} entry each): e.g. Theorem 6.7 (the fast gradient: {@code gradX, r,
  * dQ, dK, dV} and the weight gradients) for a fast engine. {@code max |engine - reference|} per field against
  * the engine's bound plus the reference's rounding to double ({@code (2^-53 + 10^(1-P)) (1 + 2^-52) max|ref|}, as
- * {@link EngineAgreementCheck}).
+ * {@link EngineAgreementVerification}).
  *
  * <p>Bounds: {@link Engines#allowed} (for the exact engine, the rounding model {@code ExactRoundingModel});
  * with {@link #fastGradient} the certified {@link FastGradientBound} of the engine's own forward pass
  * ({@code proofs-notes/fast-gradient-error.md}).
  */
-public final class FieldAgreementCheck implements LemmaCheck {
+public final class FieldAgreementVerification implements Verification {
     private final Engines engines;
     private final String engineName;
     private final String id;
@@ -34,11 +34,11 @@ public final class FieldAgreementCheck implements LemmaCheck {
 
     /**
      * @param quantities the fields judged (those the engine computes for an instance)
-     * @param fastGradient true: judge by {@link FastGradientBound} of the engine (an {@link FftEngine} or
-     *     {@link LowRankEngine}); false: by {@link Engines#allowed}
+     * @param fastGradient true: judge by {@link FastGradientBound} of the engine (an {@link RopeFftEngine_F64} or
+     *     {@link RopeLowRankEngine_F64}); false: by {@link Engines#allowed}
      * @param entryBound the entry bound {@code B} of the random instances
      */
-    public FieldAgreementCheck(Engines engines, String engineName, String id, String title, Set<Quantity> quantities,
+    public FieldAgreementVerification(Engines engines, String engineName, String id, String title, Set<Quantity> quantities,
             boolean fastGradient, double entryBound) {
         this.engines = engines;
         this.engineName = engineName;
@@ -50,8 +50,8 @@ public final class FieldAgreementCheck implements LemmaCheck {
     }
 
     /** Theorem 6.7: the fast gradient of {@code engineName} within {@link FastGradientBound}. */
-    public static FieldAgreementCheck theorem67(Engines engines, String engineName) {
-        return new FieldAgreementCheck(engines, engineName, "theorem-6.7",
+    public static FieldAgreementVerification theorem67(Engines engines, String engineName) {
+        return new FieldAgreementVerification(engines, engineName, "theorem-6.7",
                 "fast gradient (Theorem 6.7): " + engineName + " gradX, r, dQ, dK, dV, weight gradients vs reference,"
                         + " certified FastGradientBound",
                 EnumSet.of(Quantity.GRAD_X, Quantity.R, Quantity.DQ, Quantity.DK, Quantity.DV, Quantity.GRAD_WQ,
@@ -69,21 +69,21 @@ public final class FieldAgreementCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         Optional<RopeAttentionEngine> ref = engines.engine("reference");
         Optional<RopeAttentionEngine> eng = engines.engine(engineName);
         if (ref.isEmpty() || eng.isEmpty()) {
-            return CheckResult.skipped(this, "needs engines reference and " + engineName);
+            return VerificationResult.skipped(this, "needs engines reference and " + engineName);
         }
         QuantityBound own = null;
         if (fastGradient) {
             RopeAttentionEngine e = eng.get();
-            if (e instanceof FftEngine fft) {
+            if (e instanceof RopeFftEngine_F64 fft) {
                 own = FastGradientBound.forEngine(in -> fft.forward(in).bound());
-            } else if (e instanceof LowRankEngine lr) {
+            } else if (e instanceof RopeLowRankEngine_F64 lr) {
                 own = FastGradientBound.forEngine(in -> lr.forward(in).bound());
             } else {
-                return CheckResult.skipped(this, engineName + " is not a fast engine of this build with a gradient bound");
+                return VerificationResult.skipped(this, engineName + " is not a fast engine of this build with a gradient bound");
             }
         }
         int maxN = Math.min(Math.min(engines.maxN("reference"), engines.maxN(engineName)), cases.extended() ? 32 : 8);
@@ -116,10 +116,10 @@ public final class FieldAgreementCheck implements LemmaCheck {
                     dev.ropecheck.check.TrustedReference.arbitraryPrecision(r), model, List.of());
             for (dev.ropecheck.check.FieldCheck f : report.fields()) {
                 if (f.verdict() == dev.ropecheck.check.FieldVerdict.UNCHECKED) {
-                    return CheckResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
+                    return VerificationResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
                 }
                 boolean zeroField = f.verdict() == dev.ropecheck.check.FieldVerdict.VACUOUS
-                        && EngineAgreementCheck.allZero(r.get(Quantity.byKey(f.field())));
+                        && EngineAgreementVerification.allZero(r.get(Quantity.byKey(f.field())));
                 boolean ok = f.verdict() == dev.ropecheck.check.FieldVerdict.PASS || zeroField;
                 double allowed = f.maxAbsError() == 0 ? f.allowed() : f.maxAbsError() / f.maxRatio();
                 String where = f.field() + " on " + c.label() + (ok ? "" : " (" + f.verdict() + ")");

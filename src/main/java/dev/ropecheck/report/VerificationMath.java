@@ -6,10 +6,10 @@ import org.ejml.data.DMatrixRMaj;
 import java.util.TreeMap;
 
 /** Small helpers shared by the checks. */
-final class Checks {
+final class VerificationMath {
     static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
 
-    private Checks() {
+    private VerificationMath() {
     }
 
     /**

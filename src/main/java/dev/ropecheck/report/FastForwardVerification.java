@@ -21,7 +21,7 @@ import java.util.Set;
  * {@code boundAttention, boundC, boundAlphaRelative, boundLoss}), the second the exact engine's
  * rounding model with instance magnitudes only ({@link Engines#allowed} with {@code trusted = false}).
  */
-public final class FastForwardCheck implements LemmaCheck {
+public final class FastForwardVerification implements Verification {
     private static final Set<Quantity> FIELDS = EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION, Quantity.C, Quantity.LOSS);
     private final Engines engines;
     private final String engineName;
@@ -31,7 +31,7 @@ public final class FastForwardCheck implements LemmaCheck {
     /**
      * @param ropeOnly true for engines that take only RoPE and identity families (low rank)
      */
-    public FastForwardCheck(Engines engines, String engineName, String id, boolean ropeOnly) {
+    public FastForwardVerification(Engines engines, String engineName, String id, boolean ropeOnly) {
         this.engines = engines;
         this.engineName = engineName;
         this.id = id;
@@ -59,11 +59,11 @@ public final class FastForwardCheck implements LemmaCheck {
     static final int[] D_SWEEP = {2, 4, 8};
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         Optional<RopeAttentionEngine> fast = engines.engine(engineName);
         Optional<RopeAttentionEngine> exact = engines.engine("exact");
         if (fast.isEmpty() || exact.isEmpty()) {
-            return CheckResult.skipped(this, "needs engines " + engineName + " and exact");
+            return VerificationResult.skipped(this, "needs engines " + engineName + " and exact");
         }
         List<Sweep> plan = plan(cases);
         WorstCase w = new WorstCase();
@@ -73,12 +73,12 @@ public final class FastForwardCheck implements LemmaCheck {
             RopeAttentionEngine f = c.eps() == 0 ? fast.get() : engines.engine(engineName, c.eps()).orElseThrow();
             String skip = judge(f, exact.get(), c, w);
             if (skip != null) {
-                return CheckResult.skipped(this, skip);
+                return VerificationResult.skipped(this, skip);
             }
         }
         progress.step(engineName + " vs exact", plan.size(), plan.size());
-        CheckResult r = w.result(this, Plot.ERROR_VS_N, engineName + " attention vs exact");
-        return r.verdict() == Verdict.SKIPPED ? CheckResult.skipped(this, engineName + " refused every case") : r;
+        VerificationResult r = w.result(this, Plot.ERROR_VS_N, engineName + " attention vs exact");
+        return r.verdict() == Verdict.SKIPPED ? VerificationResult.skipped(this, engineName + " refused every case") : r;
     }
 
     /**
@@ -111,7 +111,7 @@ public final class FastForwardCheck implements LemmaCheck {
      * and {@code 1}); at {@code n = 256} the B sweep (the run's bounds), the eps sweep ({@link #EPS_SWEEP}, {@code B = 1}) and
      * the d sweep ({@link #D_SWEEP}, {@code B = 0.5}).
      */
-    List<Sweep> plan(CheckCases cases) {
+    List<Sweep> plan(VerificationCases cases) {
         List<Sweep> out = new ArrayList<>();
         java.util.TreeSet<Integer> small = new java.util.TreeSet<>(cases.sizes());
         small.add(cases.maxN() * 8);

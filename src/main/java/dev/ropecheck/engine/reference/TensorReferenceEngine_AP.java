@@ -1,6 +1,6 @@
 package dev.ropecheck.engine.reference;
 
-import dev.ropecheck.model.Check;
+import dev.ropecheck.model.Require;
 import dev.ropecheck.engine.TensorAttentionEngine;
 import dev.ropecheck.engine.TensorQuantity;
 import dev.ropecheck.engine.TensorResult;
@@ -26,7 +26,7 @@ import org.ejml.data.DMatrixRMaj;
  * {@code n^3 d^2 10^{-digits}}, far below any double-precision tolerance. Size guard: {@code n^3 d^2 <=}
  * {@link #MAX_WORK}.
  */
-public final class TensorReferenceEngine implements TensorAttentionEngine {
+public final class TensorReferenceEngine_AP implements TensorAttentionEngine {
     /** Default working precision in decimal digits. */
     public static final long DEFAULT_DIGITS = 50;
     /** Largest accepted {@code n^3 d^2}. */
@@ -34,13 +34,13 @@ public final class TensorReferenceEngine implements TensorAttentionEngine {
 
     private final long digits;
 
-    public TensorReferenceEngine() {
+    public TensorReferenceEngine_AP() {
         this(DEFAULT_DIGITS);
     }
 
     /** @param digits working precision, at least 20 decimal digits */
-    public TensorReferenceEngine(long digits) {
-        Check.range("digits", digits, 20, 100_000);
+    public TensorReferenceEngine_AP(long digits) {
+        Require.range("digits", digits, 20, 100_000);
         this.digits = digits;
     }
 

@@ -40,18 +40,18 @@ import org.ejml.data.DMatrixRMaj;
  * Error: {@code proofs-notes/tensor-fast-error.md}, implemented by
  * {@link dev.ropecheck.bounds.TensorFastErrorBound}. Metadata: {@code beta, degree, rank, eta, delta, features, eps, absSum (Σ|a_t| beta^t), method}.
  */
-public final class TensorFastEngine implements TensorAttentionEngine {
+public final class TensorFastEngine_F64 implements TensorAttentionEngine {
     private final double eps;
     private final boolean useWeights;
     private final Method method;
 
     /** Target relative error {@code eps} of the exp polynomial (Taylor); uses the weight structure when present. */
-    public TensorFastEngine(double eps) {
+    public TensorFastEngine_F64(double eps) {
         this(eps, true, Method.TAYLOR);
     }
 
-    /** As {@link #TensorFastEngine(double, boolean, Method)} with the Taylor polynomial. */
-    public TensorFastEngine(double eps, boolean useWeights) {
+    /** As {@link #TensorFastEngine_F64(double, boolean, Method)} with the Taylor polynomial. */
+    public TensorFastEngine_F64(double eps, boolean useWeights) {
         this(eps, useWeights, Method.TAYLOR);
     }
 
@@ -61,7 +61,7 @@ public final class TensorFastEngine implements TensorAttentionEngine {
      *     {@code Q[i,l] K1[j1,l] K2[j2,l]} instead of the {@code d^2} feature pairs
      * @param method how the exp polynomial is built (Taylor or Chebyshev interpolation)
      */
-    public TensorFastEngine(double eps, boolean useWeights, Method method) {
+    public TensorFastEngine_F64(double eps, boolean useWeights, Method method) {
         if (!(eps > 0 && eps < 1)) {
             throw new IllegalArgumentException("eps = " + eps + " must lie in (0, 1)");
         }

@@ -15,30 +15,30 @@ import java.util.List;
  * @param scaleMaxN the largest {@code n} of the large-n tightness sweeps (fast engines against the exact engine)
  * @param trustedMaxN the largest {@code n} at which the exact engine is judged against the double-double reference
  */
-public record CheckCases(boolean extended, List<Integer> sizes, List<Integer> dims, int seeds, List<Integer> timingSizes,
+public record VerificationCases(boolean extended, List<Integer> sizes, List<Integer> dims, int seeds, List<Integer> timingSizes,
         List<Double> bounds, int scaleMaxN, int trustedMaxN) {
 
     /** Cases whose large-n sweeps stop at the largest timing size (and the trusted sweep at the largest size). */
-    public CheckCases(boolean extended, List<Integer> sizes, List<Integer> dims, int seeds, List<Integer> timingSizes,
+    public VerificationCases(boolean extended, List<Integer> sizes, List<Integer> dims, int seeds, List<Integer> timingSizes,
             List<Double> bounds) {
         this(extended, sizes, dims, seeds, timingSizes, bounds, timingSizes.get(timingSizes.size() - 1),
                 sizes.get(sizes.size() - 1));
     }
 
-    public CheckCases {
+    public VerificationCases {
         sizes = List.copyOf(sizes);
         dims = List.copyOf(dims);
         timingSizes = List.copyOf(timingSizes);
         bounds = List.copyOf(bounds);
     }
 
-    public static CheckCases quick() {
-        return new CheckCases(false, List.of(1, 2, 4, 8, 16, 32), List.of(2, 4), 2, List.of(256, 1024, 4096),
+    public static VerificationCases quick() {
+        return new VerificationCases(false, List.of(1, 2, 4, 8, 16, 32), List.of(2, 4), 2, List.of(256, 1024, 4096),
                 List.of(0.25, 0.5, 1.0, 2.0), 1 << 12, 1 << 8);
     }
 
-    public static CheckCases full() {
-        return new CheckCases(true, List.of(1, 2, 4, 8, 16, 32, 64, 128), List.of(2, 4, 8), 4,
+    public static VerificationCases full() {
+        return new VerificationCases(true, List.of(1, 2, 4, 8, 16, 32, 64, 128), List.of(2, 4, 8), 4,
                 List.of(256, 1024, 4096, 16384), List.of(0.25, 0.5, 1.0, 2.0, 4.0), 1 << 16, 1 << 12);
     }
 

@@ -4,7 +4,7 @@ import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.reference.ApMatrix;
 import dev.ropecheck.engine.reference.ReferenceResult;
 import dev.ropecheck.engine.reference.ReferenceRopeAttention;
-import dev.ropecheck.engine.reference.StandardReferenceEngine;
+import dev.ropecheck.engine.reference.StandardReferenceEngine_AP;
 import dev.ropecheck.io.InstanceGenerator;
 import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.RopeInstance;
@@ -20,7 +20,7 @@ import org.ejml.data.DMatrixRMaj;
  * RoPE-grad Section 7 (MATH §7): with the identity family and {@code X = vec(X0) vec(I_d)^T / d},
  * RoPE attention is standard attention: the loss agrees and
  * {@code G[(a,c),(b,e)] = ∇L_std[a,c] [b = e]}. Both sides are computed by the two independent
- * arbitrary-precision references ({@link ReferenceRopeAttention}, {@link StandardReferenceEngine})
+ * arbitrary-precision references ({@link ReferenceRopeAttention}, {@link StandardReferenceEngine_AP})
  * at 40 digits; {@code d} is a power of two so {@code X0 / d} is exact.
  *
  * <p><b>Bound.</b> An identity: both sides agree to the references' precision. Each reference
@@ -29,7 +29,7 @@ import org.ejml.data.DMatrixRMaj;
  * entry, {@code 1e5} times the larger precision-level error, so a true discrepancy of one part in
  * {@code 10^25} or more is reported.
  */
-public final class Section7ReductionCheck implements LemmaCheck {
+public final class Section7ReductionVerification implements Verification {
     private static final long DIGITS = 40;
 
     @Override
@@ -43,7 +43,7 @@ public final class Section7ReductionCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         int[] ds = {1, 2, 4};
         int[] ns = cases.extended() ? new int[] {1, 2, 5, 8, 12} : new int[] {1, 2, 5, 8};
         int total = ds.length * ns.length;
@@ -76,7 +76,7 @@ public final class Section7ReductionCheck implements LemmaCheck {
                 }
                 RopeInstance inst = base.toBuilder().clearX().x(x).family(new IdentityFamily(d)).build();
                 ReferenceResult rope = new ReferenceRopeAttention(DIGITS).compute(inst);
-                StandardReferenceEngine.Values std = new StandardReferenceEngine(DIGITS)
+                StandardReferenceEngine_AP.Values std = new StandardReferenceEngine_AP(DIGITS)
                         .evaluate(StandardInstance.of(inst, x0));
                 ApMatrix g = rope.get(Quantity.GRAD_X);
                 Apfloat err = ApfloatMath.abs(rope.loss().subtract(std.loss()));
@@ -113,7 +113,7 @@ public final class Section7ReductionCheck implements LemmaCheck {
             }
         }
         progress.step("Section 7 reduction", total, total);
-        return new CheckResult(id(), title(), total, worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
+        return new VerificationResult(id(), title(), total, worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
                 "worst: " + worst, List.of(), points);
         // No plot series: a 40-digit agreement (about 1e-50) would stretch the double-precision error plot.
     }

@@ -34,13 +34,13 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * {@code alpha_i >= e^{-beta}} ({@link FastForwardBound#causalRounding}).
  * Time {@code O(C(T+g,g) d n log n)}, memory {@code O(g n + L)}.
  */
-public final class FftEngine extends PolynomialEngine {
+public final class RopeFftEngine_F64 extends PolynomialEngine {
     public static final String NAME = "fast-fft";
     public static final long DEFAULT_MONOMIAL_CAP = 200_000;
     /** Used when every score is exactly 0 (beta = 0): any positive interval covers it. */
     static final double MIN_BETA = 1e-3;
 
-    public FftEngine(double eps, Method method) {
+    public RopeFftEngine_F64(double eps, Method method) {
         this(eps, method, DEFAULT_MONOMIAL_CAP);
     }
 
@@ -49,7 +49,7 @@ public final class FftEngine extends PolynomialEngine {
      * @param method Taylor or Chebyshev
      * @param monomialCap largest {@code C(T+g, g)} accepted
      */
-    public FftEngine(double eps, Method method, long monomialCap) {
+    public RopeFftEngine_F64(double eps, Method method, long monomialCap) {
         super(eps, method, "monomialCap", monomialCap);
     }
 

@@ -3,7 +3,7 @@ package dev.ropecheck.report;
 import java.util.List;
 
 /**
- * What one {@link LemmaCheck} measured.
+ * What one {@link Verification} measured.
  *
  * @param id the specs/ entry id
  * @param title one line
@@ -15,16 +15,16 @@ import java.util.List;
  * @param series plot data
  * @param points the tightness of every measured case (for the small multiples and {@code report.json})
  */
-public record CheckResult(String id, String title, int cases, double maxError, double bound, Verdict verdict, String detail,
+public record VerificationResult(String id, String title, int cases, double maxError, double bound, Verdict verdict, String detail,
         List<Series> series, List<TightnessPoint> points) {
 
-    public CheckResult {
+    public VerificationResult {
         series = List.copyOf(series);
         points = List.copyOf(points);
     }
 
     /** A result without tightness points. */
-    public CheckResult(String id, String title, int cases, double maxError, double bound, Verdict verdict, String detail,
+    public VerificationResult(String id, String title, int cases, double maxError, double bound, Verdict verdict, String detail,
             List<Series> series) {
         this(id, title, cases, maxError, bound, verdict, detail, series, List.of());
     }
@@ -34,7 +34,7 @@ public record CheckResult(String id, String title, int cases, double maxError, d
         return maxError / bound;
     }
 
-    public static CheckResult skipped(LemmaCheck check, String why) {
-        return new CheckResult(check.id(), check.title(), 0, Double.NaN, Double.NaN, Verdict.SKIPPED, why, List.of());
+    public static VerificationResult skipped(Verification check, String why) {
+        return new VerificationResult(check.id(), check.title(), 0, Double.NaN, Double.NaN, Verdict.SKIPPED, why, List.of());
     }
 }

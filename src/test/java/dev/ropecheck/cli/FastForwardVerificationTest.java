@@ -7,9 +7,9 @@ import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.model.RopeInstance;
-import dev.ropecheck.report.CheckCases;
-import dev.ropecheck.report.CheckResult;
-import dev.ropecheck.report.FastForwardCheck;
+import dev.ropecheck.report.VerificationCases;
+import dev.ropecheck.report.VerificationResult;
+import dev.ropecheck.report.FastForwardVerification;
 import dev.ropecheck.report.Progress;
 import dev.ropecheck.report.Verdict;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose outputs are off by a relative {@code 1e-10} passes when it certifies {@code 1e-8 max|x|} and
  * fails when it certifies {@code 1e-13 max|x|}.
  */
-class FastForwardCheckTest {
+class FastForwardVerificationTest {
     @TempDir
     Path dir;
 
@@ -67,22 +67,22 @@ class FastForwardCheckTest {
         };
     }
 
-    private CheckResult run(double claim) {
+    private VerificationResult run(double claim) {
         EngineRegistry reg = new EngineRegistry()
                 .register("exact", EngineClass.EXACT, 1024, "stub", o -> new StubEngine("exact"))
                 .register("fast-fft", EngineClass.FAST, 1 << 20, "stub", o -> fast(claim));
         RegistryEngines engines = new RegistryEngines(new CliContext(reg, new ProvisionalTolerances()),
                 EngineRegistry.Options.defaults());
-        CheckCases small = new CheckCases(false, List.of(1, 3, 8), List.of(2), 1, List.of(64), List.of(1.0));
-        return new FastForwardCheck(engines, "fast-fft", "lemma-6.1", false).run(small, Progress.NONE);
+        VerificationCases small = new VerificationCases(false, List.of(1, 3, 8), List.of(2), 1, List.of(64), List.of(1.0));
+        return new FastForwardVerification(engines, "fast-fft", "lemma-6.1", false).run(small, Progress.NONE);
     }
 
     @Test
     void lemma61FastForwardWithinItsCertifiedBoundPassesAndAnOverclaimFails() {
-        CheckResult ok = run(1e-8);
+        VerificationResult ok = run(1e-8);
         assertEquals(Verdict.PASS, ok.verdict(), ok::toString);
         assertTrue(ok.cases() >= 20 && ok.tightness() > 1e-4, ok::toString);
-        CheckResult bad = run(1e-13);
+        VerificationResult bad = run(1e-13);
         assertEquals(Verdict.FAIL, bad.verdict(), bad::toString);
     }
 }

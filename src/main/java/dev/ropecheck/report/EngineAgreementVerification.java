@@ -21,7 +21,7 @@ import java.util.Set;
  * ({@link Engines#allowed}) plus the reference's rounding to double
  * ({@code (2^-53 + 10^(1-P)) (1 + 2^-52) max|ref|}, P = reference digits).
  */
-public final class EngineAgreementCheck implements LemmaCheck {
+public final class EngineAgreementVerification implements Verification {
     /**
      * Results per (engine, case), shared by the checks that compare the same engine on the same cases
      * for different quantities (one per definition), so the reference runs once per case.
@@ -43,7 +43,7 @@ public final class EngineAgreementCheck implements LemmaCheck {
      * @param id the specs id (e.g. {@code theorem-5.7})
      * @param engineName the engine under test
      */
-    public EngineAgreementCheck(Engines engines, String engineName, String id) {
+    public EngineAgreementVerification(Engines engines, String engineName, String id) {
         this(engines, engineName, id, EnumSet.allOf(Quantity.class),
                 "engine " + engineName + " vs reference, every quantity, against its bound (MATH §2-3)");
     }
@@ -53,7 +53,7 @@ public final class EngineAgreementCheck implements LemmaCheck {
      *
      * @param title the row's title
      */
-    public EngineAgreementCheck(Engines engines, String engineName, String id, Set<Quantity> only, String title) {
+    public EngineAgreementVerification(Engines engines, String engineName, String id, Set<Quantity> only, String title) {
         this(engines, engineName, id, only, title, null, "");
     }
 
@@ -63,7 +63,7 @@ public final class EngineAgreementCheck implements LemmaCheck {
      *
      * @param label names the convention in case labels
      */
-    public EngineAgreementCheck(Engines engines, String engineName, String id, Set<Quantity> only, String title,
+    public EngineAgreementVerification(Engines engines, String engineName, String id, Set<Quantity> only, String title,
             java.util.function.UnaryOperator<RopeInstance> convention, String label) {
         this.engines = engines;
         this.engineName = engineName;
@@ -94,11 +94,11 @@ public final class EngineAgreementCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         Optional<RopeAttentionEngine> ref = engines.engine("reference");
         Optional<RopeAttentionEngine> eng = engines.engine(engineName);
         if (ref.isEmpty() || eng.isEmpty()) {
-            return CheckResult.skipped(this, "needs engines reference and " + engineName + "; missing: "
+            return VerificationResult.skipped(this, "needs engines reference and " + engineName + "; missing: "
                     + (ref.isEmpty() ? "reference " : "") + (eng.isEmpty() ? engineName : ""));
         }
         int maxN = Math.min(Math.min(engines.maxN("reference"), engines.maxN(engineName)), cases.extended() ? 64 : 16);
@@ -136,7 +136,7 @@ public final class EngineAgreementCheck implements LemmaCheck {
                     continue; // the checking core also judges every other field the candidate holds; this row is about `only`
                 }
                 if (f.verdict() == FieldVerdict.UNCHECKED) {
-                    return CheckResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
+                    return VerificationResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
                 }
                 boolean zeroField = f.verdict() == FieldVerdict.VACUOUS && allZero(r.get(Quantity.byKey(f.field())));
                 double ratio = f.verdict() == FieldVerdict.PASS || zeroField ? f.maxRatio() : Double.POSITIVE_INFINITY;
@@ -161,9 +161,9 @@ public final class EngineAgreementCheck implements LemmaCheck {
         }
         progress.step(engineName + " vs reference", list.size(), list.size());
         Verdict v = worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL;
-        return new CheckResult(id, title(), list.size(), worstErr, worstBound, v, "worst: " + worst,
+        return new VerificationResult(id, title(), list.size(), worstErr, worstBound, v, "worst: " + worst,
                 only.size() < Quantity.values().length ? List.of()
-                        : List.of(Checks.maxByX(Plot.ERROR_VS_N, engineName + " vs reference (max over fields)", ns, errs)),
+                        : List.of(VerificationMath.maxByX(Plot.ERROR_VS_N, engineName + " vs reference (max over fields)", ns, errs)),
                 points);
     }
 }

@@ -7,8 +7,8 @@ import org.ejml.data.DMatrixRMaj;
  * {@link IllegalArgumentException} whose message names the argument and the limit it broke, so
  * that bad input never becomes a wrong number.
  */
-public final class Check {
-    private Check() {
+public final class Require {
+    private Require() {
     }
 
     /** Requires {@code m} to be non-null and exactly {@code rows x cols}. */

@@ -21,7 +21,7 @@ import org.apfloat.ApfloatMath;
  * scale, so tightness far below 1 is expected; what the check shows is that the analytic gradient agrees to
  * that many digits.
  */
-public final class GradientFiniteDifferenceCheck implements LemmaCheck {
+public final class GradientFiniteDifferenceVerification implements Verification {
     static final long REQUESTED_DIGITS = 90;
     static final double STEP = 1e-30;
     static final int EVAL_LOSS = 15;
@@ -37,7 +37,7 @@ public final class GradientFiniteDifferenceCheck implements LemmaCheck {
     }
 
     @Override
-    public CheckResult run(CheckCases cases, Progress progress) {
+    public VerificationResult run(VerificationCases cases, Progress progress) {
         ReferenceRopeAttention ref = new ReferenceRopeAttention(REQUESTED_DIGITS);
         long work = ref.workingDigits();
         Apfloat step = new Apfloat("1e-30", work);

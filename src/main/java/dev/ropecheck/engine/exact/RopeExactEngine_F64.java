@@ -43,7 +43,7 @@ import org.ejml.data.DMatrixRMaj;
  * {@code O(n^2 d)}; the offset-grouped path above stays for explicit families, a general {@code X},
  * {@code gradX} and an engine built with replaced {@link OffsetPathRules} (the tests' seam).
  *
- * <p>Threads: {@link #ExactEngine(int)}, default {@link Runtime#availableProcessors()} (which
+ * <p>Threads: {@link #RopeExactEngine_F64(int)}, default {@link Runtime#availableProcessors()} (which
  * follows {@code -XX:ActiveProcessorCount}); every result is bitwise the same for every thread count.
  *
  * <p>Kernel conventions (MATH §9, {@code specs/score-scale.md}, {@code specs/causal-mask.md}): the
@@ -55,7 +55,7 @@ import org.ejml.data.DMatrixRMaj;
  * covers both evaluation orders (§10 for the rotated route), as does
  * {@link dev.ropecheck.bounds.ComponentwiseRoundingBound} (any order).
  */
-public final class ExactEngine implements RopeAttentionEngine {
+public final class RopeExactEngine_F64 implements RopeAttentionEngine {
 
     /** Rows at or above which the offset-grouped path cuts the rows into two parts. */
     static final int PARALLEL_THRESHOLD = 256;
@@ -70,7 +70,7 @@ public final class ExactEngine implements RopeAttentionEngine {
     private final int threads;
 
     /** The correct engine on {@link Runtime#availableProcessors()} threads. */
-    public ExactEngine() {
+    public RopeExactEngine_F64() {
         this(OffsetPathRules.STANDARD, Parts.available());
     }
 
@@ -79,12 +79,12 @@ public final class ExactEngine implements RopeAttentionEngine {
      *
      * @param threads at least 1
      */
-    public ExactEngine(int threads) {
+    public RopeExactEngine_F64(int threads) {
         this(OffsetPathRules.STANDARD, threads);
     }
 
     /** An engine whose offset-grouped path follows {@code rules} (the seam the suite's power tests use). */
-    ExactEngine(OffsetPathRules rules, int threads) {
+    RopeExactEngine_F64(OffsetPathRules rules, int threads) {
         if (rules == null) {
             throw new IllegalArgumentException("rules are missing");
         }

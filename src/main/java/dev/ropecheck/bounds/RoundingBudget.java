@@ -110,7 +110,8 @@ final class RoundingBudget {
                         double xa = Math.abs(x[(a * d + c) * dd + s.pairIndex(k)]);
                         double xBar = xa * (1 + 2 * xr);
                         beta += ac * xBar * wBar[k];
-                        epsS += ac * ((xBar + xr * xBar) * (wBar[k] + etaW) * (1 + gS) - xBar * wBar[k]);
+                        // (xBar (1 + xr))(wBar + eta)(1 + gS) - xBar wBar, expanded (nothing cancels)
+                        epsS += ac * xBar * (wBar[k] * RoundingWeights.growth(xr, gS) + etaW * (1 + xr) * (1 + gS));
                     }
                 }
             }
@@ -119,12 +120,15 @@ final class RoundingBudget {
             double[] kHat = absProductColMax(inst.a2(), inst.wk());
             double gd = gamma(d);
             double[] mag = RoundingWeights.termMagnitudes(fam, wBar, etaW, counts);
-            double[] pad = RoundingWeights.paddedMagnitudes(fam, wBar, etaW, counts);
+            double[] exc = RoundingWeights.paddingExcess(fam, wBar, etaW, counts);
+            // (1 + gd)^2 (1 + gS) = 1 + grow
+            double grow = RoundingWeights.growth(RoundingWeights.growth(gd, gd), gS);
             for (int k = 0; k < s.size(); k++) {
                 double qb = qHat[s.row(k)];
                 double ke = kHat[s.col(k)];
                 beta += qb * wBar[k] * ke;
-                epsS += (qb * (1 + gd)) * pad[k] * (ke * (1 + gd)) * (1 + gS) - qb * mag[k] * ke;
+                // (qb (1 + gd)) pad (ke (1 + gd)) (1 + gS) - qb mag ke, pad = mag + exc, expanded
+                epsS += qb * ke * (exc[k] * (1 + grow) + mag[k] * grow);
             }
         }
         return new double[] {beta / d, epsS / d};

@@ -30,7 +30,9 @@ final class RoundingGradients {
             wMax = Math.max(wMax, w);
         }
         double a = Matrices.maxAbs(inst.a1()) * Matrices.maxAbs(inst.a2()) / b.d();
-        return a * ((b.pSum() + dSum) * (wMax + b.etaW()) * (1 + gamma(counts.gradX())) - b.pSum() * wMax);
+        double g = gamma(counts.gradX());
+        // (pSum + dSum)(wMax + eta)(1 + g) - pSum wMax, expanded (nothing cancels)
+        return a * (dSum * (wMax + b.etaW()) * (1 + g) + b.pSum() * (b.etaW() * (1 + g) + wMax * g));
     }
 
     /** §9: {@code dQ} (weights only). */
@@ -42,21 +44,24 @@ final class RoundingGradients {
         double[] wBar = weightMagnitudes(inst.family(), b.n(), b.etaW());
         double[] mag = RoundingWeights.termMagnitudes(inst.family(), wBar, b.etaW(), counts);
         double[] pad = RoundingWeights.paddedMagnitudes(inst.family(), wBar, b.etaW(), counts);
+        double[] exc = RoundingWeights.paddingExcess(inst.family(), wBar, b.etaW(), counts);
         Support s = inst.family().support();
         double gd = gamma(d);
         double g = gamma(counts.dq());
+        double grow = RoundingWeights.growth(gd, g);
         double worst = 0;
         for (int row = 0; row < d; row++) {
-            double sb = 0;
             double sp = 0;
+            double excess = 0;
             for (int k = 0; k < s.size(); k++) {
                 if (s.row(k) == row) {
                     double ke = kHat[s.col(k)];
-                    sb += mag[k] * ke;
                     sp += pad[k] * (ke * (1 + gd));
+                    excess += ke * (exc[k] * (1 + grow) + mag[k] * grow);
                 }
             }
-            worst = Math.max(worst, ((b.pRow() + dRow) * sp * (1 + g) - b.pRow() * sb) / d);
+            // (pRow + dRow) sp (1 + g) - pRow Σ mag ke, expanded: dRow sp (1 + g) + pRow Σ ke (pad (1 + gd)(1 + g) - mag)
+            worst = Math.max(worst, (dRow * sp * (1 + g) + b.pRow() * excess) / d);
         }
         return worst;
     }
@@ -70,21 +75,24 @@ final class RoundingGradients {
         double[] wBar = weightMagnitudes(inst.family(), b.n(), b.etaW());
         double[] mag = RoundingWeights.termMagnitudes(inst.family(), wBar, b.etaW(), counts);
         double[] pad = RoundingWeights.paddedMagnitudes(inst.family(), wBar, b.etaW(), counts);
+        double[] exc = RoundingWeights.paddingExcess(inst.family(), wBar, b.etaW(), counts);
         Support s = inst.family().support();
         double gd = gamma(d);
         double g = gamma(counts.dk());
+        double grow = RoundingWeights.growth(gd, g);
         double worst = 0;
         for (int col = 0; col < d; col++) {
-            double te = 0;
             double tp = 0;
+            double excess = 0;
             for (int k = 0; k < s.size(); k++) {
                 if (s.col(k) == col) {
                     double qb = qHat[s.row(k)];
-                    te += qb * mag[k];
                     tp += (qb * (1 + gd)) * pad[k];
+                    excess += qb * (exc[k] * (1 + grow) + mag[k] * grow);
                 }
             }
-            worst = Math.max(worst, ((b.pCol() + dCol) * tp * (1 + g) - b.pCol() * te) / d);
+            // (pCol + dCol) tp (1 + g) - pCol Σ qb mag, expanded as for dQ
+            worst = Math.max(worst, (dCol * tp * (1 + g) + b.pCol() * excess) / d);
         }
         return worst;
     }

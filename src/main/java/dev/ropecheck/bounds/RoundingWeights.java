@@ -97,6 +97,26 @@ final class RoundingWeights {
         return out;
     }
 
+    /**
+     * {@link #paddedMagnitudes} minus {@link #termMagnitudes}, formed without the cancellation of that
+     * difference in binary64: {@code η_W} on the offset-grouped route, {@code 4u μ_k + (2.8285 η_W + 2 η_W^2)(1 + 4u)}
+     * on the rotated one. The bounds that perturb a term, {@code (μ + e)(1 + γ) - μ}, are expanded as
+     * {@code e (1 + γ) + μ γ} with this {@code e}, so every part is non-negative and nothing cancels.
+     */
+    static double[] paddingExcess(PositionFamily fam, double[] wBar, double etaW, ExactRoundingModel.Counts counts) {
+        double[] mu = termMagnitudes(fam, wBar, etaW, counts);
+        double[] out = new double[mu.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = counts.rotated() ? 4 * U * mu[k] + (2.8285 * etaW + 2 * etaW * etaW) * (1 + 4 * U) : etaW;
+        }
+        return out;
+    }
+
+    /** {@code (1 + a)(1 + b) - 1 = a + b + a b}, each part non-negative for {@code a, b >= 0}. */
+    static double growth(double a, double b) {
+        return a + b + a * b;
+    }
+
     /** {@code W̄_k = max_m |W~_m[b_k,e_k]| + η_W}: bounds both the double and the exact entries. */
     static double[] weightMagnitudes(PositionFamily fam, int n, double etaW) {
         Support s = fam.support();

@@ -167,6 +167,8 @@ final class ExactRoundingHandModel {
         double[] wBar;
         double[] mu;
         double[] pi;
+        /** {@code π_k - μ_k} as a real number (π's definition before its rounding), for the exact differences. */
+        double[] piExcess;
         double[] qHat;
         double[] kHat;
         double beta;
@@ -203,14 +205,18 @@ final class ExactRoundingHandModel {
         st.wBar = wBar(fam, n, st.eta);
         st.mu = new double[s.size()];
         st.pi = new double[s.size()];
+        st.piExcess = new double[s.size()];
         for (int k = 0; k < s.size(); k++) {
             if (counts.rotated()) {
                 // §13: μ_k = 1 on the diagonal, min(1, 2 W̄_k) off it; π_k = μ_k + 2√2 η_W + 2 η_W² rounded up
                 st.mu[k] = s.row(k) == s.col(k) ? 1 : Math.min(1, 2 * st.wBar[k]);
                 st.pi[k] = (st.mu[k] + 2.8285 * st.eta + 2 * st.eta * st.eta) * (1 + 4 * U);
+                st.piExcess[k] = bd(st.mu[k]).add(bd(2.8285).multiply(bd(st.eta))).add(bd(2).multiply(bd(st.eta)).multiply(bd(st.eta)))
+                        .multiply(BigDecimal.ONE.add(bd(4 * U))).subtract(bd(st.mu[k])).doubleValue();
             } else {
                 st.mu[k] = st.wBar[k];
                 st.pi[k] = st.wBar[k] + st.eta;
+                st.piExcess[k] = st.eta;
             }
         }
         double gS = gamma(counts.score());
@@ -228,7 +234,9 @@ final class ExactRoundingHandModel {
                         double xBar = Math.abs(inst.x().get(a * d + c, s.row(k) * d + s.col(k))) * (1 + 2 * xr);
                         double aa = a1[a] * a2[c];
                         beta += aa * xBar * st.wBar[k];
-                        epsS += aa * ((xBar + xr * xBar) * (st.wBar[k] + st.eta) * (1 + gS) - xBar * st.wBar[k]);
+                        // the note's (xBar + xr xBar)(W̄ + η)(1 + γ) - xBar W̄, as a real number
+                        epsS += bd(aa).multiply(bd(xBar).add(bd(xr).multiply(bd(xBar))).multiply(bd(st.wBar[k]).add(bd(st.eta)))
+                                .multiply(onePlus(gS)).subtract(bd(xBar).multiply(bd(st.wBar[k])))).doubleValue();
                     }
                 }
             }
@@ -239,7 +247,8 @@ final class ExactRoundingHandModel {
                 double q = st.qHat[s.row(k)];
                 double kk = st.kHat[s.col(k)];
                 beta += q * st.wBar[k] * kk;
-                epsS += (q * (1 + gd)) * st.pi[k] * (kk * (1 + gd)) * (1 + gS) - q * st.mu[k] * kk;
+                epsS += bd(q).multiply(bd(kk)).multiply(pi(st, k).multiply(onePlus(gd)).multiply(onePlus(gd)).multiply(onePlus(gS))
+                        .subtract(bd(st.mu[k]))).doubleValue();
             }
         }
         st.beta = beta / d;
@@ -314,15 +323,16 @@ final class ExactRoundingHandModel {
         double gd = gamma(st.d);
         double worst = 0;
         for (int b = 0; b < st.d; b++) {
-            double plain = 0;
-            double padded = 0;
+            BigDecimal plain = BigDecimal.ZERO;
+            BigDecimal padded = BigDecimal.ZERO;
             for (int k = 0; k < s.size(); k++) {
                 if (s.row(k) == b) {
-                    plain += st.mu[k] * st.kHat[s.col(k)];
-                    padded += st.pi[k] * (st.kHat[s.col(k)] * (1 + gd));
+                    plain = plain.add(bd(st.mu[k]).multiply(bd(st.kHat[s.col(k)])));
+                    padded = padded.add(pi(st, k).multiply(bd(st.kHat[s.col(k)])).multiply(onePlus(gd)));
                 }
             }
-            worst = Math.max(worst, ((st.pRow + dRow) * padded * (1 + g) - st.pRow * plain) / st.d);
+            worst = Math.max(worst, bd(st.pRow).add(bd(dRow)).multiply(padded).multiply(onePlus(g))
+                    .subtract(bd(st.pRow).multiply(plain)).doubleValue() / st.d);
         }
         return worst;
     }
@@ -335,15 +345,16 @@ final class ExactRoundingHandModel {
         double gd = gamma(st.d);
         double worst = 0;
         for (int e = 0; e < st.d; e++) {
-            double plain = 0;
-            double padded = 0;
+            BigDecimal plain = BigDecimal.ZERO;
+            BigDecimal padded = BigDecimal.ZERO;
             for (int k = 0; k < s.size(); k++) {
                 if (s.col(k) == e) {
-                    plain += st.qHat[s.row(k)] * st.mu[k];
-                    padded += (st.qHat[s.row(k)] * (1 + gd)) * st.pi[k];
+                    plain = plain.add(bd(st.qHat[s.row(k)]).multiply(bd(st.mu[k])));
+                    padded = padded.add(bd(st.qHat[s.row(k)]).multiply(onePlus(gd)).multiply(pi(st, k)));
                 }
             }
-            worst = Math.max(worst, ((st.pCol + dCol) * padded * (1 + g) - st.pCol * plain) / st.d);
+            worst = Math.max(worst, bd(st.pCol).add(bd(dCol)).multiply(padded).multiply(onePlus(g))
+                    .subtract(bd(st.pCol).multiply(plain)).doubleValue() / st.d);
         }
         return worst;
     }
@@ -429,7 +440,8 @@ final class ExactRoundingHandModel {
                 double dSum = st.kappa * st.pSum + n * (1 + st.kappa) * st.epsT;
                 double w = max(st.wBar);
                 double a = maxAbs(inst.a1()) * maxAbs(inst.a2()) / d;
-                return a * ((st.pSum + dSum) * (w + st.eta) * (1 + gamma(counts.gradX())) - st.pSum * w);
+                return a * bd(st.pSum).add(bd(dSum)).multiply(bd(w).add(bd(st.eta))).multiply(onePlus(gamma(counts.gradX())))
+                        .subtract(bd(st.pSum).multiply(bd(w))).doubleValue();
             }
             default:
                 break;
@@ -523,5 +535,18 @@ final class ExactRoundingHandModel {
             e = e.multiply(java.math.BigDecimal.ONE.add(new java.math.BigDecimal(xi)), DIGITS40);
         }
         return e.subtract(java.math.BigDecimal.ONE, DIGITS40).doubleValue();
+    }
+
+    private static BigDecimal bd(double x) {
+        return new BigDecimal(x);
+    }
+
+    private static BigDecimal onePlus(double x) {
+        return BigDecimal.ONE.add(new BigDecimal(x));
+    }
+
+    /** {@code π_k = μ_k + (π_k - μ_k)}, the real number of the note's definition. */
+    private static BigDecimal pi(Stages st, int k) {
+        return bd(st.mu[k]).add(bd(st.piExcess[k]));
     }
 }

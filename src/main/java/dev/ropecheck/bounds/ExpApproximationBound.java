@@ -24,7 +24,7 @@ public final class ExpApproximationBound {
     public static double taylorRemainder(double beta, int g) {
         Apfloat b = exact(beta);
         Apfloat base = ApfloatMath.pow(b, g + 1).divide(factorial(g + 1));
-        Apfloat lagrange = base.multiply(ApfloatMath.exp(b));
+        Apfloat lagrange = base.multiply(expExact(beta));
         Apfloat best = lagrange;
         if (g + 2 > beta) {
             Apfloat ratio = b.divide(new Apfloat(g + 2, DIGITS));
@@ -39,7 +39,7 @@ public final class ExpApproximationBound {
     /** Taylor remainder in Lagrange form alone: {@code beta^(g+1) e^beta / (g+1)!}. */
     public static double taylorLagrangeRemainder(double beta, int g) {
         Apfloat b = exact(beta);
-        return up(ApfloatMath.pow(b, g + 1).divide(factorial(g + 1)).multiply(ApfloatMath.exp(b)));
+        return up(ApfloatMath.pow(b, g + 1).divide(factorial(g + 1)).multiply(expExact(beta)));
     }
 
     /**
@@ -48,7 +48,7 @@ public final class ExpApproximationBound {
      */
     public static double chebyshevRemainder(double beta, int g) {
         Apfloat b = exact(beta);
-        Apfloat v = ApfloatMath.pow(b, g + 1).multiply(ApfloatMath.exp(b))
+        Apfloat v = ApfloatMath.pow(b, g + 1).multiply(expExact(beta))
                 .divide(ApfloatMath.pow(new Apfloat(2, DIGITS), g)).divide(factorial(g + 1));
         return up(v);
     }
@@ -71,13 +71,24 @@ public final class ExpApproximationBound {
 
     /** {@code delta = eta e^beta}: relative error, since {@code e^z >= e^-beta} on the interval. */
     public static double relative(double eta, double beta) {
-        return up(exact(eta).multiply(ApfloatMath.exp(exact(beta))));
+        return up(exact(eta).multiply(expExact(beta)));
     }
 
     /** {@code e^x} rounded up. */
     public static double expUp(double x) {
-        return up(ApfloatMath.exp(exact(x)));
+        return up(expExact(x));
     }
+
+    /**
+     * {@code ApfloatMath.exp} of the exact double {@code x} at {@link #DIGITS} digits, kept per {@code x}:
+     * the degree search asks for {@code e^beta} once per candidate degree and again for {@code delta}, and
+     * the apfloat exponential dominated a small call. The same value every time (apfloat is deterministic).
+     */
+    static Apfloat expExact(double x) {
+        return EXP.computeIfAbsent(Double.doubleToLongBits(x), k -> ApfloatMath.exp(exact(x)));
+    }
+
+    private static final java.util.Map<Long, Apfloat> EXP = new java.util.concurrent.ConcurrentHashMap<>();
 
     static Apfloat exact(double v) {
         return dev.ropecheck.model.ExactValues.apfloat(v, DIGITS);

@@ -25,14 +25,17 @@ import org.ejml.data.DMatrixRMaj;
  * intermediate {@code x} (a score, a probability, a row sum, ...), so
  * {@code ||c ∘ u||_2^2 = Σ_x G_{o,x}^2 ||c^x ∘ u||_2^2 <= Σ_x G_{o,x}^2 φ_x^2}, with {@code G_{o,x}}
  * the exact derivative of {@code o} in {@code x} and {@code φ_x} a bound on the roundings of
- * {@code x} in any evaluation order (for a sum of {@code m} terms of absolute sum {@code M}:
- * {@code φ^2 = k u_a^2 M^2 + u_s^2 x^2}, {@code k} the roundings that can touch it). The sum
+ * {@code x} in any evaluation order (for a sum of terms {@code t_j}, every partial sum in any order is a
+ * subset sum, at most {@code W = max(Σ t^+, Σ t^-)}: {@code φ^2 = k u_a^2 W^2 + u_s^2 x^2}, {@code k} the
+ * roundings that can touch it). The sum
  * {@code Σ_x G^2 φ^2} keeps every cancellation of the exact derivative — this is what the stage-by-stage
  * bound of {@link ComponentwiseRoundingBound} loses — and it is the variance of
  * {@code Σ_x G_{o,x} φ_x z_x} for independent standard normal {@code z_x}. It is measured by
  * {@link #PROBES} evaluations of the exact formulas in binary64 with every intermediate moved by
- * {@code φ_x z_x} ({@code z} from a fixed seed), and bounded from above with the chi-square quantile
- * of the sample: {@code S / q}, {@code q = F^{-1}_{χ²(K)}(p_χ / N)}.
+ * {@code φ_x z_x} ({@code z} from a fixed seed). Each entry's own final rounding (derivative 1, {@code φ}
+ * known from the exact values) is taken out of the probes' sum {@code S} and added back exactly as
+ * {@code W_o}; the bound is {@code sqrt(c^2 S/K + λ^2 W_o)}, with {@code λ} and {@code c} from
+ * {@link #ownFactor2} and {@link #sampledFactor2}.
  *
  * <p>Intermediates that an implementation may compute once or several times (the RoPE tables, used by
  * up to six rotations; the scores, exponentials and probabilities of a FlashAttention-style backward
@@ -46,8 +49,10 @@ import org.ejml.data.DMatrixRMaj;
  * exactly, and no loss), every input exact in the storage format.
  * The bound is first order (terms in {@code u^2} are outside it; the probes, which evaluate the
  * nonlinear formulas with perturbations of the size of the roundings, include their effect at that
- * size) and ignores gradual underflow. It fails with probability at most the class's failure
- * probability: half for Azuma–Hoeffding over every entry, half for the chi-square bound.
+ * size) and ignores gradual underflow. It fails with probability at most its share of the class's
+ * failure probability ({@link RoundingClass#componentFailureProbability}), {@code P/N} per entry:
+ * Azuma–Hoeffding averaged over the probes' chi-square distribution
+ * ({@code proofs-notes/first-order-rounding.md} §3).
  */
 public final class FirstOrderRoundingBound {
     /** Probes: evaluations of the perturbed formulas. */

@@ -72,7 +72,8 @@ final class ExactRoundingHandModel {
         return best;
     }
 
-    private static double maxColSum(DMatrixRMaj m) {
+    /** {@code max_j Σ_i |m_ij|}, in plain double (also the fast-gradient formula test's column sums). */
+    static double maxColSum(DMatrixRMaj m) {
         double best = 0;
         for (int j = 0; j < m.numCols; j++) {
             double s = 0;

@@ -53,18 +53,6 @@ class FastGradientBoundFormulaTest {
         return best;
     }
 
-    private static double maxColAbsSum(DMatrixRMaj m) {
-        double best = 0;
-        for (int j = 0; j < m.numCols; j++) {
-            double s = 0;
-            for (int i = 0; i < m.numRows; i++) {
-                s += Math.abs(m.get(i, j));
-            }
-            best = Math.max(best, s);
-        }
-        return best;
-    }
-
     /** The derivation of the class Javadoc, step by step, in plain double. */
     private static final class Expected {
         final double phi;
@@ -113,9 +101,9 @@ class FastGradientBoundFormulaTest {
             double magnitude = (1 + phi + rhoP) * tt;
             PositionFamily fam = in.family();
             double omega = fam instanceof RopeFamily ? FastForwardBound.ropeWeightError(n, ((RopeFamily) fam).base()) : 0;
-            double a1Sum = maxColAbsSum(in.a1());
-            double a2Sum = maxColAbsSum(in.a2());
-            double a3Sum = maxColAbsSum(in.a3());
+            double a1Sum = ExactRoundingHandModel.maxColSum(in.a1());
+            double a2Sum = ExactRoundingHandModel.maxColSum(in.a2());
+            double a3Sum = ExactRoundingHandModel.maxColSum(in.a3());
             double a2Max = maxAbs(in.a2());
             Support s = fam.support();
             double wMax = 0;

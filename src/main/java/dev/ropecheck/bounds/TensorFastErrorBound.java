@@ -63,7 +63,13 @@ public final class TensorFastErrorBound implements TensorQuantityBound {
     public static TensorFastErrorBound certified(TensorResult fast) {
         double beta = meta(fast, "beta");
         double abs = fast.metadata().containsKey("absSum") ? meta(fast, "absSum") : Math.exp(beta);
-        return new TensorFastErrorBound(meta(fast, "delta"), beta, (int) meta(fast, "rank"), (int) meta(fast, "degree"),
+        double delta = meta(fast, "delta");
+        if (!(delta < 1)) {
+            throw new IllegalArgumentException("the fast engine's polynomial at eps = " + fast.metadata().get("eps")
+                    + " has relative error delta = eta e^beta = " + delta + " >= 1 on [-beta, beta], beta = " + beta
+                    + ": no error bound follows; use an eps below " + 1 / Math.exp(beta));
+        }
+        return new TensorFastErrorBound(delta, beta, (int) meta(fast, "rank"), (int) meta(fast, "degree"),
                 abs);
     }
 

@@ -97,7 +97,8 @@ final class CheckCommand implements Callable<Integer> {
                     + " which -XX:ActiveProcessorCount sets); verdicts do not depend on it.")
     Integer threads;
 
-    @Option(names = "--eps", defaultValue = "1e-6", description = "With --engine-class fast: the implementation's eps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eps", defaultValue = "1e-6", description = "With --engine-class fast: the implementation's eps, the certified max |P(z) - e^z| of its exp"
+            + " polynomial on [-beta, beta] (MATH §4) (default: ${DEFAULT-VALUE}).")
     double eps;
 
     @Option(names = "--fast-engine", defaultValue = "fast-fft", paramLabel = "NAME",

@@ -60,7 +60,8 @@ final class ComputeCommand implements Callable<Integer> {
     static final long READ_BYTES_PER_ND = 64;
 
     @Option(names = "--eps", paramLabel = "EPS",
-            description = "Approximation parameter of the fast engines, in (0, 0.1) (default: ${DEFAULT-VALUE}).",
+            description = "Approximation parameter of every fast engine (RoPE and tensor): the certified max |P(z) - e^z| of the"
+                    + " Chebyshev exp polynomial on [-beta, beta] (MATH §4), in (0, 0.1) (default: ${DEFAULT-VALUE}).",
             defaultValue = "1e-6")
     double eps;
 

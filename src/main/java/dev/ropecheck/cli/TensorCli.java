@@ -25,7 +25,7 @@ import org.ejml.data.DMatrixRMaj;
  * on a {@code tensor-attention-instance/1} and judges a {@code tensor-attention-result/1}.
  *
  * <p>Engines: {@code reference} ({@link TensorReferenceEngine_AP}, decimal strings with trusted digits),
- * {@code exact} ({@link TensorExactEngine_F64}), {@code fast} ({@link TensorFastEngine_F64} with {@code eps}, Taylor).
+ * {@code exact} ({@link TensorExactEngine_F64}), {@code fast} ({@link TensorFastEngine_F64} with {@code eps}, Chebyshev: the same meaning of {@code eps} as the RoPE fast engines).
  *
  * <p>Tolerances of {@code check}: for class exact, the rounding model {@link TensorExactRounding}; for class fast, the
  * certified bound {@link TensorFastErrorBound#certified} of the fast engine at the same {@code eps} (same polynomial

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ropecheck.approx.ExpApproximations;
 import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.approx.Method;
+import dev.ropecheck.bounds.TensorFastErrorBound;
 import dev.ropecheck.engine.TensorQuantity;
+import dev.ropecheck.engine.TensorResult;
 import dev.ropecheck.engine.exact.TensorExactEngine_F64;
 import dev.ropecheck.engine.fast.TensorFastEngine_F64;
 import dev.ropecheck.model.TensorInstance;
@@ -46,6 +48,23 @@ class TensorEngineContractTest {
     }
 
     @Test
+    @DisplayName("MATH §4, §5: eps is the absolute eta; when delta = eta e^beta >= 1 the certificate is refused in one line naming eps, delta and the eps that would do")
+    @dev.ropecheck.specs.Spec("tensor-main-theorem")
+    void certificateRefusedWhenDeltaReachesOne() {
+        TensorInstance in = new TensorInstanceSpec(3, 2, 1.5, false, false, 2L).build();
+        TensorFastEngine_F64 fast = new TensorFastEngine_F64(0.9);
+        ExpPolynomial p = fast.polynomial(in);
+        assertTrue(p.etaPolynomial() <= 0.9 && p.deltaPolynomial() >= 1,
+                "precondition: eta " + p.etaPolynomial() + " <= 0.9 and delta " + p.deltaPolynomial() + " >= 1");
+        TensorResult r = fast.compute(in, EnumSet.of(TensorQuantity.LOSS));
+        String m = assertThrows(IllegalArgumentException.class, () -> TensorFastErrorBound.certified(r)).getMessage();
+        assertTrue(m.contains("eps = 0.9") && m.contains("delta = eta e^beta = " + p.deltaPolynomial())
+                && m.contains("use an eps below " + 1 / Math.exp(p.beta())), m);
+        TensorFastEngine_F64 fine = new TensorFastEngine_F64(0.5 / Math.exp(p.beta()));
+        assertTrue(TensorFastErrorBound.certified(fine.compute(in, EnumSet.of(TensorQuantity.LOSS))).delta() < 1);
+    }
+
+    @Test
     @DisplayName("exact engine drops the n x n^2 quantities above its size limit; reference offers all")
     void supportedSets() {
         TensorInstance small = new TensorInstanceSpec(3, 2, 0.5, true, false, 1L).build();
@@ -57,7 +76,7 @@ class TensorEngineContractTest {
     }
 
     @Test
-    @DisplayName("MATH §4: the fast engine's polynomial has |P(z) - e^z| <= eta on [-beta, beta] (21 points, apfloat), delta <= eps, minimal degree")
+    @DisplayName("MATH §4: the fast engine's polynomial has |P(z) - e^z| <= eta on [-beta, beta] (21 points, apfloat), eta <= eps, minimal degree: the RoPE engines' meaning of eps")
     @dev.ropecheck.specs.Spec("tensor-main-theorem")
     void enginePolynomialIsCertified() {
         for (Method method : Method.values()) {
@@ -66,9 +85,11 @@ class TensorEngineContractTest {
                     TensorInstance in = new TensorInstanceSpec(6, 2, b, false, false, 3L).build();
                     ExpPolynomial p = new TensorFastEngine_F64(eps, false, method).polynomial(in);
                     double beta = p.beta();
-                    assertTrue(p.deltaPolynomial() <= eps, method + " delta " + p.deltaPolynomial() + " > eps " + eps);
+                    assertTrue(p.etaPolynomial() <= eps, method + " eta " + p.etaPolynomial() + " > eps " + eps);
+                    assertEquals(ExpApproximations.minimalDegree(method, beta, eps, ExpApproximations.Scope.POLYNOMIAL).degree(),
+                            p.degree(), method + ": not the RoPE engines' degree for eps " + eps);
                     if (p.degree() > 0) {
-                        assertTrue(ExpApproximations.ofDegree(method, beta, p.degree() - 1).deltaPolynomial() > eps,
+                        assertTrue(ExpApproximations.ofDegree(method, beta, p.degree() - 1).etaPolynomial() > eps,
                                 method + " degree " + p.degree() + " is not minimal");
                     }
                     double[] a = p.coefficients();

@@ -31,41 +31,52 @@ final class GradientFactors {
     final double[] r;
     /** {@code x[l][i] = x_il / alpha~_i}: {@code c~_il / alpha~_i} for {@code l < d}, {@code -r~_i / alpha~_i} at {@code l = d}. */
     final double[][] x;
-    /** {@code y[l][j] = y_jl}: {@code h_jl} for {@code l < d}, 1 at {@code l = d}. */
+    /** {@code y[l][j] = y_jl}: {@code h_jl} for {@code l < d}, 1 at {@code l = d}; {@code null} when built without {@code h}. */
     final double[][] y;
 
-    private GradientFactors(int n, int d) {
+    private GradientFactors(int n, int d, boolean withY) {
         this.n = n;
         this.d = d;
         this.r = new double[n];
         this.x = new double[d + 1][n];
-        this.y = new double[d + 1][n];
+        this.y = withY ? new double[d + 1][n] : null;
     }
 
     /** The factors of {@code fwd} (a forward pass on {@code in}), then {@code rule} applied to them. */
     static GradientFactors of(RopeInstance in, FastForward fwd, Rule rule) {
-        int n = in.n();
-        int d = in.d();
-        double[] alpha = fwd.alpha();
-        DMatrixRMaj att = fwd.attention();
-        DMatrixRMaj c = fwd.c();
-        DMatrixRMaj h = in.h();
-        GradientFactors f = new GradientFactors(n, d);
+        GradientFactors f = ofRows(in.n(), in.d(), fwd.alpha(), fwd.attention().data, fwd.c().data, in.h().data);
+        rule.apply(f);
+        return f;
+    }
+
+    /**
+     * The factors from row-major {@code n x d} arrays {@code att = Att~}, {@code c = c~} and {@code alpha~}: the one
+     * build of Lemma 6.4's {@code x}, shared by the RoPE gradients and the tensor gradient
+     * ({@link TensorFastEngine_F64}, where {@code x_i = [c~_i, -r~_i]} is the same and {@code y_(j1,j2) = [h_(j1,j2), 1]}
+     * is never formed: it factorises through {@code U2, U3}).
+     *
+     * @param h row-major {@code n x d} values {@code h}, or {@code null} to leave {@code y} unbuilt ({@code y == null})
+     */
+    static GradientFactors ofRows(int n, int d, double[] alpha, double[] att, double[] c, double[] h) {
+        GradientFactors f = new GradientFactors(n, d, h != null);
         for (int i = 0; i < n; i++) {
             double s = 0;
             for (int l = 0; l < d; l++) {
-                s += c.unsafe_get(i, l) * att.unsafe_get(i, l);
+                s += c[i * d + l] * att[i * d + l];
             }
             f.r[i] = s;
             double inv = 1.0 / alpha[i];
             for (int l = 0; l < d; l++) {
-                f.x[l][i] = c.unsafe_get(i, l) * inv;
-                f.y[l][i] = h.unsafe_get(i, l);
+                f.x[l][i] = c[i * d + l] * inv;
             }
             f.x[d][i] = -s * inv;
-            f.y[d][i] = 1.0;
+            if (h != null) {
+                for (int l = 0; l < d; l++) {
+                    f.y[l][i] = h[i * d + l];
+                }
+                f.y[d][i] = 1.0;
+            }
         }
-        rule.apply(f);
         return f;
     }
 

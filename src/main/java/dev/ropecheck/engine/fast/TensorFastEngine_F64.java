@@ -21,7 +21,9 @@ import org.ejml.data.DMatrixRMaj;
  * <p>Construction. {@link MonomialFactors} gives {@code Ã = U1 (U2 ⊘' U3)^T} with {@code |Ã - A| <= delta A}
  * entrywise, {@code delta} the certified relative bound {@link ExpPolynomial#deltaPolynomial()} of the exp polynomial
  * on {@code [-beta, beta]} ({@link ExpApproximations}, Taylor or Chebyshev, MATH §4; {@code beta} from
- * {@link TrilinearFeatures}); the degree is the smallest with {@code delta <= eps}. With {@code σ2 = U2^T 1}, {@code σ3 = U3^T 1},
+ * {@link TrilinearFeatures}); the degree is the smallest whose certified absolute error {@code eta = max |P(z) - e^z|}
+ * on {@code [-beta, beta]} is at most {@code eps}: the meaning of {@code eps} in every fast engine (MATH §4), with
+ * {@code delta = eta e^beta} following from it. With {@code σ2 = U2^T 1}, {@code σ3 = U3^T 1},
  * {@code B2 = U2^T A4}, {@code B3 = U3^T A5}:
  * <ul>
  *   <li>{@code alpha~ = Ã 1 = U1 (σ2 ∘ σ3)} since {@code (U2 ⊘' U3)^T 1_{n^2} = σ2 ∘ σ3};</li>
@@ -45,18 +47,18 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
     private final boolean useWeights;
     private final Method method;
 
-    /** Target relative error {@code eps} of the exp polynomial (Taylor); uses the weight structure when present. */
+    /** The Chebyshev polynomial with {@code eta <= eps}, using the weight structure when present. */
     public TensorFastEngine_F64(double eps) {
-        this(eps, true, Method.TAYLOR);
+        this(eps, true, Method.CHEBYSHEV);
     }
 
-    /** As {@link #TensorFastEngine_F64(double, boolean, Method)} with the Taylor polynomial. */
+    /** As {@link #TensorFastEngine_F64(double, boolean, Method)} with the Chebyshev polynomial, every fast engine's default. */
     public TensorFastEngine_F64(double eps, boolean useWeights) {
-        this(eps, useWeights, Method.TAYLOR);
+        this(eps, useWeights, Method.CHEBYSHEV);
     }
 
     /**
-     * @param eps target relative error {@code delta <= eps} of {@code Ã} against {@code A}, in (0, 1)
+     * @param eps target {@code max |P(z) - e^z|} on {@code [-beta, beta]}, in {@code (0, 1)}, as in the RoPE fast engines
      * @param useWeights when true and the instance has key weights, expand over the {@code d} features
      *     {@code Q[i,l] K1[j1,l] K2[j2,l]} instead of the {@code d^2} feature pairs
      * @param method how the exp polynomial is built (Taylor or Chebyshev interpolation)
@@ -96,19 +98,14 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
     }
 
     /**
-     * The lowest-degree polynomial with {@code deltaPolynomial <= eps} on {@code [-beta, beta]}: the search of
-     * {@link ExpApproximations#minimalDegree} for {@code etaPolynomial <= eps e^{-beta}}, then degrees upward while the
-     * rounded-up {@code delta} still exceeds {@code eps}.
+     * The lowest-degree polynomial with {@code etaPolynomial <= eps} on {@code [-beta, beta]}
+     * ({@link ExpApproximations#minimalDegree}, the search of the RoPE fast engines).
      *
      * @throws IllegalArgumentException when {@code beta} exceeds {@link ExpApproximations#MAX_BETA} or no degree reaches eps
      */
     private ExpPolynomial polynomialFor(double beta) {
         double b = Math.max(beta, Double.MIN_NORMAL);
-        ExpPolynomial p = ExpApproximations.minimalDegree(method, b, eps * Math.exp(-b), ExpApproximations.Scope.POLYNOMIAL);
-        while (p.deltaPolynomial() > eps) {
-            p = ExpApproximations.ofDegree(method, b, p.degree() + 1);
-        }
-        return p;
+        return ExpApproximations.minimalDegree(method, b, eps, ExpApproximations.Scope.POLYNOMIAL);
     }
 
     @Override
@@ -126,15 +123,16 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
         double[] alpha = rows.alpha();
         double[] att = rows.att();
         double[] c = rows.c();
-        double[] rr = rows.r();
         double twoLoss = rows.twoLoss();
+        GradientFactors xf = GradientFactors.ofRows(n, d, alpha, att, c, null);
+        double[] rr = xf.r;
 
         TensorResult.Builder b = TensorResult.builder(name()).meta("beta", feat.beta).meta("degree", poly.degree())
                 .meta("rank", r).meta("eta", poly.etaPolynomial()).meta("delta", poly.deltaPolynomial())
                 .meta("features", feat.k).meta("eps", eps).meta("absSum", poly.absSum()).meta("method", method);
         boolean wantGradX = TensorRowOutputs.needsGradX(wanted);
         boolean wantGradY = TensorRowOutputs.needsGradY(wanted);
-        DMatrixRMaj gX = wantGradX ? gradX(in, mf, alpha, c, rr) : null;
+        DMatrixRMaj gX = wantGradX ? gradX(in, mf, xf) : null;
         DMatrixRMaj gY = wantGradY ? gradY(mf, vf, alpha, c, n, d) : null;
         TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, rr, gX, gY, b);
         return b.build();
@@ -144,8 +142,8 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
     private record ValueFactors(double[] sig2, double[] sig3, double[] b2, double[] b3) {
     }
 
-    /** The per-row outputs {@code alpha~, Att~, c~, r~} and {@code ||c~||_F^2}. */
-    private record Rows(double[] alpha, double[] att, double[] c, double[] r, double twoLoss) {
+    /** The per-row outputs {@code alpha~, Att~, c~} and {@code ||c~||_F^2} ({@code r~} is Lemma 6.4's, {@link GradientFactors}). */
+    private record Rows(double[] alpha, double[] att, double[] c, double twoLoss) {
     }
 
     /** {@link ValueFactors} from the low-rank factors {@code U2, U3} ({@code n x r}) and {@code A4, A5}. */
@@ -198,7 +196,7 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
     }
 
     /**
-     * {@code alpha~ = U1 M'[:, d]}, {@code Att~ = U1 M'[:, <d] / alpha~}, {@code c~ = Att~ - E}, {@code r~}, {@code L~}.
+     * {@code alpha~ = U1 M'[:, d]}, {@code Att~ = U1 M'[:, <d] / alpha~}, {@code c~ = Att~ - E}, {@code L~}.
      *
      * @throws IllegalStateException when some {@code alpha~_i} is not positive (the polynomial's {@code delta} should
      *     keep it within {@code (1 ± delta) alpha_i})
@@ -210,7 +208,6 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
         double[] alpha = new double[n];
         double[] att = new double[n * d];
         double[] c = new double[n * d];
-        double[] rr = new double[n];
         double twoLoss = 0;
         double[] acc = new double[d1];
         for (int i = 0; i < n; i++) {
@@ -229,19 +226,15 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
                         + " should keep it within (1 ± delta) alpha");
             }
             alpha[i] = al;
-            double ri = 0;
             for (int l = 0; l < d; l++) {
                 double a = acc[l] / al;
                 att[i * d + l] = a;
                 double cl = a - e[i * d + l];
                 c[i * d + l] = cl;
                 twoLoss += cl * cl;
-                ri += cl * a;
             }
-            rr[i] = ri;
         }
-
-        return new Rows(alpha, att, c, rr, twoLoss);
+        return new Rows(alpha, att, c, twoLoss);
     }
 
     /** {@code ∇_Y L~}: {@code Cw[κ,l] = Σ_i U1[i,κ] c~_il / alpha~_i}, {@code GY[(e1,e2),l] = Σ_κ Cw[κ,l] B2[κ,e1] B3[κ,e2]}. */
@@ -277,14 +270,14 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
     }
 
     /** {@code ∇_X L~} through {@code Ω} and {@code Z} (class Javadoc); {@code O(n r d^2 + r d^4)}. */
-    private static DMatrixRMaj gradX(TensorInstance in, MonomialFactors mf, double[] alpha, double[] c, double[] rr) {
+    private static DMatrixRMaj gradX(TensorInstance in, MonomialFactors mf, GradientFactors xf) {
         final int d = in.d();
         final int dd = d * d;
         final int d1 = d + 1;
         final int r = mf.r;
         KeyFactors kf = keyFactors(in, mf);
         double[] zz = zTensor(kf, in.y().data, r, d);
-        double[] omega = omega(in, mf, alpha, c, rr);
+        double[] omega = omega(in, mf, xf);
         // G~[a,s] = (1/d) Σ_{κ,l} Ω[a,l,κ] Z[κ,s,l]
         double invD = 1.0 / d;
         double[] g = new double[d * dd];
@@ -392,8 +385,11 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
         return zz;
     }
 
-    /** {@code Ω[a,l,κ] = Σ_i A1[i,a] x_il U1[i,κ] / alpha~_i} with {@code x_i = [c~_i, -r~_i]} ({@code d x (d+1) x r}). */
-    private static double[] omega(TensorInstance in, MonomialFactors mf, double[] alpha, double[] c, double[] rr) {
+    /**
+     * {@code Ω[a,l,κ] = Σ_i A1[i,a] x_il U1[i,κ] / alpha~_i} with {@code x_i = [c~_i, -r~_i]} ({@code d x (d+1) x r}), the
+     * {@code x_il / alpha~_i} taken from Lemma 6.4's shared build {@link GradientFactors#ofRows}.
+     */
+    private static double[] omega(TensorInstance in, MonomialFactors mf, GradientFactors xf) {
         final int n = in.n();
         final int d = in.d();
         final int d1 = d + 1;
@@ -402,13 +398,11 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
         double[] omega = new double[d * d1 * r];
         double[] coef = new double[d * d1];
         for (int i = 0; i < n; i++) {
-            double inv = 1.0 / alpha[i];
             for (int a = 0; a < d; a++) {
-                double va = a1[i * d + a] * inv;
-                for (int l = 0; l < d; l++) {
-                    coef[a * d1 + l] = va * c[i * d + l];
+                double va = a1[i * d + a];
+                for (int l = 0; l < d1; l++) {
+                    coef[a * d1 + l] = va * xf.x[l][i];
                 }
-                coef[a * d1 + d] = -va * rr[i];
             }
             int base = i * r;
             for (int al = 0; al < d * d1; al++) {

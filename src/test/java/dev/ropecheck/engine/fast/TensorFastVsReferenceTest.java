@@ -3,6 +3,7 @@ package dev.ropecheck.engine.fast;
 import dev.ropecheck.contract.TensorChecks;
 import dev.ropecheck.gen.Generators;
 import dev.ropecheck.gen.TensorInstanceSpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
@@ -67,7 +68,9 @@ class TensorFastVsReferenceTest {
         TensorResult fr = fast.computeAll(in);
         TensorResult ref = REF.computeAll(in);
         TensorFastErrorBound certified = TensorFastErrorBound.certified(fr);
-        assertTrue(certified.delta() <= eps, "certified delta " + certified.delta() + " above eps " + eps);
+        ExpPolynomial poly = fast.polynomial(in);
+        assertTrue(poly.etaPolynomial() <= eps, "certified eta " + poly.etaPolynomial() + " above eps " + eps);
+        assertEquals(poly.deltaPolynomial(), certified.delta(), "the certificate's delta is not the polynomial's");
         String where = spec + " eps=" + eps + " weights=" + useWeights + " method=" + method + " " + fr.metadata();
         TensorChecks.within(fr, ref, certified, in, TensorChecks.requiredFast(in), where, CERTIFIED);
         double delta = measuredDelta(in, fast.polynomial(in));

@@ -102,12 +102,7 @@ public final class TensorExactEngine_F64 implements TensorAttentionEngine {
         double[] w = new double[d];
         for (int i = 0; i < n; i++) {
             double m = scores(i, qx, a2, a3, n, d, invD, t, row);
-            double sum = 0;
-            for (int j = 0; j < nn; j++) {
-                double ej = Math.exp(row[j] - m);
-                row[j] = ej;
-                sum += ej;
-            }
+            double sum = expShifted(row, nn, m);
             double em = Math.exp(m);
             alpha[i] = sum * em;
             if (keepA) {
@@ -122,15 +117,7 @@ public final class TensorExactEngine_F64 implements TensorAttentionEngine {
             if (keepF) {
                 System.arraycopy(row, 0, fOut.data, i * nn, nn);
             }
-            // Att_i = f_i h
-            Arrays.fill(w, 0);
-            for (int j = 0; j < nn; j++) {
-                double fj = row[j];
-                int base = j * d;
-                for (int l = 0; l < d; l++) {
-                    w[l] += fj * h[base + l];
-                }
-            }
+            attentionRow(row, h, nn, d, w);
             double ri = 0;
             for (int l = 0; l < d; l++) {
                 att[i * d + l] = w[l];
@@ -143,33 +130,16 @@ public final class TensorExactEngine_F64 implements TensorAttentionEngine {
             if (wantGradY) {
                 // F_i[c1,c2] = Σ_{j1} A4[j1,c1] Σ_{j2} f_{i,(j1,j2)} A5[j2,c2]; GY[(c1,c2),l] += F_i[c1,c2] c_il
                 contractPairs(row, a4, a5, n, d, u, fi);
-                for (int s = 0; s < dd; s++) {
-                    for (int l = 0; l < d; l++) {
-                        gy[s * d + l] += fi[s] * c[i * d + l];
-                    }
-                }
+                addOuter(gy, fi, 0, c, i * d, dd, d);
             }
             if (wantGradX) {
-                // p_ij = f_ij <c_i, h_j - Att_i>, overwriting row
-                for (int j = 0; j < nn; j++) {
-                    int base = j * d;
-                    double acc = 0;
-                    for (int l = 0; l < d; l++) {
-                        acc += c[i * d + l] * (h[base + l] - w[l]);
-                    }
-                    row[j] *= acc;
-                }
+                pRow(row, c, i * d, h, w, nn, d);
                 if (keepP) {
                     System.arraycopy(row, 0, pOut.data, i * nn, nn);
                 }
                 // P_i[c1,c2] = Σ_{j1} A2[j1,c1] Σ_{j2} p_{i,(j1,j2)} A3[j2,c2]; G[a,s] += A1[i,a] P_i[s]
                 contractPairs(row, a2, a3, n, d, u, pi);
-                for (int a = 0; a < d; a++) {
-                    double v1 = a1[i * d + a];
-                    for (int s = 0; s < dd; s++) {
-                        gx[a * dd + s] += v1 * pi[s];
-                    }
-                }
+                addOuter(gx, a1, i * d, pi, 0, d, dd);
             }
         }
         for (int k = 0; k < gx.length; k++) {
@@ -177,28 +147,63 @@ public final class TensorExactEngine_F64 implements TensorAttentionEngine {
         }
 
         TensorResult.Builder b = TensorResult.builder(name());
-        DMatrixRMaj gX = DMatrixRMaj.wrap(d, dd, gx);
-        DMatrixRMaj gY = DMatrixRMaj.wrap(dd, d, gy);
-        for (TensorQuantity q : wanted) {
-            switch (q) {
-                case A:
-                    b.put(q, aOut);
-                    break;
-                case F:
-                    b.put(q, fOut);
-                    break;
-                case P:
-                    b.put(q, pOut);
-                    break;
-                case H:
-                    b.put(q, DMatrixRMaj.wrap(nn, d, h));
-                    break;
-                default:
-                    break;
+        putIfWanted(b, wanted, TensorQuantity.A, aOut);
+        putIfWanted(b, wanted, TensorQuantity.F, fOut);
+        putIfWanted(b, wanted, TensorQuantity.P, pOut);
+        putIfWanted(b, wanted, TensorQuantity.H, DMatrixRMaj.wrap(nn, d, h));
+        TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, r, DMatrixRMaj.wrap(d, dd, gx), DMatrixRMaj.wrap(dd, d, gy), b);
+        return b.build();
+    }
+
+    private static void putIfWanted(TensorResult.Builder b, Set<TensorQuantity> wanted, TensorQuantity q, DMatrixRMaj m) {
+        if (wanted.contains(q)) {
+            b.put(q, m);
+        }
+    }
+
+    /** {@code row[j] <- exp(row[j] - m)} for {@code j < nn}; returns their sum, in increasing {@code j}. */
+    private static double expShifted(double[] row, int nn, double m) {
+        double sum = 0;
+        for (int j = 0; j < nn; j++) {
+            double ej = Math.exp(row[j] - m);
+            row[j] = ej;
+            sum += ej;
+        }
+        return sum;
+    }
+
+    /** {@code w = Att_i = f_i h} ({@code f_i} in {@code row}, {@code h} row-major {@code n^2 x d}). */
+    private static void attentionRow(double[] row, double[] h, int nn, int d, double[] w) {
+        Arrays.fill(w, 0);
+        for (int j = 0; j < nn; j++) {
+            double fj = row[j];
+            int base = j * d;
+            for (int l = 0; l < d; l++) {
+                w[l] += fj * h[base + l];
             }
         }
-        TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, r, gX, gY, b);
-        return b.build();
+    }
+
+    /** {@code p_ij = f_ij <c_i, h_j - Att_i>} over {@code row} ({@code f_i} in, {@code p_i} out; {@code c_i} at {@code c[ci..]}). */
+    private static void pRow(double[] row, double[] c, int ci, double[] h, double[] w, int nn, int d) {
+        for (int j = 0; j < nn; j++) {
+            int base = j * d;
+            double acc = 0;
+            for (int l = 0; l < d; l++) {
+                acc += c[ci + l] * (h[base + l] - w[l]);
+            }
+            row[j] *= acc;
+        }
+    }
+
+    /** {@code out[a, s] += x[xi + a] y[yi + s]}, {@code a < rows}, {@code s < cols}: one row's rank-one term of a gradient. */
+    private static void addOuter(double[] out, double[] x, int xi, double[] y, int yi, int rows, int cols) {
+        for (int a = 0; a < rows; a++) {
+            double v1 = x[xi + a];
+            for (int s = 0; s < cols; s++) {
+                out[a * cols + s] += v1 * y[yi + s];
+            }
+        }
     }
 
     /** {@code Qx = A1 X}, {@code n x d^2} (row-major arrays; {@code a1} is {@code n x d}, {@code x} is {@code d x d^2}). */

@@ -198,8 +198,9 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
     /**
      * {@code alpha~ = U1 M'[:, d]}, {@code Att~ = U1 M'[:, <d] / alpha~}, {@code c~ = Att~ - E}, {@code L~}.
      *
-     * @throws IllegalStateException when some {@code alpha~_i} is not positive (the polynomial's {@code delta} should
-     *     keep it within {@code (1 ± delta) alpha_i})
+     * @throws IllegalArgumentException when some {@code alpha~_i} is not positive and {@code delta >= 1} (eps too large)
+     * @throws IllegalStateException when some {@code alpha~_i} is not positive although {@code delta < 1} keeps it within
+     *     {@code (1 ± delta) alpha_i}
      */
     private static Rows rows(MonomialFactors mf, double[] mPrime, double[] e, int n, int d, ExpPolynomial poly) {
         final int r = mf.r;
@@ -221,6 +222,10 @@ public final class TensorFastEngine_F64 implements TensorAttentionEngine {
                 }
             }
             double al = acc[d];
+            if (!(al > 0) && !(poly.deltaPolynomial() < 1)) {
+                throw new IllegalArgumentException("alpha~[" + i + "] = " + al + " is not positive: the polynomial's delta = "
+                        + poly.deltaPolynomial() + " >= 1 does not keep it within (1 ± delta) alpha; use a smaller eps");
+            }
             if (!(al > 0)) {
                 throw new IllegalStateException("alpha~[" + i + "] = " + al + " is not positive; delta = " + poly.deltaPolynomial()
                         + " should keep it within (1 ± delta) alpha");

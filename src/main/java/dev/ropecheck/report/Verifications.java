@@ -51,6 +51,7 @@ public final class Verifications {
                 .register(new TimingMeasurement(engines, List.of("exact", "fast-fft", "fast-lowrank")))
                 .register(new ErrorVsDegreeMeasurement(engines, "fast-fft"))
                 .register(new DegreeTableMeasurement())
+                .register(new BoundAttainmentMeasurement())
                 .register(new PhaseTransitionMeasurement(engines));
     }
 

@@ -13,15 +13,13 @@ import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
+import dev.ropecheck.report.BoundAttainment;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -49,78 +47,24 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class ComponentwiseRoundingBoundTightnessTest {
-    private static final double U32 = 0x1p-24;
-
-    /** {@code x y} in double (exact: 24 + 24 bits) minus its float rounding, relative to {@code x y}. */
-    private static double productRoundingDown(float x, float y) {
-        double exact = (double) x * (double) y;
-        return (exact - (float) exact) / exact;
-    }
-
-    /**
-     * Four fp32 values {@code a1, w1, a2, w2} in {@code [1, 1.1)} with both products and their sum
-     * rounded down by at least {@code 0.9 u} relative (a deterministic search).
-     */
-    static float[] worstStage1Inputs() {
-        List<float[]> good = new ArrayList<>();
-        long x = 0x5DEECE66DL;
-        for (int t = 0; t < 400_000 && good.size() < 400; t++) {
-            x = x * 6364136223846793005L + 1442695040888963407L;
-            float a = 1f + (float) (((x >>> 40) & 0xFFFFFF) / (double) (1 << 24)) * 0.05f;
-            x = x * 6364136223846793005L + 1442695040888963407L;
-            float w = 1f + (float) (((x >>> 40) & 0xFFFFFF) / (double) (1 << 24)) * 0.05f;
-            if (productRoundingDown(a, w) >= 0.9 * U32) {
-                good.add(new float[] {a, w});
-            }
-        }
-        for (int i = 0; i < good.size(); i++) {
-            for (int j = 0; j < good.size(); j++) {
-                float p1 = good.get(i)[0] * good.get(i)[1];
-                float p2 = good.get(j)[0] * good.get(j)[1];
-                double exact = (double) p1 + (double) p2; // exact: both in [1, 2.25), 25 bits
-                if ((exact - (float) exact) / exact >= 0.9 * U32) {
-                    return new float[] {good.get(i)[0], good.get(i)[1], good.get(j)[0], good.get(j)[1]};
-                }
-            }
-        }
-        throw new AssertionError("no adversarial stage-1 inputs found");
-    }
 
     private static RopeInstance projectionInstance(double[] a3row, double[] wvcol, int d) {
-        DMatrixRMaj a3 = new DMatrixRMaj(1, d);
-        DMatrixRMaj wv = new DMatrixRMaj(d, d);
-        for (int c = 0; c < d; c++) {
-            a3.set(0, c, a3row[c]);
-            wv.set(c, 0, wvcol[c]);
-            wv.set(c, 1, 0.5);
-        }
-        DMatrixRMaj small = new DMatrixRMaj(1, d);
-        small.fill(0.25);
-        return RopeInstance.builder().a1(small).a2(small).a3(a3).e(small).wq(CommonOps_DDRM.identity(d))
-                .wk(CommonOps_DDRM.identity(d)).wv(wv).family(new IdentityFamily(d)).build();
+        return BoundAttainment.projectionInstance(a3row, wvcol, d);
     }
 
     private static double hBound(RopeInstance inst, FloatFormat fmt) {
-        return new ComponentwiseRoundingBound(RoundingClass.worstCase(fmt), 1)
-                .allowed(inst, EnumSet.of(Quantity.H)).get(Quantity.H).get(0, 0);
+        return BoundAttainment.stage1Bound(inst, fmt);
     }
 
     @Test
     @DisplayName("check-verdicts: stage 1 in fp32: three roundings of 0.9u attain 0.6 of gamma_2 + u (derived fraction 0.59)")
     @dev.ropecheck.specs.Spec("check-verdicts")
     void fp32ProjectionAttainsDerivedFraction() {
-        float[] v = worstStage1Inputs();
-        RopeInstance inst = projectionInstance(new double[] {v[0], v[2]}, new double[] {v[1], v[3]}, 2);
-        float computed = v[0] * v[1] + v[2] * v[3]; // Java float: product, product, sum, each rounded
-        BigDecimal exact = new BigDecimal(v[0]).multiply(new BigDecimal(v[1]))
-                .add(new BigDecimal(v[2]).multiply(new BigDecimal(v[3])));
-        double err = exact.subtract(new BigDecimal(computed)).abs().doubleValue();
-        double bound = hBound(inst, FloatFormat.FP32);
-        double ratio = err / bound;
-        assertTrue(ratio <= 1, "unsound: " + err + " > " + bound);
-        assertTrue(ratio >= 0.59, "fp32 stage 1: measured/bound " + ratio + " < 0.59 (derived, see class comment)");
+        BoundAttainment.Attained a = BoundAttainment.fp32Projection();
+        assertTrue(a.measured() <= a.allowed(), "unsound: " + a.measured() + " > " + a.allowed());
+        assertTrue(a.ratio() >= 0.59, "fp32 stage 1: measured/bound " + a.ratio() + " < 0.59 (derived, see class comment)");
         // and at most 2u of 3u: an fp32 accumulator has no separate storage rounding
-        assertTrue(ratio <= 2.0 / 3, "measured/bound " + ratio + " > 2/3");
+        assertTrue(a.ratio() <= 2.0 / 3, "measured/bound " + a.ratio() + " > 2/3");
     }
 
     @Test
@@ -129,15 +73,12 @@ class ComponentwiseRoundingBoundTightnessTest {
     void sixteenBitStorageAttainsDerivedFraction() {
         for (FloatFormat fmt : List.of(FloatFormat.BF16, FloatFormat.FP16)) {
             int p = fmt.precision();
-            double tail = 15 * Math.scalb(1.0, -(p + 4)); // exact in the format: 4 significant bits
-            RopeInstance inst = projectionInstance(new double[] {1, 1}, new double[] {1, tail}, 2);
-            double exact = 1 + tail; // the fp32 sum is exact (p + 4 <= 24 bits)
-            double computed = fmt.round((float) (1f + (float) tail));
-            assertEquals(1.0, computed, fmt + ": " + exact + " must round to 1");
-            double ratio = (exact - computed) / hBound(inst, fmt);
-            double derived = (1 - 0x1p-4) / (1 + Math.scalb(1.0, -p)) * (1 - 0x1p-10);
-            assertTrue(ratio <= 1, fmt + " unsound: ratio " + ratio);
-            assertTrue(ratio >= derived, fmt + ": measured/bound " + ratio + " < derived " + derived);
+            double tail = 15 * Math.scalb(1.0, -(p + 4));
+            assertEquals(1.0, fmt.round((float) (1f + (float) tail)), fmt + ": 1 + tail must round to 1");
+            BoundAttainment.Attained a = BoundAttainment.sixteenBitStorage(fmt);
+            assertTrue(a.measured() <= a.allowed(), fmt + " unsound: ratio " + a.ratio());
+            assertTrue(a.ratio() >= a.fraction() && a.fraction() > 0.93, fmt + ": measured/bound " + a.ratio()
+                    + " < derived " + a.fraction());
         }
     }
 

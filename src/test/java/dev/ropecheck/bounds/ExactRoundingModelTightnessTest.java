@@ -1,5 +1,6 @@
 package dev.ropecheck.bounds;
 
+import dev.ropecheck.report.BoundAttainment;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.engine.Quantity;
@@ -10,7 +11,6 @@ import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
-import java.math.BigDecimal;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -36,54 +36,13 @@ class ExactRoundingModelTightnessTest {
     private static final double U = 0x1p-53;
     private static final long SEED = 0x7167L;
 
-    /** Relative rounding error of {@code fl(x)} against the exact {@code v}. */
-    private static double rel(double rounded, BigDecimal exact) {
-        return new BigDecimal(rounded).subtract(exact).divide(exact, java.math.MathContext.DECIMAL64).doubleValue();
-    }
-
     @Test
     @DisplayName("exact rounding model: the h bound γ_d ĥ is attained to the derived fraction 0.85 (1 - 4u)")
     void hBoundAttained() {
-        double t = 0.85;
-        SplittableRandom rnd = new SplittableRandom(SEED);
-        double[] found = null;
-        long trials = 0;
-        while (found == null && trials < 5_000_000L) {
-            trials++;
-            // products just above 1 and a sum just above 2: the bottom of their binades, where one rounding
-            // can reach nearly u relative
-            double a0 = 1 + rnd.nextDouble();
-            double a1 = 1 + rnd.nextDouble();
-            double y0 = (1 + 0.04 * rnd.nextDouble()) / a0;
-            double y1 = (1 + 0.04 * rnd.nextDouble()) / a1;
-            BigDecimal p0 = new BigDecimal(a0).multiply(new BigDecimal(y0));
-            BigDecimal p1 = new BigDecimal(a1).multiply(new BigDecimal(y1));
-            double f0 = a0 * y0;
-            double f1 = a1 * y1;
-            double d0 = rel(f0, p0);
-            double d1 = rel(f1, p1);
-            double d2 = rel(f0 + f1, new BigDecimal(f0).add(new BigDecimal(f1)));
-            if (Math.abs(d0) >= t * U && Math.abs(d1) >= t * U && Math.abs(d2) >= t * U
-                    && Math.signum(d0) == Math.signum(d1) && Math.signum(d1) == Math.signum(d2)) {
-                found = new double[] {a0, a1, y0, y1};
-            }
-        }
-        assertTrue(found != null, "no entries found in " + trials + " trials, seed " + SEED);
-        DMatrixRMaj a3 = new DMatrixRMaj(new double[][] {{found[0], found[1]}});
-        DMatrixRMaj wv = new DMatrixRMaj(new double[][] {{found[2], 0}, {found[3], 0}});
-        DMatrixRMaj id = new DMatrixRMaj(new double[][] {{1, 0}, {0, 1}});
-        DMatrixRMaj one = new DMatrixRMaj(new double[][] {{0.5, 0.25}});
-        RopeInstance inst = RopeInstance.builder().a1(one).a2(one).a3(a3).e(new DMatrixRMaj(1, 2)).wq(id).wk(id)
-                .wv(wv).family(new IdentityFamily(2)).build();
-        RopeResult r = new RopeExactEngine_F64(1).compute(inst, EnumSet.of(Quantity.H));
-        BigDecimal exact = new BigDecimal(found[0]).multiply(new BigDecimal(found[2]))
-                .add(new BigDecimal(found[1]).multiply(new BigDecimal(found[3])));
-        double measured = new BigDecimal(r.get(Quantity.H).get(0, 0)).subtract(exact).abs().doubleValue();
-        double bound = new ExactRoundingModel().allowed(Quantity.H, inst, null);
-        System.out.printf("h tightness: seed %d, %d trials, entries %s: measured/bound %.4f%n", SEED, trials,
-                java.util.Arrays.toString(found), measured / bound);
-        assertTrue(measured <= bound, "sound: " + measured + " <= " + bound);
-        assertTrue(measured / bound >= t * (1 - 4 * U), "tight: " + measured / bound + " seed " + SEED);
+        BoundAttainment.Attained a = BoundAttainment.exactProjection(SEED);
+        System.out.printf("h tightness: %s: measured/bound %.4f%n", a.instance(), a.ratio());
+        assertTrue(a.measured() <= a.allowed(), "sound: " + a.measured() + " <= " + a.allowed());
+        assertTrue(a.ratio() >= 0.85 * (1 - 4 * U), "tight: " + a.ratio() + " seed " + SEED);
     }
 
     private static DMatrixRMaj fill(int r, int c, double b, int pattern, SplittableRandom rnd) {

@@ -1,5 +1,6 @@
 package dev.ropecheck.bounds;
 
+import dev.ropecheck.report.BoundAttainment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,33 +18,8 @@ import org.junit.jupiter.api.Test;
 class FastForwardBoundTightnessTest {
     private static final double U = dev.ropecheck.bounds.FloatFormat.FP64.u();
 
-    /** A bound with only the approximation error {@code delta} (no score or expansion rounding). */
     private static FastForwardBound pure(double delta, double hInf) {
-        return new FastForwardBound(1.0, delta, 1.0, 0.0, 0.0, hInf, 0.0, 0.0);
-    }
-
-    /** {@code |Att~ - Att|} of the two-token instance, mass {@code w} perturbed by {@code +δ}, the rest by {@code -δ}. */
-    private static double twoTokenError(double delta, double w) {
-        double att = w - (1 - w);
-        double num = (1 + delta) * w - (1 - delta) * (1 - w);
-        double den = (1 + delta) * w + (1 - delta) * (1 - w);
-        return Math.abs(num / den - att);
-    }
-
-    /** Maximum over {@code w in (0,1)} of {@link #twoTokenError} (unimodal: ternary search). */
-    private static double worstTwoToken(double delta) {
-        double lo = 0;
-        double hi = 1;
-        for (int it = 0; it < 200; it++) {
-            double m1 = lo + (hi - lo) / 3;
-            double m2 = hi - (hi - lo) / 3;
-            if (twoTokenError(delta, m1) < twoTokenError(delta, m2)) {
-                lo = m1;
-            } else {
-                hi = m2;
-            }
-        }
-        return twoTokenError(delta, (lo + hi) / 2);
+        return BoundAttainment.approximationOnly(delta, hInf);
     }
 
     @Test
@@ -52,7 +28,7 @@ class FastForwardBoundTightnessTest {
         for (double delta : new double[] {1e-6, 1e-3, 0.05, 0.3, 0.9}) {
             for (double hInf : new double[] {1.0, 0.375}) {
                 FastForwardBound b = pure(delta, hInf);
-                double measured = worstTwoToken(delta) * hInf;
+                double measured = BoundAttainment.worstTwoToken(delta) * hInf;
                 double bound = b.attentionApproximation();
                 assertTrue(measured <= bound, "delta=" + delta + ": attained error " + measured + " above the bound "
                         + bound);
@@ -73,12 +49,11 @@ class FastForwardBoundTightnessTest {
     @DisplayName("MATH §5: |f~ - f| <= 2δ/(1-δ) f (FastGradientBound.phi) is attained as the perturbed mass w -> 0")
     void math5RowTransferAttained() {
         for (double delta : new double[] {1e-4, 0.01, 0.2}) {
-            double w = 1e-12;
-            double fTilde = (1 + delta) * w / ((1 + delta) * w + (1 - delta) * (1 - w));
-            double measured = (fTilde - w) / w;
-            double phi = 2 * delta / (1 - delta);
-            assertTrue(measured <= phi * (1 + 1e-12), "delta=" + delta);
-            assertTrue(measured / phi >= 1 - 1e-9, "delta=" + delta + ": f transfer attained only to " + measured / phi);
+            BoundAttainment.Attained a = BoundAttainment.rowTransfer(delta);
+            assertTrue(a.measured() <= a.allowed() * (1 + 1e-12), "delta=" + delta);
+            assertTrue(a.ratio() >= 1 - 1e-9, "delta=" + delta + ": f transfer attained only to " + a.ratio());
+            // δ_eff = (1+δ)(1+4u) - 1 is δ to 4u(1+δ)/δ relative; φ = 2δ_eff/(1-δ_eff) moves by at most twice that
+            assertEquals(2 * delta / (1 - delta), a.allowed(), 16 * U / delta * a.allowed(), "phi = 2δ/(1-δ) to δ_eff's rounding");
         }
     }
 

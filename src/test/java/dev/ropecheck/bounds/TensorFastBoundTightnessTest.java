@@ -1,5 +1,6 @@
 package dev.ropecheck.bounds;
 
+import dev.ropecheck.report.BoundAttainment;
 import dev.ropecheck.contract.TensorChecks;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,34 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class TensorFastBoundTightnessTest {
 
-    /** n = 2, d = 1: X = 0, h = (A4 ⊗ A5) Y = (1, 1, -1, -1), E = -4 (so every c > 0). */
     private static TensorInstance halfAndHalf() {
-        return TensorInstance.builder()
-                .a1(new DMatrixRMaj(new double[][] {{0.5}, {-0.25}}))
-                .a2(new DMatrixRMaj(new double[][] {{0.5}, {0.75}}))
-                .a3(new DMatrixRMaj(new double[][] {{-0.5}, {0.25}}))
-                .a4(new DMatrixRMaj(new double[][] {{1}, {-1}}))
-                .a5(new DMatrixRMaj(new double[][] {{1}, {1}}))
-                .e(new DMatrixRMaj(new double[][] {{-4}, {-4}}))
-                .x(new DMatrixRMaj(1, 1))
-                .y(new DMatrixRMaj(new double[][] {{1}}))
-                .entryBound(4)
-                .build();
+        return BoundAttainment.halfAndHalf();
     }
 
-    /** The worst admissible {@code Att~} of row {@code i}, column {@code l}: {@code +δ} where {@code h_jl > Att_il}. */
     private static double worstAttention(TensorResult t, int i, int l, double delta) {
-        DMatrixRMaj a = t.get(TensorQuantity.A);
-        DMatrixRMaj h = t.get(TensorQuantity.H);
-        double att = t.get(TensorQuantity.ATTENTION).get(i, l);
-        double num = 0;
-        double den = 0;
-        for (int j = 0; j < a.numCols; j++) {
-            double f = h.get(j, l) > att ? 1 + delta : 1 - delta;
-            num += f * a.get(i, j) * h.get(j, l);
-            den += f * a.get(i, j);
-        }
-        return num / den;
+        return BoundAttainment.worstAttention(t, i, l, delta);
     }
 
     @Test

@@ -66,7 +66,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--only", paramLabel = "ID[,ID...]", split = ",", description = "Run only the rows and"
             + " measurements with these ids (an ID that is no id selects those whose id contains it); measurement ids:"
-            + " phase-transition, lemma-3.4-degree-table, timing, error-vs-degree.")
+            + " phase-transition, lemma-3.4-degree-table, bound-attainment, timing, error-vs-degree.")
     List<String> only;
 
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write a JUnit XML report: one test case per"
@@ -87,31 +87,65 @@ final class VerifyCommand implements Callable<Integer> {
         this.checks = checks;
     }
 
+    /** What a run collects: the rows and their results, the plotted series, sections, figures and notes. */
+    private static final class Collected {
+        final List<ReportContent.Row> rows = new ArrayList<>();
+        final List<VerificationResult> results = new ArrayList<>();
+        final List<Series> series = new ArrayList<>();
+        final List<ReportContent.Section> sections = new ArrayList<>();
+        final List<TightnessFigures.Figure> figures = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+    }
+
     @Override
     public Integer call() throws IOException {
         EngineRegistry.Options options = ComputeCommand.options(precision, eps);
-        // --out is checked before anything is computed (issue 13: verify --out FILE computed for 13 s, then failed).
-        dev.ropecheck.io.AtomicDirectory.requireWritableTarget(out, "--out");
+        // the targets are checked before anything is computed (issue 13: verify --out FILE computed for 13 s, then failed)
+        requireWritableTargets();
         boolean full = mode != null && mode.full;
         VerificationCases cases = full ? VerificationCases.full() : VerificationCases.quick();
         RegistryEngines engines = new RegistryEngines(context, options);
         Verifications registry = checks.apply(engines);
-        Progress progress = Progress.console(System.err);
-        PrintWriter pw = spec.commandLine().getOut();
-        List<ReportContent.Row> rows = new ArrayList<>();
-        List<VerificationResult> results = new ArrayList<>();
-        List<Series> series = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
         List<String> ids = new ArrayList<>(registry.checks().stream().map(Verification::id).toList());
         ids.addAll(registry.measurements().stream().map(Measurement::id).toList());
-        if (only != null) {
-            for (String o : only) {
-                if (ids.stream().noneMatch(id -> id.contains(o))) {
-                    throw new IllegalArgumentException("--only " + dev.ropecheck.io.InputText.quote(o) + " matches no check; the"
-                            + " ids are " + String.join(", ", ids));
-                }
+        requireKnownOnly(ids);
+        Progress progress = Progress.console(System.err);
+        PrintWriter pw = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        Collected run = new Collected();
+        runChecks(registry, ids, cases, progress, full, t0, run);
+        run.figures.addAll(TightnessFigures.render(run.results.stream().flatMap(r -> r.points().stream()).toList()));
+        runMeasurements(registry, ids, cases, progress, full, t0, run);
+        run.figures.addAll(MeasurementFigures.render(run.series));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pw.print(ReportWriter.table(run.results).render());
+        run.notes.add(0, String.format(java.util.Locale.ROOT, "%s run, %.1f s; engines: %s.", full ? "full" : "quick",
+                seconds, context.engines().available().isEmpty() ? "none"
+                        : String.join(", ", context.engines().available().stream().map(EngineRegistry.Entry::name).toList())));
+        for (EngineRegistry.Entry e : context.engines().entries()) {
+            if (!e.available()) {
+                run.notes.add("engine " + e.name() + " not in this build: " + e.missing());
             }
         }
+        run.notes.addAll(missingSpecs(run.results));
+        writeOutputs(new ReportContent(full ? "full" : "quick", seconds, run.rows, run.figures, run.sections, run.notes),
+                engines, full, progress, run.notes);
+        for (String n : run.notes) {
+            pw.println(n);
+        }
+        long failed = run.results.stream().filter(r -> r.verdict() == Verdict.FAIL).count();
+        long passed = run.results.stream().filter(r -> r.verdict() == Verdict.PASS).count();
+        long skipped = run.results.size() - failed - passed;
+        pw.println(passed + " passed, " + failed + " failed, " + skipped + " skipped; report in " + out.resolve("report.md")
+                + ", " + out.resolve("report.html") + " and " + out.resolve("report.json")
+                + (junitXml == null ? "" : "; JUnit XML in " + junitXml));
+        StandardOutput.finish(pw);
+        return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    /** {@code --out}, {@code --junit-xml} and {@code --figures} name places this run can write, or the run stops first. */
+    private void requireWritableTargets() {
+        dev.ropecheck.io.AtomicDirectory.requireWritableTarget(out, "--out");
         if (junitXml != null) {
             if (java.nio.file.Files.isDirectory(junitXml)) {
                 throw new IllegalArgumentException("--junit-xml " + junitXml + " is a directory; it must be a file");
@@ -124,7 +158,25 @@ final class VerifyCommand implements Callable<Integer> {
             }
             dev.ropecheck.io.AtomicDirectory.requireWritableTarget(figuresFile.toAbsolutePath().getParent(), "--figures");
         }
-        long t0 = System.nanoTime();
+    }
+
+    /** Every {@code --only} value selects at least one id. */
+    private void requireKnownOnly(List<String> ids) {
+        if (only == null) {
+            return;
+        }
+        for (String o : only) {
+            if (ids.stream().noneMatch(id -> id.contains(o))) {
+                throw new IllegalArgumentException("--only " + dev.ropecheck.io.InputText.quote(o) + " matches no check; the"
+                        + " ids are " + String.join(", ", ids));
+            }
+        }
+    }
+
+    /** Runs the selected rows; a row that throws is a failed row with its cause, and the others still run. */
+    private void runChecks(Verifications registry, List<String> ids, VerificationCases cases, Progress progress,
+            boolean full, long t0, Collected run) {
+        long selectedRows = registry.checks().stream().filter(x -> selected(x.id(), ids)).count();
         for (Verification c : registry.checks()) {
             if (!selected(c.id(), ids)) {
                 continue;
@@ -134,66 +186,56 @@ final class VerifyCommand implements Callable<Integer> {
             if (full) {
                 // --full runs for minutes: one line per row on stderr, console or not
                 spec.commandLine().getErr().printf(java.util.Locale.ROOT, "verify --full: %s (%d of %d rows) started at %.0f s%n",
-                        c.id(), rows.size() + 1, registry.checks().stream().filter(x -> selected(x.id(), ids)).count(),
-                        (r0 - t0) / 1e9);
+                        c.id(), run.rows.size() + 1, selectedRows, (r0 - t0) / 1e9);
                 spec.commandLine().getErr().flush();
             }
             try {
                 r = c.run(cases, progress);
             } catch (RuntimeException e) {
-                // A check that breaks is a failed check, reported with its cause; the others still run.
                 r = new VerificationResult(c.id(), c.title(), 0, Double.NaN, Double.NaN, Verdict.FAIL,
                         "error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of());
                 if (Boolean.getBoolean("ropecheck.debug")) {
                     e.printStackTrace();
                 }
             }
-            results.add(r);
-            rows.add(new ReportContent.Row(r, replay(full, c.id()), (System.nanoTime() - r0) / 1e9));
-            series.addAll(r.series());
+            run.results.add(r);
+            run.rows.add(new ReportContent.Row(r, replay(full, c.id()), (System.nanoTime() - r0) / 1e9));
+            run.series.addAll(r.series());
         }
-        List<ReportContent.Section> sections = new ArrayList<>();
+    }
+
+    /** Runs the selected measurements; one that throws is named in the notes, and the others still run. */
+    private void runMeasurements(Verifications registry, List<String> ids, VerificationCases cases, Progress progress,
+            boolean full, long t0, Collected run) {
         List<String> measurementTimes = new ArrayList<>();
-        List<TightnessFigures.Figure> figures = new ArrayList<>(TightnessFigures.render(
-                results.stream().flatMap(r -> r.points().stream()).toList()));
-        {
-            for (Measurement m : registry.measurements()) {
-                if (!selected(m.id(), ids)) {
-                    continue;
-                }
-                long m0 = System.nanoTime();
-                if (full) {
-                    spec.commandLine().getErr().printf(java.util.Locale.ROOT, "verify --full: measurement %s started at %.0f s%n",
-                            m.title(), (m0 - t0) / 1e9);
-                    spec.commandLine().getErr().flush();
-                }
-                try {
-                    series.addAll(m.run(cases, progress));
-                    measurementTimes.add(String.format(java.util.Locale.ROOT, "%s %.1f s", m.title(),
-                            (System.nanoTime() - m0) / 1e9));
-                    sections.addAll(m.sections());
-                    figures.addAll(m.figures());
-                } catch (RuntimeException e) {
-                    notes.add("measurement \"" + m.title() + "\" failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-                }
+        for (Measurement m : registry.measurements()) {
+            if (!selected(m.id(), ids)) {
+                continue;
+            }
+            long m0 = System.nanoTime();
+            if (full) {
+                spec.commandLine().getErr().printf(java.util.Locale.ROOT, "verify --full: measurement %s started at %.0f s%n",
+                        m.title(), (m0 - t0) / 1e9);
+                spec.commandLine().getErr().flush();
+            }
+            try {
+                run.series.addAll(m.run(cases, progress));
+                measurementTimes.add(String.format(java.util.Locale.ROOT, "%s %.1f s", m.title(),
+                        (System.nanoTime() - m0) / 1e9));
+                run.sections.addAll(m.sections());
+                run.figures.addAll(m.figures());
+            } catch (RuntimeException e) {
+                run.notes.add("measurement \"" + m.title() + "\" failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
-        figures.addAll(MeasurementFigures.render(series));
         if (!measurementTimes.isEmpty()) {
-            notes.add("measurements (wall time): " + String.join(", ", measurementTimes) + ".");
+            run.notes.add("measurements (wall time): " + String.join(", ", measurementTimes) + ".");
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        pw.print(ReportWriter.table(results).render());
-        notes.add(0, String.format(java.util.Locale.ROOT, "%s run, %.1f s; engines: %s.", full ? "full" : "quick", seconds,
-                context.engines().available().isEmpty() ? "none"
-                        : String.join(", ", context.engines().available().stream().map(EngineRegistry.Entry::name).toList())));
-        for (EngineRegistry.Entry e : context.engines().entries()) {
-            if (!e.available()) {
-                notes.add("engine " + e.name() + " not in this build: " + e.missing());
-            }
-        }
-        notes.addAll(missingSpecs(results));
-        ReportContent content = new ReportContent(full ? "full" : "quick", seconds, rows, figures, sections, notes);
+    }
+
+    /** The report directory, then the JUnit XML and the measured-figures file when asked for. */
+    private void writeOutputs(ReportContent content, RegistryEngines engines, boolean full, Progress progress,
+            List<String> notes) throws IOException {
         ReportWriter.write(out, "ropecheck verification report", content);
         if (junitXml != null) {
             byte[] xml = JunitXml.write(content);
@@ -210,17 +252,6 @@ final class VerifyCommand implements Callable<Integer> {
                     o -> o.write(md.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             notes.add("measured figures in " + figuresFile);
         }
-        for (String n : notes) {
-            pw.println(n);
-        }
-        long failed = results.stream().filter(r -> r.verdict() == Verdict.FAIL).count();
-        long passed = results.stream().filter(r -> r.verdict() == Verdict.PASS).count();
-        long skipped = results.size() - failed - passed;
-        pw.println(passed + " passed, " + failed + " failed, " + skipped + " skipped; report in " + out.resolve("report.md")
-                + ", " + out.resolve("report.html") + " and " + out.resolve("report.json")
-                + (junitXml == null ? "" : "; JUnit XML in " + junitXml));
-        StandardOutput.finish(pw);
-        return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 
     /** Whether {@code id} is selected by {@code --only} (every id is when it is absent). */

@@ -61,10 +61,7 @@ public final class RopeIdentityVerification implements Verification {
         if (dims.isEmpty()) {
             dims.add(2);
         }
-        double worstRatio = -1;
-        double worstErr = 0;
-        double worstBound = 1;
-        String worstCase = "";
+        Worst worst = new Worst();
         int count = 0;
         List<Series> series = new ArrayList<>();
         List<TightnessPoint> points = new ArrayList<>();
@@ -78,90 +75,16 @@ public final class RopeIdentityVerification implements Verification {
                 int idx = 0;
                 for (int n : ns) {
                     progress.step("RoPE identity " + layout.label() + " d=" + d + " n=" + n, done++, total);
-                    RopeFamily fam = new RopeFamily(d, RopeFamily.DEFAULT_BASE, layout);
-                    long seed = 1000L * n + d + (layout == RopeFamily.Layout.HALF_SPLIT ? 7 : 0);
-                    SplittableRandom rnd = new SplittableRandom(seed);
-                    DMatrixRMaj q = random(rnd, n, d);
-                    DMatrixRMaj k = random(rnd, n, d);
-                    double[][] eq = rowErrors(fam, q);
-                    double[][] ek = rowErrors(fam, k);
-                    BigDecimal[] thetas = exactThetas(fam);
-                    DMatrixRMaj qr = fam.rotate(q);
-                    DMatrixRMaj kr = fam.rotate(k);
-                    double maxErr = 0;
-                    double maxBound = 0;
-                    double nRatio = -1;
-                    double nErr = 0;
-                    double nBound = 1;
-                    String nWhere = "";
-                    int pairs = (long) n * n <= ALL_PAIRS ? n * n : SAMPLED_PAIRS;
-                    for (int p = 0; p < pairs; p++) {
-                        int i;
-                        int j;
-                        if ((long) n * n <= ALL_PAIRS) {
-                            i = p / n;
-                            j = p % n;
-                        } else if (p == 0) {
-                            i = n - 1;
-                            j = 0;
-                        } else if (p == 1) {
-                            i = 0;
-                            j = n - 1;
-                        } else {
-                            i = rnd.nextInt(n);
-                            j = rnd.nextInt(n);
-                        }
-                        double lhs = 0;
-                        double absDot = 0;
-                        double prop = 0;
-                        for (int a = 0; a < d; a++) {
-                            double qa = qr.unsafe_get(i, a);
-                            double ka = kr.unsafe_get(j, a);
-                            lhs += qa * ka;
-                            absDot += Math.abs(qa * ka);
-                            prop += eq[i][a] * (Math.abs(ka) + ek[j][a]) + Math.abs(qa) * ek[j][a];
-                        }
-                        BigDecimal exact = BigDecimal.ZERO;
-                        double absS = 0;
-                        for (int kk = 0; kk < d / 2; kk++) {
-                            BigDecimal[] cs = exactCosSin(thetas[kk], i - j);
-                            int a = fam.dimA(kk);
-                            int b = fam.dimB(kk);
-                            BigDecimal qa = new BigDecimal(q.unsafe_get(i, a));
-                            BigDecimal qb = new BigDecimal(q.unsafe_get(i, b));
-                            BigDecimal ka = new BigDecimal(k.unsafe_get(j, a));
-                            BigDecimal kb = new BigDecimal(k.unsafe_get(j, b));
-                            // Q_i W_m K_j^T on block kk: W[a][a] = W[b][b] = cos, W[a][b] = sin, W[b][a] = -sin.
-                            BigDecimal block = qa.multiply(ka).add(qb.multiply(kb)).multiply(cs[0], MC)
-                                    .add(qa.multiply(kb).subtract(qb.multiply(ka)).multiply(cs[1], MC), MC);
-                            exact = exact.add(block, MC);
-                            absS += (Math.abs(q.unsafe_get(i, a)) + Math.abs(q.unsafe_get(i, b)))
-                                    * (Math.abs(k.unsafe_get(j, a)) + Math.abs(k.unsafe_get(j, b)));
-                        }
-                        double err = Math.abs(new BigDecimal(lhs).subtract(exact, MC).doubleValue());
-                        double bound = (gamma(d) * absDot + prop + 1e-28 * (1 + absS)) * (1 + 1e-12);
-                        maxErr = Math.max(maxErr, err);
-                        maxBound = Math.max(maxBound, bound);
-                        double ratio = err / bound;
-                        if (ratio > nRatio) {
-                            nRatio = ratio;
-                            nErr = err;
-                            nBound = bound;
-                            nWhere = layout.label() + " n=" + n + " d=" + d + " seed=" + seed + " (i,j)=(" + i + "," + j + ")";
-                        }
-                        if (ratio > worstRatio) {
-                            worstRatio = ratio;
-                            worstErr = err;
-                            worstBound = bound;
-                            worstCase = layout.label() + " n=" + n + " d=" + d + " seed=" + seed + " (i,j)=(" + i + "," + j + ")";
-                        }
-                        count++;
-                    }
-                    points.add(new TightnessPoint(id(), layout.label(), TightnessPoint.Axis.N, n, nErr, nBound, nWhere));
-                    points.add(new TightnessPoint(id(), layout.label(), TightnessPoint.Axis.D, d, nErr, nBound, nWhere));
+                    Size at = size(layout, n, d);
+                    worst.offer(at.worst);
+                    count += at.pairs;
+                    points.add(new TightnessPoint(id(), layout.label(), TightnessPoint.Axis.N, n, at.worst.err,
+                            at.worst.bound, at.worst.where));
+                    points.add(new TightnessPoint(id(), layout.label(), TightnessPoint.Axis.D, d, at.worst.err,
+                            at.worst.bound, at.worst.where));
                     xs[idx] = n;
-                    errs[idx] = maxErr;
-                    bounds[idx] = maxBound;
+                    errs[idx] = at.maxErr;
+                    bounds[idx] = at.maxBound;
                     idx++;
                 }
                 series.add(new Series(Plot.ERROR_VS_N, "RoPE identity " + layout.label() + " d=" + d, xs, errs));
@@ -169,8 +92,132 @@ public final class RopeIdentityVerification implements Verification {
             }
         }
         progress.step("RoPE identity", total, total);
-        Verdict v = worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL;
-        return new VerificationResult(id(), title(), count, worstErr, worstBound, v, "worst: " + worstCase, series, points);
+        Verdict v = worst.ratio <= 1 ? Verdict.PASS : Verdict.FAIL;
+        return new VerificationResult(id(), title(), count, worst.err, worst.bound, v, "worst: " + worst.where, series,
+                points);
+    }
+
+    /** The pair with the largest error / bound so far (ratio {@code -1} before the first). */
+    private static final class Worst {
+        double ratio = -1;
+        double err;
+        double bound = 1;
+        String where = "";
+
+        void offer(double e, double b, String w) {
+            if (e / b > ratio) {
+                ratio = e / b;
+                err = e;
+                bound = b;
+                where = w;
+            }
+        }
+
+        void offer(Worst o) {
+            if (o.ratio > ratio) {
+                ratio = o.ratio;
+                err = o.err;
+                bound = o.bound;
+                where = o.where;
+            }
+        }
+    }
+
+    /** One {@code (layout, n, d)}: the pairs checked, the largest error and bound, and the worst pair. */
+    private record Size(int pairs, double maxErr, double maxBound, Worst worst) {
+    }
+
+    /** Every pair ({@code n^2 <= ALL_PAIRS}), else the two extreme offsets and random pairs, of one seeded instance. */
+    private static Size size(RopeFamily.Layout layout, int n, int d) {
+        RopeFamily fam = new RopeFamily(d, RopeFamily.DEFAULT_BASE, layout);
+        long seed = 1000L * n + d + (layout == RopeFamily.Layout.HALF_SPLIT ? 7 : 0);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        DMatrixRMaj q = random(rnd, n, d);
+        DMatrixRMaj k = random(rnd, n, d);
+        double[][] eq = rowErrors(fam, q);
+        double[][] ek = rowErrors(fam, k);
+        BigDecimal[] thetas = exactThetas(fam);
+        DMatrixRMaj qr = fam.rotate(q);
+        DMatrixRMaj kr = fam.rotate(k);
+        double maxErr = 0;
+        double maxBound = 0;
+        Worst worst = new Worst();
+        boolean all = (long) n * n <= ALL_PAIRS;
+        int pairs = all ? n * n : SAMPLED_PAIRS;
+        for (int p = 0; p < pairs; p++) {
+            int i;
+            int j;
+            if (all) {
+                i = p / n;
+                j = p % n;
+            } else if (p == 0) {
+                i = n - 1;
+                j = 0;
+            } else if (p == 1) {
+                i = 0;
+                j = n - 1;
+            } else {
+                i = rnd.nextInt(n);
+                j = rnd.nextInt(n);
+            }
+            double bound = pairBound(qr, kr, eq, ek, q, k, fam, i, j, d);
+            double err = pairError(qr, kr, q, k, fam, thetas, i, j, d);
+            maxErr = Math.max(maxErr, err);
+            maxBound = Math.max(maxBound, bound);
+            worst.offer(err, bound, layout.label() + " n=" + n + " d=" + d + " seed=" + seed + " (i,j)=(" + i + "," + j + ")");
+        }
+        return new Size(pairs, maxErr, maxBound, worst);
+    }
+
+    /**
+     * {@code |<R_i q_i, R_j k_j> - Q_i W_(i-j) K_j^T|}: the double dot product of the rotated rows against the
+     * 40-digit value with the exact {@code cos, sin} of {@code (i - j) θ_k}.
+     */
+    private static double pairError(DMatrixRMaj qr, DMatrixRMaj kr, DMatrixRMaj q, DMatrixRMaj k, RopeFamily fam,
+            BigDecimal[] thetas, int i, int j, int d) {
+        double lhs = 0;
+        for (int a = 0; a < d; a++) {
+            lhs += qr.unsafe_get(i, a) * kr.unsafe_get(j, a);
+        }
+        BigDecimal exact = BigDecimal.ZERO;
+        for (int kk = 0; kk < d / 2; kk++) {
+            BigDecimal[] cs = exactCosSin(thetas[kk], i - j);
+            int a = fam.dimA(kk);
+            int b = fam.dimB(kk);
+            BigDecimal qa = new BigDecimal(q.unsafe_get(i, a));
+            BigDecimal qb = new BigDecimal(q.unsafe_get(i, b));
+            BigDecimal ka = new BigDecimal(k.unsafe_get(j, a));
+            BigDecimal kb = new BigDecimal(k.unsafe_get(j, b));
+            // Q_i W_m K_j^T on block kk: W[a][a] = W[b][b] = cos, W[a][b] = sin, W[b][a] = -sin.
+            BigDecimal block = qa.multiply(ka).add(qb.multiply(kb)).multiply(cs[0], MC)
+                    .add(qa.multiply(kb).subtract(qb.multiply(ka)).multiply(cs[1], MC), MC);
+            exact = exact.add(block, MC);
+        }
+        return Math.abs(new BigDecimal(lhs).subtract(exact, MC).doubleValue());
+    }
+
+    /**
+     * The bound {@code γ_d Σ|q~_a k~_a| + Σ (e_qa (|k~_a| + e_ka) + |q~_a| e_ka) + 1e-28 (1 + Σ|q||k|)}, times
+     * {@code 1 + 1e-12}: the dot product's rounding, the propagated rotation errors and the 40-digit floor.
+     */
+    private static double pairBound(DMatrixRMaj qr, DMatrixRMaj kr, double[][] eq, double[][] ek, DMatrixRMaj q,
+            DMatrixRMaj k, RopeFamily fam, int i, int j, int d) {
+        double absDot = 0;
+        double prop = 0;
+        for (int a = 0; a < d; a++) {
+            double qa = qr.unsafe_get(i, a);
+            double ka = kr.unsafe_get(j, a);
+            absDot += Math.abs(qa * ka);
+            prop += eq[i][a] * (Math.abs(ka) + ek[j][a]) + Math.abs(qa) * ek[j][a];
+        }
+        double absS = 0;
+        for (int kk = 0; kk < d / 2; kk++) {
+            int a = fam.dimA(kk);
+            int b = fam.dimB(kk);
+            absS += (Math.abs(q.unsafe_get(i, a)) + Math.abs(q.unsafe_get(i, b)))
+                    * (Math.abs(k.unsafe_get(j, a)) + Math.abs(k.unsafe_get(j, b)));
+        }
+        return (gamma(d) * absDot + prop + 1e-28 * (1 + absS)) * (1 + 1e-12);
     }
 
     private static final MathContext MC = new MathContext(40);

@@ -24,7 +24,7 @@ public final class BoundAttainmentMeasurement extends SectionedMeasurement {
     public List<Series> run(VerificationCases cases, Progress progress) {
         progress.step(title(), 0, 1);
         last = BoundAttainment.all();
-        TextTable t = new TextTable("bound", "source", "attaining instance", "measured", "bound", "measured/bound",
+        TextTable t = new TextTable("bound", "source", "attaining instance", "measured", "allowed", "measured/bound",
                 "derived fraction", "holds");
         for (BoundAttainment.Attained a : last) {
             t.row(a.bound(), a.source(), a.instance(), TextTable.num(a.measured()), TextTable.num(a.allowed()),

@@ -20,6 +20,11 @@ public final class TextTable {
         return this;
     }
 
+    /** The column names. */
+    public List<String> header() {
+        return List.of(header);
+    }
+
     public List<String[]> rows() {
         return List.copyOf(rows);
     }

@@ -81,6 +81,27 @@ class VerifyCommandTest {
     }
 
     @Test
+    void theAttainmentTableIsInEveryReportFormat() throws Exception {
+        Verifications checks = new Verifications().register(fixed("def-3.13", 1e-16, 1e-15))
+                .register(new dev.ropecheck.report.BoundAttainmentMeasurement());
+        CliRunner.Run r = verify(CliRunner.stubContext(), checks, "--quick", "--out", dir.toString());
+        assertEquals(0, r.exit(), r::toString);
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("## Tightness at the attaining instances") && md.contains("Every row holds.")
+                && md.contains("| ExactRoundingModel h"), md);
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("Tightness at the attaining instances"));
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("report.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode rows = json.get("sections").get(0).get("rows");
+        assertEquals(14, rows.size(), json.toString());
+        for (com.fasterxml.jackson.databind.JsonNode row : rows) {
+            double ratio = Double.parseDouble(row.get("measured/bound").asText());
+            assertTrue(row.get("holds").asText().equals("yes") && ratio <= 1
+                    && ratio >= Double.parseDouble(row.get("derived fraction").asText()), row.toString());
+        }
+    }
+
+    @Test
     void junitXmlHasOneTestCasePerRowAndAFailureCarriesTheWorstCaseAndReplay() throws Exception {
         Verifications checks = new Verifications().register(fixed("def-3.13", 1e-16, 1e-15)).register(fixed("def-3.16", 3e-15, 1e-15));
         Path xml = dir.resolve("ci").resolve("verify.xml");

@@ -40,6 +40,49 @@ public final class DegreeTableMeasurement extends SectionedMeasurement {
     public List<Series> run(VerificationCases cases, Progress progress) {
         double[] betas = betas(cases);
         double[] epss = epss(cases);
+        List<List<DegreeFit.Point>> byMethod = degrees(betas, epss, progress);
+        TextTable fits = new TextTable("method", "points", "a (L/ln(L/B) branch)", "b (B branch)", "RMS residual",
+                "max |g - fit|", "max relative", "c in g = c AA22", "its RMS");
+        List<DegreeFit.Fit> fitted = new ArrayList<>();
+        for (int k = 0; k < Method.values().length; k++) {
+            DegreeFit.Fit f = DegreeFit.fit(byMethod.get(k));
+            fitted.add(f);
+            fits.row(Method.values()[k].name().toLowerCase(Locale.ROOT), Integer.toString(byMethod.get(k).size()),
+                    f4(f.a()), f4(f.b()), f4(f.rms()), f4(f.maxAbs()), f4(f.maxRel()), f4(f.ratio()), f4(f.ratioRms()));
+        }
+        List<SvgChart.Panel> panels = panels(betas, epss, byMethod, fitted);
+        TextTable table = new TextTable("beta", "eps", "taylor", "taylor fit", "chebyshev", "chebyshev fit", "AA22 (a = b = 1)");
+        for (double beta : betas) {
+            for (double eps : epss) {
+                table.row(TightnessFigures.fmt(beta), String.format(Locale.ROOT, "%.0e", eps),
+                        degree(byMethod.get(0), beta, eps), f2(fitted.get(0).predict(beta, eps)),
+                        degree(byMethod.get(1), beta, eps), f2(fitted.get(1).predict(beta, eps)),
+                        f2(DegreeFit.aa22(beta, eps)));
+            }
+        }
+        DegreeFit.Fit t = fitted.get(0);
+        DegreeFit.Fit c = fitted.get(1);
+        List<ReportContent.Section> sections = List.of(
+                new ReportContent.Section("Lemma 3.4 against AA22: fitted constants", fits, String.format(Locale.ROOT,
+                        "Minimal certified degree g over beta in %s and eps in %s (L = ln(1/eps), B = 2 beta), fitted by least"
+                                + " squares to max(a L/ln(L/B), b B) (log-ratio replaced by 1 where L/B <= e). Taylor: a = %.3f,"
+                                + " b = %.3f, RMS residual %.2f degrees; Chebyshev: a = %.3f, b = %.3f, RMS %.2f. The last two"
+                                + " columns fit AA22's expression with one overall constant instead.", java.util.Arrays.toString(betas),
+                        java.util.Arrays.toString(epss), t.a(), t.b(), t.rms(), c.a(), c.b(), c.rms())),
+                new ReportContent.Section("Lemma 3.4 degree table", table, "Dash: below the double rounding floor (no"
+                        + " certified polynomial). Fit columns: the fitted form at the point."),
+                new ReportContent.Section("Lemma 3.4 erratum (MATH §4 degree table)", errata(), "MATH §4's Taylor column is"
+                        + " the Lagrange remainder beta^(g+1) e^beta/(g+1)!, reproduced in the second column; the project"
+                        + " certifies the smaller of it and the geometric-tail remainder, which needs fewer terms for beta >= 2"
+                        + " (proofs-notes/errata.md item 1). The Chebyshev column is reproduced exactly."));
+        produced(sections, List.of(new TightnessFigures.Figure("lemma-3.4-degree", "Lemma 3.4: minimal certified degree vs beta",
+                SvgChart.render(panels, 4, false), "Left of each pair: the measured minimal degree per eps; right: the"
+                        + " fitted AA22 form at the same eps (constants in the table above).", panels)));
+        return List.of();
+    }
+
+    /** The minimal certified degree of each method at each {@code (beta, eps)}; none below the rounding floor. */
+    private static List<List<DegreeFit.Point>> degrees(double[] betas, double[] epss, Progress progress) {
         List<List<DegreeFit.Point>> byMethod = new ArrayList<>();
         for (Method m : Method.values()) {
             List<DegreeFit.Point> pts = new ArrayList<>();
@@ -55,16 +98,12 @@ public final class DegreeTableMeasurement extends SectionedMeasurement {
             }
             byMethod.add(pts);
         }
-        TextTable fits = new TextTable("method", "points", "a (L/ln(L/B) branch)", "b (B branch)", "RMS residual",
-                "max |g - fit|", "max relative", "c in g = c AA22", "its RMS");
-        List<DegreeFit.Fit> fitted = new ArrayList<>();
-        for (int k = 0; k < Method.values().length; k++) {
-            DegreeFit.Fit f = DegreeFit.fit(byMethod.get(k));
-            fitted.add(f);
-            fits.row(Method.values()[k].name().toLowerCase(Locale.ROOT), Integer.toString(byMethod.get(k).size()),
-                    f4(f.a()), f4(f.b()), f4(f.rms()), f4(f.maxAbs()), f4(f.maxRel()), f4(f.ratio()), f4(f.ratioRms()));
-        }
-        TextTable table = new TextTable("beta", "eps", "taylor", "taylor fit", "chebyshev", "chebyshev fit", "AA22 (a = b = 1)");
+        return byMethod;
+    }
+
+    /** Per method: the measured degree per eps against beta, and the fitted form beside it. */
+    private static List<SvgChart.Panel> panels(double[] betas, double[] epss, List<List<DegreeFit.Point>> byMethod,
+            List<DegreeFit.Fit> fitted) {
         List<SvgChart.Panel> panels = new ArrayList<>();
         for (int k = 0; k < Method.values().length; k++) {
             List<SvgChart.Line> lines = new ArrayList<>();
@@ -93,14 +132,11 @@ public final class DegreeTableMeasurement extends SectionedMeasurement {
             panels.add(new SvgChart.Panel(Method.values()[k].name().toLowerCase(Locale.ROOT) + ": fit max(a L/ln(L/B), b B)",
                     SvgChart.Scale.log2("beta"), SvgChart.Scale.linear("fitted degree"), fitLines, List.of()));
         }
-        for (double beta : betas) {
-            for (double eps : epss) {
-                table.row(TightnessFigures.fmt(beta), String.format(Locale.ROOT, "%.0e", eps),
-                        degree(byMethod.get(0), beta, eps), f2(fitted.get(0).predict(beta, eps)),
-                        degree(byMethod.get(1), beta, eps), f2(fitted.get(1).predict(beta, eps)),
-                        f2(DegreeFit.aa22(beta, eps)));
-            }
-        }
+        return panels;
+    }
+
+    /** MATH §4's degree table beside the Lagrange degree recomputed and the project's certified degrees. */
+    private static TextTable errata() {
         TextTable errata = new TextTable("beta", "eps", "MATH §4 Taylor (Lagrange remainder)", "Lagrange, recomputed",
                 "project Taylor (min of Lagrange, geometric tail)", "MATH §4 Chebyshev", "project Chebyshev");
         double[] eb = {0.25, 0.5, 1, 2, 4};
@@ -120,25 +156,7 @@ public final class DegreeTableMeasurement extends SectionedMeasurement {
                         Integer.toString(ExpApproximations.minimalDegree(Method.CHEBYSHEV, eb[b], ee[e]).degree()));
             }
         }
-        DegreeFit.Fit t = fitted.get(0);
-        DegreeFit.Fit c = fitted.get(1);
-        List<ReportContent.Section> sections = List.of(
-                new ReportContent.Section("Lemma 3.4 against AA22: fitted constants", fits, String.format(Locale.ROOT,
-                        "Minimal certified degree g over beta in %s and eps in %s (L = ln(1/eps), B = 2 beta), fitted by least"
-                                + " squares to max(a L/ln(L/B), b B) (log-ratio replaced by 1 where L/B <= e). Taylor: a = %.3f,"
-                                + " b = %.3f, RMS residual %.2f degrees; Chebyshev: a = %.3f, b = %.3f, RMS %.2f. The last two"
-                                + " columns fit AA22's expression with one overall constant instead.", java.util.Arrays.toString(betas),
-                        java.util.Arrays.toString(epss), t.a(), t.b(), t.rms(), c.a(), c.b(), c.rms())),
-                new ReportContent.Section("Lemma 3.4 degree table", table, "Dash: below the double rounding floor (no"
-                        + " certified polynomial). Fit columns: the fitted form at the point."),
-                new ReportContent.Section("Lemma 3.4 erratum (MATH §4 degree table)", errata, "MATH §4's Taylor column is"
-                        + " the Lagrange remainder beta^(g+1) e^beta/(g+1)!, reproduced in the second column; the project"
-                        + " certifies the smaller of it and the geometric-tail remainder, which needs fewer terms for beta >= 2"
-                        + " (proofs-notes/errata.md item 1). The Chebyshev column is reproduced exactly."));
-        produced(sections, List.of(new TightnessFigures.Figure("lemma-3.4-degree", "Lemma 3.4: minimal certified degree vs beta",
-                SvgChart.render(panels, 4, false), "Left of each pair: the measured minimal degree per eps; right: the"
-                        + " fitted AA22 form at the same eps (constants in the table above).", panels)));
-        return List.of();
+        return errata;
     }
 
     private static String degree(List<DegreeFit.Point> pts, double beta, double eps) {

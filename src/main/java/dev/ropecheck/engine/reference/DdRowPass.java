@@ -59,12 +59,26 @@ final class DdRowPass {
     }
 
     void row(int i, Scratch w) {
+        // Under a causal mask row i runs over j <= i only (MATH §9).
+        final int jEnd = in.causal ? i + 1 : in.n;
+        int ks = softmaxRow(i, w, jEnd);
+        attentionRow(i, w, jEnd, ks);
+        residualRow(i, w, ks);
+        if (backward) {
+            gradientRow(i, w, jEnd);
+        }
+    }
+
+    /**
+     * Scores {@code s_i}, the row max {@code mx_i} at {@code k*}, {@code sigma_i}, {@code 1/sigma_i},
+     * {@code alpha_i} and the optional {@code A} row; leaves {@code exp(s_ij - mx_i)} in {@code w.fh, w.fl}.
+     *
+     * @return {@code k*}
+     */
+    private int softmaxRow(int i, Scratch w, int jEnd) {
         int n = in.n;
-        int d = in.d;
         double[] t = w.tmp;
         in.scores.row(i, w.sh, w.sl, t);
-        // Under a causal mask row i runs over j <= i only (MATH §9).
-        final int jEnd = in.causal ? i + 1 : n;
         double mx = w.sh[0];
         int ks = 0;
         for (int j = 1; j < jEnd; j++) {
@@ -89,10 +103,8 @@ final class DdRowPass {
         st.sigH[i] = sgh;
         st.sigL[i] = sgl;
         DdArith.div(1.0, 0.0, sgh, sgl, t, 0);
-        final double ivh = t[0];
-        final double ivl = t[1];
-        st.invH[i] = ivh;
-        st.invL[i] = ivl;
+        st.invH[i] = t[0];
+        st.invL[i] = t[1];
         DdExp.exp(mx, 0.0, t, 2, t);
         if (Double.isInfinite(t[2]) || Double.isInfinite(t[2] * sgh)) {
             st.alphaH[i] = Double.POSITIVE_INFINITY;
@@ -109,6 +121,16 @@ final class DdRowPass {
                 st.aL[i * n + j] = t[3];
             }
         }
+        return ks;
+    }
+
+    /** {@code f_i} (into {@code w.fh, w.fl} and the optional {@code f} row), {@code D_i} and {@code Att_i = h_k* + D_i}. */
+    private void attentionRow(int i, Scratch w, int jEnd, int ks) {
+        int n = in.n;
+        int d = in.d;
+        double[] t = w.tmp;
+        final double ivh = st.invH[i];
+        final double ivl = st.invL[i];
         // f_ij = e_ij inv_i: the same operations as DdState#softmax, so bitwise its value.
         int o = i * d;
         // D_i = Σ_{j != k*} f_ij h_j - (Σ_{j != k*} f_ij) h_k*, both sums blocked and compensated; the
@@ -155,6 +177,13 @@ final class DdRowPass {
             System.arraycopy(w.fh, 0, st.fH, i * n, jEnd);
             System.arraycopy(w.fl, 0, st.fL, i * n, jEnd);
         }
+    }
+
+    /** {@code c_i = Att_i - E_i} (or {@code dO_i}), {@code r_i}, {@code Σ_l c_il^2}, {@code rho_i = <c_i, D_i>}, {@code <c_i, h_k*>}. */
+    private void residualRow(int i, Scratch w, int ks) {
+        int d = in.d;
+        double[] t = w.tmp;
+        int o = i * d;
         for (int l = 0; l < d; l++) {
             if (in.upstreamGradient) {
                 // c = dO exactly (MATH §9)
@@ -178,9 +207,14 @@ final class DdRowPass {
         DdKernels.dot(st.cH, st.cL, o, in.hh, in.hl, ks * d, d, t, 0);
         st.kcH[i] = t[0];
         st.kcL[i] = t[1];
-        if (!backward) {
-            return;
-        }
+    }
+
+    /** {@code p_i} (the optional {@code p} row) and {@code dQ_i}, blocked and compensated. */
+    private void gradientRow(int i, Scratch w, int jEnd) {
+        int n = in.n;
+        int d = in.d;
+        double[] t = w.tmp;
+        int o = i * d;
         qRow(i, w);
         for (int j = 0; j < jEnd; j++) {
             st.p(i, w.fh[j], w.fl[j], w.qh[j], w.ql[j], t, 0, t);

@@ -162,6 +162,10 @@ public final class SvgChart {
         return new double[] {lo / f, hi * f};
     }
 
+    /** A panel's placement: its origin, plot box and the two axis mappings. */
+    private record Frame(int ox, int oy, int x0, int y0, int pw, int ph, double[] xr, double[] yr, Mapper mx, Mapper my) {
+    }
+
     private static void panel(StringBuilder sb, Panel p, int ox, int oy, double[] yr) {
         double[] xr = xRange(p);
         int pw = W - LEFT - RIGHT;
@@ -170,6 +174,36 @@ public final class SvgChart {
         int y0 = oy + TOP;
         Mapper mx = new Mapper(xr[0], xr[1], p.x().log(), x0, x0 + pw);
         Mapper my = new Mapper(yr[0], yr[1], p.y().log(), y0 + ph, y0);
+        Frame fr = new Frame(ox, oy, x0, y0, pw, ph, xr, yr, mx, my);
+        axes(sb, p, fr);
+        rules(sb, p, fr);
+        long named = p.lines().stream().filter(l -> !l.name().isEmpty()).count();
+        int legendY = (int) (y0 + ph - 12 - 12 * (named - 1));
+        for (int li = 0; li < p.lines().size(); li++) {
+            Line l = p.lines().get(li);
+            String c = COLORS[li % COLORS.length];
+            line(sb, p, l, c, fr);
+            if (!l.name().isEmpty()) {
+                sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>"
+                        + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>\n", x0 + 6, legendY - 4, c, x0 + 19, legendY,
+                        Html.escape(l.name())));
+                legendY += 12;
+            }
+        }
+    }
+
+    /** The title, the plot box, the ticks with their grid lines, and the axis labels. */
+    private static void axes(StringBuilder sb, Panel p, Frame fr) {
+        int ox = fr.ox();
+        int oy = fr.oy();
+        int x0 = fr.x0();
+        int y0 = fr.y0();
+        int pw = fr.pw();
+        int ph = fr.ph();
+        double[] xr = fr.xr();
+        double[] yr = fr.yr();
+        Mapper mx = fr.mx();
+        Mapper my = fr.my();
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\" font-size=\"12\">%s</text>\n",
                 x0, oy + 16, Html.escape(p.title())));
         sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
@@ -190,6 +224,16 @@ public final class SvgChart {
                 x0 + pw / 2, y0 + ph + 30, Html.escape(p.x().label())));
         sb.append(String.format(Locale.ROOT, "<text transform=\"translate(%d,%d) rotate(-90)\" text-anchor=\"middle\" "
                 + "fill=\"#444\">%s</text>\n", ox + 12, y0 + ph / 2, Html.escape(p.y().label())));
+    }
+
+    /** The dashed reference lines, vertical (at an abscissa) or horizontal (at an ordinate). */
+    private static void rules(StringBuilder sb, Panel p, Frame fr) {
+        int x0 = fr.x0();
+        int y0 = fr.y0();
+        int pw = fr.pw();
+        int ph = fr.ph();
+        Mapper mx = fr.mx();
+        Mapper my = fr.my();
         for (Rule r : p.rules()) {
             if (r.vertical()) {
                 double x = mx.map(r.at());
@@ -205,49 +249,49 @@ public final class SvgChart {
                         Html.escape(r.label())));
             }
         }
-        long named = p.lines().stream().filter(l -> !l.name().isEmpty()).count();
-        int legendY = (int) (y0 + ph - 12 - 12 * (named - 1));
-        for (int li = 0; li < p.lines().size(); li++) {
-            Line l = p.lines().get(li);
-            String c = COLORS[li % COLORS.length];
-            StringBuilder path = new StringBuilder();
-            for (int k = 0; k < l.x().length; k++) {
-                double xv = l.x()[k];
-                double yv = l.y()[k];
-                if (l.floor() != null && l.floor()[k] > 0) {
-                    double fx = mx.map(xv);
-                    sb.append(String.format(Locale.ROOT, "<path d=\"M%.1f %d l-4 -7 h8 z\" fill=\"none\" stroke=\"%s\"/>\n",
-                            fx, y0 + ph, c));
-                }
-                if (!Double.isFinite(xv) || !Double.isFinite(yv) || p.x().log() && xv <= 0 || p.y().log() && yv <= 0) {
-                    continue;
-                }
-                if (p.y().log() && yv < yr[0]) {
-                    sb.append(String.format(Locale.ROOT, "<path d=\"M%.1f %d l-4 -7 h8 z\" fill=\"%s\"/>\n", mx.map(xv),
-                            y0 + ph, c));
-                    continue;
-                }
-                double px = mx.map(xv);
-                double py = my.map(yv);
-                path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", px, py));
-                if (l.low() != null && Double.isFinite(l.low()[k]) && (!p.y().log() || l.low()[k] > 0)
-                        && l.low()[k] < yv) {
-                    sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
-                            + "stroke=\"%s\" stroke-opacity=\"0.45\" stroke-width=\"3\"/>\n", px, px,
-                            my.map(Math.max(l.low()[k], yr[0])), py, c));
-                }
-                sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n", px, py, c));
+    }
+
+    /**
+     * One line: floor triangles for exact zeros and points below the axis, a bar down to each point's smallest
+     * value, the dots and the path through them.
+     */
+    private static void line(StringBuilder sb, Panel p, Line l, String c, Frame fr) {
+        int y0 = fr.y0();
+        int ph = fr.ph();
+        double[] yr = fr.yr();
+        Mapper mx = fr.mx();
+        Mapper my = fr.my();
+        StringBuilder path = new StringBuilder();
+        for (int k = 0; k < l.x().length; k++) {
+            double xv = l.x()[k];
+            double yv = l.y()[k];
+            if (l.floor() != null && l.floor()[k] > 0) {
+                double fx = mx.map(xv);
+                sb.append(String.format(Locale.ROOT, "<path d=\"M%.1f %d l-4 -7 h8 z\" fill=\"none\" stroke=\"%s\"/>\n",
+                        fx, y0 + ph, c));
             }
-            if (path.length() > 0) {
-                sb.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(c)
-                        .append("\" stroke-width=\"1.5\"/>\n");
+            if (!Double.isFinite(xv) || !Double.isFinite(yv) || p.x().log() && xv <= 0 || p.y().log() && yv <= 0) {
+                continue;
             }
-            if (!l.name().isEmpty()) {
-                sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>"
-                        + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>\n", x0 + 6, legendY - 4, c, x0 + 19, legendY,
-                        Html.escape(l.name())));
-                legendY += 12;
+            if (p.y().log() && yv < yr[0]) {
+                sb.append(String.format(Locale.ROOT, "<path d=\"M%.1f %d l-4 -7 h8 z\" fill=\"%s\"/>\n", mx.map(xv),
+                        y0 + ph, c));
+                continue;
             }
+            double px = mx.map(xv);
+            double py = my.map(yv);
+            path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", px, py));
+            if (l.low() != null && Double.isFinite(l.low()[k]) && (!p.y().log() || l.low()[k] > 0)
+                    && l.low()[k] < yv) {
+                sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
+                        + "stroke=\"%s\" stroke-opacity=\"0.45\" stroke-width=\"3\"/>\n", px, px,
+                        my.map(Math.max(l.low()[k], yr[0])), py, c));
+            }
+            sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n", px, py, c));
+        }
+        if (path.length() > 0) {
+            sb.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(c)
+                    .append("\" stroke-width=\"1.5\"/>\n");
         }
     }
 

@@ -101,15 +101,7 @@ public final class EngineAgreementVerification implements Verification {
             return VerificationResult.skipped(this, "needs engines reference and " + engineName + "; missing: "
                     + (ref.isEmpty() ? "reference " : "") + (eng.isEmpty() ? engineName : ""));
         }
-        int maxN = Math.min(Math.min(engines.maxN("reference"), engines.maxN(engineName)), cases.extended() ? 64 : 16);
-        List<CaseInstances.Case> list = new ArrayList<>();
-        for (CaseInstances.Case c : CaseInstances.of(cases, maxN, 1.0)) {
-            if (convention == null) {
-                list.add(c);
-            } else if (dev.ropecheck.bounds.ComponentwiseRoundingBound.unsupportedReason(c.instance()).isEmpty()) {
-                list.add(new CaseInstances.Case(c.label() + ", " + conventionLabel, convention.apply(c.instance())));
-            }
-        }
+        List<CaseInstances.Case> list = caseList(cases);
         double worstRatio = -1;
         double worstErr = Double.NaN;
         double worstBound = Double.NaN;
@@ -122,8 +114,7 @@ public final class EngineAgreementVerification implements Verification {
             progress.step(engineName + " vs reference: " + c.label(), done++, list.size());
             Set<Quantity> all = EnumSet.copyOf(eng.get().supported(c.instance()));
             all.retainAll(ref.get().supported(c.instance()));
-            RopeResult[] pair = RESULTS.computeIfAbsent(engineName + "|" + engines.referenceDigits() + "|" + c.label(),
-                    k -> new RopeResult[] {ref.get().compute(c.instance(), all), eng.get().compute(c.instance(), all)});
+            RopeResult[] pair = results(c, all, ref.get(), eng.get());
             RopeResult r = pair[0];
             RopeResult e = pair[1];
             Set<Quantity> wanted = EnumSet.copyOf(all);
@@ -165,5 +156,25 @@ public final class EngineAgreementVerification implements Verification {
                 only.size() < Quantity.values().length ? List.of()
                         : List.of(VerificationMath.maxByX(Plot.ERROR_VS_N, engineName + " vs reference (max over fields)", ns, errs)),
                 points);
+    }
+
+    /** The shared cases up to the engines' size limits, with the convention applied where it is set. */
+    private List<CaseInstances.Case> caseList(VerificationCases cases) {
+        int maxN = Math.min(Math.min(engines.maxN("reference"), engines.maxN(engineName)), cases.extended() ? 64 : 16);
+        List<CaseInstances.Case> list = new ArrayList<>();
+        for (CaseInstances.Case c : CaseInstances.of(cases, maxN, 1.0)) {
+            if (convention == null) {
+                list.add(c);
+            } else if (dev.ropecheck.bounds.ComponentwiseRoundingBound.unsupportedReason(c.instance()).isEmpty()) {
+                list.add(new CaseInstances.Case(c.label() + ", " + conventionLabel, convention.apply(c.instance())));
+            }
+        }
+        return list;
+    }
+
+    /** The reference's and the engine's results on {@code c} for {@code all}, computed once per run and reused by the rows. */
+    private RopeResult[] results(CaseInstances.Case c, Set<Quantity> all, RopeAttentionEngine ref, RopeAttentionEngine eng) {
+        return RESULTS.computeIfAbsent(engineName + "|" + engines.referenceDigits() + "|" + c.label(),
+                k -> new RopeResult[] {ref.compute(c.instance(), all), eng.compute(c.instance(), all)});
     }
 }

@@ -52,69 +52,82 @@ public final class Section7ReductionVerification implements Verification {
         double worstErr = 0;
         double worstBound = 1;
         String worst = "";
-        List<Double> xs = new ArrayList<>();
-        List<Double> ys = new ArrayList<>();
         List<TightnessPoint> points = new ArrayList<>();
         for (int d : ds) {
             for (int n : ns) {
                 progress.step("Section 7 reduction n=" + n + " d=" + d, done++, total);
                 long seed = 700L + 10L * n + d;
-                RopeInstance base = InstanceGenerator.build(new InstanceGenerator.Params(n, d,
-                        InstanceGenerator.Family.IDENTITY, 1.0, seed, true, false));
-                SplittableRandom rnd = new SplittableRandom(seed);
-                DMatrixRMaj x0 = new DMatrixRMaj(d, d);
-                for (int k = 0; k < x0.data.length; k++) {
-                    x0.data[k] = InstanceGenerator.dyadic(rnd, 1.0);
-                }
-                DMatrixRMaj x = new DMatrixRMaj(d * d, d * d);
-                for (int a = 0; a < d; a++) {
-                    for (int c = 0; c < d; c++) {
-                        for (int b = 0; b < d; b++) {
-                            x.set(a * d + c, b * d + b, x0.get(a, c) / d);
-                        }
-                    }
-                }
-                RopeInstance inst = base.toBuilder().clearX().x(x).family(new IdentityFamily(d)).build();
-                ReferenceResult rope = new ReferenceRopeAttention(DIGITS).compute(inst);
-                StandardReferenceEngine_AP.Values std = new StandardReferenceEngine_AP(DIGITS)
-                        .evaluate(StandardInstance.of(inst, x0));
-                ApMatrix g = rope.get(Quantity.GRAD_X);
-                Apfloat err = ApfloatMath.abs(rope.loss().subtract(std.loss()));
-                Apfloat scale = ApfloatMath.abs(rope.loss());
-                for (int a = 0; a < d; a++) {
-                    for (int c = 0; c < d; c++) {
-                        for (int b = 0; b < d; b++) {
-                            for (int e = 0; e < d; e++) {
-                                Apfloat want = b == e ? std.grad()[a][c] : Apfloat.ZERO;
-                                Apfloat got = g.get(a * d + c, b * d + e);
-                                err = ApfloatMath.max(err, ApfloatMath.abs(got.subtract(want)));
-                                scale = ApfloatMath.max(scale, ApfloatMath.abs(got));
-                            }
-                        }
-                    }
-                }
-                double e = ApMatrix.toDouble(err);
-                double bound = 1e-25 * (1 + ApMatrix.toDouble(scale));
-                double selfErr = Math.max(ApMatrix.toDouble(rope.absoluteError(Quantity.GRAD_X)),
-                        ApMatrix.toDouble(rope.absoluteError(Quantity.LOSS)));
-                boolean precise = selfErr <= 1e-30 * (1 + ApMatrix.toDouble(scale));
-                double ratio = precise ? e / bound : Double.POSITIVE_INFINITY;
+                Agreement r = agreement(n, d, seed);
+                double bound = 1e-25 * (1 + r.scale());
+                boolean precise = r.selfError() <= 1e-30 * (1 + r.scale());
+                double ratio = precise ? r.error() / bound : Double.POSITIVE_INFINITY;
                 if (ratio > worstRatio) {
                     worstRatio = ratio;
-                    worstErr = e;
+                    worstErr = r.error();
                     worstBound = bound;
-                    worst = "n=" + n + " d=" + d + " seed=" + seed + " (reference self-agreement " + selfErr + ")";
+                    worst = "n=" + n + " d=" + d + " seed=" + seed + " (reference self-agreement " + r.selfError() + ")";
                 }
                 String where = "n=" + n + " d=" + d + " seed=" + seed;
-                points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.N, n, precise ? e : Double.NaN, bound, where));
-                points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.D, d, precise ? e : Double.NaN, bound, where));
-                xs.add((double) n);
-                ys.add(e);
+                double measured = precise ? r.error() : Double.NaN;
+                points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.N, n, measured, bound, where));
+                points.add(new TightnessPoint(id(), "", TightnessPoint.Axis.D, d, measured, bound, where));
             }
         }
         progress.step("Section 7 reduction", total, total);
         return new VerificationResult(id(), title(), total, worstErr, worstBound, worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL,
                 "worst: " + worst, List.of(), points);
         // No plot series: a 40-digit agreement (about 1e-50) would stretch the double-precision error plot.
+    }
+
+    /**
+     * One case's agreement: the largest difference of the loss and of every {@code ∇_X L} entry, the largest
+     * magnitude among them, and the RoPE reference's own error bound on them.
+     */
+    private record Agreement(double error, double scale, double selfError) {
+    }
+
+    /**
+     * The identity-family RoPE instance with {@code X = X0 ⊗ I / d} (every offset weight the identity, so the
+     * scores are those of standard attention with {@code X0}) against standard attention on {@code X0}, both at
+     * {@link #DIGITS} digits: loss equal, {@code ∇_X L[(a,c),(b,e)] = [b = e] ∇_X0 L[a,c]}.
+     */
+    private static Agreement agreement(int n, int d, long seed) {
+        RopeInstance base = InstanceGenerator.build(new InstanceGenerator.Params(n, d,
+                InstanceGenerator.Family.IDENTITY, 1.0, seed, true, false));
+        SplittableRandom rnd = new SplittableRandom(seed);
+        DMatrixRMaj x0 = new DMatrixRMaj(d, d);
+        for (int k = 0; k < x0.data.length; k++) {
+            x0.data[k] = InstanceGenerator.dyadic(rnd, 1.0);
+        }
+        DMatrixRMaj x = new DMatrixRMaj(d * d, d * d);
+        for (int a = 0; a < d; a++) {
+            for (int c = 0; c < d; c++) {
+                for (int b = 0; b < d; b++) {
+                    x.set(a * d + c, b * d + b, x0.get(a, c) / d);
+                }
+            }
+        }
+        RopeInstance inst = base.toBuilder().clearX().x(x).family(new IdentityFamily(d)).build();
+        ReferenceResult rope = new ReferenceRopeAttention(DIGITS).compute(inst);
+        StandardReferenceEngine_AP.Values std = new StandardReferenceEngine_AP(DIGITS)
+                .evaluate(StandardInstance.of(inst, x0));
+        ApMatrix g = rope.get(Quantity.GRAD_X);
+        Apfloat err = ApfloatMath.abs(rope.loss().subtract(std.loss()));
+        Apfloat scale = ApfloatMath.abs(rope.loss());
+        for (int a = 0; a < d; a++) {
+            for (int c = 0; c < d; c++) {
+                for (int b = 0; b < d; b++) {
+                    for (int e = 0; e < d; e++) {
+                        Apfloat want = b == e ? std.grad()[a][c] : Apfloat.ZERO;
+                        Apfloat got = g.get(a * d + c, b * d + e);
+                        err = ApfloatMath.max(err, ApfloatMath.abs(got.subtract(want)));
+                        scale = ApfloatMath.max(scale, ApfloatMath.abs(got));
+                    }
+                }
+            }
+        }
+        double selfErr = Math.max(ApMatrix.toDouble(rope.absoluteError(Quantity.GRAD_X)),
+                ApMatrix.toDouble(rope.absoluteError(Quantity.LOSS)));
+        return new Agreement(ApMatrix.toDouble(err), ApMatrix.toDouble(scale), selfErr);
     }
 }

@@ -293,52 +293,7 @@ final class ComponentwiseEvaluation {
             out.put(Quantity.LOSS, new DMatrixRMaj(1, 1, true, store(l, lmag)));
         }
         if (backward) {
-            Vec dqr = new Vec(n, d);
-            Vec dkr = new Vec(n, d);
-            Vec dv = new Vec(n, d);
-            double[] dkMag = new double[n * d];
-            double[] dvMag = new double[n * d];
-            double[] gxE = new double[d * d];
-            double[] gxP = new double[d * d];
-            for (ComponentwiseRowPass c : parts) {
-                for (int t = c.lo * d; t < c.hi * d; t++) {
-                    dqr.val[t] = c.dqrVal[t - c.lo * d];
-                    dqr.err[t] = c.dqrErr[t - c.lo * d];
-                }
-                add(dkr.val, c.dkVal);
-                add(dkr.err, c.dkErr);
-                add(dkMag, c.dkMag);
-                add(dv.val, c.dvVal);
-                add(dv.err, c.dvErr);
-                add(dvMag, c.dvMag);
-                if (c.gxE != null) {
-                    add(gxE, c.gxE);
-                    add(gxP, c.gxP);
-                }
-            }
-            for (int t = 0; t < n * d; t++) {
-                dkr.err[t] = store(dkr.err[t], Math.abs(dkr.val[t]) + PAD * dkMag[t]);
-                dv.err[t] = store(dv.err[t], Math.abs(dv.val[t]) + PAD * dvMag[t]);
-            }
-            Vec dq = rotate(dqr, true);
-            Vec dk = rotate(dkr, true);
-            putIf(out, Quantity.DQ, dq);
-            putIf(out, Quantity.DK, dk);
-            putIf(out, Quantity.DV, dv);
-            putRotated(out, Quantity.DQROT, dqr, dq);
-            putRotated(out, Quantity.DKROT, dkr, dk);
-            if (fields.contains(Quantity.GRAD_WQ)) {
-                out.put(Quantity.GRAD_WQ, weightGradient(a1, ea1, dq));
-            }
-            if (fields.contains(Quantity.GRAD_WK)) {
-                out.put(Quantity.GRAD_WK, weightGradient(a2, ea2, dk));
-            }
-            if (fields.contains(Quantity.GRAD_WV)) {
-                out.put(Quantity.GRAD_WV, weightGradient(a3, ea3, dv));
-            }
-            if (fields.contains(Quantity.GRAD_X)) {
-                out.put(Quantity.GRAD_X, gradX(gxE, gxP));
-            }
+            putBackward(out, parts);
         }
         for (DMatrixRMaj m : out.values()) {
             for (int t = 0; t < m.data.length; t++) {
@@ -347,6 +302,60 @@ final class ComponentwiseEvaluation {
             }
         }
         return out;
+    }
+
+    /**
+     * The backward fields from the chunks' partial sums: {@code dQ} rows in place, {@code dK}, {@code dV} and the
+     * {@code G} sums added over chunks in chunk order (so the result does not depend on the thread count), stored,
+     * rotated back (stage 2), then the weight gradients (stage 8) and {@code G} (stage 9).
+     */
+    private void putBackward(Map<Quantity, DMatrixRMaj> out, ComponentwiseRowPass[] parts) {
+        Vec dqr = new Vec(n, d);
+        Vec dkr = new Vec(n, d);
+        Vec dv = new Vec(n, d);
+        double[] dkMag = new double[n * d];
+        double[] dvMag = new double[n * d];
+        double[] gxE = new double[d * d];
+        double[] gxP = new double[d * d];
+        for (ComponentwiseRowPass c : parts) {
+            for (int t = c.lo * d; t < c.hi * d; t++) {
+                dqr.val[t] = c.dqrVal[t - c.lo * d];
+                dqr.err[t] = c.dqrErr[t - c.lo * d];
+            }
+            add(dkr.val, c.dkVal);
+            add(dkr.err, c.dkErr);
+            add(dkMag, c.dkMag);
+            add(dv.val, c.dvVal);
+            add(dv.err, c.dvErr);
+            add(dvMag, c.dvMag);
+            if (c.gxE != null) {
+                add(gxE, c.gxE);
+                add(gxP, c.gxP);
+            }
+        }
+        for (int t = 0; t < n * d; t++) {
+            dkr.err[t] = store(dkr.err[t], Math.abs(dkr.val[t]) + PAD * dkMag[t]);
+            dv.err[t] = store(dv.err[t], Math.abs(dv.val[t]) + PAD * dvMag[t]);
+        }
+        Vec dq = rotate(dqr, true);
+        Vec dk = rotate(dkr, true);
+        putIf(out, Quantity.DQ, dq);
+        putIf(out, Quantity.DK, dk);
+        putIf(out, Quantity.DV, dv);
+        putRotated(out, Quantity.DQROT, dqr, dq);
+        putRotated(out, Quantity.DKROT, dkr, dk);
+        if (fields.contains(Quantity.GRAD_WQ)) {
+            out.put(Quantity.GRAD_WQ, weightGradient(a1, ea1, dq));
+        }
+        if (fields.contains(Quantity.GRAD_WK)) {
+            out.put(Quantity.GRAD_WK, weightGradient(a2, ea2, dk));
+        }
+        if (fields.contains(Quantity.GRAD_WV)) {
+            out.put(Quantity.GRAD_WV, weightGradient(a3, ea3, dv));
+        }
+        if (fields.contains(Quantity.GRAD_X)) {
+            out.put(Quantity.GRAD_X, gradX(gxE, gxP));
+        }
     }
 
     /**

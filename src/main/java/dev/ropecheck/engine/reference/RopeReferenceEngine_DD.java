@@ -207,7 +207,33 @@ public final class RopeReferenceEngine_DD implements RopeAttentionEngine {
                 || wanted.contains(Quantity.DKROT);
         boolean needDv = wanted.contains(Quantity.DV) || wanted.contains(Quantity.GRAD_WV);
         boolean backward = needDq || wanted.contains(Quantity.P);
-        if (wantA) {
+        allocateOptional(st, wanted, n, d, needDq, needDk, needDv);
+        DdRowPass.Scratch[] scratch = new DdRowPass.Scratch[threads];
+        for (int w = 0; w < threads; w++) {
+            scratch[w] = new DdRowPass.Scratch(n, d, in.scores.scratch());
+        }
+        DdRowPass rowPass = new DdRowPass(in, st, wantA, backward, needDq);
+        int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
+        DdWorkers.run(threads, blocks, (w, b) -> {
+            for (int i = b * ROW_BLOCK; i < Math.min(n, (b + 1) * ROW_BLOCK); i++) {
+                rowPass.row(i, scratch[w]);
+            }
+        });
+        if (needDk || needDv) {
+            DdColumnPass colPass = new DdColumnPass(in, st, needDv, needDk);
+            DdWorkers.run(threads, blocks, (w, b) -> {
+                for (int j = b * ROW_BLOCK; j < Math.min(n, (b + 1) * ROW_BLOCK); j++) {
+                    colPass.column(j, scratch[w]);
+                }
+            });
+        }
+        putFields(out, wanted, in, st, scratch, needDq, needDk, needDv);
+    }
+
+    /** The optional {@code n x n} rows and backward vectors of {@code st}, for the fields {@code wanted} needs. */
+    private static void allocateOptional(DdState st, Set<Quantity> wanted, int n, int d, boolean needDq, boolean needDk,
+            boolean needDv) {
+        if (wanted.contains(Quantity.A)) {
             st.aH = new double[n * n];
             st.aL = new double[n * n];
         }
@@ -231,25 +257,13 @@ public final class RopeReferenceEngine_DD implements RopeAttentionEngine {
             st.dvH = new double[n * d];
             st.dvL = new double[n * d];
         }
-        DdRowPass.Scratch[] scratch = new DdRowPass.Scratch[threads];
-        for (int w = 0; w < threads; w++) {
-            scratch[w] = new DdRowPass.Scratch(n, d, in.scores.scratch());
-        }
-        DdRowPass rowPass = new DdRowPass(in, st, wantA, backward, needDq);
-        int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
-        DdWorkers.run(threads, blocks, (w, b) -> {
-            for (int i = b * ROW_BLOCK; i < Math.min(n, (b + 1) * ROW_BLOCK); i++) {
-                rowPass.row(i, scratch[w]);
-            }
-        });
-        if (needDk || needDv) {
-            DdColumnPass colPass = new DdColumnPass(in, st, needDv, needDk);
-            DdWorkers.run(threads, blocks, (w, b) -> {
-                for (int j = b * ROW_BLOCK; j < Math.min(n, (b + 1) * ROW_BLOCK); j++) {
-                    colPass.column(j, scratch[w]);
-                }
-            });
-        }
+    }
+
+    /** Every wanted field from the passes' state: the forward rows, the loss, the backward fields, {@code G}. */
+    private void putFields(RopeResult.Builder out, Set<Quantity> wanted, DdInputs in, DdState st,
+            DdRowPass.Scratch[] scratch, boolean needDq, boolean needDk, boolean needDv) {
+        int n = in.n;
+        int d = in.d;
         put(out, wanted, Quantity.A, st.aH, st.aL, n, n);
         put(out, wanted, Quantity.ALPHA, st.alphaH, st.alphaL, n, 1);
         put(out, wanted, Quantity.F, st.fH, st.fL, n, n);

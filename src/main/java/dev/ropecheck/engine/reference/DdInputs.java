@@ -202,11 +202,23 @@ final class DdInputs {
             return new DdDotScores(n, d, sigma, qh, ql, kh, kl, angles, dimA, dimB);
         }
         Support sup = fam.support();
-        int ns = sup.size();
-        int offsets = 2 * n - 1;
         double[][] wt = weightTable(fam, n, angles, dimA, dimB);
         double[] wh = wt[0];
         double[] wl = wt[1];
+        double[][] table = offsetTable(inst, sup, wh, wl, threads);
+        return new DdOffsetScores(n, d, sigma, a1, a2, table[0], table[1], sup, wh, wl, qh, ql, kh, kl);
+    }
+
+    /**
+     * {@code T_m[a,c] = Σ_{(b,e) in S} X[(a,c),(b,e)] W_m[b,e]} for every offset {@code m} (index {@code m + n - 1}),
+     * in double-double, the support terms summed in order ({@code X = W_Q ⊗ W_K} formed exactly by
+     * {@code twoProd} when the instance has weights); one task per offset.
+     *
+     * @return {@code {high, low}} words, {@code (2n-1) d^2} each
+     */
+    private double[][] offsetTable(RopeInstance inst, Support sup, double[] wh, double[] wl, int threads) {
+        int ns = sup.size();
+        int offsets = 2 * n - 1;
         int dd = d * d;
         double[] th = new double[offsets * dd];
         double[] tl = new double[offsets * dd];
@@ -239,6 +251,7 @@ final class DdInputs {
                 }
             }
         });
-        return new DdOffsetScores(n, d, sigma, a1, a2, th, tl, sup, wh, wl, qh, ql, kh, kl);
+        return new double[][] {th, tl};
+
     }
 }

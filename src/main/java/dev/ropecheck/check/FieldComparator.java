@@ -50,44 +50,65 @@ public final class FieldComparator {
             requireShape(field, "reference error", refError, rows, cols);
         }
         int size = rows * cols;
-        long[] hist = new long[(MAX_EXP - MIN_EXP) * BINS_PER_OCTAVE + 2];
-        int failing = 0;
-        int constrained = 0;
+        Tally t = new Tally();
+        for (int k = 0; k < size; k++) {
+            t.entry(k, cand.data[k], refHi.data[k], refLo == null ? 0 : refLo.data[k], at(allowed, k),
+                    refError == null ? 0 : at(refError, k));
+        }
+        FieldVerdict v = t.verdict();
+        int worst = t.firstNonFinite >= 0 ? t.firstNonFinite : Math.max(t.worst, 0);
+        double hiW = refHi.data[worst];
+        double loW = refLo == null ? 0 : refLo.data[worst];
+        double allowedW = at(allowed, worst) + (refError == null ? 0 : at(refError, worst));
+        double candW = cand.data[worst];
+        double errW = Double.isFinite(candW) ? Math.abs((candW - hiW) - loW) : Double.POSITIVE_INFINITY;
+        String note = v == FieldVerdict.VACUOUS
+                ? "allowed error >= |value| at every entry: an all-zero field would pass"
+                : "";
+        return new FieldCheck(field, rows + "x" + cols, v, size, t.failing, worst / cols, worst % cols, candW, hiW + loW,
+                errW, allowedW, Math.max(t.worstRatio, 0), median(t.hist, size), t.maxAbs, t.constrained,
+                t.constrained == 0 ? Double.NaN : t.minDetect, t.refShare, note);
+    }
+
+    /** The running account of one field's entries: failures, the worst entry, the error histogram, detectability. */
+    private static final class Tally {
+        final long[] hist = new long[(MAX_EXP - MIN_EXP) * BINS_PER_OCTAVE + 2];
+        int failing;
+        /** Entries whose allowed error is below their magnitude: there an all-zero answer would fail. */
+        int constrained;
         int worst = -1;
         double worstRatio = -1;
         int firstNonFinite = -1;
-        double maxAbs = 0;
+        double maxAbs;
         double minDetect = Double.POSITIVE_INFINITY;
-        double refShare = 0;
-        for (int k = 0; k < size; k++) {
-            double hi = refHi.data[k];
-            double lo = refLo == null ? 0 : refLo.data[k];
-            double c = cand.data[k];
-            double a = at(allowed, k);
-            double re = refError == null ? 0 : at(refError, k);
+        double refShare;
+
+        /**
+         * Entry {@code k}: candidate {@code c}, reference {@code hi + lo}, allowed error {@code a}, reference error
+         * {@code re}. A non-finite side fails unless both are the same infinity.
+         */
+        void entry(int k, double c, double hi, double lo, double a, double re) {
             double total = a + re;
             if (total > 0) {
                 refShare = Math.max(refShare, re / total);
             }
-            double err;
             if (!Double.isFinite(c) || !Double.isFinite(hi)) {
                 if (c == hi) {
-                    continue; // the same infinity on both sides
+                    return; // the same infinity on both sides
                 }
                 failing++;
                 if (firstNonFinite < 0 && !Double.isFinite(c)) {
                     firstNonFinite = k;
                 }
-                err = Double.POSITIVE_INFINITY;
                 if (worstRatio < Double.POSITIVE_INFINITY) {
                     worstRatio = Double.POSITIVE_INFINITY;
                     worst = k;
                 }
                 hist[hist.length - 1]++;
                 maxAbs = Double.POSITIVE_INFINITY;
-                continue;
+                return;
             }
-            err = Math.abs((c - hi) - lo);
+            double err = Math.abs((c - hi) - lo);
             maxAbs = Math.max(maxAbs, err);
             double mag = Math.abs(hi + lo);
             if (mag > total) {
@@ -107,31 +128,18 @@ public final class FieldComparator {
             }
             hist[bin(ratio)]++;
         }
-        FieldVerdict v;
-        if (firstNonFinite >= 0) {
-            v = FieldVerdict.NONFINITE;
-            worst = firstNonFinite;
-        } else if (failing > 0) {
-            v = FieldVerdict.FAIL;
-        } else if (constrained == 0) {
-            v = FieldVerdict.VACUOUS;
-        } else {
-            v = FieldVerdict.PASS;
+
+        /** NONFINITE over FAIL over VACUOUS (no constrained entry) over PASS. */
+        FieldVerdict verdict() {
+            if (firstNonFinite >= 0) {
+                return FieldVerdict.NONFINITE;
+            } else if (failing > 0) {
+                return FieldVerdict.FAIL;
+            } else if (constrained == 0) {
+                return FieldVerdict.VACUOUS;
+            }
+            return FieldVerdict.PASS;
         }
-        if (worst < 0) {
-            worst = 0;
-        }
-        double hiW = refHi.data[worst];
-        double loW = refLo == null ? 0 : refLo.data[worst];
-        double allowedW = at(allowed, worst) + (refError == null ? 0 : at(refError, worst));
-        double candW = cand.data[worst];
-        double errW = Double.isFinite(candW) ? Math.abs((candW - hiW) - loW) : Double.POSITIVE_INFINITY;
-        String note = v == FieldVerdict.VACUOUS
-                ? "allowed error >= |value| at every entry: an all-zero field would pass"
-                : "";
-        return new FieldCheck(field, rows + "x" + cols, v, size, failing, worst / cols, worst % cols, candW, hiW + loW,
-                errW, allowedW, Math.max(worstRatio, 0), median(hist, size), maxAbs, constrained,
-                constrained == 0 ? Double.NaN : minDetect, refShare, note);
     }
 
     private static void requireShape(String field, String what, DMatrixRMaj m, int rows, int cols) {

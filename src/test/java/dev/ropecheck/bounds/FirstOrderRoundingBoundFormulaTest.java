@@ -164,10 +164,16 @@ class FirstOrderRoundingBoundFormulaTest {
     private static final String[] SLOT_NAMES = {"Att", "c", "r", "loss", "dQ", "dK", "dV", "dQrot", "dKrot", "gradWQ",
         "gradWK", "gradWV", "dQrot via dQ", "dKrot via dK"};
 
-    /** The coefficient of every move of a probe at the exact values, by {@link FirstOrderHandModel#key}. */
+    /**
+     * The coefficient of every move of a probe at the exact values, by {@link FirstOrderHandModel#key}:
+     * probe 1 with all numbers 0, after an ordinary probe 0 (which must leave the exact pass's
+     * magnitudes {@code W} alone: a probe that recorded its own, moved, ones would show here, by
+     * {@code u_s} relative in bfloat16).
+     */
     static Map<String, List<Double>> traced(Case c, FirstOrderPass.Mags mags) {
         Map<String, List<Double>> got = new LinkedHashMap<>();
-        new FirstOrderPass(c.in(), c.cls(), 0, mags, () -> 0, (kind, slot, t, phi) ->
+        new FirstOrderPass(c.in(), c.cls(), 0, mags).run();
+        new FirstOrderPass(c.in(), c.cls(), 1, mags, () -> 0, (kind, slot, t, phi) ->
                 got.computeIfAbsent(FirstOrderHandModel.key(kind, slot, t), k -> new ArrayList<>()).add(phi)).run();
         return got;
     }

@@ -164,18 +164,23 @@ class FirstOrderRoundingBoundFormulaTest {
     private static final String[] SLOT_NAMES = {"Att", "c", "r", "loss", "dQ", "dK", "dV", "dQrot", "dKrot", "gradWQ",
         "gradWK", "gradWV", "dQrot via dQ", "dKrot via dK"};
 
-    /**
-     * The coefficient of every move of a probe at the exact values, by {@link FirstOrderHandModel#key}:
-     * probe 1 with all numbers 0, after an ordinary probe 0 (which must leave the exact pass's
-     * magnitudes {@code W} alone: a probe that recorded its own, moved, ones would show here, by
-     * {@code u_s} relative in bfloat16).
-     */
-    static Map<String, List<Double>> traced(Case c, FirstOrderPass.Mags mags) {
+    /** The coefficient of every move of probe {@code probe} with all numbers 0 (at the exact values), by key. */
+    static Map<String, List<Double>> traced(Case c, FirstOrderPass.Mags mags, int probe) {
         Map<String, List<Double>> got = new LinkedHashMap<>();
-        new FirstOrderPass(c.in(), c.cls(), 0, mags).run();
-        new FirstOrderPass(c.in(), c.cls(), 1, mags, () -> 0, (kind, slot, t, phi) ->
+        new FirstOrderPass(c.in(), c.cls(), probe, mags, () -> 0, (kind, slot, t, phi) ->
                 got.computeIfAbsent(FirstOrderHandModel.key(kind, slot, t), k -> new ArrayList<>()).add(phi)).run();
         return got;
+    }
+
+    /**
+     * Probe 0's coefficients, and probe 1's after an ordinary probe 0: every probe moves every
+     * intermediate (probe 0 included), and none records magnitudes {@code W} of its own, moved, values
+     * over the exact pass's (that would show in probe 1's, by {@code u_s} relative in bfloat16).
+     */
+    static List<Map<String, List<Double>>> traced(Case c, FirstOrderPass.Mags mags) {
+        Map<String, List<Double>> first = traced(c, mags, 0);
+        new FirstOrderPass(c.in(), c.cls(), 0, mags).run();
+        return List.of(first, traced(c, mags, 1));
     }
 
     @Test
@@ -187,25 +192,29 @@ class FirstOrderRoundingBoundFormulaTest {
         for (Case c : cases()) {
             FirstOrderPass exact = new FirstOrderPass(c.in(), c.cls(), -1);
             exact.run();
-            Map<String, List<Double>> got = traced(c, exact.mags());
             FirstOrderHandModel hand = new FirstOrderHandModel(c.in(), c.cls());
-            assertEquals(new TreeSet<>(hand.phi.keySet()), new TreeSet<>(got.keySet()), c + ": the intermediates moved");
-            for (Map.Entry<String, List<Double>> e : hand.phi.entrySet()) {
-                List<Double> g = got.get(e.getKey());
-                assertEquals(e.getValue().size(), g.size(), c + " " + e.getKey() + ": moves");
-                for (int m = 0; m < g.size(); m++) {
-                    // (0 only where the value and its terms are: dQrot of a causal row 0, whose t = <c, v - Att> = 0)
-                    check(c, "φ of " + e.getKey(), e.getValue().get(m), g.get(m));
-                    compared += e.getValue().get(m) > 0 ? 1 : 0;
-                }
-                String[] parts = e.getKey().split("/");
-                kinds.add(Move.valueOf(parts[0]));
-                if (parts[0].equals("OWN")) {
-                    ownSlots.add(Integer.parseInt(parts[1]));
+            List<Map<String, List<Double>>> probes = traced(c, exact.mags());
+            for (int probe = 0; probe < probes.size(); probe++) {
+                Map<String, List<Double>> got = probes.get(probe);
+                assertEquals(new TreeSet<>(hand.phi.keySet()), new TreeSet<>(got.keySet()), c + " probe " + probe
+                        + ": the intermediates moved");
+                for (Map.Entry<String, List<Double>> e : hand.phi.entrySet()) {
+                    List<Double> g = got.get(e.getKey());
+                    assertEquals(e.getValue().size(), g.size(), c + " probe " + probe + " " + e.getKey() + ": moves");
+                    for (int m = 0; m < g.size(); m++) {
+                        // (0 only where the value and its terms are: dQrot of a causal row 0, whose t = <c, v - Att> = 0)
+                        check(c, "probe " + probe + " φ of " + e.getKey(), e.getValue().get(m), g.get(m));
+                        compared += e.getValue().get(m) > 0 ? 1 : 0;
+                    }
+                    String[] parts = e.getKey().split("/");
+                    kinds.add(Move.valueOf(parts[0]));
+                    if (parts[0].equals("OWN")) {
+                        ownSlots.add(Integer.parseInt(parts[1]));
+                    }
                 }
             }
         }
-        assertTrue(compared > 5000, "nonzero moves compared: " + compared);
+        assertTrue(compared > 10000, "nonzero moves compared: " + compared);
         System.out.printf("first-order §2: %d nonzero moves compared, largest relative difference %.2e (%s)%n", compared, worst, worstAt);
         assertEquals(EnumSet.allOf(Move.class), kinds, "every kind of intermediate is compared");
         assertEquals(FirstOrderOutputs.SLOTS, ownSlots.size(), "every output's own move is compared: " + ownSlots);

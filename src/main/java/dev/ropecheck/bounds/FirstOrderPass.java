@@ -39,6 +39,49 @@ final class FirstOrderPass {
     private final Mags mags;
     /** Per output slot, the own final moves {@code φ z} (probe) or their variances {@code φ^2} (exact pass). */
     private final double[][] own = new double[FirstOrderOutputs.SLOTS][];
+    /** The kinds of moves a probe makes, for {@link Trace} (proofs-notes/first-order-rounding.md §2). */
+    enum Move {
+        /** The score scale, relative (once per probe, when not exact in the accumulator). */
+        SCALE,
+        /** {@code θ_k}, relative. */
+        THETA,
+        /** A projection entry {@code q, k, v}, absolute. */
+        PROJ,
+        /** A table angle {@code pos θ_k}, relative. */
+        ANGLE,
+        /** A table {@code cos} or {@code sin} entry, relative. */
+        TRIG,
+        /** A rotated entry (or, identity family, the scale's roundings on q and k), absolute or relative. */
+        ROT,
+        /** {@code a = exp(s - m)} with the score's roundings, relative. */
+        EXP,
+        /** The row sum {@code l_i}, absolute. */
+        L,
+        /** {@code lse_i}, absolute. */
+        LSE,
+        /** {@code f = a / l}'s division and storage, relative. */
+        DIV,
+        /** {@code f} recomputed as {@code exp(s - lse)} in the backward, relative. */
+        FBACK,
+        /** {@code p_ij = f_ij t_ij} with {@code t_ij}'s roundings, absolute. */
+        P,
+        /** An output entry's own final move, absolute ({@link Trace#move}'s {@code slot} says which). */
+        OWN
+    }
+
+    /** Receives, in the pass's order, every move's coefficient {@code φ} (a probe only). */
+    interface Trace {
+        /**
+         * A move by {@code phi z} of kind {@code kind}: {@code slot} the output slot ({@link Move#OWN}), the
+         * projection or rotation use ({@link Move#PROJ}, {@link Move#ROT}, {@link Move#ANGLE},
+         * {@link Move#TRIG}), else -1; {@code t} the entry (row-major: {@code i n + j} for the pairwise
+         * ones, {@code i d/2 + k} for the table, {@code i} for {@code l}, {@code lse}; 0 for the scale).
+         */
+        void move(Move kind, int slot, int t, double phi);
+    }
+
+    /** Tests: receives every move's coefficient, or {@code null}. */
+    private final Trace trace;
 
     /**
      * The partial-sum magnitudes {@code W_x} of the intermediates that are sums over tokens or features,
@@ -115,7 +158,13 @@ final class FirstOrderPass {
      * {@code G^2 φ^2} one intermediate at a time.
      */
     FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, Mags base, DoubleSupplier noise) {
+        this(in, cls, probe, base, noise, null);
+    }
+
+    /** As above, reporting every move's coefficient {@code φ}, in order, to {@code trace} (tests). */
+    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, Mags base, DoubleSupplier noise, Trace trace) {
         this.in = in;
+        this.trace = trace;
         this.n = in.n();
         this.d = in.d();
         this.causal = in.causal();
@@ -135,7 +184,7 @@ final class FirstOrderPass {
         boolean pow2 = s == Math.scalb(1.0, Math.getExponent(s));
         this.scaleRoundings = pow2 ? 0 : 2;
         boolean exact = cls.format().accumulator().isExact(s);
-        this.sigma = exact ? s : s * (1 + 2 * ua * z());
+        this.sigma = exact ? s : s * (1 + move(Move.SCALE, -1, 0, 2 * ua));
     }
 
     /**
@@ -146,18 +195,26 @@ final class FirstOrderPass {
         return probe < 0 ? 0 : noise.getAsDouble();
     }
 
+    /** {@code phi z()}, reported to the trace if there is one. */
+    private double move(Move kind, int slot, int t, double phi) {
+        if (trace != null && probe >= 0) {
+            trace.move(kind, slot, t, phi);
+        }
+        return phi * z();
+    }
+
     /** {@code x + φ z}, {@code φ = sqrt(k u_a^2 M^2 + u_s^2 x^2)}: a stored sum of {@code k} roundings. */
-    private double sum(double x, double k, double mag) {
-        return sum(x, k, mag, 1);
+    private double sum(double x, double k, double mag, int which, int t) {
+        return sum(x, k, mag, 1, which, t);
     }
 
     /** As above for an intermediate with {@code uses} independent copies: {@code φ} times {@code sqrt(uses)}. */
-    private double sum(double x, double k, double mag, int uses) {
+    private double sum(double x, double k, double mag, int uses, int which, int t) {
         if (probe < 0) {
             return x;
         }
         double phi = Math.sqrt(uses * (k * ua * ua * mag * mag + us * us * x * x));
-        return x + phi * z();
+        return x + move(Move.PROJ, which, t, phi);
     }
 
     /**
@@ -176,7 +233,7 @@ final class FirstOrderPass {
             a[t] = phi * phi;
             return x;
         }
-        double m = phi * z();
+        double m = move(Move.OWN, slot, t, phi);
         a[t] = m;
         return x + m;
     }
@@ -187,8 +244,8 @@ final class FirstOrderPass {
     }
 
     /** {@code x (1 + r z)}: a value whose roundings are relative {@code r} in all. */
-    private double rel(double x, double r) {
-        return probe < 0 ? x : x * (1 + r * z());
+    private double rel(double x, double r, Move kind, int slot, int t) {
+        return probe < 0 ? x : x * (1 + move(kind, slot, t, r));
     }
 
     /** The magnitudes this pass recorded (exact pass) or read (probe). */
@@ -342,7 +399,7 @@ final class FirstOrderPass {
                 double a = Math.exp(arg);
                 if (moved) {
                     double sPhi2 = sk * ua * ua * sMag[j] * sMag[j] + us * us * s[j] * s[j];
-                    a *= 1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + expRel) * z();
+                    a *= 1 + move(Move.EXP, -1, i * n + j, sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + expRel));
                 }
                 f[j] = a;
                 l += a;
@@ -352,15 +409,15 @@ final class FirstOrderPass {
             // (hence twice): exp within one ulp (4 u^2 each, n of them) and the subtraction's rounding
             // (u |Δm_t| each, Σ_t |Δm_t| <= drift)
             double lk = 2.0 * n + 2 * (4.0 * n + drift * drift);
-            double lMoved = moved ? l + sqrt2 * Math.sqrt(lk * ua * ua * l * l + us * us * l * l) * z() : l;
+            double lMoved = moved ? l + move(Move.L, -1, i, sqrt2 * Math.sqrt(lk * ua * ua * l * l + us * us * l * l)) : l;
             // lse = m + log l (FlashAttention's backward): the logarithm within one ulp, the addition, the storage
             lse = smax + Math.log(lMoved);
             if (moved) {
-                lse += Math.sqrt(4 * ua * ua * Math.log(l) * Math.log(l) + (ua * ua + us * us) * lse * lse) * z();
+                lse += move(Move.LSE, -1, i, Math.sqrt(4 * ua * ua * Math.log(l) * Math.log(l) + (ua * ua + us * us) * lse * lse));
             }
             double divRel = sqrt2 * Math.sqrt(ua * ua + us * us);
             for (int j = 0; j < jEnd; j++) {
-                f[j] = rel(f[j] / lMoved, divRel);
+                f[j] = rel(f[j] / lMoved, divRel, Move.DIV, -1, i * n + j);
             }
         }
 
@@ -482,13 +539,13 @@ final class FirstOrderPass {
                 if (moved) {
                     double arg = s[j] - lse;
                     double sPhi2 = sk * ua * ua * sMag[j] * sMag[j] + us * us * s[j] * s[j];
-                    fj = Math.exp(arg) * (1 + sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + 5 * ua * ua + 2 * us * us)
-                            * z());
+                    fj = Math.exp(arg) * (1 + move(Move.FBACK, -1, i * n + j,
+                            sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + 5 * ua * ua + 2 * us * us)));
                 }
                 double p = fj * t;
                 if (moved) {
                     double tPhi = tRel * (cAtt + dot(cAbs, 0, vAbs, vj, d));
-                    p += Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p) * z();
+                    p += move(Move.P, -1, i * n + j, Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p));
                 }
                 accumulate(qi, j * d, sigma * p, fj);
             }
@@ -550,7 +607,7 @@ final class FirstOrderPass {
         }
         double[] th = new double[d / 2];
         for (int kk = 0; kk < d / 2; kk++) {
-            th[kk] = rel(rope.theta(kk), cTheta * ua);
+            th[kk] = rel(rope.theta(kk), cTheta * ua, Move.THETA, -1, kk);
         }
         return th;
     }
@@ -580,7 +637,7 @@ final class FirstOrderPass {
                 if (record) {
                     mag[i * d + b] = Math.max(pos, negs);
                 }
-                out[i * d + b] = sum(val, 2.0 * d - 1, mag[i * d + b]);
+                out[i * d + b] = sum(val, 2.0 * d - 1, mag[i * d + b], which, i * d + b);
             }
         }
         return out;
@@ -599,7 +656,7 @@ final class FirstOrderPass {
             }
             double[] out = x.clone();
             for (int t = 0; t < out.length; t++) {
-                out[t] = rel(out[t], Math.sqrt(extra) * ua);
+                out[t] = rel(out[t], Math.sqrt(extra) * ua, Move.ROT, use, t);
             }
             return out;
         }
@@ -610,9 +667,10 @@ final class FirstOrderPass {
         for (int i = 0; i < n; i++) {
             for (int kk = 0; kk < d / 2; kk++) {
                 double angle = i * theta[kk];
-                double angleMoved = rel(angle, tabUse * ua);
-                double c = rel(Math.cos(angleMoved), trig);
-                double s = rel(Math.sin(angleMoved), trig);
+                int at = i * (d / 2) + kk;
+                double angleMoved = rel(angle, tabUse * ua, Move.ANGLE, use, at);
+                double c = rel(Math.cos(angleMoved), trig, Move.TRIG, use, at);
+                double s = rel(Math.sin(angleMoved), trig, Move.TRIG, use, at);
                 if (back) {
                     s = -s;
                 }
@@ -628,8 +686,8 @@ final class FirstOrderPass {
                     double phiA = Math.sqrt(ua * ua * (ka + (1 + extra) * ya * ya) + us * us * ya * ya);
                     double phiB = Math.sqrt(ua * ua * (kb + (1 + extra) * yb * yb) + us * us * yb * yb);
                     if (slot < 0) {
-                        ya += phiA * z();
-                        yb += phiB * z();
+                        ya += move(Move.ROT, use, a, phiA);
+                        yb += move(Move.ROT, use, b, phiB);
                     } else {
                         ya = own(slot, n * d, a, ya, phiA);
                         yb = own(slot, n * d, b, yb, phiB);

@@ -164,8 +164,29 @@ public final class ExpApproximations {
     private static Apfloat[] chebyshev(double beta, int g, long digits) {
         Apfloat b = new Apfloat(new BigDecimal(beta), digits);
         int nodes = g + 1;
-        // cos(j x) for every multiple j of x = pi/(2 nodes) by the recurrence c_{j+1} = 2 c_1 c_j - c_{j-1}
-        // (one apfloat cos; the recurrence loses at most log10(4 nodes^2) digits, covered by the guard digits)
+        Apfloat[] cosMul = cosMultiples(nodes, digits);
+        Apfloat[] fval = new Apfloat[nodes];
+        for (int k = 0; k < nodes; k++) {
+            // the references' exponential (halving and Taylor, the same digits as ApfloatMath.exp's contract,
+            // about twenty times faster at these precisions: the node values dominated a small call)
+            fval[k] = dev.ropecheck.engine.reference.ApExp.exp(b.multiply(cosMul[2 * k + 1]), digits);
+        }
+        Apfloat[] inT = monomialsInT(chebyshevWeights(fval, cosMul, digits), digits);
+        Apfloat[] c = new Apfloat[nodes];
+        Apfloat scale = new Apfloat(1, digits);
+        for (int k = 0; k < nodes; k++) {
+            c[k] = inT[k].divide(scale);
+            scale = scale.multiply(b);
+        }
+        return c;
+    }
+
+    /**
+     * {@code cos(j x)} for {@code j = 0..2 nodes}, {@code x = pi/(2 nodes)}, by the recurrence
+     * {@code c_{j+1} = 2 c_1 c_j - c_{j-1}} (one apfloat cos; the recurrence loses at most
+     * {@code log10(4 nodes^2)} digits, covered by the guard digits).
+     */
+    private static Apfloat[] cosMultiples(int nodes, long digits) {
         Apfloat x = ApfloatMath.pi(digits).divide(new Apfloat(2L * nodes, digits));
         Apfloat[] cosMul = new Apfloat[2 * nodes + 1];
         cosMul[0] = new Apfloat(1, digits);
@@ -179,12 +200,13 @@ public final class ExpApproximations {
         }
         // cos(pi/2) = 0 exactly (a node when g + 1 is odd).
         cosMul[nodes] = new Apfloat(0, digits);
-        Apfloat[] fval = new Apfloat[nodes];
-        for (int k = 0; k < nodes; k++) {
-            // the references' exponential (halving and Taylor, the same digits as ApfloatMath.exp's contract,
-            // about twenty times faster at these precisions: the node values dominated a small call)
-            fval[k] = dev.ropecheck.engine.reference.ApExp.exp(b.multiply(cosMul[2 * k + 1]), digits);
-        }
+        return cosMul;
+    }
+
+    /** The Chebyshev weights {@code c_j = (2/nodes) sum_k f(t_k) T_j(t_k)} ({@code c_0} halved) from the node values. */
+    private static Apfloat[] chebyshevWeights(Apfloat[] fval, Apfloat[] cosMul, long digits) {
+        int nodes = fval.length;
+        Apfloat two = new Apfloat(2, digits);
         Apfloat[] cheb = new Apfloat[nodes];
         for (int j = 0; j < nodes; j++) {
             Apfloat s = new Apfloat(0, digits);
@@ -199,7 +221,12 @@ public final class ExpApproximations {
             s = s.multiply(two).divide(new Apfloat(nodes, digits));
             cheb[j] = j == 0 ? s.divide(two) : s;
         }
-        // monomial coefficients in t of T_j, accumulated with weights cheb[j]
+        return cheb;
+    }
+
+    /** The monomial coefficients in {@code t} of {@code sum_j cheb[j] T_j(t)}, the {@code T_j} by their recurrence. */
+    private static Apfloat[] monomialsInT(Apfloat[] cheb, long digits) {
+        int nodes = cheb.length;
         Apfloat zero = new Apfloat(0, digits);
         Apfloat[] inT = new Apfloat[nodes];
         java.util.Arrays.fill(inT, zero);
@@ -226,12 +253,6 @@ public final class ExpApproximations {
                 tCur = next;
             }
         }
-        Apfloat[] c = new Apfloat[nodes];
-        Apfloat scale = new Apfloat(1, digits);
-        for (int k = 0; k < nodes; k++) {
-            c[k] = inT[k].divide(scale);
-            scale = scale.multiply(b);
-        }
-        return c;
+        return inT;
     }
 }

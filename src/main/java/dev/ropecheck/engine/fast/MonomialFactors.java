@@ -53,42 +53,11 @@ final class MonomialFactors {
                     + g + ") exceeds " + MAX_RANK + "; entries are too large for the bounded-entry regime");
         }
         int r = (int) rank;
-        // enumerate monomials: parent index, last feature, degree, multinomial log-free coefficient
-        int[] parent = new int[r];
-        int[] feature = new int[r];
-        int[] degree = new int[r];
-        double[] invFactorials = new double[r]; // 1 / Π κ_s!
-        int[] lastFeature = new int[r];
-        int[] lastCount = new int[r]; // multiplicity of lastFeature in κ
-        List<Integer> frontier = new ArrayList<>();
-        parent[0] = -1;
-        degree[0] = 0;
-        invFactorials[0] = 1;
-        lastFeature[0] = 0;
-        lastCount[0] = 0;
-        int count = 1;
-        frontier.add(0);
-        for (int t = 1; t <= g; t++) {
-            List<Integer> next = new ArrayList<>();
-            for (int m : frontier) {
-                // extend with features s >= lastFeature (non-decreasing sequences = multisets)
-                for (int s = lastFeature[m]; s < k; s++) {
-                    int idx = count++;
-                    parent[idx] = m;
-                    feature[idx] = s;
-                    degree[idx] = t;
-                    int mult = (s == lastFeature[m] && t > 1) ? lastCount[m] + 1 : 1;
-                    lastFeature[idx] = s;
-                    lastCount[idx] = mult;
-                    invFactorials[idx] = invFactorials[m] / mult;
-                    next.add(idx);
-                }
-            }
-            frontier = next;
-        }
-        if (count != r) {
-            throw new IllegalStateException("enumerated " + count + " monomials, expected " + r);
-        }
+        Monomials mono = Monomials.enumerate(k, g, r);
+        int[] parent = mono.parent;
+        int[] feature = mono.feature;
+        int[] degree = mono.degree;
+        double[] invFactorials = mono.invFactorials;
         int n = feat.n;
         double[] u1 = new double[n * r];
         double[] u2 = new double[n * r];
@@ -115,5 +84,60 @@ final class MonomialFactors {
             }
         }
         return new MonomialFactors(n, r, u1, u2, u3);
+    }
+
+    /**
+     * The {@code C(k+g, g)} monomials of degree at most {@code g} in {@code k} features, as non-decreasing
+     * feature sequences (multisets), degree by degree: monomial {@code m} is its {@code parent} times feature
+     * {@code feature[m]}; {@code invFactorials[m] = 1 / prod_s kappa_s!} over its multiplicities.
+     */
+    private static final class Monomials {
+        final int[] parent;
+        final int[] feature;
+        final int[] degree;
+        final double[] invFactorials;
+
+        private Monomials(int r) {
+            parent = new int[r];
+            feature = new int[r];
+            degree = new int[r];
+            invFactorials = new double[r];
+        }
+
+        static Monomials enumerate(int k, int g, int r) {
+            Monomials mono = new Monomials(r);
+            int[] lastFeature = new int[r];
+            int[] lastCount = new int[r]; // multiplicity of lastFeature in the multiset
+            List<Integer> frontier = new ArrayList<>();
+            mono.parent[0] = -1;
+            mono.degree[0] = 0;
+            mono.invFactorials[0] = 1;
+            lastFeature[0] = 0;
+            lastCount[0] = 0;
+            int count = 1;
+            frontier.add(0);
+            for (int t = 1; t <= g; t++) {
+                List<Integer> next = new ArrayList<>();
+                for (int m : frontier) {
+                    // extend with features s >= lastFeature (non-decreasing sequences = multisets)
+                    for (int s = lastFeature[m]; s < k; s++) {
+                        int idx = count++;
+                        mono.parent[idx] = m;
+                        mono.feature[idx] = s;
+                        mono.degree[idx] = t;
+                        int mult = (s == lastFeature[m] && t > 1) ? lastCount[m] + 1 : 1;
+                        lastFeature[idx] = s;
+                        lastCount[idx] = mult;
+                        mono.invFactorials[idx] = mono.invFactorials[m] / mult;
+                        next.add(idx);
+                    }
+                }
+                frontier = next;
+            }
+            if (count != r) {
+                throw new IllegalStateException("enumerated " + count + " monomials, expected " + r);
+            }
+            return mono;
+        }
     }
 }

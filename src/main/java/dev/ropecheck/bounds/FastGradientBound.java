@@ -117,38 +117,58 @@ public final class FastGradientBound implements QuantityBound {
         this.a3Sum = maxColAbsSum(in.a3());
         this.a2Max = maxAbs(in.a2());
         Support s = fam.support();
-        double[] wBar = new double[s.size()];
+        double[] wBar = weightMagnitudes(fam, n, omega);
         double wm = 0;
+        for (double w : wBar) {
+            wm = Math.max(wm, w);
+        }
+        this.wMax = wm;
+        double[] rowCol = in.hasWeights() ? weightedRowColumnSums(in, s, wBar) : new double[2];
+        this.kRowW = rowCol[0];
+        this.qColW = rowCol[1];
+        // column sums of f: f_ij <= e^{2 beta}/n; Math.exp is within 1 ulp, so this is an upper bound
+        double e2b = Math.nextUp(Math.exp(2 * fwd.beta()) * (1 + 8 * U));
+        this.fCol = in.causal() ? causalColumnSum(e2b, n) : e2b;
+    }
+
+    /**
+     * {@code W̄_k = max_m |w_k(m)| + ω} over the offsets {@code |m| < n}, per support entry {@code k}
+     * (the family's weight magnitudes, with the RoPE weights' own rounding {@code ω}).
+     */
+    private static double[] weightMagnitudes(PositionFamily fam, int n, double omega) {
+        Support s = fam.support();
+        double[] wBar = new double[s.size()];
         for (int k = 0; k < s.size(); k++) {
             for (int m = -(n - 1); m <= n - 1; m++) {
                 wBar[k] = Math.max(wBar[k], Math.abs(fam.weight(m, s.row(k), s.col(k))));
             }
             wBar[k] += omega;
-            wm = Math.max(wm, wBar[k]);
         }
-        this.wMax = wm;
+        return wBar;
+    }
+
+    /**
+     * {@code {max_b Σ_e K̂_e W̄_be, max_e Σ_b Q̂_b W̄_be}} with the column magnitudes {@code K̂, Q̂} of the
+     * projected {@code K, Q}, each product charged {@code (1 + γ_d)} (the {@code dQ}, {@code dK} bounds).
+     */
+    private static double[] weightedRowColumnSums(RopeInstance in, Support s, double[] wBar) {
+        int d = in.d();
+        double[] kHat = colMaxAbs(in.k());
+        double[] qHat = colMaxAbs(in.q());
+        double gd = gamma(d);
+        double[] rows = new double[d];
+        double[] cols = new double[d];
+        for (int k = 0; k < s.size(); k++) {
+            rows[s.row(k)] += wBar[k] * kHat[s.col(k)] * (1 + gd);
+            cols[s.col(k)] += wBar[k] * qHat[s.row(k)] * (1 + gd);
+        }
         double kr = 0;
         double qc = 0;
-        if (in.hasWeights()) {
-            double[] kHat = colMaxAbs(in.k());
-            double[] qHat = colMaxAbs(in.q());
-            double gd = gamma(d);
-            double[] rows = new double[d];
-            double[] cols = new double[d];
-            for (int k = 0; k < s.size(); k++) {
-                rows[s.row(k)] += wBar[k] * kHat[s.col(k)] * (1 + gd);
-                cols[s.col(k)] += wBar[k] * qHat[s.row(k)] * (1 + gd);
-            }
-            for (int b = 0; b < d; b++) {
-                kr = Math.max(kr, rows[b]);
-                qc = Math.max(qc, cols[b]);
-            }
+        for (int b = 0; b < d; b++) {
+            kr = Math.max(kr, rows[b]);
+            qc = Math.max(qc, cols[b]);
         }
-        this.kRowW = kr;
-        this.qColW = qc;
-        // column sums of f: f_ij <= e^{2 beta}/n; Math.exp is within 1 ulp, so this is an upper bound
-        double e2b = Math.nextUp(Math.exp(2 * fwd.beta()) * (1 + 8 * U));
-        this.fCol = in.causal() ? causalColumnSum(e2b, n) : e2b;
+        return new double[] {kr, qc};
     }
 
     /**

@@ -70,17 +70,32 @@ public final class StandardReferenceEngine_AP implements StandardAttentionEngine
     /** {@code f, Att, L_std, ∇L_std} in apfloat for {@code inst}. */
     public Values evaluate(StandardInstance inst) {
         long w = digits + 10;
-        int n = inst.n();
-        int d = inst.d();
         Apfloat[][] a1 = ApInputs.ap(inst.a1(), w);
         Apfloat[][] a2 = ApInputs.ap(inst.a2(), w);
         Apfloat[][] a3 = ApInputs.ap(inst.a3(), w);
         Apfloat[][] e = ApInputs.ap(inst.e(), w);
         Apfloat[][] x0 = ApInputs.ap(inst.x0(), w);
         Apfloat[][] y = ApInputs.ap(inst.y(), w);
-        Apfloat dAp = new Apfloat(d, w);
-        // A1 X0 (n x d), then scores (A1 X0) A2^T / d
-        Apfloat[][] ax = mul(a1, x0);
+        Apfloat dAp = new Apfloat(inst.d(), w);
+        Apfloat[][] f = softmax(mul(a1, x0), a2, dAp, w);
+        Apfloat[][] h = mul(a3, y);
+        Apfloat[][] att = mul(f, h);
+        Apfloat[][] c = residual(att, e);
+        Apfloat loss = Apfloat.ZERO;
+        for (Apfloat[] row : c) {
+            for (Apfloat cl : row) {
+                loss = loss.add(cl.multiply(cl));
+            }
+        }
+        loss = loss.divide(new Apfloat(2, w));
+        Apfloat[][] grad = weightGradient(a1, mul(upstreamP(f, c, h, att), a2), dAp);
+        return new Values(f, att, loss, grad);
+    }
+
+    /** {@code f = D^{-1} exp((A1 X0) A2^T / d)} row by row, each exponential at {@code w} digits. */
+    private static Apfloat[][] softmax(Apfloat[][] ax, Apfloat[][] a2, Apfloat dAp, long w) {
+        int n = ax.length;
+        int d = a2[0].length;
         Apfloat[][] f = new Apfloat[n][n];
         for (int i = 0; i < n; i++) {
             Apfloat[] ex = new Apfloat[n];
@@ -102,17 +117,24 @@ public final class StandardReferenceEngine_AP implements StandardAttentionEngine
                 f[i][j] = ex[j].divide(alpha);
             }
         }
-        Apfloat[][] h = mul(a3, y);
-        Apfloat[][] att = mul(f, h);
-        Apfloat[][] c = new Apfloat[n][d];
-        Apfloat loss = Apfloat.ZERO;
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l < d; l++) {
+        return f;
+    }
+
+    /** {@code c = Att - E}. */
+    private static Apfloat[][] residual(Apfloat[][] att, Apfloat[][] e) {
+        Apfloat[][] c = new Apfloat[att.length][att[0].length];
+        for (int i = 0; i < att.length; i++) {
+            for (int l = 0; l < att[0].length; l++) {
                 c[i][l] = att[i][l].subtract(e[i][l]);
-                loss = loss.add(c[i][l].multiply(c[i][l]));
             }
         }
-        loss = loss.divide(new Apfloat(2, w));
+        return c;
+    }
+
+    /** {@code p_ij = f_ij <c_i, h_j - Att_i>}, the gradient of the loss with respect to the scores. */
+    private static Apfloat[][] upstreamP(Apfloat[][] f, Apfloat[][] c, Apfloat[][] h, Apfloat[][] att) {
+        int n = f.length;
+        int d = c[0].length;
         Apfloat[][] p = new Apfloat[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -123,8 +145,13 @@ public final class StandardReferenceEngine_AP implements StandardAttentionEngine
                 p[i][j] = f[i][j].multiply(sum);
             }
         }
-        // (1/d) A1^T p A2
-        Apfloat[][] pa2 = mul(p, a2);
+        return p;
+    }
+
+    /** {@code (1/d) A1^T (p A2)}. */
+    private static Apfloat[][] weightGradient(Apfloat[][] a1, Apfloat[][] pa2, Apfloat dAp) {
+        int n = a1.length;
+        int d = a1[0].length;
         Apfloat[][] grad = new Apfloat[d][d];
         for (int a = 0; a < d; a++) {
             for (int c2 = 0; c2 < d; c2++) {
@@ -135,7 +162,7 @@ public final class StandardReferenceEngine_AP implements StandardAttentionEngine
                 grad[a][c2] = sum.divide(dAp);
             }
         }
-        return new Values(f, att, loss, grad);
+        return grad;
     }
 
     private static Apfloat[][] mul(Apfloat[][] x, Apfloat[][] y) {

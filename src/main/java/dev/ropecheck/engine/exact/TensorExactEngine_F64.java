@@ -64,48 +64,101 @@ public final class TensorExactEngine_F64 implements TensorAttentionEngine {
             throw new IllegalArgumentException("exact engine: n^2 d = " + (long) nn * d + " exceeds " + MAX_H_ENTRIES
                     + " (n = " + n + "); use the fast engine");
         }
-        final double invD = 1.0 / d;
-        final double[] a1 = in.a1().data;
-        final double[] a2 = in.a2().data;
-        final double[] a3 = in.a3().data;
-        final double[] a4 = in.a4().data;
-        final double[] a5 = in.a5().data;
-        final double[] e = in.e().data;
-        final double[] x = in.x().data;
-        final double[] y = in.y().data;
-
-        boolean wantGradX = TensorRowOutputs.needsGradX(wanted) || wanted.contains(TensorQuantity.P);
-        boolean wantGradY = TensorRowOutputs.needsGradY(wanted);
-        boolean keepA = wanted.contains(TensorQuantity.A);
-        boolean keepF = wanted.contains(TensorQuantity.F);
-        boolean keepP = wanted.contains(TensorQuantity.P);
-
-        double[] qx = queryTimesX(a1, x, n, d);
-        double[] h = values(a4, a5, y, n, d);
-
-        double[] alpha = new double[n];
-        double[] att = new double[n * d];
-        double[] c = new double[n * d];
-        double[] r = new double[n];
-        double[] gx = new double[d * dd];
-        double[] gy = new double[dd * d];
-        DMatrixRMaj aOut = keepA ? new DMatrixRMaj(n, nn) : null;
-        DMatrixRMaj fOut = keepF ? new DMatrixRMaj(n, nn) : null;
-        DMatrixRMaj pOut = keepP ? new DMatrixRMaj(n, nn) : null;
-        double twoLoss = 0;
-
-        double[] t = new double[n * d];
-        double[] row = new double[nn];
-        double[] pi = new double[dd];
-        double[] fi = new double[dd];
-        double[] u = new double[d];
-        double[] w = new double[d];
+        RowPass pass = new RowPass(in, wanted);
         for (int i = 0; i < n; i++) {
+            pass.row(i);
+        }
+        double[] gx = pass.gx;
+        for (int k = 0; k < gx.length; k++) {
+            gx[k] *= pass.invD;
+        }
+        TensorResult.Builder b = TensorResult.builder(name());
+        putIfWanted(b, wanted, TensorQuantity.A, pass.aOut);
+        putIfWanted(b, wanted, TensorQuantity.F, pass.fOut);
+        putIfWanted(b, wanted, TensorQuantity.P, pass.pOut);
+        putIfWanted(b, wanted, TensorQuantity.H, DMatrixRMaj.wrap(nn, d, pass.h));
+        TensorRowOutputs.put(in, wanted, pass.alpha, pass.att, pass.c, pass.twoLoss, pass.r, DMatrixRMaj.wrap(d, dd, gx),
+                DMatrixRMaj.wrap(dd, d, pass.gy), b);
+        return b.build();
+    }
+
+    /**
+     * The per-row pass: the inputs, the row outputs {@code alpha, Att, c, r} and the accumulated
+     * {@code d ∇_X L} ({@code gx}) and {@code ∇_Y L} ({@code gy}), with the row's scratch arrays allocated once.
+     */
+    private static final class RowPass {
+        final int n;
+        final int d;
+        final int nn;
+        final int dd;
+        final double invD;
+        final double[] a1;
+        final double[] a2;
+        final double[] a3;
+        final double[] a4;
+        final double[] a5;
+        final double[] e;
+        final boolean wantGradX;
+        final boolean wantGradY;
+        final double[] qx;
+        final double[] h;
+        final double[] alpha;
+        final double[] att;
+        final double[] c;
+        final double[] r;
+        final double[] gx;
+        final double[] gy;
+        final DMatrixRMaj aOut;
+        final DMatrixRMaj fOut;
+        final DMatrixRMaj pOut;
+        double twoLoss;
+        final double[] t;
+        final double[] row;
+        final double[] pi;
+        final double[] fi;
+        final double[] u;
+        final double[] w;
+
+        RowPass(TensorInstance in, Set<TensorQuantity> wanted) {
+            n = in.n();
+            d = in.d();
+            nn = n * n;
+            dd = d * d;
+            invD = 1.0 / d;
+            a1 = in.a1().data;
+            a2 = in.a2().data;
+            a3 = in.a3().data;
+            a4 = in.a4().data;
+            a5 = in.a5().data;
+            e = in.e().data;
+            wantGradX = TensorRowOutputs.needsGradX(wanted) || wanted.contains(TensorQuantity.P);
+            wantGradY = TensorRowOutputs.needsGradY(wanted);
+            qx = queryTimesX(a1, in.x().data, n, d);
+            h = values(a4, a5, in.y().data, n, d);
+            alpha = new double[n];
+            att = new double[n * d];
+            c = new double[n * d];
+            r = new double[n];
+            gx = new double[d * dd];
+            gy = new double[dd * d];
+            aOut = wanted.contains(TensorQuantity.A) ? new DMatrixRMaj(n, nn) : null;
+            fOut = wanted.contains(TensorQuantity.F) ? new DMatrixRMaj(n, nn) : null;
+            pOut = wanted.contains(TensorQuantity.P) ? new DMatrixRMaj(n, nn) : null;
+            t = new double[n * d];
+            row = new double[nn];
+            pi = new double[dd];
+            fi = new double[dd];
+            u = new double[d];
+            w = new double[d];
+        }
+
+        /** Query row {@code i}: softmax, {@code Att_i, c_i, r_i}, and its terms of both gradients. */
+        void row(int i) {
             double m = scores(i, qx, a2, a3, n, d, invD, t, row);
             double sum = expShifted(row, nn, m);
             double em = Math.exp(m);
             alpha[i] = sum * em;
-            if (keepA) {
+            if (aOut != null) {
                 for (int j = 0; j < nn; j++) {
                     aOut.unsafe_set(i, j, row[j] * em);
                 }
@@ -114,7 +167,7 @@ public final class TensorExactEngine_F64 implements TensorAttentionEngine {
             for (int j = 0; j < nn; j++) {
                 row[j] *= inv; // row now holds f_i
             }
-            if (keepF) {
+            if (fOut != null) {
                 System.arraycopy(row, 0, fOut.data, i * nn, nn);
             }
             attentionRow(row, h, nn, d, w);
@@ -134,7 +187,7 @@ public final class TensorExactEngine_F64 implements TensorAttentionEngine {
             }
             if (wantGradX) {
                 pRow(row, c, i * d, h, w, nn, d);
-                if (keepP) {
+                if (pOut != null) {
                     System.arraycopy(row, 0, pOut.data, i * nn, nn);
                 }
                 // P_i[c1,c2] = Σ_{j1} A2[j1,c1] Σ_{j2} p_{i,(j1,j2)} A3[j2,c2]; G[a,s] += A1[i,a] P_i[s]
@@ -142,17 +195,6 @@ public final class TensorExactEngine_F64 implements TensorAttentionEngine {
                 addOuter(gx, a1, i * d, pi, 0, d, dd);
             }
         }
-        for (int k = 0; k < gx.length; k++) {
-            gx[k] *= invD;
-        }
-
-        TensorResult.Builder b = TensorResult.builder(name());
-        putIfWanted(b, wanted, TensorQuantity.A, aOut);
-        putIfWanted(b, wanted, TensorQuantity.F, fOut);
-        putIfWanted(b, wanted, TensorQuantity.P, pOut);
-        putIfWanted(b, wanted, TensorQuantity.H, DMatrixRMaj.wrap(nn, d, h));
-        TensorRowOutputs.put(in, wanted, alpha, att, c, twoLoss, r, DMatrixRMaj.wrap(d, dd, gx), DMatrixRMaj.wrap(dd, d, gy), b);
-        return b.build();
     }
 
     private static void putIfWanted(TensorResult.Builder b, Set<TensorQuantity> wanted, TensorQuantity q, DMatrixRMaj m) {

@@ -34,86 +34,123 @@ final class RotatedPart implements Runnable {
         this.dv = plan.needDV ? new double[plan.n * plan.d] : null;
     }
 
+    /** The block's working rows, allocated once per part. */
+    private static final class Scratch {
+        final double[] s;
+        final double[] f;
+        final double[] p;
+        final double[] t;
+        final double[] dcen;
+        final double[] acc;
+        final int[] lim = new int[ROWS];
+        final int[] hk = new int[ROWS];
+
+        Scratch(int n, int d, boolean backward) {
+            s = new double[ROWS * n];
+            f = new double[ROWS * n];
+            p = backward ? new double[ROWS * n] : null;
+            t = backward ? new double[ROWS * n] : null;
+            dcen = new double[ROWS * d];
+            acc = new double[ROWS * d];
+        }
+    }
+
     @Override
     public void run() {
-        final int n = pl.n;
-        final int d = pl.d;
-        double[] s = new double[ROWS * n];
-        double[] f = new double[ROWS * n];
-        double[] p = pl.backward ? new double[ROWS * n] : null;
-        double[] t = pl.backward ? new double[ROWS * n] : null;
-        double[] dcen = new double[ROWS * d];
-        double[] acc = new double[ROWS * d];
-        int[] lim = new int[ROWS];
-        int[] hk = new int[ROWS];
+        Scratch w = new Scratch(pl.n, pl.d, pl.backward);
         for (int i0 = from; i0 < to; i0 += ROWS) {
             int rows = Math.min(ROWS, to - i0);
-            int maxLim = 0;
+            int maxLim = forwardBlock(w, i0, rows);
+            if (pl.backward) {
+                backwardBlock(w, i0, rows, maxLim);
+            }
+        }
+    }
+
+    /** Scores, softmax, {@code D_i} and the row outputs of rows {@code [i0, i0 + rows)}; returns the largest row length. */
+    private int forwardBlock(Scratch w, int i0, int rows) {
+        final int n = pl.n;
+        final int d = pl.d;
+        int[] lim = w.lim;
+        int maxLim = 0;
+        for (int r = 0; r < rows; r++) {
+            lim[r] = pl.limit(i0 + r);
+            maxLim = Math.max(maxLim, lim[r]);
+        }
+        ScoreKernel.block(pl.qr, i0, rows, pl.kr, n, d, lim, w.s);
+        for (int r = 0; r < rows; r++) {
+            w.hk[r] = softmax(i0 + r, lim[r], w.s, w.f, r * n) * d;
+        }
+        // D_i = Σ_j f_ij (h_j - h_k*), j in increasing order, in chunks shared by the block's rows.
+        java.util.Arrays.fill(w.dcen, 0.0);
+        for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
             for (int r = 0; r < rows; r++) {
-                lim[r] = pl.limit(i0 + r);
-                maxLim = Math.max(maxLim, lim[r]);
+                int j1 = Math.min(j0 + CHUNK, lim[r]);
+                if (j1 > j0) {
+                    RowKernels.centred(w.f, r * n, j0, j1, pl.hT, pl.ld, pl.h, d, w.hk[r], w.dcen, r * d);
+                }
             }
-            ScoreKernel.block(pl.qr, i0, rows, pl.kr, n, d, lim, s);
+        }
+        for (int r = 0; r < rows; r++) {
+            output(i0 + r, w.hk[r], w.dcen, r * d);
+        }
+        return maxLim;
+    }
+
+    /** {@code t, p}, {@code dQrot} and the partial {@code dKrot}, {@code dV} sums of rows {@code [i0, i0 + rows)}. */
+    private void backwardBlock(Scratch w, int i0, int rows, int maxLim) {
+        final int n = pl.n;
+        final int d = pl.d;
+        int[] lim = w.lim;
+        double[] p = w.p;
+        double[] t = w.t;
+        // t_ij = Σ_l c_il ((h_jl - h_k*l) - D_il), l in increasing order; p_ij = f_ij t_ij.
+        for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
             for (int r = 0; r < rows; r++) {
-                hk[r] = softmax(i0 + r, lim[r], s, f, r * n) * d;
-            }
-            // D_i = Σ_j f_ij (h_j - h_k*), j in increasing order, in chunks shared by the block's rows.
-            java.util.Arrays.fill(dcen, 0.0);
-            for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
-                for (int r = 0; r < rows; r++) {
-                    int j1 = Math.min(j0 + CHUNK, lim[r]);
-                    if (j1 > j0) {
-                        RowKernels.centred(f, r * n, j0, j1, pl.hT, pl.ld, pl.h, d, hk[r], dcen, r * d);
-                    }
+                int j1 = Math.min(j0 + CHUNK, lim[r]);
+                if (j1 > j0) {
+                    RowKernels.shifted(pl.c, (i0 + r) * d, pl.h, w.hk[r], w.dcen, r * d, d, j0, j1, t, r * n);
                 }
             }
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = r * n;
+            for (int j = 0; j < lim[r]; j++) {
+                p[o + j] = w.f[o + j] * t[o + j];
+            }
+            if (pl.wantP) {
+                System.arraycopy(p, o, pl.pOut, (i0 + r) * n, lim[r]);
+            }
+        }
+        if (pl.needDQ) {
+            dqBlock(w, i0, rows, maxLim);
+        }
+        if (pl.needDK) {
+            RowKernels.scatter(p, n, pl.qr, i0, rows, lim, maxLim, d, dk);
+        }
+        if (pl.needDV) {
+            RowKernels.scatter(w.f, n, pl.c, i0, rows, lim, maxLim, d, dv);
+        }
+    }
+
+    /** {@code dQrot_i = sigma Σ_j p_ij kr_j}, {@code j} in increasing order. */
+    private void dqBlock(Scratch w, int i0, int rows, int maxLim) {
+        final int n = pl.n;
+        final int d = pl.d;
+        double[] acc = w.acc;
+        java.util.Arrays.fill(acc, 0.0);
+        for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
             for (int r = 0; r < rows; r++) {
-                output(i0 + r, hk[r], dcen, r * d);
-            }
-            if (!pl.backward) {
-                continue;
-            }
-            // t_ij = Σ_l c_il ((h_jl - h_k*l) - D_il), l in increasing order; p_ij = f_ij t_ij.
-            for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
-                for (int r = 0; r < rows; r++) {
-                    int j1 = Math.min(j0 + CHUNK, lim[r]);
-                    if (j1 > j0) {
-                        RowKernels.shifted(pl.c, (i0 + r) * d, pl.h, hk[r], dcen, r * d, d, j0, j1, t, r * n);
-                    }
+                int j1 = Math.min(j0 + CHUNK, w.lim[r]);
+                if (j1 > j0) {
+                    RowKernels.rowTimes(w.p, r * n, j0, j1, pl.krT, pl.ld, d, acc, r * d);
                 }
             }
-            for (int r = 0; r < rows; r++) {
-                int o = r * n;
-                for (int j = 0; j < lim[r]; j++) {
-                    p[o + j] = f[o + j] * t[o + j];
-                }
-                if (pl.wantP) {
-                    System.arraycopy(p, o, pl.pOut, (i0 + r) * n, lim[r]);
-                }
-            }
-            if (pl.needDQ) {
-                // dQrot_i = sigma Σ_j p_ij kr_j, j in increasing order.
-                java.util.Arrays.fill(acc, 0.0);
-                for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
-                    for (int r = 0; r < rows; r++) {
-                        int j1 = Math.min(j0 + CHUNK, lim[r]);
-                        if (j1 > j0) {
-                            RowKernels.rowTimes(p, r * n, j0, j1, pl.krT, pl.ld, d, acc, r * d);
-                        }
-                    }
-                }
-                for (int r = 0; r < rows; r++) {
-                    int io = (i0 + r) * d;
-                    for (int a = 0; a < d; a++) {
-                        pl.dq[io + a] = pl.scaled(acc[r * d + a]);
-                    }
-                }
-            }
-            if (pl.needDK) {
-                RowKernels.scatter(p, n, pl.qr, i0, rows, lim, maxLim, d, dk);
-            }
-            if (pl.needDV) {
-                RowKernels.scatter(f, n, pl.c, i0, rows, lim, maxLim, d, dv);
+        }
+        for (int r = 0; r < rows; r++) {
+            int io = (i0 + r) * d;
+            for (int a = 0; a < d; a++) {
+                pl.dq[io + a] = pl.scaled(acc[r * d + a]);
             }
         }
     }

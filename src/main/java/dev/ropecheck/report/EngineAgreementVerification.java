@@ -102,60 +102,88 @@ public final class EngineAgreementVerification implements Verification {
                     + (ref.isEmpty() ? "reference " : "") + (eng.isEmpty() ? engineName : ""));
         }
         List<CaseInstances.Case> list = caseList(cases);
-        double worstRatio = -1;
-        double worstErr = Double.NaN;
-        double worstBound = Double.NaN;
-        String worst = "";
-        List<Double> ns = new ArrayList<>();
-        List<Double> errs = new ArrayList<>();
-        List<TightnessPoint> points = new ArrayList<>();
+        Worst worst = new Worst();
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step(engineName + " vs reference: " + c.label(), done++, list.size());
-            Set<Quantity> all = EnumSet.copyOf(eng.get().supported(c.instance()));
-            all.retainAll(ref.get().supported(c.instance()));
-            RopeResult[] pair = results(c, all, ref.get(), eng.get());
-            RopeResult r = pair[0];
-            RopeResult e = pair[1];
-            Set<Quantity> wanted = EnumSet.copyOf(all);
-            wanted.retainAll(only);
-            double caseMax = 0;
-            CheckReport report = ResultCheck.run(c.instance(), e, wanted, TrustedReference.arbitraryPrecision(r),
-                    engines.tolerance(engineName), List.of());
-            for (FieldCheck f : report.fields()) {
-                if (!wanted.contains(Quantity.byKey(f.field()))) {
-                    continue; // the checking core also judges every other field the candidate holds; this row is about `only`
-                }
-                if (f.verdict() == FieldVerdict.UNCHECKED) {
-                    return VerificationResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
-                }
-                boolean zeroField = f.verdict() == FieldVerdict.VACUOUS && allZero(r.get(Quantity.byKey(f.field())));
-                double ratio = f.verdict() == FieldVerdict.PASS || zeroField ? f.maxRatio() : Double.POSITIVE_INFINITY;
-                caseMax = Math.max(caseMax, f.maxAbsError());
-                // the worst entry's error and allowed error: their ratio is the field's max err/allowed
-                double pointAllowed = f.allowed();
-                double pointErr = f.verdict() == FieldVerdict.PASS || zeroField ? f.error() : Double.NaN;
-                points.add(new TightnessPoint(id, engineName, TightnessPoint.Axis.N, c.instance().n(), pointErr, pointAllowed,
-                        f.field() + " on " + c.label()));
-                points.add(new TightnessPoint(id, engineName, TightnessPoint.Axis.D, c.instance().d(), pointErr, pointAllowed,
-                        f.field() + " on " + c.label()));
-                if (ratio > worstRatio || Double.isNaN(ratio)) {
-                    worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
-                    worstErr = f.maxAbsError();
-                    worstBound = f.allowed();
-                    worst = f.field() + " on " + c.label() + (f.verdict() == FieldVerdict.PASS || zeroField ? ""
-                            : " (" + f.verdict() + ")");
-                }
+            String unchecked = judge(c, ref.get(), eng.get(), worst);
+            if (unchecked != null) {
+                return VerificationResult.skipped(this, unchecked);
             }
-            ns.add((double) c.instance().n());
-            errs.add(caseMax);
         }
         progress.step(engineName + " vs reference", list.size(), list.size());
-        Verdict v = worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL;
-        return new VerificationResult(id, title(), list.size(), worstErr, worstBound, v, "worst: " + worst,
-                only.size() < Quantity.values().length ? List.of()
-                        : List.of(VerificationMath.maxByX(Plot.ERROR_VS_N, engineName + " vs reference (max over fields)", ns, errs)),
-                points);
+        return worst.result(list.size());
+    }
+
+    /**
+     * Judges the fields of {@code only} on one case into {@code worst}; returns why the row is skipped (a field with
+     * no bound), or null.
+     */
+    private String judge(CaseInstances.Case c, RopeAttentionEngine ref, RopeAttentionEngine eng, Worst worst) {
+        Set<Quantity> all = EnumSet.copyOf(eng.supported(c.instance()));
+        all.retainAll(ref.supported(c.instance()));
+        RopeResult[] pair = results(c, all, ref, eng);
+        RopeResult r = pair[0];
+        RopeResult e = pair[1];
+        Set<Quantity> wanted = EnumSet.copyOf(all);
+        wanted.retainAll(only);
+        double caseMax = 0;
+        CheckReport report = ResultCheck.run(c.instance(), e, wanted, TrustedReference.arbitraryPrecision(r),
+                engines.tolerance(engineName), List.of());
+        for (FieldCheck f : report.fields()) {
+            if (!wanted.contains(Quantity.byKey(f.field()))) {
+                continue; // the checking core also judges every other field the candidate holds; this row is about `only`
+            }
+            if (f.verdict() == FieldVerdict.UNCHECKED) {
+                return "no bound for " + engineName + " " + f.field() + ": " + f.note();
+            }
+            boolean zeroField = f.verdict() == FieldVerdict.VACUOUS && allZero(r.get(Quantity.byKey(f.field())));
+            caseMax = Math.max(caseMax, f.maxAbsError());
+            worst.field(f, zeroField, c);
+        }
+        worst.ns.add((double) c.instance().n());
+        worst.errs.add(caseMax);
+        return null;
+    }
+
+    /** The field with the largest err/allowed ratio over the cases, each case's largest error, every tightness point. */
+    private final class Worst {
+        private double worstRatio = -1;
+        private double worstErr = Double.NaN;
+        private double worstBound = Double.NaN;
+        private String worst = "";
+        private final List<Double> ns = new ArrayList<>();
+        private final List<Double> errs = new ArrayList<>();
+        private final List<TightnessPoint> points = new ArrayList<>();
+
+        /** One judged field: its tightness points (vs n and vs d), and the worst case when its ratio is the largest. */
+        void field(FieldCheck f, boolean zeroField, CaseInstances.Case c) {
+            double ratio = f.verdict() == FieldVerdict.PASS || zeroField ? f.maxRatio() : Double.POSITIVE_INFINITY;
+            // the worst entry's error and allowed error: their ratio is the field's max err/allowed
+            double pointAllowed = f.allowed();
+            double pointErr = f.verdict() == FieldVerdict.PASS || zeroField ? f.error() : Double.NaN;
+            points.add(new TightnessPoint(id, engineName, TightnessPoint.Axis.N, c.instance().n(), pointErr, pointAllowed,
+                    f.field() + " on " + c.label()));
+            points.add(new TightnessPoint(id, engineName, TightnessPoint.Axis.D, c.instance().d(), pointErr, pointAllowed,
+                    f.field() + " on " + c.label()));
+            if (ratio > worstRatio || Double.isNaN(ratio)) {
+                worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
+                worstErr = f.maxAbsError();
+                worstBound = f.allowed();
+                worst = f.field() + " on " + c.label() + (f.verdict() == FieldVerdict.PASS || zeroField ? ""
+                        : " (" + f.verdict() + ")");
+            }
+        }
+
+        /** The row over {@code cases} cases; the error-vs-n series only when every quantity is judged. */
+        VerificationResult result(int cases) {
+            Verdict v = worstRatio <= 1 ? Verdict.PASS : Verdict.FAIL;
+            return new VerificationResult(id, title(), cases, worstErr, worstBound, v, "worst: " + worst,
+                    only.size() < Quantity.values().length ? List.of()
+                            : List.of(VerificationMath.maxByX(Plot.ERROR_VS_N, engineName + " vs reference (max over fields)",
+                                    ns, errs)),
+                    points);
+        }
     }
 
     /** The shared cases up to the engines' size limits, with the convention applied where it is set. */

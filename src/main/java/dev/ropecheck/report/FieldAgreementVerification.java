@@ -77,12 +77,8 @@ public final class FieldAgreementVerification implements Verification {
         }
         QuantityBound own = null;
         if (fastGradient) {
-            RopeAttentionEngine e = eng.get();
-            if (e instanceof RopeFftEngine_F64 fft) {
-                own = FastGradientBound.forEngine(in -> fft.forward(in).bound());
-            } else if (e instanceof RopeLowRankEngine_F64 lr) {
-                own = FastGradientBound.forEngine(in -> lr.forward(in).bound());
-            } else {
+            own = fastGradientBound(eng.get());
+            if (own == null) {
                 return VerificationResult.skipped(this, engineName + " is not a fast engine of this build with a gradient bound");
             }
         }
@@ -92,42 +88,67 @@ public final class FieldAgreementVerification implements Verification {
         int done = 0;
         for (CaseInstances.Case c : list) {
             progress.step(id + ": " + c.label(), done++, list.size());
-            RopeInstance in = c.instance();
-            Set<Quantity> wanted = EnumSet.copyOf(quantities);
-            wanted.retainAll(eng.get().supported(in));
-            if (wanted.isEmpty()) {
-                continue;
-            }
-            RopeResult e;
-            try {
-                e = eng.get().compute(in, wanted);
-            } catch (IllegalArgumentException refused) {
-                continue; // a degree or rank cap: the engine certifies nothing here
-            }
-            Set<Quantity> trustedSet = EnumSet.copyOf(wanted);
-            trustedSet.addAll(EnumSet.of(Quantity.ALPHA, Quantity.H, Quantity.ATTENTION, Quantity.C));
-            trustedSet.retainAll(ref.get().supported(in));
-            RopeResult r = ref.get().compute(in, trustedSet);
-            w.countCase();
-            dev.ropecheck.check.ToleranceModel model = own != null
-                    ? dev.ropecheck.check.ToleranceModel.perField(own, engineName + " certified gradient bound")
-                    : engines.tolerance(engineName);
-            dev.ropecheck.check.CheckReport report = dev.ropecheck.check.ResultCheck.run(in, e, wanted,
-                    dev.ropecheck.check.TrustedReference.arbitraryPrecision(r), model, List.of());
-            for (dev.ropecheck.check.FieldCheck f : report.fields()) {
-                if (f.verdict() == dev.ropecheck.check.FieldVerdict.UNCHECKED) {
-                    return VerificationResult.skipped(this, "no bound for " + engineName + " " + f.field() + ": " + f.note());
-                }
-                boolean zeroField = f.verdict() == dev.ropecheck.check.FieldVerdict.VACUOUS
-                        && EngineAgreementVerification.allZero(r.get(Quantity.byKey(f.field())));
-                boolean ok = f.verdict() == dev.ropecheck.check.FieldVerdict.PASS || zeroField;
-                double allowed = f.maxAbsError() == 0 ? f.allowed() : f.maxAbsError() / f.maxRatio();
-                String where = f.field() + " on " + c.label() + (ok ? "" : " (" + f.verdict() + ")");
-                w.add(ok ? f.maxAbsError() : Double.NaN, allowed, where, in.n());
-                w.alsoAt(ok ? f.maxAbsError() : Double.NaN, allowed, where, TightnessPoint.Axis.D, in.d(), "");
+            String unchecked = judge(c, ref.get(), eng.get(), own, w);
+            if (unchecked != null) {
+                return VerificationResult.skipped(this, unchecked);
             }
         }
         progress.step(id, list.size(), list.size());
         return w.result(this, Plot.ERROR_VS_N, engineName + " vs reference (" + id + ")");
+    }
+
+    /** {@link FastGradientBound} of the engine's own forward pass; null when {@code e} is no fast engine of this build. */
+    private static QuantityBound fastGradientBound(RopeAttentionEngine e) {
+        if (e instanceof RopeFftEngine_F64 fft) {
+            return FastGradientBound.forEngine(in -> fft.forward(in).bound());
+        }
+        if (e instanceof RopeLowRankEngine_F64 lr) {
+            return FastGradientBound.forEngine(in -> lr.forward(in).bound());
+        }
+        return null;
+    }
+
+    /**
+     * Judges the engine's fields on one case into {@code w} (by {@code own} when set, else {@link Engines#tolerance});
+     * a case the engine computes none of the fields for, or refuses, is not counted. Returns why the row is skipped (a
+     * field with no bound), or null.
+     */
+    private String judge(CaseInstances.Case c, RopeAttentionEngine ref, RopeAttentionEngine eng, QuantityBound own,
+            WorstCase w) {
+        RopeInstance in = c.instance();
+        Set<Quantity> wanted = EnumSet.copyOf(quantities);
+        wanted.retainAll(eng.supported(in));
+        if (wanted.isEmpty()) {
+            return null;
+        }
+        RopeResult e;
+        try {
+            e = eng.compute(in, wanted);
+        } catch (IllegalArgumentException refused) {
+            return null; // a degree or rank cap: the engine certifies nothing here
+        }
+        Set<Quantity> trustedSet = EnumSet.copyOf(wanted);
+        trustedSet.addAll(EnumSet.of(Quantity.ALPHA, Quantity.H, Quantity.ATTENTION, Quantity.C));
+        trustedSet.retainAll(ref.supported(in));
+        RopeResult r = ref.compute(in, trustedSet);
+        w.countCase();
+        dev.ropecheck.check.ToleranceModel model = own != null
+                ? dev.ropecheck.check.ToleranceModel.perField(own, engineName + " certified gradient bound")
+                : engines.tolerance(engineName);
+        dev.ropecheck.check.CheckReport report = dev.ropecheck.check.ResultCheck.run(in, e, wanted,
+                dev.ropecheck.check.TrustedReference.arbitraryPrecision(r), model, List.of());
+        for (dev.ropecheck.check.FieldCheck f : report.fields()) {
+            if (f.verdict() == dev.ropecheck.check.FieldVerdict.UNCHECKED) {
+                return "no bound for " + engineName + " " + f.field() + ": " + f.note();
+            }
+            boolean zeroField = f.verdict() == dev.ropecheck.check.FieldVerdict.VACUOUS
+                    && EngineAgreementVerification.allZero(r.get(Quantity.byKey(f.field())));
+            boolean ok = f.verdict() == dev.ropecheck.check.FieldVerdict.PASS || zeroField;
+            double allowed = f.maxAbsError() == 0 ? f.allowed() : f.maxAbsError() / f.maxRatio();
+            String where = f.field() + " on " + c.label() + (ok ? "" : " (" + f.verdict() + ")");
+            w.add(ok ? f.maxAbsError() : Double.NaN, allowed, where, in.n());
+            w.alsoAt(ok ? f.maxAbsError() : Double.NaN, allowed, where, TightnessPoint.Axis.D, in.d(), "");
+        }
+        return null;
     }
 }

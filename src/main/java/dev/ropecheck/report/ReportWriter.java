@@ -47,14 +47,37 @@ public final class ReportWriter {
         return t;
     }
 
+    /** The sentence under the results table. */
+    private static final String INTRO = "Tightness is measured error / proved bound at the worst case (1 = the bound is attained)."
+            + " Each row replays with the command in the replay table; the worst instance is in its detail.";
+
     /** Writes every file into {@code dir} (created when missing), each atomically. */
     public static void write(Path dir, String heading, ReportContent c) throws java.io.IOException {
         Files.createDirectories(dir);
+        for (TightnessFigures.Figure f : c.figures()) {
+            writeUtf8(dir.resolve(svgFile(f)), f.svg());
+        }
+        writeUtf8(dir.resolve("report.md"), markdown(heading, c));
+        writeUtf8(dir.resolve("report.html"), html(heading, c));
+        byte[] json = ReportJson.write(c);
+        AtomicFile.write(dir.resolve("report.json"), o -> o.write(json));
+    }
+
+    /** The name of a figure's SVG file next to {@code report.md}. */
+    private static String svgFile(TightnessFigures.Figure f) {
+        return f.file() + ".svg";
+    }
+
+    private static void writeUtf8(Path file, String text) throws java.io.IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, o -> o.write(bytes));
+    }
+
+    /** {@code report.md}: the figures linked as the SVG files next to it. */
+    private static String markdown(String heading, ReportContent c) {
         List<VerificationResult> results = c.results();
-        String intro = "Tightness is measured error / proved bound at the worst case (1 = the bound is attained)."
-                + " Each row replays with the command in the replay table; the worst instance is in its detail.";
         StringBuilder md = new StringBuilder("# ").append(heading).append("\n\n");
-        md.append(table(results).markdown()).append('\n').append(intro).append("\n\n");
+        md.append(table(results).markdown()).append('\n').append(INTRO).append("\n\n");
         for (VerificationResult r : results) {
             md.append("- **").append(r.id()).append("**: ").append(r.title()).append('\n');
         }
@@ -68,29 +91,19 @@ public final class ReportWriter {
                     .append("\n\n");
         }
         for (TightnessFigures.Figure f : c.figures()) {
-            String file = f.file() + ".svg";
-            byte[] svg = f.svg().getBytes(StandardCharsets.UTF_8);
-            AtomicFile.write(dir.resolve(file), o -> o.write(svg));
+            String file = svgFile(f);
             md.append("## ").append(f.title()).append("\n\n![").append(f.title()).append("](").append(file)
                     .append(")\n\n").append(f.caption()).append("\n\n");
         }
         md.append("## Replay\n\n").append(replays(c.rows()).markdown()).append('\n');
-        byte[] mdBytes = md.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(dir.resolve("report.md"), o -> o.write(mdBytes));
+        return md.toString();
+    }
 
-        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
-                .append(Html.escape(heading)).append("</title>\n<style>body{font-family:sans-serif;margin:1.5em auto;"
-                        + "max-width:1400px;padding:0 1em;color:#222}"
-                        + "table{border-collapse:collapse;font-size:13px;margin:0.5em 0}"
-                        + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}"
-                        + "th{background:#f3f3f3}td:last-child{max-width:46em;word-break:break-word}"
-                        + ".pass{color:#070}.fail{color:#b00;font-weight:bold}"
-                        + "figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:70em}"
-                        + "svg{max-width:100%;height:auto}blockquote{font-size:13px;color:#555;margin:0.4em 1em}"
-                        + "h2{margin-top:1.6em;border-bottom:1px solid #ddd}</style></head><body>\n<h1>")
-                .append(Html.escape(heading)).append("</h1>\n");
-        html.append(table(results).html()).append("<p>").append(Html.escape(intro)).append("</p>\n");
+    /** {@code report.html}: stands alone, the figures inline. */
+    private static String html(String heading, ReportContent c) {
+        List<VerificationResult> results = c.results();
+        StringBuilder html = new StringBuilder(htmlHead(heading));
+        html.append(table(results).html()).append("<p>").append(Html.escape(INTRO)).append("</p>\n");
         for (String n : c.notes()) {
             html.append("<blockquote>").append(Html.escape(n)).append("</blockquote>\n");
         }
@@ -109,9 +122,22 @@ public final class ReportWriter {
         }
         html.append("</ul>\n<h2>Replay</h2>\n").append(replays(c.rows()).html());
         html.append("</body></html>\n");
-        byte[] htmlBytes = html.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(dir.resolve("report.html"), o -> o.write(htmlBytes));
-        byte[] json = ReportJson.write(c);
-        AtomicFile.write(dir.resolve("report.json"), o -> o.write(json));
+        return html.toString();
+    }
+
+    /** The document head (title, style sheet) and the heading. */
+    private static String htmlHead(String heading) {
+        return new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
+                .append(Html.escape(heading)).append("</title>\n<style>body{font-family:sans-serif;margin:1.5em auto;"
+                        + "max-width:1400px;padding:0 1em;color:#222}"
+                        + "table{border-collapse:collapse;font-size:13px;margin:0.5em 0}"
+                        + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}"
+                        + "th{background:#f3f3f3}td:last-child{max-width:46em;word-break:break-word}"
+                        + ".pass{color:#070}.fail{color:#b00;font-weight:bold}"
+                        + "figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:70em}"
+                        + "svg{max-width:100%;height:auto}blockquote{font-size:13px;color:#555;margin:0.4em 1em}"
+                        + "h2{margin-top:1.6em;border-bottom:1px solid #ddd}</style></head><body>\n<h1>")
+                .append(Html.escape(heading)).append("</h1>\n").toString();
     }
 }

@@ -224,6 +224,15 @@ public final class NpzArrays {
         return Float.intBitsToFloat(b << 16);
     }
 
+    /** The exact values of the bfloat16 bit patterns {@code bits} (a {@code uint16} array as read), in a new array. */
+    static double[] bf16Values(double[] bits) {
+        double[] v = bits.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = bf16ToDouble((int) v[i]);
+        }
+        return v;
+    }
+
     /**
      * Writes {@code arrays} to {@code file} atomically as an NPZ ({@code name.npy} entries, stored uncompressed
      * as {@code np.savez} does): {@code f8}

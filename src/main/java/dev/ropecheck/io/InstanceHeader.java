@@ -58,7 +58,7 @@ final class InstanceHeader extends DocumentHeader {
         return field;
     }
 
-    /** Ends the document, then requires {@code format} and {@code n} in {@code [1, maxN]}, {@code d} in {@code [1, maxD]}. */
+    /** Ends the document, then requires {@code format}, {@code n} in {@code [1, maxN]}, {@code d} in {@code [1, maxD]}. */
     void finish(JsonIn json, long maxN, long maxD) {
         json.endDocument();
         requireFormat(json);
@@ -133,7 +133,7 @@ final class InstanceHeader extends DocumentHeader {
         return false;
     }
 
-    /** Whether the value weight is {@code Y} (true) or {@code WV} (false); a {@link FormatException} for both or neither. */
+    /** Whether the value weight is {@code Y} (true) or {@code WV} (false); a {@link FormatException} for both, none. */
     static boolean denseValueWeight(JsonIn json, boolean hasY, boolean hasWv) {
         if (hasY && hasWv) {
             throw json.error("give either Y or WV, not both");
@@ -144,7 +144,7 @@ final class InstanceHeader extends DocumentHeader {
         return hasY;
     }
 
-    /** A builder's message with the matrices named as in the file ({@code W_Q -> WQ}, {@code W_K -> WK}, {@code W_V -> WV}). */
+    /** A builder's message with the matrices named as in the file ({@code W_Q -> WQ}, {@code W_K -> WK}, ...). */
     static String fileNames(String message) {
         return message.replace("W_Q", "WQ").replace("W_K", "WK").replace("W_V", "WV");
     }

@@ -76,13 +76,40 @@ final class MakeInstanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        FloatFormat format;
+        FloatFormat format = parseDtype();
+        requireTensorOptions(format);
+        if (!(bound > 0)) {
+            throw new IllegalArgumentException("--bound = " + bound + " must lie in (0, 2^20]");
+        }
+        InstanceGenerator.requireNonZeroEntries(bound, format);
+        Main.workload("make-instance n = " + n + ", d = " + d);
+        if (family.equals("tensor")) {
+            writeTensor();
+            return Main.EXIT_OK;
+        }
+        InstanceGenerator.Params p = new InstanceGenerator.Params(n, d, InstanceGenerator.Family.parse(family), bound, seed,
+                !denseX, false, format);
+        boolean dO = parseUpstream();
+        if (scale != null || causal || qkv || batch != 0 || heads != 0 || dO) {
+            writeVersion2(p, dO);
+        } else {
+            writeVersion1(p);
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** {@code --dtype} as a format. */
+    private FloatFormat parseDtype() {
         try {
-            format = FloatFormat.parse(dtype);
+            return FloatFormat.parse(dtype);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--dtype " + dev.ropecheck.io.InputText.quote(dtype)
                     + " must be fp64, fp32, bf16 or fp16");
         }
+    }
+
+    /** Refuses {@code --upstream} and a {@code --dtype} other than fp64 for {@code --family tensor}. */
+    private void requireTensorOptions(FloatFormat format) {
         if (family.equals("tensor") && !"E".equals(upstream)) {
             throw new IllegalArgumentException("--upstream " + dev.ropecheck.io.InputText.quote(upstream) + " is for RoPE"
                     + " instances; tensor instances hold E (drop --upstream)");
@@ -91,51 +118,51 @@ final class MakeInstanceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dtype " + format.label() + " is for RoPE instances; tensor instances"
                     + " are fp64 (drop --dtype)");
         }
-        if (!(bound > 0)) {
-            throw new IllegalArgumentException("--bound = " + bound + " must lie in (0, 2^20]");
-        }
-        InstanceGenerator.requireNonZeroEntries(bound, format);
-        Main.workload("make-instance n = " + n + ", d = " + d);
-        if (family.equals("tensor")) {
-            dev.ropecheck.model.TensorInstance t = dev.ropecheck.io.TensorInstanceWriter.random(n, d, bound, seed,
-                    !denseX, false);
-            if (out == null) {
-                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-                dev.ropecheck.io.TensorInstanceWriter.write(t, bytes);
-                PrintWriter w = spec.commandLine().getOut();
-                w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
-                StandardOutput.finish(w);
-            } else {
-                AtomicFile.write(out, o -> dev.ropecheck.io.TensorInstanceWriter.write(t, o));
-            }
-            return Main.EXIT_OK;
-        }
-        InstanceGenerator.Params p = new InstanceGenerator.Params(n, d, InstanceGenerator.Family.parse(family), bound, seed,
-                !denseX, false, format);
-        boolean dO;
+    }
+
+    /** True for {@code --upstream dO}, false for {@code E}. */
+    private boolean parseUpstream() {
         switch (upstream) {
             case "E":
-                dO = false;
-                break;
+                return false;
             case "dO":
-                dO = true;
-                break;
+                return true;
             default:
                 throw new IllegalArgumentException("--upstream " + dev.ropecheck.io.InputText.quote(upstream)
                         + " must be E (the target) or dO (the upstream gradient)");
         }
-        if (scale != null || causal || qkv || batch != 0 || heads != 0 || dO) {
-            if (out == null) {
-                throw new IllegalArgumentException("a rope-attention-instance/2 (--scale, --causal, --qkv, --batch, --heads,"
-                        + " --upstream dO)"
-                        + " is a JSON header and an NPZ beside it: give --out FILE.json");
-            }
-            if (batch < 0 || heads < 0) {
-                throw new IllegalArgumentException("--batch and --heads must be >= 1");
-            }
-            KernelInstanceWriter.write(new KernelInstanceWriter.Spec(p, scale, causal, qkv, batch, heads, dO), out);
-            return Main.EXIT_OK;
+    }
+
+    /** A tensor-attention-instance/1 to {@code --out} (atomically) or stdout. */
+    private void writeTensor() throws IOException {
+        dev.ropecheck.model.TensorInstance t = dev.ropecheck.io.TensorInstanceWriter.random(n, d, bound, seed,
+                !denseX, false);
+        if (out == null) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            dev.ropecheck.io.TensorInstanceWriter.write(t, bytes);
+            PrintWriter w = spec.commandLine().getOut();
+            w.print(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+            StandardOutput.finish(w);
+        } else {
+            AtomicFile.write(out, o -> dev.ropecheck.io.TensorInstanceWriter.write(t, o));
         }
+    }
+
+    /** A rope-attention-instance/2: the JSON header at {@code --out}, its NPZ beside it. */
+    private void writeVersion2(InstanceGenerator.Params p, boolean dO) {
+        if (out == null) {
+            throw new IllegalArgumentException("a rope-attention-instance/2 (--scale, --causal, --qkv, --batch, --heads,"
+                    + " --upstream dO)"
+                    + " is a JSON header and an NPZ beside it: give --out FILE.json");
+        }
+        if (batch < 0 || heads < 0) {
+            throw new IllegalArgumentException("--batch and --heads must be >= 1");
+        }
+        KernelInstanceWriter.write(new KernelInstanceWriter.Spec(p, scale, causal, qkv, batch, heads, dO), out);
+    }
+
+    /** A rope-attention-instance/1 to {@code --out} (atomically) or stdout, streamed. */
+    private void writeVersion1(InstanceGenerator.Params p) throws IOException {
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
             try (InstanceWriter iw = new InstanceWriter(w)) {
@@ -149,6 +176,5 @@ final class MakeInstanceCommand implements Callable<Integer> {
                 }
             });
         }
-        return Main.EXIT_OK;
     }
 }

@@ -62,10 +62,7 @@ public final class CandidateArrays {
                     throw new FormatException(file + ": array " + a.name() + " is uint16, which holds bfloat16 bits only"
                             + " with a dtype entry \"bf16\"");
                 }
-                v = v.clone();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = NpzArrays.bf16ToDouble((int) v[i]);
-                }
+                v = NpzArrays.bf16Values(v);
             }
             int size = rows * cols;
             for (int k = 0; k < p; k++) {

@@ -1,6 +1,8 @@
 package dev.ropecheck.io;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +43,26 @@ final class InstanceHeader extends DocumentHeader {
             default:
                 return super.read(json, field);
         }
+    }
+
+    /**
+     * The name of the field at hand ({@link #field}); a {@link FormatException} listing {@code fields} when it is
+     * not one of them ({@code what} names the document: "an instance", "a tensor instance", ...).
+     */
+    String knownField(JsonIn json, Set<String> fields, String what) {
+        String field = field(json);
+        if (!fields.contains(field)) {
+            throw json.error("unknown field " + InputText.quote(field) + "; " + what + " has the fields "
+                    + new TreeSet<>(fields));
+        }
+        return field;
+    }
+
+    /** Ends the document, then requires {@code format}, {@code n} in {@code [1, maxN]}, {@code d} in {@code [1, maxD]}. */
+    void finish(JsonIn json, long maxN, long maxD) {
+        json.endDocument();
+        requireFormat(json);
+        requireSize(json, maxN, maxD);
     }
 
     /** Marks that the matrices began (a {@code dtype} after this point is rejected). */
@@ -94,6 +116,40 @@ final class InstanceHeader extends DocumentHeader {
     }
 
     /**
+     * Whether the key weights are the dense {@code X} (true) or {@code WQ} and {@code WK} (false); a
+     * {@link FormatException} when {@code X} comes with either, or one of {@code WQ, WK} is missing without
+     * {@code X} ({@code alternatives} closes that message, e.g. "give X, or both WQ and WK").
+     */
+    static boolean denseKeyWeight(JsonIn json, boolean hasX, boolean hasWq, boolean hasWk, String alternatives) {
+        if (hasX && (hasWq || hasWk)) {
+            throw json.error("give either X or WQ and WK, not both");
+        }
+        if (hasX) {
+            return true;
+        }
+        if (!hasWq || !hasWk) {
+            throw json.error("field \"" + (hasWq ? "WK" : "WQ") + "\" is missing (" + alternatives + ")");
+        }
+        return false;
+    }
+
+    /** Whether the value weight is {@code Y} (true) or {@code WV} (false); a {@link FormatException} for both, none. */
+    static boolean denseValueWeight(JsonIn json, boolean hasY, boolean hasWv) {
+        if (hasY && hasWv) {
+            throw json.error("give either Y or WV, not both");
+        }
+        if (!hasY && !hasWv) {
+            throw json.error("field \"WV\" is missing (give WV or Y, d x d)");
+        }
+        return hasY;
+    }
+
+    /** A builder's message with the matrices named as in the file ({@code W_Q -> WQ}, {@code W_K -> WK}, ...). */
+    static String fileNames(String message) {
+        return message.replace("W_Q", "WQ").replace("W_K", "WK").replace("W_V", "WV");
+    }
+
+    /**
      * Runs the instance builder; its {@link IllegalArgumentException} becomes a {@link FormatException} with the
      * matrices named as in the file ({@code W_Q -> WQ}, {@code W_K -> WK}, {@code W_V -> WV}).
      */
@@ -101,7 +157,7 @@ final class InstanceHeader extends DocumentHeader {
         try {
             return builder.get();
         } catch (IllegalArgumentException e) {
-            throw json.error(e.getMessage().replace("W_Q", "WQ").replace("W_K", "WK").replace("W_V", "WV"));
+            throw json.error(fileNames(e.getMessage()));
         }
     }
 }

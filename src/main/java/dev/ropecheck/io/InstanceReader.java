@@ -80,11 +80,7 @@ public final class InstanceReader {
             InstanceHeader header = new InstanceHeader(InstanceFormat.TAG);
             json.startDocument();
             while (json.next() != JsonToken.END_OBJECT) {
-                String field = header.field(json);
-                if (!FIELDS.contains(field)) {
-                    throw json.error("unknown field " + InputText.quote(field) + "; an instance has the fields "
-                            + new java.util.TreeSet<>(FIELDS));
-                }
+                String field = header.knownField(json, FIELDS, "an instance");
                 if (header.read(json, field)) {
                     continue;
                 }
@@ -104,14 +100,40 @@ public final class InstanceReader {
 
     private static RopeInstance parse(JsonIn json) {
         InstanceHeader header = new InstanceHeader(InstanceFormat.TAG);
-        json.startDocument();
         Map<String, Grid> matrices = new HashMap<>();
+        FamilyText family = readFields(json, header, matrices);
+        header.finish(json, 1 << 24, 256);
+        int nn = (int) header.n();
+        int dd = (int) header.d();
+        for (String name : new String[] {"A1", "A2", "A3", "E"}) {
+            InstanceHeader.requireShape(json, matrices, name, nn, dd, "n x d");
+        }
+        FamilyText.require(json, family);
+        for (Map.Entry<String, Grid> m : new java.util.TreeMap<>(matrices).entrySet()) {
+            header.requireDtype(json, m.getKey(), m.getValue());
+        }
+        RopeInstance.Builder b = RopeInstance.builder();
+        b.a1(matrices.get("A1").toMatrix()).a2(matrices.get("A2").toMatrix()).a3(matrices.get("A3").toMatrix())
+                .e(matrices.get("E").toMatrix());
+        keyWeights(json, matrices, dd, b);
+        valueWeight(json, matrices, dd, b);
+        b.family(family.buildChecked(nn, dd));
+        Double bound = header.bound(json);
+        if (bound != null) {
+            b.entryBound(bound);
+        }
+        return InstanceHeader.build(json, b::build);
+    }
+
+    /**
+     * Reads every field of the document: the header's into {@code header}, the matrices into {@code matrices};
+     * returns the family, or null when there is none.
+     */
+    private static FamilyText readFields(JsonIn json, InstanceHeader header, Map<String, Grid> matrices) {
+        json.startDocument();
         FamilyText family = null;
         while (json.next() != JsonToken.END_OBJECT) {
-            String field = header.field(json);
-            if (!FIELDS.contains(field)) {
-                throw json.error("unknown field " + InputText.quote(field) + "; an instance has the fields " + new java.util.TreeSet<>(FIELDS));
-            }
+            String field = header.knownField(json, FIELDS, "an instance");
             if (header.read(json, field)) {
                 continue;
             }
@@ -122,67 +144,31 @@ public final class InstanceReader {
                 matrices.put(field, json.readMatrix(field, JsonIn.Numbers.EXACT));
             }
         }
-        json.endDocument();
-        header.requireFormat(json);
-        header.requireSize(json, 1 << 24, 256);
-        int nn = (int) header.n();
-        int dd = (int) header.d();
-        for (String name : new String[] {"A1", "A2", "A3", "E"}) {
-            InstanceHeader.requireShape(json, matrices, name, nn, dd, "n x d");
-        }
-        if (family == null) {
-            throw json.error("field \"family\" is missing");
-        }
-        for (Map.Entry<String, Grid> m : new java.util.TreeMap<>(matrices).entrySet()) {
-            header.requireDtype(json, m.getKey(), m.getValue());
-        }
-        RopeInstance.Builder b = RopeInstance.builder();
-        b.a1(matrices.get("A1").toMatrix()).a2(matrices.get("A2").toMatrix()).a3(matrices.get("A3").toMatrix())
-                .e(matrices.get("E").toMatrix());
-        boolean hasX = matrices.containsKey("X");
-        boolean hasWqk = matrices.containsKey("WQ") || matrices.containsKey("WK");
-        if (hasX && hasWqk) {
-            throw json.error("give either X or WQ and WK, not both");
-        }
-        if (hasX) {
-            InstanceHeader.requireShape(json, matrices, "X", dd * dd, dd * dd, "d^2 x d^2");
-            b.x(matrices.get("X").toMatrix());
+        return family;
+    }
+
+    /** Gives {@code b} the key weights: {@code X} ({@code d^2 x d^2}), or {@code WQ} and {@code WK} ({@code d x d}). */
+    private static void keyWeights(JsonIn json, Map<String, Grid> m, int d, RopeInstance.Builder b) {
+        if (InstanceHeader.denseKeyWeight(json, m.containsKey("X"), m.containsKey("WQ"), m.containsKey("WK"),
+                "give X, or both WQ and WK")) {
+            InstanceHeader.requireShape(json, m, "X", d * d, d * d, "d^2 x d^2");
+            b.x(m.get("X").toMatrix());
         } else {
-            if (!matrices.containsKey("WQ") || !matrices.containsKey("WK")) {
-                throw json.error("field \"" + (matrices.containsKey("WQ") ? "WK" : "WQ")
-                        + "\" is missing (give X, or both WQ and WK)");
-            }
-            InstanceHeader.requireShape(json, matrices, "WQ", dd, dd, "d x d");
-            InstanceHeader.requireShape(json, matrices, "WK", dd, dd, "d x d");
-            b.wq(matrices.get("WQ").toMatrix()).wk(matrices.get("WK").toMatrix());
+            InstanceHeader.requireShape(json, m, "WQ", d, d, "d x d");
+            InstanceHeader.requireShape(json, m, "WK", d, d, "d x d");
+            b.wq(m.get("WQ").toMatrix()).wk(m.get("WK").toMatrix());
         }
-        boolean hasY = matrices.containsKey("Y");
-        boolean hasWv = matrices.containsKey("WV");
-        if (hasY && hasWv) {
-            throw json.error("give either Y or WV, not both");
-        }
-        if (!hasY && !hasWv) {
-            throw json.error("field \"WV\" is missing (give WV or Y, d x d)");
-        }
-        String yName = hasY ? "Y" : "WV";
-        InstanceHeader.requireShape(json, matrices, yName, dd, dd, "d x d");
+    }
+
+    /** Gives {@code b} the value weight: {@code Y} or {@code WV} ({@code d x d}). */
+    private static void valueWeight(JsonIn json, Map<String, Grid> m, int d, RopeInstance.Builder b) {
+        boolean hasY = InstanceHeader.denseValueWeight(json, m.containsKey("Y"), m.containsKey("WV"));
+        InstanceHeader.requireShape(json, m, hasY ? "Y" : "WV", d, d, "d x d");
         if (hasY) {
-            b.y(matrices.get("Y").toMatrix());
+            b.y(m.get("Y").toMatrix());
         } else {
-            b.wv(matrices.get("WV").toMatrix());
+            b.wv(m.get("WV").toMatrix());
         }
-        try {
-            b.family(family.build(nn, dd));
-        } catch (FormatException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw json.error("family: " + e.getMessage());
-        }
-        Double bound = header.bound(json);
-        if (bound != null) {
-            b.entryBound(bound);
-        }
-        return InstanceHeader.build(json, b::build);
     }
 
     /** The family object as read, turned into a {@link PositionFamily} once {@code n, d} are known. */
@@ -195,6 +181,25 @@ public final class InstanceReader {
         List<Grid> w;
         int[][] support;
         JsonIn json;
+
+        /** A {@link FormatException} when the document had no {@code family} ({@code family} is null). */
+        static FamilyText require(JsonIn json, FamilyText family) {
+            if (family == null) {
+                throw json.error("field \"family\" is missing");
+            }
+            return family;
+        }
+
+        /** {@link #build}, with a family constructor's refusal turned into a {@link FormatException} "family: ...". */
+        PositionFamily buildChecked(int n, int d) {
+            try {
+                return build(n, d);
+            } catch (FormatException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw json.error("family: " + e.getMessage());
+            }
+        }
 
         PositionFamily build(int n, int d) {
             switch (kind) {

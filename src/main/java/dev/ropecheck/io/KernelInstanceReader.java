@@ -53,24 +53,47 @@ public final class KernelInstanceReader {
 
     private static ProblemSet parse(JsonIn json, Path dir) {
         InstanceHeader header = new InstanceHeader(TAG);
+        Conventions c = readFields(json, header);
+        header.finish(json, 1 << 24, 256);
+        int n = (int) header.n();
+        int d = (int) header.d();
+        c.requireProblemCount(json);
+        InstanceReader.FamilyText family = InstanceReader.FamilyText.require(json, c.family);
+        Map<String, Tensor> arrays = c.arrays(json, dir, header.dtype());
+        double sigma = c.sigma(d);
+        PositionFamily fam = family.buildChecked(n, d);
+        Assembly a = new Assembly(json, arrays, (int) c.batch, (int) c.heads, n, d, header.dtype());
+        a.requireKnownShapes();
+        return a.problems(fam, sigma, c.causal, header.bound(json));
+    }
+
+    /** Reads every field of the document: the header's into {@code header}, the rest into the returned conventions. */
+    private static Conventions readFields(JsonIn json, InstanceHeader header) {
+        Conventions c = new Conventions();
         json.startDocument();
-        Map<String, Tensor> arrays = new HashMap<>();
-        InstanceReader.FamilyText family = null;
+        while (json.next() != JsonToken.END_OBJECT) {
+            String field = header.knownField(json, FIELDS, "a version-2 instance");
+            if (!header.read(json, field)) {
+                c.read(json, header, field);
+            }
+        }
+        return c;
+    }
+
+    /** The version-2 fields beyond the header, as read: the kernel conventions, the family and the inline arrays. */
+    private static final class Conventions {
+        InstanceReader.FamilyText family;
         long batch = 1;
         long heads = 1;
-        String scale = null;
+        /** {@code "1/d"} or {@code "1/sqrt(d)"} when named so, else null. */
+        String scale;
         double scaleValue = Double.NaN;
-        boolean causal = false;
-        String arraysFile = null;
-        while (json.next() != JsonToken.END_OBJECT) {
-            String field = header.field(json);
-            if (!FIELDS.contains(field)) {
-                throw json.error("unknown field " + InputText.quote(field) + "; a version-2 instance has the fields "
-                        + new TreeSet<>(FIELDS));
-            }
-            if (header.read(json, field)) {
-                continue;
-            }
+        boolean causal;
+        String arraysFile;
+        Map<String, Tensor> inline = new HashMap<>();
+
+        /** Reads the value of {@code field} (not a header field). */
+        void read(JsonIn json, InstanceHeader header, String field) {
             switch (field) {
                 case "batch":
                     batch = json.readInteger("batch");
@@ -79,23 +102,10 @@ public final class KernelInstanceReader {
                     heads = json.readInteger("heads");
                     break;
                 case "causal":
-                    JsonToken t = json.next();
-                    if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
-                        throw json.error("causal: expected true or false, found " + JsonIn.describe(t));
-                    }
-                    causal = t == JsonToken.VALUE_TRUE;
+                    causal = readCausal(json);
                     break;
                 case "scale":
-                    json.next();
-                    if (json.current() == JsonToken.VALUE_STRING
-                            && (json.text("scale").equals("1/d") || json.text("scale").equals("1/sqrt(d)"))) {
-                        scale = json.text("scale");
-                    } else {
-                        scaleValue = ExactDecimal.exactDouble(json.decimalOfCurrent("scale"), json.source() + ": scale");
-                        if (!(scaleValue > 0) || Double.isInfinite(scaleValue)) {
-                            throw json.error("scale = " + scaleValue + " must be a positive number, \"1/d\" or \"1/sqrt(d)\"");
-                        }
-                    }
+                    readScale(json);
                     break;
                 case "arrays":
                     arraysFile = json.readString("arrays");
@@ -106,50 +116,63 @@ public final class KernelInstanceReader {
                     break;
                 default:
                     header.bulkStarted();
-                    arrays.put(field, Tensor.of(json.readMatrix(field, JsonIn.Numbers.EXACT)));
+                    inline.put(field, Tensor.of(json.readMatrix(field, JsonIn.Numbers.EXACT)));
             }
         }
-        json.endDocument();
-        header.requireFormat(json);
-        header.requireSize(json, 1 << 24, 256);
-        int n = (int) header.n();
-        int d = (int) header.d();
-        if (batch < 1 || heads < 1 || batch * heads > MAX_PROBLEMS) {
-            throw json.error("batch = " + batch + ", heads = " + heads + ": each must be >= 1 and batch x heads <= "
-                    + MAX_PROBLEMS);
+
+        private static boolean readCausal(JsonIn json) {
+            JsonToken t = json.next();
+            if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                throw json.error("causal: expected true or false, found " + JsonIn.describe(t));
+            }
+            return t == JsonToken.VALUE_TRUE;
         }
-        if (family == null) {
-            throw json.error("field \"family\" is missing");
+
+        /** {@code "1/d"}, {@code "1/sqrt(d)"} or a positive finite number, exact in binary64. */
+        private void readScale(JsonIn json) {
+            json.next();
+            if (json.current() == JsonToken.VALUE_STRING
+                    && (json.text("scale").equals("1/d") || json.text("scale").equals("1/sqrt(d)"))) {
+                scale = json.text("scale");
+            } else {
+                scaleValue = ExactDecimal.exactDouble(json.decimalOfCurrent("scale"), json.source() + ": scale");
+                if (!(scaleValue > 0) || Double.isInfinite(scaleValue)) {
+                    throw json.error("scale = " + scaleValue + " must be a positive number, \"1/d\" or \"1/sqrt(d)\"");
+                }
+            }
         }
-        if (arraysFile != null) {
-            if (!arrays.isEmpty()) {
+
+        void requireProblemCount(JsonIn json) {
+            if (batch < 1 || heads < 1 || batch * heads > MAX_PROBLEMS) {
+                throw json.error("batch = " + batch + ", heads = " + heads + ": each must be >= 1 and batch x heads <= "
+                        + MAX_PROBLEMS);
+            }
+        }
+
+        /**
+         * The arrays: those of the NPZ named by {@code arrays} (resolved against {@code dir}), else the inline ones,
+         * which hold one problem only.
+         */
+        Map<String, Tensor> arrays(JsonIn json, Path dir, FloatFormat dtype) {
+            if (arraysFile == null) {
+                if (batch * heads > 1) {
+                    throw json.error("batch x heads = " + batch * heads + " problems need their arrays in an NPZ file"
+                            + " named by \"arrays\" (inline matrices hold one problem)");
+                }
+                return inline;
+            }
+            if (!inline.isEmpty()) {
                 throw json.error("give the arrays inline or in \"arrays\" = " + InputText.quote(arraysFile) + ", not both ("
-                        + new TreeSet<>(arrays.keySet()) + " inline)");
+                        + new TreeSet<>(inline.keySet()) + " inline)");
             }
             Path npz = dir == null ? Path.of(arraysFile) : dir.resolve(arraysFile);
-            arrays = fromNpz(json, npz, header.dtype());
-        } else if (batch * heads > 1) {
-            throw json.error("batch x heads = " + batch * heads + " problems need their arrays in an NPZ file named by"
-                    + " \"arrays\" (inline matrices hold one problem)");
+            return fromNpz(json, npz, dtype);
         }
-        double sigma = scale == null ? scaleValue : scale.equals("1/d") ? Double.NaN : 1.0 / Math.sqrt(d);
-        PositionFamily fam;
-        try {
-            fam = family.build(n, d);
-        } catch (FormatException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw json.error("family: " + e.getMessage());
+
+        /** The score scale {@code sigma}; NaN for {@code 1/d} (the builder's default). */
+        double sigma(int d) {
+            return scale == null ? scaleValue : scale.equals("1/d") ? Double.NaN : 1.0 / Math.sqrt(d);
         }
-        Assembly a = new Assembly(json, arrays, (int) batch, (int) heads, n, d, header.dtype());
-        a.requireKnownShapes();
-        List<RopeInstance> problems = new ArrayList<>();
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                problems.add(a.problem(b, h, fam, sigma, causal, header.bound(json)));
-            }
-        }
-        return new ProblemSet((int) batch, (int) heads, problems);
     }
 
     private static Map<String, Tensor> fromNpz(JsonIn json, Path npz, FloatFormat dtype) {
@@ -171,10 +194,7 @@ public final class KernelInstanceReader {
                     throw json.error(npz + ": array " + x.name() + " is uint16, which holds bfloat16 bits only with"
                             + " dtype \"bf16\" (in the header or as a dtype entry)");
                 }
-                v = v.clone();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = NpzArrays.bf16ToDouble((int) v[i]);
-                }
+                v = NpzArrays.bf16Values(v);
             }
             out.put(x.name(), new Tensor(x.shape(), v, npz + ": " + x.name()));
         }
@@ -307,6 +327,17 @@ public final class KernelInstanceReader {
             return DMatrixRMaj.wrap(side, side, x.data().clone());
         }
 
+        /** Every problem, batch-major: {@code (b, h)} for {@code b < batch}, {@code h < heads}. */
+        ProblemSet problems(PositionFamily fam, double sigma, boolean causal, Double bound) {
+            List<RopeInstance> problems = new ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                for (int h = 0; h < heads; h++) {
+                    problems.add(problem(b, h, fam, sigma, causal, bound));
+                }
+            }
+            return new ProblemSet(batch, heads, problems);
+        }
+
         RopeInstance problem(int b, int h, PositionFamily fam, double sigma, boolean causal, Double bound) {
             String at = batch * heads == 1 ? "" : "problem (batch " + b + ", head " + h + "): ";
             RopeInstance.Builder bl = RopeInstance.builder().family(fam).causal(causal);
@@ -330,33 +361,22 @@ public final class KernelInstanceReader {
                 } else {
                     bl.a1(token("A1", b, h)).a2(token("A2", b, h)).a3(token("A3", b, h));
                 }
-                boolean hasX = t.containsKey("X");
-                if (hasX && (t.containsKey("WQ") || t.containsKey("WK"))) {
-                    throw json.error("give either X or WQ and WK, not both");
-                }
-                if (hasX) {
+                if (InstanceHeader.denseKeyWeight(json, t.containsKey("X"), t.containsKey("WQ"), t.containsKey("WK"),
+                        "give X, or both WQ and WK; or q, k, v")) {
                     bl.x(weight("X"));
-                } else if (t.containsKey("WQ") && t.containsKey("WK")) {
+                } else {
                     bl.wq(weight("WQ")).wk(weight("WK"));
-                } else {
-                    throw json.error("field \"" + (t.containsKey("WQ") ? "WK" : "WQ") + "\" is missing (give X, or both"
-                            + " WQ and WK; or q, k, v)");
                 }
-                if (t.containsKey("Y") && t.containsKey("WV")) {
-                    throw json.error("give either Y or WV, not both");
-                }
-                if (t.containsKey("Y")) {
+                if (InstanceHeader.denseValueWeight(json, t.containsKey("Y"), t.containsKey("WV"))) {
                     bl.y(weight("Y"));
-                } else if (t.containsKey("WV")) {
-                    bl.wv(weight("WV"));
                 } else {
-                    throw json.error("field \"WV\" is missing (give WV or Y, d x d)");
+                    bl.wv(weight("WV"));
                 }
             }
             try {
                 return bl.build();
             } catch (IllegalArgumentException e) {
-                String m = e.getMessage().replace("W_Q", "WQ").replace("W_K", "WK").replace("W_V", "WV");
+                String m = InstanceHeader.fileNames(e.getMessage());
                 if (t.containsKey("q")) {
                     m = m.replace("A1", "q").replace("A2", "k").replace("A3", "v");
                 } else if (t.containsKey("A")) {

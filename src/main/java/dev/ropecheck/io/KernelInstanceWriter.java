@@ -66,6 +66,11 @@ public final class KernelInstanceWriter {
         int problems() {
             return Math.max(batch, 1) * Math.max(heads, 1);
         }
+
+        /** True when {@code batch} or {@code heads} was asked for: the arrays are {@code [batch, heads, n, d]}. */
+        boolean hasDimensions() {
+            return batch > 0 || heads > 0;
+        }
     }
 
     /** The NPZ file beside {@code header}: its name with {@code .json} (if any) replaced by {@code .npz}. */
@@ -126,15 +131,30 @@ public final class KernelInstanceWriter {
     /** Writes the header to {@code header} and the arrays beside it ({@link #arraysFile}), each atomically. */
     public static void write(Spec s, Path header) {
         InstanceGenerator.Params p = s.base();
-        int n = p.n();
-        int d = p.d();
         FloatFormat f = p.dtype();
         double b = InstanceGenerator.formatBound(p.bound(), f);
         SplittableRandom rnd = new SplittableRandom(p.seed());
-        boolean dims = s.batch() > 0 || s.heads() > 0;
-        int bb = Math.max(s.batch(), 1);
-        int hh = Math.max(s.heads(), 1);
-        int[] tokenShape = dims ? new int[] {bb, hh, n, d} : new int[] {n, d};
+        Map<String, NpzArrays.Array> arrays = tokenArrays(s, rnd, b);
+        if (!s.qkv()) {
+            putWeights(arrays, p, rnd, b);
+        }
+        Path npz = arraysFile(header);
+        NpzArrays.write(npz, arrays, Map.of("dtype", f.label()), f == FloatFormat.FP32);
+        byte[] text = headerText(s, npz).getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(header, o -> o.write(text));
+    }
+
+    /**
+     * The per-token arrays ({@code q, k, v} or {@code A1, A2, A3}, then {@code E} or {@code dO}), drawn from
+     * {@code rnd} problem after problem, in that order within a problem, row after row.
+     */
+    private static Map<String, NpzArrays.Array> tokenArrays(Spec s, SplittableRandom rnd, double b) {
+        InstanceGenerator.Params p = s.base();
+        int n = p.n();
+        int d = p.d();
+        FloatFormat f = p.dtype();
+        int[] tokenShape = s.hasDimensions() ? new int[] {Math.max(s.batch(), 1), Math.max(s.heads(), 1), n, d}
+                : new int[] {n, d};
         String up = s.upstreamGradient() ? "dO" : "E";
         String[] tokens = s.qkv() ? new String[] {"q", "k", "v", up} : new String[] {"A1", "A2", "A3", up};
         Map<String, double[]> data = new LinkedHashMap<>();
@@ -155,49 +175,61 @@ public final class KernelInstanceWriter {
         for (String t : tokens) {
             arrays.put(t, new NpzArrays.Array(t, tokenShape, data.get(t), "f8", null));
         }
-        if (!s.qkv()) {
-            String[] ws = p.weights() ? new String[] {"WQ", "WK", "WV"} : new String[] {"X", "WV"};
-            for (String w : ws) {
-                int side = w.equals("X") ? d * d : d;
-                double[] v = new double[side * side];
-                double[] r = new double[side];
-                for (int i = 0; i < side; i++) {
-                    InstanceGenerator.fill(rnd, r, b, f);
-                    System.arraycopy(r, 0, v, i * side, side);
-                }
-                arrays.put(w, new NpzArrays.Array(w, new int[] {side, side}, v, "f8", null));
+        return arrays;
+    }
+
+    /** Adds the weights, {@code WQ, WK, WV} or {@code X} ({@code d^2 x d^2}) and {@code WV}, drawn from {@code rnd}. */
+    private static void putWeights(Map<String, NpzArrays.Array> arrays, InstanceGenerator.Params p,
+            SplittableRandom rnd, double b) {
+        int d = p.d();
+        String[] ws = p.weights() ? new String[] {"WQ", "WK", "WV"} : new String[] {"X", "WV"};
+        for (String w : ws) {
+            int side = w.equals("X") ? d * d : d;
+            double[] v = new double[side * side];
+            double[] r = new double[side];
+            for (int i = 0; i < side; i++) {
+                InstanceGenerator.fill(rnd, r, b, p.dtype());
+                System.arraycopy(r, 0, v, i * side, side);
             }
+            arrays.put(w, new NpzArrays.Array(w, new int[] {side, side}, v, "f8", null));
         }
-        Path npz = arraysFile(header);
-        NpzArrays.write(npz, arrays, Map.of("dtype", f.label()), f == FloatFormat.FP32);
+    }
+
+    /** The JSON header: format, sizes, bound, dtype (when not fp64), scale (when given), causal, family, arrays. */
+    private static String headerText(Spec s, Path npz) {
+        InstanceGenerator.Params p = s.base();
+        FloatFormat f = p.dtype();
         StringBuilder j = new StringBuilder();
         j.append("{\n  \"format\": \"").append(KernelInstanceReader.TAG).append("\",\n");
-        j.append("  \"n\": ").append(n).append(",\n  \"d\": ").append(d).append(",\n");
-        if (dims) {
-            j.append("  \"batch\": ").append(bb).append(",\n  \"heads\": ").append(hh).append(",\n");
+        j.append("  \"n\": ").append(p.n()).append(",\n  \"d\": ").append(p.d()).append(",\n");
+        if (s.hasDimensions()) {
+            j.append("  \"batch\": ").append(Math.max(s.batch(), 1)).append(",\n  \"heads\": ")
+                    .append(Math.max(s.heads(), 1)).append(",\n");
         }
         j.append("  \"bound\": ").append(ExactDecimal.exactText(p.bound())).append(",\n");
         if (f != FloatFormat.FP64) {
             j.append("  \"dtype\": \"").append(f.label()).append("\",\n");
         }
         if (s.scale() != null) {
-            boolean named = s.scale().equals("1/d") || s.scale().equals("1/sqrt(d)");
-            j.append("  \"scale\": ").append(named ? "\"" + s.scale() + "\"" : "\"" + s.scale() + "\"").append(",\n");
+            // a named scale (1/d, 1/sqrt(d)) and a number are both written as strings
+            j.append("  \"scale\": \"").append(s.scale()).append("\",\n");
         }
         j.append("  \"causal\": ").append(s.causal()).append(",\n");
-        switch (p.family()) {
-            case IDENTITY:
-                j.append("  \"family\": {\"kind\": \"identity\"},\n");
-                break;
-            case ROPE_HALF:
-                j.append("  \"family\": {\"kind\": \"rope\", \"base\": 10000, \"layout\": \"half-split\"},\n");
-                break;
-            default:
-                j.append("  \"family\": {\"kind\": \"rope\", \"base\": 10000, \"layout\": \"interleaved\"},\n");
-        }
+        j.append("  \"family\": ").append(familyText(p.family())).append(",\n");
         j.append("  \"arrays\": \"").append(npz.getFileName().toString().replace("\\", "\\\\").replace("\"", "\\\""))
                 .append("\"\n}\n");
-        byte[] text = j.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(header, o -> o.write(text));
+        return j.toString();
+    }
+
+    /** The header's family object for a generated family (rope with base 10000, or identity). */
+    private static String familyText(InstanceGenerator.Family family) {
+        switch (family) {
+            case IDENTITY:
+                return "{\"kind\": \"identity\"}";
+            case ROPE_HALF:
+                return "{\"kind\": \"rope\", \"base\": 10000, \"layout\": \"half-split\"}";
+            default:
+                return "{\"kind\": \"rope\", \"base\": 10000, \"layout\": \"interleaved\"}";
+        }
     }
 }

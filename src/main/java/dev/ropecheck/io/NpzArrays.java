@@ -95,18 +95,36 @@ public final class NpzArrays {
 
     private static Array decode(Path file, String name, byte[] bytes) {
         String where = file + ": array " + InputText.quote(name);
+        NpyHeader header = readHeader(where, bytes);
+        var dict = header.dict();
+        int[] shape = dict.shape().clone();
+        NpyDataType type = dict.dataType();
+        long count = entryCount(shape, type);
+        if (type == NpyDataType.f2) {
+            return new Array(name, shape, halves(where, bytes, header, count), "f2", null);
+        }
+        if (type == NpyDataType.f8 || type == NpyDataType.f4) {
+            return new Array(name, shape, bulk(where, bytes, header, count, type), type.name(), null);
+        }
+        return fromLibrary(where, name, shape, type, count, bytes);
+    }
+
+    /** The NPY header of an entry; a {@link FormatException} when there is none or it says Fortran order. */
+    private static NpyHeader readHeader(String where, byte[] bytes) {
         NpyHeader header;
         try {
             header = NpyHeader.read(new ByteArrayInputStream(bytes));
         } catch (IOException | RuntimeException e) {
             throw new FormatException(where + " is not an NPY array: " + e.getMessage());
         }
-        var dict = header.dict();
-        if (dict.hasFortranOrder()) {
+        if (header.dict().hasFortranOrder()) {
             throw new FormatException(where + " is stored in Fortran order; write it in C order (np.ascontiguousarray)");
         }
-        int[] shape = dict.shape().clone();
-        NpyDataType type = dict.dataType();
+        return header;
+    }
+
+    /** The number of values {@code shape} holds; 0 for a string entry. */
+    private static long entryCount(int[] shape, NpyDataType type) {
         long count = 1;
         for (int s : shape) {
             count *= s;
@@ -114,12 +132,15 @@ public final class NpzArrays {
         if (type == NpyDataType.U || type == NpyDataType.S) {
             count = 0;
         }
-        if (type == NpyDataType.f2) {
-            return new Array(name, shape, halves(where, bytes, header, count), "f2", null);
-        }
-        if (type == NpyDataType.f8 || type == NpyDataType.f4) {
-            return new Array(name, shape, bulk(where, bytes, header, count, type), type.name(), null);
-        }
+        return count;
+    }
+
+    /**
+     * An entry decoded by the library's own reader: {@code uint16} (bfloat16 bits) or a string; a
+     * {@link FormatException} for a value count other than {@code count} (when not 0) or an unsupported type.
+     */
+    private static Array fromLibrary(String where, String name, int[] shape, NpyDataType type, long count,
+            byte[] bytes) {
         NpyArray<?> a;
         try {
             a = Npy.read(Channels.newChannel(new ByteArrayInputStream(bytes)));
@@ -132,22 +153,10 @@ public final class NpzArrays {
         switch (type) {
             case f8:
                 return new Array(name, shape, a.asDoubleArray().data(), "f8", null);
-            case f4: {
-                float[] f = a.asFloatArray().data();
-                double[] d = new double[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    d[i] = f[i];
-                }
-                return new Array(name, shape, d, "f4", null);
-            }
-            case u2: {
-                int[] u = a.asIntArray().data();
-                double[] d = new double[u.length];
-                for (int i = 0; i < u.length; i++) {
-                    d[i] = u[i];
-                }
-                return new Array(name, shape, d, "u2", null);
-            }
+            case f4:
+                return new Array(name, shape, widen(a.asFloatArray().data()), "f4", null);
+            case u2:
+                return new Array(name, shape, widen(a.asIntArray().data()), "u2", null);
             case U:
             case S:
                 return new Array(name, shape, new double[0], type.name(), text(a));
@@ -155,6 +164,29 @@ public final class NpzArrays {
                 throw new FormatException(where + " has dtype " + type + "; arrays are float64, float32, float16, or"
                         + " bfloat16 stored as uint16 (with a dtype entry \"bf16\")");
         }
+    }
+
+    /** {@code f} as doubles (exact). */
+    private static double[] widen(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    /** {@code u} as doubles (exact). */
+    private static double[] widen(int[] u) {
+        double[] d = new double[u.length];
+        for (int i = 0; i < u.length; i++) {
+            d[i] = u[i];
+        }
+        return d;
+    }
+
+    /** The message of an entry shorter than its header and shape need. */
+    private static FormatException truncated(String where, int length, long need) {
+        return new FormatException(where + " is truncated: " + length + " bytes, its shape needs " + need);
     }
 
     private static String text(NpyArray<?> a) {
@@ -173,28 +205,25 @@ public final class NpzArrays {
         int size = type == NpyDataType.f8 ? 8 : 4;
         long need = header.dataOffset() + size * count;
         if (need > bytes.length || count > Integer.MAX_VALUE) {
-            throw new FormatException(where + " is truncated: " + bytes.length + " bytes, its shape needs " + need);
+            throw truncated(where, bytes.length, need);
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, (int) header.dataOffset(), (int) (size * count)).slice()
                 .order(header.byteOrder());
-        double[] out = new double[(int) count];
         if (type == NpyDataType.f8) {
+            double[] out = new double[(int) count];
             b.asDoubleBuffer().get(out);
-        } else {
-            float[] f = new float[(int) count];
-            b.asFloatBuffer().get(f);
-            for (int i = 0; i < f.length; i++) {
-                out[i] = f[i];
-            }
+            return out;
         }
-        return out;
+        float[] f = new float[(int) count];
+        b.asFloatBuffer().get(f);
+        return widen(f);
     }
 
     /** {@code float16} values from their bits, exactly ({@link #halfToDouble}). */
     private static double[] halves(String where, byte[] bytes, NpyHeader header, long count) {
         long need = header.dataOffset() + 2 * count;
         if (need > bytes.length) {
-            throw new FormatException(where + " is truncated: " + bytes.length + " bytes, its shape needs " + need);
+            throw truncated(where, bytes.length, need);
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(header.byteOrder());
         b.position((int) header.dataOffset());
@@ -222,6 +251,15 @@ public final class NpzArrays {
     /** The exact value of the bfloat16 number with bits {@code b} ({@code uint16}). */
     public static double bf16ToDouble(int b) {
         return Float.intBitsToFloat(b << 16);
+    }
+
+    /** The exact values of the bfloat16 bit patterns {@code bits} (a {@code uint16} array as read), in a new array. */
+    static double[] bf16Values(double[] bits) {
+        double[] v = bits.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = bf16ToDouble((int) v[i]);
+        }
+        return v;
     }
 
     /**

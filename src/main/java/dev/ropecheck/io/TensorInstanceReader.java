@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads and validates a {@code tensor-attention-instance/1} document (specs/format-tensor-instance.md) into a
@@ -40,20 +39,8 @@ public final class TensorInstanceReader {
 
     private static TensorInstance parse(JsonIn json) {
         InstanceHeader header = new InstanceHeader(TensorFormat.INSTANCE_TAG);
-        json.startDocument();
-        Map<String, Grid> m = new HashMap<>();
-        while (json.next() != JsonToken.END_OBJECT) {
-            String field = header.field(json);
-            if (!FIELDS.contains(field)) {
-                throw json.error("unknown field " + InputText.quote(field) + "; a tensor instance has the fields " + new TreeSet<>(FIELDS));
-            }
-            if (!header.read(json, field)) {
-                m.put(field, json.readMatrix(field, JsonIn.Numbers.EXACT));
-            }
-        }
-        json.endDocument();
-        header.requireFormat(json);
-        header.requireSize(json, TensorInstance.MAX_N, TensorInstance.MAX_D);
+        Map<String, Grid> m = readFields(json, header);
+        header.finish(json, TensorInstance.MAX_N, TensorInstance.MAX_D);
         int nn = (int) header.n();
         int dd = (int) header.d();
         TensorInstance.Builder b = TensorInstance.builder();
@@ -62,44 +49,70 @@ public final class TensorInstanceReader {
         }
         b.a1(m.get("A1").toMatrix()).a2(m.get("A2").toMatrix()).a3(m.get("A3").toMatrix()).a4(m.get("A4").toMatrix())
                 .a5(m.get("A5").toMatrix()).e(m.get("E").toMatrix());
-        boolean hasKeyWeights = m.containsKey("WQ") || m.containsKey("WK1") || m.containsKey("WK2");
-        if (m.containsKey("X") && hasKeyWeights) {
-            throw json.error("give either X or WQ, WK1 and WK2, not both");
-        }
-        if (hasKeyWeights || !m.containsKey("X")) {
-            for (String name : new String[] {"WQ", "WK1", "WK2"}) {
-                if (!m.containsKey(name)) {
-                    throw json.error("field \"" + name + "\" is missing (give X, d x d^2 = " + dd + "x" + dd * dd
-                            + ", or all of WQ, WK1, WK2, d x d)");
-                }
-                InstanceHeader.requireShape(json, m, name, dd, dd, "d x d");
-            }
-            b.wq(m.get("WQ").toMatrix()).wk1(m.get("WK1").toMatrix()).wk2(m.get("WK2").toMatrix());
-        } else {
-            InstanceHeader.requireShape(json, m, "X", dd, dd * dd, "d x d^2");
-            b.x(m.get("X").toMatrix());
-        }
-        boolean hasValueWeights = m.containsKey("WV1") || m.containsKey("WV2");
-        if (m.containsKey("Y") && hasValueWeights) {
-            throw json.error("give either Y or WV1 and WV2, not both");
-        }
-        if (hasValueWeights || !m.containsKey("Y")) {
-            for (String name : new String[] {"WV1", "WV2"}) {
-                if (!m.containsKey(name)) {
-                    throw json.error("field \"" + name + "\" is missing (give Y, d^2 x d = " + dd * dd + "x" + dd
-                            + ", or both WV1, WV2, d x d)");
-                }
-                InstanceHeader.requireShape(json, m, name, dd, dd, "d x d");
-            }
-            b.wv1(m.get("WV1").toMatrix()).wv2(m.get("WV2").toMatrix());
-        } else {
-            InstanceHeader.requireShape(json, m, "Y", dd * dd, dd, "d^2 x d");
-            b.y(m.get("Y").toMatrix());
-        }
+        keyWeights(json, m, dd, b);
+        valueWeights(json, m, dd, b);
         Double bound = header.bound(json);
         if (bound != null) {
             b.entryBound(bound);
         }
         return InstanceHeader.build(json, b::build);
+    }
+
+    /** Reads every field of the document: the header's into {@code header}; returns the matrices by name. */
+    private static Map<String, Grid> readFields(JsonIn json, InstanceHeader header) {
+        json.startDocument();
+        Map<String, Grid> m = new HashMap<>();
+        while (json.next() != JsonToken.END_OBJECT) {
+            String field = header.knownField(json, FIELDS, "a tensor instance");
+            if (!header.read(json, field)) {
+                m.put(field, json.readMatrix(field, JsonIn.Numbers.EXACT));
+            }
+        }
+        return m;
+    }
+
+    /** Gives {@code b} the key weights: {@code X} ({@code d x d^2}), or {@code WQ, WK1, WK2} ({@code d x d}). */
+    private static void keyWeights(JsonIn json, Map<String, Grid> m, int dd, TensorInstance.Builder b) {
+        boolean hasKeyWeights = m.containsKey("WQ") || m.containsKey("WK1") || m.containsKey("WK2");
+        if (m.containsKey("X") && hasKeyWeights) {
+            throw json.error("give either X or WQ, WK1 and WK2, not both");
+        }
+        if (hasKeyWeights || !m.containsKey("X")) {
+            requireWeights(json, m, new String[] {"WQ", "WK1", "WK2"}, dd,
+                    "give X, d x d^2 = " + dd + "x" + dd * dd + ", or all of WQ, WK1, WK2, d x d");
+            b.wq(m.get("WQ").toMatrix()).wk1(m.get("WK1").toMatrix()).wk2(m.get("WK2").toMatrix());
+        } else {
+            InstanceHeader.requireShape(json, m, "X", dd, dd * dd, "d x d^2");
+            b.x(m.get("X").toMatrix());
+        }
+    }
+
+    /** Gives {@code b} the value weights: {@code Y} ({@code d^2 x d}), or {@code WV1, WV2} ({@code d x d}). */
+    private static void valueWeights(JsonIn json, Map<String, Grid> m, int dd, TensorInstance.Builder b) {
+        boolean hasValueWeights = m.containsKey("WV1") || m.containsKey("WV2");
+        if (m.containsKey("Y") && hasValueWeights) {
+            throw json.error("give either Y or WV1 and WV2, not both");
+        }
+        if (hasValueWeights || !m.containsKey("Y")) {
+            requireWeights(json, m, new String[] {"WV1", "WV2"}, dd,
+                    "give Y, d^2 x d = " + dd * dd + "x" + dd + ", or both WV1, WV2, d x d");
+            b.wv1(m.get("WV1").toMatrix()).wv2(m.get("WV2").toMatrix());
+        } else {
+            InstanceHeader.requireShape(json, m, "Y", dd * dd, dd, "d^2 x d");
+            b.y(m.get("Y").toMatrix());
+        }
+    }
+
+    /**
+     * A {@link FormatException} unless every one of {@code names} is given, {@code d x d}; {@code alternatives}
+     * closes the message of a missing one.
+     */
+    private static void requireWeights(JsonIn json, Map<String, Grid> m, String[] names, int d, String alternatives) {
+        for (String name : names) {
+            if (!m.containsKey(name)) {
+                throw json.error("field \"" + name + "\" is missing (" + alternatives + ")");
+            }
+            InstanceHeader.requireShape(json, m, name, d, d, "d x d");
+        }
     }
 }

@@ -110,7 +110,8 @@ public final class ExpApproximations {
 
     private static final java.util.Map<String, ExpPolynomial> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static ExpPolynomial build(Method method, double beta, int g) {
+    /** Builds the degree-{@code g} polynomial afresh (uncached; {@link #ofDegree} caches what this returns). */
+    static ExpPolynomial build(Method method, double beta, int g) {
         if (g < 0 || g > MAX_DEGREE) {
             throw new IllegalArgumentException("degree g = " + g + " must lie in [0, " + MAX_DEGREE + "]");
         }

@@ -93,7 +93,7 @@ public record TrustedReference(RopeResult values, String name, String trust, Map
             } else {
                 DMatrixRMaj v = values.get(q);
                 for (int k = 0; k < v.data.length; k++) {
-                    v.data[k] = 0x1p-53 * Math.abs(v.data[k]) + abs;
+                    v.data[k] = FloatFormat.FP64.u() * Math.abs(v.data[k]) + abs; // its rounding to double
                 }
                 err.put(q, v);
             }

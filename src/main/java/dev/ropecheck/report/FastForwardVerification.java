@@ -5,6 +5,7 @@ import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
 import dev.ropecheck.io.InstanceGenerator;
+import dev.ropecheck.model.Matrices;
 import dev.ropecheck.model.RopeInstance;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -215,11 +216,7 @@ public final class FastForwardVerification implements Verification {
         }
         if (q == Quantity.ALPHA) {
             // relative per entry: |alpha~ - alpha| <= b alpha <= b (max alpha_exact_double)(1 + 2^-40 slack for its rounding)
-            double max = 0;
-            for (double a : exact.get(Quantity.ALPHA).data) {
-                max = Math.max(max, Math.abs(a));
-            }
-            return b * max * (1 + 0x1.0p-40);
+            return b * Matrices.maxAbs(exact.get(Quantity.ALPHA)) * (1 + 0x1.0p-40);
         }
         return b;
     }

@@ -92,7 +92,12 @@ public final class StandardReferenceEngine_AP implements StandardAttentionEngine
         return new Values(f, att, loss, grad);
     }
 
-    /** {@code f = D^{-1} exp((A1 X0) A2^T / d)} row by row, each exponential at {@code w} digits. */
+    /**
+     * {@code f = D^{-1} exp((A1 X0) A2^T / d)} row by row, each exponential at {@code w} digits. The
+     * exponential is apfloat's own {@code ApfloatMath.exp}, not the references' {@link ApExp}, on
+     * purpose: the Section 7 reduction test compares this engine with the RoPE reference, and the two
+     * must not share the kernel whose error they check.
+     */
     private static Apfloat[][] softmax(Apfloat[][] ax, Apfloat[][] a2, Apfloat dAp, long w) {
         int n = ax.length;
         int d = a2[0].length;

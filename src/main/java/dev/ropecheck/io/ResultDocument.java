@@ -8,7 +8,7 @@ import dev.ropecheck.engine.RopeResult;
  * name, {@code n, d}, some {@link Quantity quantities} and string metadata.
  *
  * <p>Each quantity is a {@link Grid}: doubles, and optionally per-entry decimal text. Double
- * engines fill only the doubles (written with {@link Double#toString}, the shortest text that
+ * engines fill only the doubles (written with {@link ExactDecimal#shortestText}, the shortest text that
  * reads back to the same double); an arbitrary-precision engine puts its decimal strings with
  * {@link #putDecimal} (written verbatim, all trusted digits), the doubles then being their correctly
  * rounded values.

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * ({@link ResultWriter}, {@link ResultReader}) and {@code tensor-attention-result/1} ({@link TensorResultIO}). The
  * layout is {@code format, engine, n, d}, one field per quantity key (a scalar, a vector or a matrix; one line per
  * field and per matrix row) and a string-valued {@code meta} object. Doubles are written with
- * {@link Double#toString} (shortest round-trip text), entries that carry decimal text as JSON strings verbatim,
+ * {@link ExactDecimal#shortestText} (shortest round-trip text), entries that carry decimal text as JSON strings verbatim,
  * non-finite doubles as {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}; reading rounds to the nearest double.
  * What differs between the two formats (tag, quantity enum, limits, wording of messages) is a {@link Dialect}.
  */
@@ -115,7 +115,7 @@ final class ResultJson {
         }
         double v = g.get(r, c);
         if (Double.isFinite(v)) {
-            gen.writeNumber(Double.toString(v));
+            gen.writeNumber(ExactDecimal.shortestText(v));
         } else {
             gen.writeString(Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
         }

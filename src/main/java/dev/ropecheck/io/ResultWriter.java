@@ -5,7 +5,7 @@ import java.io.OutputStream;
 
 /**
  * Writes a {@link ResultDocument} as {@code rope-attention-result/1} (specs/format-result.md).
- * Doubles are written with {@link Double#toString} (shortest round-trip text); entries that carry
+ * Doubles are written with {@link ExactDecimal#shortestText} (shortest round-trip text); entries that carry
  * decimal text are written as JSON strings verbatim; non-finite doubles as the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. The layout is {@link ResultJson}'s.
  */

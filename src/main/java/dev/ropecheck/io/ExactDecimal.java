@@ -1,5 +1,6 @@
 package dev.ropecheck.io;
 
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -248,6 +249,60 @@ public final class ExactDecimal {
         }
         double v = new BigDecimal(new BigInteger(s.digits), (int) -s.exponent).doubleValue();
         return s.negative ? -v : v;
+    }
+
+    /**
+     * The fast path of {@link #rounded}: the double nearest to the decimal text {@code buf[off, off + len)}
+     * when the text lies in the plain subset {@code [+-]? digits (. digits)? ([eE] [+-]? 1-3 digits)?} of at
+     * most 40 characters, else NaN (then {@link #rounded} decides, with its messages). Parsed by
+     * FastDoubleParser (W. Randelshofer, after D. Lemire, "Number parsing at a gigabyte per second", 2021;
+     * shaded in Jackson as {@link NumberInput}), which rounds to nearest, ties to even, as
+     * {@link Double#parseDouble} and {@link BigDecimal#doubleValue} do: every value returned is the one
+     * {@link #rounded} returns, overflow to an infinity and underflow to a signed zero included. Every text of
+     * {@link #shortestText} is in the subset. No allocation.
+     */
+    public static double fastRounded(char[] buf, int off, int len) {
+        if (len <= 0 || len > 40) {
+            return Double.NaN;
+        }
+        int i = off;
+        int end = off + len;
+        if (buf[i] == '-' || buf[i] == '+') {
+            i++;
+        }
+        int start = i;
+        while (i < end && isDigit(buf[i])) {
+            i++;
+        }
+        if (i == start) {
+            return Double.NaN;
+        }
+        if (i < end && buf[i] == '.') {
+            start = ++i;
+            while (i < end && isDigit(buf[i])) {
+                i++;
+            }
+            if (i == start) {
+                return Double.NaN;
+            }
+        }
+        if (i < end && (buf[i] == 'e' || buf[i] == 'E')) {
+            i++;
+            if (i < end && (buf[i] == '+' || buf[i] == '-')) {
+                i++;
+            }
+            start = i;
+            while (i < end && isDigit(buf[i])) {
+                i++;
+            }
+            if (i == start || i - start > 3) {
+                return Double.NaN;
+            }
+        }
+        if (i != end) {
+            return Double.NaN;
+        }
+        return NumberInput.parseDouble(buf, off, len, true);
     }
 
     /** Sign, significant digits (no leading zeros; empty for zero) and exponent: value = ±digits × 10^exponent. */

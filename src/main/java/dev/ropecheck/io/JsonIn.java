@@ -312,11 +312,20 @@ final class JsonIn implements AutoCloseable {
         }
     }
 
-    /** The current token (a number, a decimal string, or NaN/Infinity as token or string) rounded to a double. */
+    /**
+     * The current token (a number, a decimal string, or NaN/Infinity as token or string) rounded to a double:
+     * {@link ExactDecimal#fastRounded} on the token's characters without copying them, else {@link ExactDecimal#rounded}.
+     */
     double roundedOfCurrent(String where) {
         JsonToken t = current();
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING) {
-            return ExactDecimal.rounded(text(where), prefixed(where));
+            double fast;
+            try {
+                fast = ExactDecimal.fastRounded(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            } catch (IOException e) {
+                fast = Double.NaN;
+            }
+            return Double.isNaN(fast) ? ExactDecimal.rounded(text(where), prefixed(where)) : fast;
         }
         throw error(where + ": expected a number or a decimal string, found " + describe(t));
     }

@@ -35,7 +35,7 @@ class ShortestTextTest {
         SplittableRandom rnd = new SplittableRandom(11);
         int sameAsJdk = 0;
         int shorterThanJdk = 0;
-        for (int t = 0; t < 200_000; t++) {
+        for (int t = 0; t < 10_000; t++) {
             double v = t % 2 == 0 ? Double.longBitsToDouble(rnd.nextLong())
                     : (rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-30, 31));
             if (!Double.isFinite(v)) {
@@ -55,7 +55,7 @@ class ShortestTextTest {
                 shorterThanJdk++;
             }
         }
-        assertTrue(sameAsJdk > 190_000, "layout differs from Double.toString too often: " + sameAsJdk);
+        assertTrue(sameAsJdk > 9_500, "layout differs from Double.toString too often: " + sameAsJdk);
         assertTrue(shorterThanJdk >= 0);
     }
 

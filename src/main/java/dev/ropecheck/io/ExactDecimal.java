@@ -138,61 +138,74 @@ public final class ExactDecimal {
         if (mantissa == 0) {
             return Double.NaN;
         }
-        int exponent = 0;
-        if (i < end) {
-            c = buf[i];
-            if (c != 'e' && c != 'E') {
-                return Double.NaN;
-            }
-            i++;
-            boolean negExp = false;
-            if (i < end && (buf[i] == '+' || buf[i] == '-')) {
-                negExp = buf[i] == '-';
-                i++;
-            }
-            int expDigits = 0;
-            for (; i < end; i++) {
-                c = buf[i];
-                if (c < '0' || c > '9' || ++expDigits > 3) {
-                    return Double.NaN;
-                }
-                exponent = exponent * 10 + (c - '0');
-            }
-            if (expDigits == 0) {
-                return Double.NaN;
-            }
-            exponent = negExp ? -exponent : exponent;
+        int exponent = i < end ? exponentOf(buf, i, end) : 0;
+        if (exponent == NO_EXPONENT) {
+            return Double.NaN;
         }
         if (digits == 0) {
             return 0.0;
         }
-        int e10 = exponent - fraction;
+        double v = exactValue(digits, exponent - fraction);
+        return negative ? -v : v;
+    }
+
+    /** {@link #exponentOf}'s answer for a text that is not {@code [eE] [+-]? 1-3 digits}. */
+    private static final int NO_EXPONENT = Integer.MIN_VALUE;
+
+    /** The exponent {@code buf[i, end)} of {@link #fastExact}'s texts ({@code [eE] [+-]? 1-3 digits}), else {@link #NO_EXPONENT}. */
+    private static int exponentOf(char[] buf, int i, int end) {
+        char c = buf[i];
+        if (c != 'e' && c != 'E') {
+            return NO_EXPONENT;
+        }
+        i++;
+        boolean negExp = false;
+        if (i < end && (buf[i] == '+' || buf[i] == '-')) {
+            negExp = buf[i] == '-';
+            i++;
+        }
+        int exponent = 0;
+        int expDigits = 0;
+        for (; i < end; i++) {
+            c = buf[i];
+            if (c < '0' || c > '9' || ++expDigits > 3) {
+                return NO_EXPONENT;
+            }
+            exponent = exponent * 10 + (c - '0');
+        }
+        if (expDigits == 0) {
+            return NO_EXPONENT;
+        }
+        return negExp ? -exponent : exponent;
+    }
+
+    /**
+     * {@code digits 10^e10} ({@code digits > 0}, at most 18 decimal digits) as a double when {@link #fastExact}'s
+     * integer argument proves it exactly binary64, else NaN.
+     */
+    private static double exactValue(long digits, int e10) {
         while (digits % 10 == 0) {
             digits /= 10;
             e10++;
         }
-        double v;
         if (e10 >= 0) {
             if (e10 >= POW10.length || digits > Long.MAX_VALUE / POW10[e10]) {
                 return Double.NaN;
             }
             long m = digits * POW10[e10];
-            if (64 - Long.numberOfLeadingZeros(m) - Long.numberOfTrailingZeros(m) > 53) {
-                return Double.NaN;
-            }
-            v = (double) m;
-        } else {
-            int k = -e10;
-            if (k >= POW5.length || digits % POW5[k] != 0) {
-                return Double.NaN;
-            }
-            long m = digits / POW5[k];
-            if (64 - Long.numberOfLeadingZeros(m) - Long.numberOfTrailingZeros(m) > 53) {
-                return Double.NaN;
-            }
-            v = Math.scalb((double) m, -k);
+            return significantBits(m) > 53 ? Double.NaN : (double) m;
         }
-        return negative ? -v : v;
+        int k = -e10;
+        if (k >= POW5.length || digits % POW5[k] != 0) {
+            return Double.NaN;
+        }
+        long m = digits / POW5[k];
+        return significantBits(m) > 53 ? Double.NaN : Math.scalb((double) m, -k);
+    }
+
+    /** Bits from the highest to the lowest set bit of {@code m > 0}. */
+    private static int significantBits(long m) {
+        return 64 - Long.numberOfLeadingZeros(m) - Long.numberOfTrailingZeros(m);
     }
 
     /**

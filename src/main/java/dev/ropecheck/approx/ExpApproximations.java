@@ -56,8 +56,13 @@ public final class ExpApproximations {
 
     private static final java.util.Map<String, ExpPolynomial> MINIMAL = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** {@code log} of the truncation bound in double, for screening only (certified value: {@link #truncation}). */
-    private static double logTruncationEstimate(Method method, double beta, int g) {
+    /**
+     * {@code log} of the truncation bound in double, for screening only (certified value: {@link #truncation}):
+     * with {@code L = (g+1) ln beta - ln (g+1)!}, Chebyshev {@code L + beta - g ln 2}; Taylor
+     * {@code L + beta}, or {@code min(L + beta, L - ln(1 - beta/(g+2)))} when {@code g + 2 > beta}.
+     * Package-private for the tests.
+     */
+    static double logTruncationEstimate(Method method, double beta, int g) {
         double logBase = (g + 1) * Math.log(beta) - org.apache.commons.math3.special.Gamma.logGamma(g + 2.0);
         if (method == Method.CHEBYSHEV) {
             return logBase + beta - g * Math.log(2);
@@ -66,7 +71,8 @@ public final class ExpApproximations {
         return g + 2 > beta ? Math.min(lagrange, logBase - Math.log1p(-beta / (g + 2))) : lagrange;
     }
 
-    private static ExpPolynomial searchMinimal(Method method, double beta, double eps, Scope scope) {
+    /** The search behind {@link #minimalDegree(Method, double, double, Scope)}, uncached (package-private for the tests). */
+    static ExpPolynomial searchMinimal(Method method, double beta, double eps, Scope scope) {
         double best = Double.POSITIVE_INFINITY;
         for (int g = 0; g <= MAX_DEGREE; g++) {
             // cheap screen in double (1% margin) before the certified apfloat bound

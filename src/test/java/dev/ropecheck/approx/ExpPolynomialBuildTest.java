@@ -102,4 +102,56 @@ class ExpPolynomialBuildTest {
             }
         }
     }
+
+    /** {@code γ_k = k u / (1 - k u)}, {@code u = 2^-53}, exactly (to 60 digits). */
+    private static BigDecimal gamma(int k) {
+        BigDecimal ku = new BigDecimal(k).multiply(new BigDecimal(0x1p-53));
+        return ku.divide(BigDecimal.ONE.subtract(ku), MC);
+    }
+
+    @dev.ropecheck.specs.Spec("lemma-3.4")
+    @Test
+    @DisplayName("Lemma 3.4: eta = etaPolynomial + γ_2g absSum (Horner), delta = eta e^beta, deltaPolynomial = etaPolynomial e^beta, "
+            + "absValue = Σ |a_k| x^k, each against exact decimals")
+    void evaluationBoundsAreTheirFormulas() {
+        for (Method m : Method.values()) {
+            for (double beta : new double[] {0.5, 2, 7.5}) {
+                org.apfloat.Apfloat expBeta = org.apfloat.ApfloatMath.exp(dev.ropecheck.model.ExactValues.apfloat(beta, 40));
+                BigDecimal eBeta = new BigDecimal(expBeta.toString(true));
+                for (int g : new int[] {0, 1, 4, 9, 16, 24}) {
+                    ExpPolynomial p = ExpApproximations.build(m, beta, g);
+                    String what = m + " beta " + beta + " g " + g;
+                    // Higham 5.3: the Horner evaluation adds γ_2g Σ|a_k| beta^k; rounded outward by a few ulps only
+                    BigDecimal eta = new BigDecimal(p.etaPolynomial()).add(gamma(2 * g).multiply(new BigDecimal(p.absSum()), MC));
+                    within(eta, p.eta(), what + ": eta");
+                    within(new BigDecimal(p.eta()).multiply(eBeta, MC), p.delta(), what + ": delta");
+                    within(new BigDecimal(p.etaPolynomial()).multiply(eBeta, MC), p.deltaPolynomial(), what + ": deltaPolynomial");
+                    for (double x : new double[] {0, 0.3, beta, 2.5}) {
+                        // Σ |a_k| x^k exactly; the double Horner sum of non-negative terms is within γ_2g+1 of it
+                        BigDecimal bx = new BigDecimal(x);
+                        BigDecimal pow = BigDecimal.ONE;
+                        BigDecimal sum = BigDecimal.ZERO;
+                        for (int k = 0; k <= g; k++) {
+                            sum = sum.add(new BigDecimal(p.coefficient(k)).abs().multiply(pow, MC), MC);
+                            pow = pow.multiply(bx, MC);
+                        }
+                        double want = sum.doubleValue();
+                        double tol = gamma(2 * g + 1).doubleValue() * want;
+                        assertEquals(want, p.absValue(x), tol, what + ": absValue(" + x + ")");
+                    }
+                    String text = p.toString();
+                    assertTrue(text.contains(m.toString()) && text.contains("g=" + g) && text.contains("beta=" + beta),
+                            what + ": toString names the method, beta and degree: " + text);
+                }
+            }
+        }
+    }
+
+    /** {@code got} is the real {@code want} rounded up: {@code want <= got <= want (1 + 1e-14)}. */
+    private static void within(BigDecimal want, double got, String what) {
+        BigDecimal g = new BigDecimal(got);
+        assertTrue(g.compareTo(want) >= 0, what + " " + got + " below its formula " + want);
+        assertTrue(g.compareTo(want.multiply(new BigDecimal("1.00000000000001"), MC)) <= 0,
+                what + " " + got + " above its formula " + want + " by more than 1e-14 relative");
+    }
 }

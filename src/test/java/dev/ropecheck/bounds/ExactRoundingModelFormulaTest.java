@@ -272,26 +272,7 @@ class ExactRoundingModelFormulaTest {
                 double largest = -1;
                 for (Counts counts : routes) {
                     String what = c.name() + " seed=" + c.seed() + " trusted#" + t + (counts.rotated() ? " rotated" : "");
-                    ExactRoundingHandModel.Stages s = ExactRoundingHandModel.stages(inst, trusted, counts);
-                    Budget b = ExactRoundingModel.budget(inst, trusted, counts);
-                    assertEquals(inst.n(), b.n());
-                    assertEquals(inst.d(), b.d());
-                    double[] want = {s.beta, s.epsS, s.rho, s.phi, s.hHat, s.epsH, s.epsG1, s.epsD, s.epsAtt, s.cHat,
-                        s.tHat, s.epsT, s.kappa, s.fMax, s.pMax, s.pSum, s.pRow, s.pCol, s.fCol};
-                    double[] got = {b.beta(), b.epsS(), b.rho(), b.phi(), b.hHat(), b.epsH(), b.epsG1(), b.epsD(),
-                        b.epsAtt(), b.cHat(), b.tHat(), b.epsT(), b.kappa(), b.fMax(), b.pMax(), b.pSum(), b.pRow(),
-                        b.pCol(), b.fCol()};
-                    String[] names = {"beta", "epsS", "rho", "phi", "hHat", "epsH", "epsG1", "epsD", "epsAtt", "cHat",
-                        "tHat", "epsT", "kappa", "fMax", "pMax", "pSum", "pRow", "pCol", "fCol"};
-                    for (int k = 0; k < want.length; k++) {
-                        close(want[k], got[k], what + " " + names[k]);
-                    }
-                    if (inst.hasUpstreamGradient()) {
-                        assertEquals(0.0, b.epsC(), what + " epsC with dO");
-                    } else {
-                        close(s.epsC, b.epsC(), what + " epsC");
-                    }
-                    assertEquals(s.eta, b.etaW(), REL * s.eta, what + " etaW");
+                    Budget b = budgetAgrees(inst, trusted, counts, what);
                     if (c.name().startsWith("large")) {
                         assertTrue(b.rho() > 0.005 && b.rho() <= 0.1 && b.kappa() > 0.01, what + " rho " + b.rho());
                     }
@@ -310,6 +291,75 @@ class ExactRoundingModelFormulaTest {
                 t++;
             }
         }
+    }
+
+    /** The class's budget field by field against the hand model's stages, at {@link #REL}; returns the budget. */
+    private static Budget budgetAgrees(RopeInstance inst, RopeResult trusted, Counts counts, String what) {
+        ExactRoundingHandModel.Stages s = ExactRoundingHandModel.stages(inst, trusted, counts);
+        Budget b = ExactRoundingModel.budget(inst, trusted, counts);
+        assertEquals(inst.n(), b.n());
+        assertEquals(inst.d(), b.d());
+        double[] want = {s.beta, s.epsS, s.rho, s.phi, s.hHat, s.epsH, s.epsG1, s.epsD, s.epsAtt, s.cHat,
+            s.tHat, s.epsT, s.kappa, s.fMax, s.pMax, s.pSum, s.pRow, s.pCol, s.fCol};
+        double[] got = {b.beta(), b.epsS(), b.rho(), b.phi(), b.hHat(), b.epsH(), b.epsG1(), b.epsD(),
+            b.epsAtt(), b.cHat(), b.tHat(), b.epsT(), b.kappa(), b.fMax(), b.pMax(), b.pSum(), b.pRow(),
+            b.pCol(), b.fCol()};
+        String[] names = {"beta", "epsS", "rho", "phi", "hHat", "epsH", "epsG1", "epsD", "epsAtt", "cHat",
+            "tHat", "epsT", "kappa", "fMax", "pMax", "pSum", "pRow", "pCol", "fCol"};
+        for (int k = 0; k < want.length; k++) {
+            close(want[k], got[k], what + " " + names[k]);
+        }
+        if (inst.hasUpstreamGradient()) {
+            assertEquals(0.0, b.epsC(), what + " epsC with dO");
+        } else {
+            close(s.epsC, b.epsC(), what + " epsC");
+        }
+        assertEquals(s.eta, b.etaW(), REL * s.eta, what + " etaW");
+        return b;
+    }
+
+    /** Sequence length of {@link #longSequenceBudgetAndQuantitiesEqualTheNote}: {@code γ_n ≈ 1.1e-11}. */
+    static final int LONG_N = 100_000;
+
+    /**
+     * At the cases' small {@code n} the terms of relative size {@code γ_n} (the softmax row sum's
+     * {@code γ_n (1 + φ) g2} in {@code epsD}, {@code γ_{n+1} (1 + φ)} in {@code dV}, the {@code (1 + γ_k)} of the
+     * gradient counts {@code k = 2n + 2, 2n + 3, 3n + 2}) are {@code 1e-14} of their bounds, below {@link #REL}:
+     * a sign or an operator changed in one of them is not seen. At {@code n = 100000}, {@code γ_n ≈ 1.1e-11}, so
+     * each is resolved at {@code REL}. No trusted result (its {@code n x n} fields would not fit). The budget
+     * and the four bounds built on it ({@code G}, {@code dQ}, {@code dK}, {@code dV}) are compared.
+     */
+    @Test
+    @DisplayName("exact rounding model at n = 100000 (γ_n ≈ 1e-11 resolved at REL): budget, G, dQ, dK, dV equal the note")
+    void longSequenceBudgetAndQuantitiesEqualTheNote() {
+        long seed = SEED + 100;
+        List<Case> cases = List.of(
+                new Case("rope d=2 n=" + LONG_N, withWeights(LONG_N, 2, new RopeFamily(2), new SplittableRandom(seed), 0.5)
+                        .build(), seed),
+                new Case("rope d=4 half-split n=" + LONG_N, withWeights(LONG_N, 4,
+                        new RopeFamily(4, 100.0, RopeFamily.Layout.HALF_SPLIT), new SplittableRandom(seed + 1), 0.3).build(),
+                        seed + 1),
+                new Case("identity d=2 n=" + LONG_N, withWeights(LONG_N, 2, new IdentityFamily(2),
+                        new SplittableRandom(seed + 2), 1).build(), seed + 2));
+        int compared = 0;
+        for (Case c : cases) {
+            RopeInstance inst = c.inst();
+            for (Counts counts : routes(inst)) {
+                String what = c.name() + (counts.rotated() ? " rotated" : " offset-grouped");
+                Budget b = budgetAgrees(inst, null, counts, what);
+                // the regime asked for: the gradient counts' γ are resolved at REL
+                assertTrue(ExactRoundingHandModel.gamma(counts.dq()) > 10 * REL && b.phi() > 0, what + " counts " + counts);
+                // the quantities whose bounds carry those terms (the rest are compared at small n above)
+                for (Quantity q : new Quantity[] {Quantity.GRAD_X, Quantity.DQ, Quantity.DK, Quantity.DV}) {
+                    if (applicable(inst).contains(q)) {
+                        close(ExactRoundingHandModel.bound(q, inst, null, counts),
+                                ExactRoundingModel.tolerance(q, inst, null, counts).bound(), what + " " + q.key());
+                        compared++;
+                    }
+                }
+            }
+        }
+        assertTrue(compared >= 16, "compared " + compared);
     }
 
     @Test

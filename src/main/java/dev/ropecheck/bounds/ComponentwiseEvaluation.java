@@ -7,6 +7,7 @@ import static dev.ropecheck.bounds.ComponentwiseRoundingBound.SCALE_ROUNDINGS;
 import static dev.ropecheck.bounds.ComponentwiseRoundingBound.THETA_ULPS;
 
 import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
@@ -260,7 +261,7 @@ final class ComponentwiseEvaluation {
                 return null;
             });
         }
-        BoundWorkers.run(tasks, t, "componentwise-bound", v -> { });
+        Workers.run(tasks, t, "componentwise-bound", v -> { });
     }
 
     DMatrixRMaj rowField(Quantity q, int cols) {

@@ -1,6 +1,7 @@
 package dev.ropecheck.bounds;
 
 import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.RopeInstance;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -179,7 +180,7 @@ public final class FirstOrderRoundingBound {
             final int probe = k;
             probes.add(() -> new FirstOrderPass(instance, cls, probe, mags).run());
         }
-        BoundWorkers.run(probes, threads, "first-order-bound", p -> base.addSquaredMoves(p, sq));
+        Workers.run(probes, threads, "first-order-bound", p -> base.addSquaredMoves(p, sq));
         return sq;
     }
 

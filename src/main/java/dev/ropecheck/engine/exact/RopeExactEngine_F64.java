@@ -3,6 +3,7 @@ package dev.ropecheck.engine.exact;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
@@ -71,7 +72,7 @@ public final class RopeExactEngine_F64 implements RopeAttentionEngine {
 
     /** The correct engine on {@link Runtime#availableProcessors()} threads. */
     public RopeExactEngine_F64() {
-        this(OffsetPathRules.STANDARD, Parts.available());
+        this(OffsetPathRules.STANDARD, Workers.available());
     }
 
     /**
@@ -165,7 +166,7 @@ public final class RopeExactEngine_F64 implements RopeAttentionEngine {
         for (int t = 0; t < nw; t++) {
             ws[t] = new RowWorker(plan, (int) ((long) n * t / nw), (int) ((long) n * (t + 1) / nw));
         }
-        Parts.run(ws, threads);
+        Workers.run(ws, threads, "exact-engine-worker");
         RopeResult.Builder out = RopeResult.builder(name());
         plan.finish(ws, out);
         out.meta("algorithm", "RoPE-grad Theorem 5.7 (exact, double)");

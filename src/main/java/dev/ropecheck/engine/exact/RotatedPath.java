@@ -2,6 +2,7 @@ package dev.ropecheck.engine.exact;
 
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.RopeInstance;
 import org.ejml.data.DMatrixRMaj;
 
@@ -48,7 +49,7 @@ final class RotatedPath {
         for (int t = 0; t < parts.length; t++) {
             parts[t] = new RotatedPart(pl, b[t], b[t + 1]);
         }
-        Parts.run(parts, threads);
+        Workers.run(parts, threads, "exact-engine-worker");
         emit(pl, parts, out);
         return parts.length;
     }

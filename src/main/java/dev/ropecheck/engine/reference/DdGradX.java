@@ -1,5 +1,6 @@
 package dev.ropecheck.engine.reference;
 
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.Support;
 
 /**
@@ -21,7 +22,7 @@ final class DdGradX {
         int offsets = 2 * n - 1;
         double[] mh = new double[offsets * dd];
         double[] ml = new double[offsets * dd];
-        DdWorkers.run(threads, offsets, (worker, idx) -> {
+        Workers.run(threads, offsets, "reference-dd-worker", (worker, idx) -> {
             double[] t = scratch[worker].tmp;
             int m = idx - (n - 1);
             if (in.causal && m < 0) {
@@ -49,7 +50,7 @@ final class DdGradX {
         int ns = sup.size();
         double[] gh = new double[dd * dd];
         double[] gl = new double[dd * dd];
-        DdWorkers.run(threads, dd, (worker, ac) -> {
+        Workers.run(threads, dd, "reference-dd-worker", (worker, ac) -> {
             double[] t = scratch[worker].tmp;
             for (int s = 0; s < ns; s++) {
                 double sh = 0.0;

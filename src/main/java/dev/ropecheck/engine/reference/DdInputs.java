@@ -1,5 +1,6 @@
 package dev.ropecheck.engine.reference;
 
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
@@ -98,7 +99,7 @@ final class DdInputs {
     private static void product(double[] x, double[] w, int rows, int d, double[] oh, double[] ol, int threads) {
         double[][] ts = new double[Math.max(1, threads)][4];
         int block = 64;
-        DdWorkers.run(threads, (rows + block - 1) / block, (worker, b) -> {
+        Workers.run(threads, (rows + block - 1) / block, "reference-dd-worker", (worker, b) -> {
             double[] t = ts[worker];
             for (int i = b * block; i < Math.min(rows, (b + 1) * block); i++) {
                 for (int l = 0; l < d; l++) {
@@ -226,7 +227,7 @@ final class DdInputs {
         double[] wq = inst.hasWeights() ? inst.wq().data : null;
         double[] wk = inst.hasWeights() ? inst.wk().data : null;
         double[][] scratch = new double[Math.max(1, threads)][8];
-        DdWorkers.run(threads, offsets, (worker, idx) -> {
+        Workers.run(threads, offsets, "reference-dd-worker", (worker, idx) -> {
             double[] t = scratch[worker];
             for (int a = 0; a < d; a++) {
                 for (int c = 0; c < d; c++) {

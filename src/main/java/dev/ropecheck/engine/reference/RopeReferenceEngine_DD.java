@@ -3,6 +3,7 @@ package dev.ropecheck.engine.reference;
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeAttentionEngine;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.RopeInstance;
 import java.util.EnumSet;
 import java.util.Set;
@@ -214,14 +215,14 @@ public final class RopeReferenceEngine_DD implements RopeAttentionEngine {
         }
         DdRowPass rowPass = new DdRowPass(in, st, wantA, backward, needDq);
         int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
-        DdWorkers.run(threads, blocks, (w, b) -> {
+        Workers.run(threads, blocks, "reference-dd-worker", (w, b) -> {
             for (int i = b * ROW_BLOCK; i < Math.min(n, (b + 1) * ROW_BLOCK); i++) {
                 rowPass.row(i, scratch[w]);
             }
         });
         if (needDk || needDv) {
             DdColumnPass colPass = new DdColumnPass(in, st, needDv, needDk);
-            DdWorkers.run(threads, blocks, (w, b) -> {
+            Workers.run(threads, blocks, "reference-dd-worker", (w, b) -> {
                 for (int j = b * ROW_BLOCK; j < Math.min(n, (b + 1) * ROW_BLOCK); j++) {
                     colPass.column(j, scratch[w]);
                 }
@@ -316,7 +317,7 @@ public final class RopeReferenceEngine_DD implements RopeAttentionEngine {
         double[] gl = new double[d * d];
         double[][] accS = new double[threads][d];
         double[][] accC = new double[threads][d];
-        DdWorkers.run(threads, d, (w, a) -> {
+        Workers.run(threads, d, "reference-dd-worker", (w, a) -> {
             for (int i = 0; i < n; i++) {
                 DdKernels.axpyDAcc(x[i * d + a], yh, yl, i * d, accS[w], accC[w], 0, d);
                 if (DdKernels.endsBlock(i, n, DdKernels.BLOCK)) {

@@ -1,144 +1,16 @@
 package dev.ropecheck.bounds;
 
-import static dev.ropecheck.bounds.ComponentwiseEvaluation.absOf;
 import static dev.ropecheck.bounds.ComponentwiseRoundingBound.PAD;
-
-import dev.ropecheck.bounds.ComponentwiseEvaluation.Vec;
-import dev.ropecheck.engine.Quantity;
-import java.util.Set;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * The pass over rows {@code lo..hi-1} of one {@link ComponentwiseEvaluation}: stages 3–8 of
  * {@code proofs-notes/componentwise-rounding.md}, row by row, one method per stage. The per-row
- * scratch ({@code s, f, att, c, ...}) lives in fields, allocated once per chunk, never per entry.
+ * scratch ({@code s, f, att, c, ...}) lives in the fields of {@link ComponentwiseRowState}, allocated once
+ * per chunk, never per entry.
  */
-final class ComponentwiseRowPass implements Runnable {
-    private final ComponentwiseEvaluation ev;
-    // the evaluation's inputs, projections and constants, under the names of the note
-    private final int n;
-    private final int d;
-    private final boolean causal;
-    private final boolean backward;
-    private final Set<Quantity> fields;
-    private final double sigma;
-    private final double us;
-    private final double ua;
-    private final double floorS;
-    private final double floorA;
-    private final double gD;
-    private final double gScore;
-    private final double gRow;
-    private final double gCol;
-    private final double gDq;
-    private final double gLoss;
-    private final double[] a1;
-    private final double[] a2;
-    private final double[] e;
-    private final double[] ea1;
-    private final double[] ea2;
-    private final double[] ee;
-    private final boolean upstreamGradient;
-    private final Vec qr;
-    private final Vec kr;
-    private final Vec v;
-    final int lo;
-    final int hi;
-    double lossErr;
-    double lossMag;
-    double[] dqrVal;
-    double[] dqrErr;
-    double[] dkVal;
-    double[] dkErr;
-    double[] dkMag;
-    double[] dvVal;
-    double[] dvErr;
-    double[] dvMag;
-    double[] gxE;
-    double[] gxP;
-
-    // the keys' and values' magnitudes (whole instance)
-    private double[] kAbs;
-    private double[] kMix;
-    private double[] kP;
-    private double[] vP;
-    private double[] vAbs;
-    private double[] a2abs;
-    // row scratch: stage 3-4 (length n), stage 5-8 (length d)
-    private double[] s;
-    private double[] es;
-    private double[] f;
-    private double[] ef;
-    private double[] rhoF;
-    private double[] att;
-    private double[] eAtt;
-    private double[] magAtt;
-    private double[] cv;
-    private double[] ec;
-    private double[] pc;
-    private double[] eqrow;
-    private double[] pq;
-    private double[] dq;
-    private double[] edq;
-    private double[] mdq;
-    private double[] uE;
-    private double[] uP;
-    // row scalars: max score, max |score|, max score error; row sum; softmax floor; r_i, its error and magnitude
-    private double smax;
-    private double sabs;
-    private double esmax;
-    private double lsum;
-    private double rhoBar;
-    private double phi;
-    private double r;
-    private double er;
-    private double rmag;
-    private DMatrixRMaj fieldA;
-    private DMatrixRMaj fieldF;
-    private DMatrixRMaj fieldP;
-    private DMatrixRMaj fieldAlpha;
-    private DMatrixRMaj fieldAtt;
-    private DMatrixRMaj fieldC;
-    private DMatrixRMaj fieldR;
-
+final class ComponentwiseRowPass extends ComponentwiseRowState implements Runnable {
     ComponentwiseRowPass(ComponentwiseEvaluation ev, int lo, int hi) {
-        this.ev = ev;
-        this.lo = lo;
-        this.hi = hi;
-        n = ev.n;
-        d = ev.d;
-        causal = ev.causal;
-        backward = ev.backward;
-        fields = ev.fields;
-        sigma = ev.sigma;
-        us = ev.us;
-        ua = ev.ua;
-        floorS = ev.floorS;
-        floorA = ev.floorA;
-        gD = ev.gD;
-        gScore = ev.gScore;
-        gRow = ev.gRow;
-        gCol = ev.gCol;
-        gDq = ev.gDq;
-        gLoss = ev.gLoss;
-        a1 = ev.a1;
-        a2 = ev.a2;
-        e = ev.e;
-        ea1 = ev.ea1;
-        ea2 = ev.ea2;
-        ee = ev.ee;
-        upstreamGradient = ev.upstreamGradient;
-        qr = ev.qr;
-        kr = ev.kr;
-        v = ev.v;
-    }
-
-    private double store(double err, double mag) {
-        return ev.store(err, mag);
-    }
-
-    private DMatrixRMaj rowField(Quantity q, int cols) {
-        return ev.rowField(q, cols);
+        super(ev, lo, hi);
     }
 
     @Override
@@ -156,63 +28,6 @@ final class ComponentwiseRowPass implements Runnable {
                 gradients(i, jEnd);
             }
         }
-    }
-
-    private void allocate() {
-        s = new double[n];
-        es = new double[n];
-        f = new double[n];
-        ef = new double[n];
-        rhoF = new double[n];
-        kAbs = absOf(kr.val);
-        kMix = new double[n * d];
-        kP = new double[n * d];
-        vP = new double[n * d];
-        vAbs = absOf(v.val);
-        for (int t = 0; t < n * d; t++) {
-            kP[t] = kAbs[t] + kr.err[t];
-            kMix[t] = kr.err[t] + gScore * kP[t];
-            vP[t] = vAbs[t] + v.err[t];
-        }
-        att = new double[d];
-        eAtt = new double[d];
-        magAtt = new double[d];
-        cv = new double[d];
-        ec = new double[d];
-        pc = new double[d];
-        eqrow = new double[d];
-        pq = new double[d];
-        dq = new double[d];
-        edq = new double[d];
-        mdq = new double[d];
-        if (backward) {
-            int len = (hi - lo) * d;
-            dqrVal = new double[len];
-            dqrErr = new double[len];
-            dkVal = new double[n * d];
-            dkErr = new double[n * d];
-            dkMag = new double[n * d];
-            dvVal = new double[n * d];
-            dvErr = new double[n * d];
-            dvMag = new double[n * d];
-            if (fields.contains(Quantity.GRAD_X)) {
-                gxE = new double[d * d];
-                gxP = new double[d * d];
-                a2abs = new double[n * d];
-                for (int t = 0; t < n * d; t++) {
-                    a2abs[t] = Math.abs(a2[t]) + ea2[t];
-                }
-                uE = new double[d];
-                uP = new double[d];
-            }
-        }
-        fieldA = fields.contains(Quantity.A) ? rowField(Quantity.A, n) : null;
-        fieldF = fields.contains(Quantity.F) ? rowField(Quantity.F, n) : null;
-        fieldP = fields.contains(Quantity.P) ? rowField(Quantity.P, n) : null;
-        fieldAlpha = fields.contains(Quantity.ALPHA) ? rowField(Quantity.ALPHA, 1) : null;
-        fieldAtt = fields.contains(Quantity.ATTENTION) ? rowField(Quantity.ATTENTION, d) : null;
-        fieldC = fields.contains(Quantity.C) ? rowField(Quantity.C, d) : null;
-        fieldR = fields.contains(Quantity.R) ? rowField(Quantity.R, 1) : null;
     }
 
     /** Stage 3: the scores {@code s_ij} of row {@code i} and their errors. */

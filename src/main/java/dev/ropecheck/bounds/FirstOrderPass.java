@@ -20,25 +20,25 @@ final class FirstOrderPass {
     private static final int[] OUTPUT_OF_USE = {-1, -1, FirstOrderOutputs.DQ, FirstOrderOutputs.DK,
         FirstOrderOutputs.DQROT_VIA, FirstOrderOutputs.DKROT_VIA};
 
-    private final int n;
-    private final int d;
-    private final boolean causal;
+    final int n;
+    final int d;
+    final boolean causal;
     private final boolean direct;
     private final RopeFamily rope;
-    private final double ua;
-    private final double us;
+    final double ua;
+    final double us;
     private final double cTheta;
-    private final int probe;
-    private final RopeInstance in;
+    final int probe;
+    final RopeInstance in;
     /** Roundings of applying the scale (0 when it is a power of two: multiplying by it is exact). */
-    private final int scaleRoundings;
-    private final double sigma;
+    final int scaleRoundings;
+    final double sigma;
     /** The probe's numbers: standard normal from its seeded stream (or, in tests, any source). */
     private final DoubleSupplier noise;
     /** The partial-sum magnitudes {@code W_x}: the exact pass's, which the probes read. */
-    private final Mags mags;
+    private final FirstOrderMags mags;
     /** Per output slot, the own final moves {@code φ z} (probe) or their variances {@code φ^2} (exact pass). */
-    private final double[][] own = new double[FirstOrderOutputs.SLOTS][];
+    final double[][] own = new double[FirstOrderOutputs.SLOTS][];
     /** The kinds of moves a probe makes, for {@link Trace} (proofs-notes/first-order-rounding.md §2). */
     enum Move {
         /** The score scale, relative (once per probe, when not exact in the accumulator). */
@@ -83,63 +83,6 @@ final class FirstOrderPass {
     /** Tests: receives every move's coefficient, or {@code null}. */
     private final Trace trace;
 
-    /**
-     * The partial-sum magnitudes {@code W_x} of the intermediates that are sums over tokens or features,
-     * from the exact values (a probe's own would differ in the eighth digit): {@code dQrot}, {@code dKrot},
-     * {@code dV}, {@code Att} (row-major n x d), {@code r_i}, the loss, the projections and the weight
-     * gradients. For a sum of terms {@code t_j}, {@code W = max(Σ t_j^+, Σ t_j^-)}: every partial sum of
-     * any order, blocking or tree is a sum over a subset of the terms, so it lies in
-     * {@code [-Σ t^-, Σ t^+]} and its absolute value is at most {@code W}; so is every single term
-     * ({@code proofs-notes/first-order-rounding.md} §2). While the exact pass accumulates, each array
-     * holds {@code Σ t^+} and its twin in {@link #neg} {@code Σ t^-}; {@link #close} leaves the maximum.
-     * The pairwise ones (scores, {@code t_ij}) are recomputed by each probe, O(n^2) values.
-     */
-    static final class Mags {
-        final double[] dqr;
-        final double[] dkr;
-        final double[] dv;
-        final double[] att;
-        final double[] r;
-        final double[][] proj = new double[3][];
-        final double[][] grad = new double[3][];
-        double loss;
-        /** The negative parts while the exact pass accumulates; {@code null} afterwards. */
-        private java.util.IdentityHashMap<double[], double[]> neg = new java.util.IdentityHashMap<>();
-
-        Mags(int n, int d) {
-            dqr = new double[n * d];
-            dkr = new double[n * d];
-            dv = new double[n * d];
-            att = new double[n * d];
-            r = new double[n];
-        }
-
-        /** The array of negative parts of {@code pos}, created on first use. */
-        double[] neg(double[] pos) {
-            return neg.computeIfAbsent(pos, p -> new double[p.length]);
-        }
-
-        /** Adds term {@code x} to entry {@code t} of {@code pos} (or of its negative twin {@code negs}). */
-        static void add(double[] pos, double[] negs, int t, double x) {
-            if (x >= 0) {
-                pos[t] += x;
-            } else {
-                negs[t] -= x;
-            }
-        }
-
-        /** Leaves {@code max(Σ t^+, Σ t^-)} in every array. */
-        void close() {
-            for (java.util.Map.Entry<double[], double[]> e : neg.entrySet()) {
-                double[] pos = e.getKey();
-                double[] negs = e.getValue();
-                for (int t = 0; t < pos.length; t++) {
-                    pos[t] = Math.max(pos[t], negs[t]);
-                }
-            }
-            neg = null;
-        }
-    }
 
     /** The exact pass ({@code probe < 0}): it also records the magnitudes {@link #mags()}. */
     FirstOrderPass(RopeInstance in, RoundingClass cls, int probe) {
@@ -147,7 +90,7 @@ final class FirstOrderPass {
     }
 
     /** A probe that reads the exact pass's magnitudes {@code base} ({@code null} for the exact pass). */
-    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, Mags base) {
+    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, FirstOrderMags base) {
         this(in, cls, probe, base, new SplittableRandom(FirstOrderRoundingBound.seed() + 0x9E3779B97F4A7C15L * (probe + 1))
                 ::nextGaussian);
     }
@@ -157,12 +100,12 @@ final class FirstOrderPass {
      * {@code noise}'s {@code m}-th number: the tests drive it with unit directions to sum
      * {@code G^2 φ^2} one intermediate at a time.
      */
-    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, Mags base, DoubleSupplier noise) {
+    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, FirstOrderMags base, DoubleSupplier noise) {
         this(in, cls, probe, base, noise, null);
     }
 
     /** As above, reporting every move's coefficient {@code φ}, in order, to {@code trace} (tests). */
-    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, Mags base, DoubleSupplier noise, Trace trace) {
+    FirstOrderPass(RopeInstance in, RoundingClass cls, int probe, FirstOrderMags base, DoubleSupplier noise, Trace trace) {
         this.in = in;
         this.trace = trace;
         this.n = in.n();
@@ -176,7 +119,7 @@ final class FirstOrderPass {
         if ((probe < 0) != (base == null)) {
             throw new IllegalArgumentException("the exact pass records the magnitudes and every probe reads them");
         }
-        this.mags = base == null ? new Mags(in.n(), in.d()) : base;
+        this.mags = base == null ? new FirstOrderMags(in.n(), in.d()) : base;
         this.noise = noise;
         this.cTheta = rope == null ? 0
                 : ComponentwiseRoundingBound.THETA_ULPS + (Integer.bitCount(d) == 1 ? 0 : Math.log(rope.base()));
@@ -196,7 +139,7 @@ final class FirstOrderPass {
     }
 
     /** {@code phi z()}, reported to the trace if there is one. */
-    private double move(Move kind, int slot, int t, double phi) {
+    double move(Move kind, int slot, int t, double phi) {
         if (trace != null && probe >= 0) {
             trace.move(kind, slot, t, phi);
         }
@@ -223,7 +166,7 @@ final class FirstOrderPass {
      * {@code φ^2} (from the exact values), so the bound adds the own variance exactly and caps only the
      * inherited part with the chi-square quantile.
      */
-    private double own(int slot, int size, int t, double x, double phi) {
+    double own(int slot, int size, int t, double x, double phi) {
         double[] a = own[slot];
         if (a == null) {
             a = new double[size];
@@ -239,17 +182,17 @@ final class FirstOrderPass {
     }
 
     /** {@link #own} for a stored sum of {@code k} roundings, {@code φ = sqrt(k u_a^2 W^2 + u_s^2 x^2)}. */
-    private double ownSum(int slot, int size, int t, double x, double k, double mag) {
+    double ownSum(int slot, int size, int t, double x, double k, double mag) {
         return own(slot, size, t, x, Math.sqrt(k * ua * ua * mag * mag + us * us * x * x));
     }
 
     /** {@code x (1 + r z)}: a value whose roundings are relative {@code r} in all. */
-    private double rel(double x, double r, Move kind, int slot, int t) {
+    double rel(double x, double r, Move kind, int slot, int t) {
         return probe < 0 ? x : x * (1 + move(kind, slot, t, r));
     }
 
     /** The magnitudes this pass recorded (exact pass) or read (probe). */
-    Mags mags() {
+    FirstOrderMags mags() {
         return mags;
     }
 
@@ -268,7 +211,7 @@ final class FirstOrderPass {
             k = project(in.a2().data, in.wk().data, 1);
             v = project(in.a3().data, in.y().data, 2);
         }
-        Rows rows = new Rows(rotate(q, theta, false, 0, scaleRoundings), rotate(k, theta, false, 1, scaleRoundings), v);
+        FirstOrderRows rows = new FirstOrderRows(this, rotate(q, theta, false, 0, scaleRoundings), rotate(k, theta, false, 1, scaleRoundings), v);
         for (int i = 0; i < n; i++) {
             rows.row(i);
         }
@@ -310,295 +253,7 @@ final class FirstOrderPass {
         return out;
     }
 
-    /**
-     * The pass over query rows: for row {@code i}, the scores and softmax ({@link #softmax}), the
-     * output row, {@code c} and {@code r_i} ({@link #attention}), then {@code t}, {@code p} and their
-     * sums into {@code dQrot_i}, {@code dKrot}, {@code dV} ({@link #backward}). Each intermediate moves
-     * as it is formed (proofs-notes/first-order-rounding.md §2 gives every {@code φ} used here).
-     */
-    private final class Rows {
-        final double[] qr;
-        final double[] kr;
-        final double[] v;
-        final double[] qAbs;
-        final double[] kAbs;
-        final double[] vAbs;
-        final double[] e = in.upstream().data;
-        final boolean givenC = in.hasUpstreamGradient();
-        final boolean moved = probe >= 0;
-        final double sqrt2 = Math.sqrt(2);
-        /** Roundings of a score: a stored sum of d products, and the scale's. */
-        final double sk = 2.0 * d - 1 + scaleRoundings;
-        final double[] att = new double[n * d];
-        final double[] c = new double[n * d];
-        final double[] r = new double[n];
-        final double[] dqr = new double[n * d];
-        final double[] dkr = new double[n * d];
-        final double[] dv = new double[n * d];
-        /** Row scratch: the scores, {@code σ Σ_a |qr_ia kr_ja|}, and the probabilities. */
-        final double[] s = new double[n];
-        final double[] sMag = new double[n];
-        final double[] f = new double[n];
-        final double[] cAbs = new double[d];
-        final double[] dqRow = new double[d];
-        /** The exact pass's negative parts of the magnitudes it accumulates (Mags#neg). */
-        final double[] attNeg = moved ? null : mags.neg(mags.att);
-        final double[] rNeg = moved ? null : mags.neg(mags.r);
-        final double[] dqrNeg = moved ? null : mags.neg(mags.dqr);
-        final double[] dkrNeg = moved ? null : mags.neg(mags.dkr);
-        final double[] dvNeg = moved ? null : mags.neg(mags.dv);
-        /** Exact pass, row scratch for {@link #outputVariances}: {@code Σ_j (f v)^2}, {@code P'}, the variances. */
-        final double[] attSq = moved ? null : new double[d];
-        final double[] attDev = moved ? null : new double[d];
-        final double[] attOwn = moved ? null : new double[d];
-        double lossSum;
-        /** Row results of {@link #softmax}: the drift of the running max and the moved {@code lse_i}. */
-        double drift;
-        double lse;
 
-        Rows(double[] qr, double[] kr, double[] v) {
-            this.qr = qr;
-            this.kr = kr;
-            this.v = v;
-            this.qAbs = abs(qr);
-            this.kAbs = abs(kr);
-            this.vAbs = abs(v);
-        }
-
-        void row(int i) {
-            int jEnd = causal ? i + 1 : n;
-            softmax(i, jEnd);
-            attention(i, jEnd);
-            backward(i, jEnd);
-        }
-
-        /**
-         * Scores, {@code a = exp(s - m)} with the score's roundings, the subtraction, exp within one ulp
-         * and its storage all in the exponent to first order (scores and exponentials are used twice:
-         * forward, and recomputed by a FlashAttention-style backward, so each copy moves with sqrt 2);
-         * the row sum {@code l}; {@code lse = m + log l}; {@code f = a / l}.
-         */
-        void softmax(int i, int jEnd) {
-            int qi = i * d;
-            double smax = Double.NEGATIVE_INFINITY;
-            double sabs = 0;
-            for (int j = 0; j < jEnd; j++) {
-                int kj = j * d;
-                double val = sigma * dot(qr, qi, kr, kj, d);
-                s[j] = val;
-                sMag[j] = moved ? sigma * dot(qAbs, qi, kAbs, kj, d) : 0;
-                smax = Math.max(smax, val);
-                sabs = Math.max(sabs, Math.abs(val));
-            }
-            // the running max of online softmax rises by at most this much in all: Σ_t |Δm_t| <= 2 max|s|
-            drift = 2 * sabs;
-            double expRel = 4 * ua * ua + us * us;
-            double l = 0;
-            for (int j = 0; j < jEnd; j++) {
-                double arg = s[j] - smax;
-                double a = Math.exp(arg);
-                if (moved) {
-                    double sPhi2 = sk * ua * ua * sMag[j] * sMag[j] + us * us * s[j] * s[j];
-                    a *= 1 + move(Move.EXP, -1, i * n + j, sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + expRel));
-                }
-                f[j] = a;
-                l += a;
-            }
-            // l = l α_t + a_j (online softmax, tiles of any size): n additions and n multiplications of
-            // coefficient <= l; the rescale factors α_t = exp(m_old - m_new), shared with Att's accumulator
-            // (hence twice): exp within one ulp (4 u^2 each, n of them) and the subtraction's rounding
-            // (u |Δm_t| each, Σ_t |Δm_t| <= drift)
-            double lk = 2.0 * n + 2 * (4.0 * n + drift * drift);
-            double lMoved = moved ? l + move(Move.L, -1, i, sqrt2 * Math.sqrt(lk * ua * ua * l * l + us * us * l * l)) : l;
-            // lse = m + log l (FlashAttention's backward): the logarithm within one ulp, the addition, the storage
-            lse = smax + Math.log(lMoved);
-            if (moved) {
-                lse += move(Move.LSE, -1, i, Math.sqrt(4 * ua * ua * Math.log(l) * Math.log(l) + (ua * ua + us * us) * lse * lse));
-            }
-            double divRel = sqrt2 * Math.sqrt(ua * ua + us * us);
-            for (int j = 0; j < jEnd; j++) {
-                f[j] = rel(f[j] / lMoved, divRel, Move.DIV, -1, i * n + j);
-            }
-        }
-
-        /**
-         * {@code Att_i = Σ_j f_ij v_j} (online: {@code acc = acc α_t + a_j v_j}, n products, n additions,
-         * n rescales, the shared α_t as for {@code l}, the division by {@code l}), storage; {@code c}
-         * ({@code Att - E}, or {@code dO} itself: MATH §9); {@code r_i = <c_i, Att_i>}.
-         */
-        void attention(int i, int jEnd) {
-            int qi = i * d;
-            for (int j = 0; j < jEnd; j++) {
-                int vj = j * d;
-                double fj = f[j];
-                for (int l2 = 0; l2 < d; l2++) {
-                    att[qi + l2] += fj * v[vj + l2];
-                }
-                if (!moved) {
-                    for (int l2 = 0; l2 < d; l2++) {
-                        Mags.add(mags.att, attNeg, qi + l2, fj * v[vj + l2]);
-                    }
-                }
-            }
-            double ak = 3.0 * n + 2 * (4.0 * n + drift * drift) + 1;
-            if (!moved) {
-                outputVariances(i, jEnd);
-            }
-            double cRel = Math.sqrt(ua * ua + us * us);
-            for (int l2 = 0; l2 < d; l2++) {
-                int t = qi + l2;
-                double x = att[t];
-                // the move downstream intermediates inherit: every rounding counted as in §2
-                double phi = moved ? Math.sqrt(ak * ua * ua * mags.att[t] * mags.att[t] + (ua * ua + us * us) * x * x) : 0;
-                att[t] = own(FirstOrderOutputs.ATT, n * d, t, x, phi);
-                if (!moved) {
-                    own[FirstOrderOutputs.ATT][t] = attOwn[l2];
-                }
-                double cv = in.c(att[t], e[t]);
-                if (givenC) {
-                    c[t] = cv;
-                } else {
-                    c[t] = own(FirstOrderOutputs.C, n * d, t, cv, Math.abs(cv) * cRel);
-                    // c = Att - E inherits Att's own move with derivative 1: it is c's own too
-                    own[FirstOrderOutputs.C][t] += moved ? own[FirstOrderOutputs.ATT][t] : attOwn[l2];
-                }
-                lossSum += c[t] * c[t];
-                if (!moved) {
-                    mags.loss += c[t] * c[t];
-                }
-            }
-            double rv = 0;
-            for (int l2 = 0; l2 < d; l2++) {
-                rv += c[qi + l2] * att[qi + l2];
-                if (!moved) {
-                    Mags.add(mags.r, rNeg, i, c[qi + l2] * att[qi + l2]);
-                }
-            }
-            double rm = moved ? mags.r[i] : Math.max(mags.r[i], rNeg[i]);
-            r[i] = ownSum(FirstOrderOutputs.R, n, i, rv, 2.0 * d - 1, rm);
-        }
-
-        /**
-         * The exact pass's variance of each output entry {@code Att_il}'s own roundings, in
-         * {@link #attOwn} (§2 and §3 of the note): {@code n} additions and {@code n} rescale products of
-         * coefficient at most {@code W = max(Σ (f v)^+, Σ (f v)^-)}; {@code n} products of coefficient
-         * {@code |f_ij v_jl|} ({@code Σ_j (f_ij v_jl)^2}); the division and the storage
-         * ({@code |Att_il|}); and the rescale factors {@code α_t} (exp within one ulp, {@code n} of them,
-         * and the subtraction, {@code Σ_t |Δm_t| <= drift}). An {@code α_t} multiplies the partial sums of
-         * the accumulator and of {@code l} at once, so its coefficient in {@code Att_il} is
-         * {@code Σ_{j <= t} f_ij (v_jl - Att_il)}, a partial sum of terms that add up to zero: at most
-         * {@code P' = Σ_j f_ij (v_jl - Att_il)^+}. (The move downstream intermediates inherit keeps the
-         * coarser count of §2, where the two uses of {@code α_t} are moved apart; {@code l}'s own move,
-         * which the output inherits, counts {@code α_t} once more.)
-         */
-        private void outputVariances(int i, int jEnd) {
-            int qi = i * d;
-            java.util.Arrays.fill(attSq, 0);
-            java.util.Arrays.fill(attDev, 0);
-            for (int j = 0; j < jEnd; j++) {
-                int vj = j * d;
-                double fj = f[j];
-                for (int l2 = 0; l2 < d; l2++) {
-                    double tv = fj * v[vj + l2];
-                    attSq[l2] += tv * tv;
-                    double dev = fj * (v[vj + l2] - att[qi + l2]);
-                    if (dev > 0) {
-                        attDev[l2] += dev;
-                    }
-                }
-            }
-            for (int l2 = 0; l2 < d; l2++) {
-                int t = qi + l2;
-                double x = att[t];
-                double w = Math.max(mags.att[t], attNeg[t]);
-                double pd = attDev[l2];
-                attOwn[l2] = ua * ua * ((2.0 * n + 1) * w * w + attSq[l2] + (4.0 * n + drift * drift) * pd * pd)
-                        + (ua * ua + us * us) * x * x;
-                mags.att[t] = w;
-            }
-        }
-
-        /**
-         * {@code f} recomputed as {@code exp(s - lse)} (its own roundings, the division of the
-         * {@code a / l} form too; sqrt 2), {@code t = <c_i, v_j> - r_i} (or {@code <c_i, v_j - Att_i>})
-         * and {@code p = f t} in one move, then {@code dQrot_i}, {@code dKrot_j}, {@code dV_j}.
-         */
-        void backward(int i, int jEnd) {
-            int qi = i * d;
-            double cAtt = 0;
-            for (int l2 = 0; l2 < d; l2++) {
-                cAbs[l2] = Math.abs(c[qi + l2]);
-                cAtt += cAbs[l2] * Math.abs(att[qi + l2]);
-            }
-            double tRel = Math.sqrt((3.0 * d + 1) * ua * ua + 2 * us * us);
-            java.util.Arrays.fill(dqRow, 0);
-            for (int j = 0; j < jEnd; j++) {
-                double fj = f[j];
-                int vj = j * d;
-                double t = dot(c, qi, v, vj, d) - r[i];
-                if (moved) {
-                    double arg = s[j] - lse;
-                    double sPhi2 = sk * ua * ua * sMag[j] * sMag[j] + us * us * s[j] * s[j];
-                    fj = Math.exp(arg) * (1 + move(Move.FBACK, -1, i * n + j,
-                            sqrt2 * Math.sqrt(sPhi2 + ua * ua * arg * arg + 5 * ua * ua + 2 * us * us)));
-                }
-                double p = fj * t;
-                if (moved) {
-                    double tPhi = tRel * (cAtt + dot(cAbs, 0, vAbs, vj, d));
-                    p += move(Move.P, -1, i * n + j, Math.sqrt(fj * fj * tPhi * tPhi + (ua * ua + us * us) * p * p));
-                }
-                accumulate(qi, j * d, sigma * p, fj);
-            }
-            double dk2 = 2.0 * n + 1 + scaleRoundings;
-            for (int a = 0; a < d; a++) {
-                double w = moved ? mags.dqr[qi + a] : Math.max(mags.dqr[qi + a], dqrNeg[qi + a]);
-                dqr[qi + a] = ownSum(FirstOrderOutputs.DQROT, n * d, qi + a, dqRow[a], dk2, w);
-            }
-        }
-
-        /** {@code dQrot_i += sp kr_j}, {@code dKrot_j += sp qr_i}, {@code dV_j += f_ij c_i}. */
-        private void accumulate(int qi, int kj, double sp, double fj) {
-            for (int a = 0; a < d; a++) {
-                dqRow[a] += sp * kr[kj + a];
-                dkr[kj + a] += sp * qr[qi + a];
-                dv[kj + a] += fj * c[qi + a];
-            }
-            if (!moved) {
-                for (int a = 0; a < d; a++) {
-                    Mags.add(mags.dqr, dqrNeg, qi + a, sp * kr[kj + a]);
-                    Mags.add(mags.dkr, dkrNeg, kj + a, sp * qr[qi + a]);
-                    Mags.add(mags.dv, dvNeg, kj + a, fj * c[qi + a]);
-                }
-            }
-        }
-    }
-
-    /** {@code Σ_t x[xo + t] y[yo + t]}, four partial sums (a fixed order). */
-    private static double dot(double[] x, int xo, double[] y, int yo, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int t = 0;
-        for (; t + 3 < len; t += 4) {
-            s0 += x[xo + t] * y[yo + t];
-            s1 += x[xo + t + 1] * y[yo + t + 1];
-            s2 += x[xo + t + 2] * y[yo + t + 2];
-            s3 += x[xo + t + 3] * y[yo + t + 3];
-        }
-        for (; t < len; t++) {
-            s0 += x[xo + t] * y[yo + t];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    private static double[] abs(double[] x) {
-        double[] out = new double[x.length];
-        for (int t = 0; t < x.length; t++) {
-            out[t] = Math.abs(x[t]);
-        }
-        return out;
-    }
 
     /** {@code θ_k}, moved once per probe by its relative error {@code c_θ u_a} (shared by every use). */
     private double[] thetas() {
@@ -717,7 +372,7 @@ final class FirstOrderPass {
                 }
                 if (record) {
                     for (int b = 0; b < d; b++) {
-                        Mags.add(mag, negs, p * d + b, ap * g[i * d + b]);
+                        FirstOrderMags.add(mag, negs, p * d + b, ap * g[i * d + b]);
                     }
                 }
             }

@@ -173,7 +173,7 @@ public final class FirstOrderRoundingBound {
     }
 
     /** Sums over the probes, in probe order, of the squared moves of every output entry. */
-    private double[][] runProbes(RopeInstance instance, FirstOrderOutputs base, FirstOrderPass.Mags mags) {
+    private double[][] runProbes(RopeInstance instance, FirstOrderOutputs base, FirstOrderMags mags) {
         double[][] sq = base.zerosLike();
         List<Callable<FirstOrderOutputs>> probes = new ArrayList<>();
         for (int k = 0; k < PROBES; k++) {

@@ -151,7 +151,7 @@ final class GoldenCommand implements Callable<Integer> {
                 try (InstanceWriter w = new InstanceWriter(ib)) {
                     InstanceGenerator.write(c.params(), w);
                 }
-                ResultDocument doc = ComputeCommand.compute(context.engines(), engine, options, inst, true);
+                ResultDocument doc = EngineRun.compute(context.engines(), engine, options, inst, true);
                 ResultDocument stable = new ResultDocument(doc.engine(), doc.n(), doc.d());
                 copyWithoutTime(doc, stable);
                 ByteArrayOutputStream rb = new ByteArrayOutputStream();

@@ -3,14 +3,12 @@ package dev.ropecheck.io;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.util.Arrays;
 
 /**
  * A streaming reader over one JSON document with the helpers both formats need. Numbers are never
@@ -65,7 +63,7 @@ final class JsonIn implements AutoCloseable {
 
     private final String source;
     private final JsonParser parser;
-    private final Kind kind;
+    final Kind kind;
 
     /** A reader of a result document. */
     JsonIn(InputStream in, String source) {
@@ -94,47 +92,17 @@ final class JsonIn implements AutoCloseable {
         }
     }
 
-    /**
-     * One line for a failure of the parser: a {@link FormatException} "malformed JSON at line L, column C: ..." for
-     * what Jackson rejects (its text with the internal location and source wording removed, control characters
-     * escaped, cut to a bounded length), an {@link UncheckedIOException} naming the file for a failure to read it.
-     */
+    /** {@link JsonFailures#failure} of the current field. */
     private RuntimeException failure(IOException e) {
         return failure(e, null);
     }
 
     private RuntimeException failure(IOException e, String where) {
-        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
-            String f = where != null ? where : safeName();
-            String m = e.getMessage() == null ? "" : e.getMessage();
-            String what;
-            if (m.contains("String value length")) {
-                what = "a string longer than " + kind.maxString + " characters";
-            } else if (m.contains("Number value length")) {
-                what = "a number longer than " + MAX_TOKEN_CHARS + " characters";
-            } else if (m.contains("Name length")) {
-                what = "a field name longer than " + (1 << 16) + " characters";
-            } else if (m.contains("nesting depth")) {
-                what = "nesting deeper than 64 levels";
-            } else {
-                what = "a token beyond the reader's limits";
-            }
-            return new FormatException(source + ": " + (f == null ? "" : f + ": ") + what + ", the limit of "
-                    + (kind == Kind.INSTANCE ? "an instance" : "a result") + " file (a number has at most "
-                    + ExactDecimal.MAX_CHARS + " characters)", e);
-        }
-        if (e instanceof JsonProcessingException) {
-            JsonProcessingException j = (JsonProcessingException) e;
-            JsonLocation loc = j.getLocation();
-            String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            return new FormatException(source + ": " + (where == null ? "" : where + ": ") + "malformed JSON" + at + ": " + jacksonText(j.getOriginalMessage()), e);
-        }
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new UncheckedIOException(new IOException("cannot read " + source + ": " + InputText.oneLine(reason), e));
+        return JsonFailures.failure(this, e, where);
     }
 
     /** The current field name, or null when the parser cannot tell. */
-    private String safeName() {
+    String safeName() {
         try {
             return parser.currentName() == null ? null : InputText.quote(parser.currentName());
         } catch (IOException | RuntimeException ignored) {
@@ -142,18 +110,6 @@ final class JsonIn implements AutoCloseable {
         }
     }
 
-    /** Jackson's message without its internal wording, one line, at most about 200 characters. */
-    static String jacksonText(String message) {
-        if (message == null) {
-            return "unreadable content";
-        }
-        String m = message.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
-                .replace("Source: REDACTED", "")
-                .replace(" (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)", "")
-                .replaceAll("; ?(enable|use) `[A-Za-z.]+`[^)]*", "");
-        m = InputText.oneLine(m);
-        return m.length() <= 200 ? m : m.substring(0, 200) + "…";
-    }
 
     FormatException error(String message) {
         return new FormatException(source + ": " + message);
@@ -276,7 +232,7 @@ final class JsonIn implements AutoCloseable {
         return ExactDecimal.exactDouble(decimalOfCurrent(field), prefixed(field));
     }
 
-    private String prefixed(String field) {
+    String prefixed(String field) {
         return source + ": " + field;
     }
 
@@ -340,96 +296,22 @@ final class JsonIn implements AutoCloseable {
     }
 
     /**
-     * Reads the next value as a matrix: an array of equally long arrays of numbers.
+     * Reads the next value as a matrix: an array of equally long arrays of numbers ({@link JsonGrids}).
      *
      * @param name field name for messages, e.g. {@code A1} or {@code W[3]}
      */
     Grid readMatrix(String name, Numbers mode) {
-        JsonToken t = next();
-        if (t != JsonToken.START_ARRAY) {
-            throw error(name + ": expected a matrix (an array of rows), found " + describe(t));
-        }
-        return readMatrixBody(name, mode);
+        return JsonGrids.readMatrix(this, name, mode);
     }
 
     /** Reads a matrix whose opening bracket was just consumed. */
     Grid readMatrixBody(String name, Numbers mode) {
-        JsonToken t;
-        Values values = new Values();
-        int rows = 0;
-        int cols = -1;
-        while ((t = next()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.START_ARRAY) {
-                throw error(name + "[" + rows + "]: expected a row (an array of numbers), found " + describe(t));
-            }
-            int c = 0;
-            while ((t = next()) != JsonToken.END_ARRAY) {
-                values.add(this, name, rows, c, mode);
-                c++;
-            }
-            if (cols < 0) {
-                cols = c;
-            } else if (c != cols) {
-                throw error(name + "[" + rows + "] has " + c + " entries but row 0 has " + cols
-                        + " (a matrix needs rows of equal length)");
-            }
-            rows++;
-        }
-        if (rows == 0 || cols == 0) {
-            throw error(name + " is empty (" + rows + " rows, " + Math.max(cols, 0) + " columns)");
-        }
-        return values.grid(rows, cols, 2);
+        return JsonGrids.readMatrixBody(this, name, mode);
     }
 
-    /**
-     * Reads the next value, whatever its rank: a number/string (scalar), an array of numbers
-     * (vector) or an array of arrays (matrix).
-     */
+    /** Reads the next value, whatever its rank: scalar, vector or matrix ({@link JsonGrids#readAny}). */
     Grid readAny(String name, Numbers mode) {
-        JsonToken t = next();
-        if (t == JsonToken.START_ARRAY) {
-            Values values = new Values();
-            t = next();
-            if (t == JsonToken.START_ARRAY) {
-                int rows = 0;
-                int cols = -1;
-                while (t != JsonToken.END_ARRAY) {
-                    if (t != JsonToken.START_ARRAY) {
-                        throw error(name + "[" + rows + "]: expected a row (an array of numbers), found "
-                                + describe(t));
-                    }
-                    int c = 0;
-                    while ((t = next()) != JsonToken.END_ARRAY) {
-                        values.add(this, name, rows, c, mode);
-                        c++;
-                    }
-                    if (cols < 0) {
-                        cols = c;
-                    } else if (c != cols) {
-                        throw error(name + "[" + rows + "] has " + c + " entries but row 0 has " + cols);
-                    }
-                    rows++;
-                    t = next();
-                }
-                if (cols == 0) {
-                    throw error(name + " has empty rows");
-                }
-                return values.grid(rows, cols, 2);
-            }
-            int k = 0;
-            while (t != JsonToken.END_ARRAY) {
-                values.add(this, name, -1, k, mode);
-                k++;
-                t = next();
-            }
-            if (k == 0) {
-                throw error(name + " is empty");
-            }
-            return values.grid(k, 1, 1);
-        }
-        Values values = new Values();
-        values.add(this, name, mode);
-        return values.grid(1, 1, 0);
+        return JsonGrids.readAny(this, name, mode);
     }
 
     @Override
@@ -438,67 +320,6 @@ final class JsonIn implements AutoCloseable {
             parser.close();
         } catch (IOException ignored) {
             // reading is finished; nothing to recover
-        }
-    }
-
-    /** A growable row-major store of numbers, without boxing. */
-    private static final class Values {
-        private double[] data = new double[64];
-        private String[] text;
-        private int size;
-
-        /**
-         * Adds the current value, entry {@code [row][col]} of {@code name} ({@code row < 0}: {@code [col]});
-         * the name with its index is built only when the exact path is taken (no per-entry allocation
-         * on the fast path).
-         */
-        void add(JsonIn in, String name, int row, int col, Numbers mode) {
-            if (mode == Numbers.EXACT) {
-                double v = in.fastExactOfCurrent();
-                if (!Double.isNaN(v)) {
-                    if (size == data.length) {
-                        data = Arrays.copyOf(data, data.length * 2);
-                        if (text != null) {
-                            text = Arrays.copyOf(text, data.length);
-                        }
-                    }
-                    data[size++] = v;
-                    return;
-                }
-            }
-            add(in, row < 0 ? name + "[" + col + "]" : name + "[" + row + "][" + col + "]", mode);
-        }
-
-        void add(JsonIn in, String where, Numbers mode) {
-            if (size == data.length) {
-                data = Arrays.copyOf(data, data.length * 2);
-                if (text != null) {
-                    text = Arrays.copyOf(text, data.length);
-                }
-            }
-            JsonToken t = in.current();
-            double v;
-            if (mode == Numbers.EXACT) {
-                v = ExactDecimal.exactDouble(in.decimalOfCurrent(where), in.prefixed(where));
-            } else if (t == JsonToken.VALUE_STRING) {
-                String s = in.text(where).strip();
-                v = in.roundedOfCurrent(where);
-                if (text == null) {
-                    text = new String[data.length];
-                }
-                // A decimal whose exponent over- or underflowed binary64 (the reference at large entry bounds
-                // writes e.g. "4e40478336916") is kept as its double only: its text has an exponent no
-                // BigDecimal can hold.
-                boolean overflowed = (v == 0 || Double.isInfinite(v)) && (s.indexOf('e') >= 0 || s.indexOf('E') >= 0);
-                text[size] = overflowed ? null : s;
-            } else {
-                v = in.roundedOfCurrent(where);
-            }
-            data[size++] = v;
-        }
-
-        Grid grid(int rows, int cols, int dims) {
-            return new Grid(rows, cols, dims, Arrays.copyOf(data, size), text == null ? null : Arrays.copyOf(text, size));
         }
     }
 }

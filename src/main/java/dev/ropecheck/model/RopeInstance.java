@@ -18,100 +18,11 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * ({@link #c(double, double)}) and the loss is undefined.
  */
 public final class RopeInstance implements AttentionInstance {
-    private final int n;
-    private final int d;
-    private final DMatrixRMaj a1;
-    private final DMatrixRMaj a2;
-    private final DMatrixRMaj a3;
-    private final DMatrixRMaj e;
-    private final DMatrixRMaj wq;
-    private final DMatrixRMaj wk;
-    private final DMatrixRMaj x;
-    private final DMatrixRMaj y;
-    private final boolean yFromWv;
-    private final PositionFamily family;
-    private final double entryBound;
-    /** The score scale {@code sigma}, or NaN for the papers' default {@code 1/d}. */
-    private final double scale;
-    private final boolean causal;
-    /** True when {@code q, k, v} were given directly (MATH §9): {@code A1, A2, A3} are they, the weights are {@code I}. */
-    private final boolean qkv;
-    /** True when {@link #e} holds the upstream gradient {@code dO = c} in place of the target {@code E} (MATH §9). */
-    private final boolean upstreamGradient;
+    /** The validated fields ({@link RopeInputs}: every check of {@link Builder#build()}). */
+    private final RopeInputs v;
 
     private RopeInstance(Builder b) {
-        if (b.a1 == null) {
-            throw new IllegalArgumentException("A1 is missing");
-        }
-        this.n = b.a1.numRows;
-        this.d = b.a1.numCols;
-        Require.range("n", n, 1, 1 << 24);
-        Require.range("d", d, 1, 1 << 8);
-        if (b.family == null) {
-            throw new IllegalArgumentException("family is missing");
-        }
-        if (b.family.d() != d) {
-            throw new IllegalArgumentException("family " + b.family.name() + " has d = " + b.family.d()
-                    + " but A1 has d = " + d + " columns");
-        }
-        b.family.requireCovers(n);
-        this.family = b.family;
-        this.entryBound = b.entryBound;
-        this.a1 = Require.input("A1", b.a1, n, d, entryBound);
-        this.a2 = Require.input("A2", b.a2, n, d, entryBound);
-        this.a3 = Require.input("A3", b.a3, n, d, entryBound);
-        if (b.e != null && b.dO != null) {
-            throw new IllegalArgumentException("give either E or dO, not both");
-        }
-        this.upstreamGradient = b.dO != null;
-        this.e = upstreamGradient ? Require.input("dO", b.dO, n, d, entryBound) : Require.input("E", b.e, n, d, entryBound);
-        if (b.x != null && (b.wq != null || b.wk != null)) {
-            throw new IllegalArgumentException("give either X or W_Q and W_K, not both");
-        }
-        if (b.x != null) {
-            this.wq = null;
-            this.wk = null;
-            this.x = Require.input("X", b.x, d * d, d * d, entryBound);
-        } else {
-            if (b.wq == null || b.wk == null) {
-                throw new IllegalArgumentException("X is missing: give X (d^2 x d^2) or both W_Q and W_K (d x d)");
-            }
-            // With q, k, v given directly the weights are the identity: the entry bound is about q, k, v.
-            double wBound = b.qkv ? Double.NaN : entryBound;
-            this.wq = Require.input("W_Q", b.wq, d, d, wBound);
-            this.wk = Require.input("W_K", b.wk, d, d, wBound);
-            DMatrixRMaj kron = new DMatrixRMaj(d * d, d * d);
-            CommonOps_DDRM.kron(wq, wk, kron);
-            this.x = kron;
-        }
-        if (b.y != null && b.wv != null) {
-            throw new IllegalArgumentException("give either Y or W_V, not both");
-        }
-        if (b.y == null && b.wv == null) {
-            throw new IllegalArgumentException("Y is missing: give Y or W_V (d x d)");
-        }
-        this.yFromWv = b.wv != null;
-        this.y = Require.input(yFromWv ? "W_V" : "Y", yFromWv ? b.wv : b.y, d, d, b.qkv ? Double.NaN : entryBound);
-        this.scale = b.scale;
-        this.causal = b.causal;
-        this.qkv = b.qkv;
-        if (qkv && !(isIdentity(wq) && isIdentity(b.wk) && isIdentity(y))) {
-            throw new IllegalArgumentException("an instance given by q, k, v has identity weights");
-        }
-    }
-
-    private static boolean isIdentity(DMatrixRMaj m) {
-        if (m == null || m.numRows != m.numCols) {
-            return false;
-        }
-        for (int r = 0; r < m.numRows; r++) {
-            for (int c = 0; c < m.numCols; c++) {
-                if (m.unsafe_get(r, c) != (r == c ? 1.0 : 0.0)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        this.v = new RopeInputs(b);
     }
 
     public static Builder builder() {
@@ -120,49 +31,49 @@ public final class RopeInstance implements AttentionInstance {
 
     /** A builder preloaded with this instance's fields. */
     public Builder toBuilder() {
-        Builder b = new Builder().a1(a1).a2(a2).a3(a3).family(family);
-        if (upstreamGradient) {
-            b.dO(e);
+        Builder b = new Builder().a1(v.a1).a2(v.a2).a3(v.a3).family(v.family);
+        if (v.upstreamGradient) {
+            b.dO(v.e);
         } else {
-            b.e(e);
+            b.e(v.e);
         }
         if (hasWeights()) {
-            b.wq(wq).wk(wk);
+            b.wq(v.wq).wk(v.wk);
         } else {
-            b.x(x);
+            b.x(v.x);
         }
-        if (yFromWv) {
-            b.wv(y);
+        if (v.yFromWv) {
+            b.wv(v.y);
         } else {
-            b.y(y);
+            b.y(v.y);
         }
-        if (!Double.isNaN(entryBound)) {
-            b.entryBound(entryBound);
+        if (!Double.isNaN(v.entryBound)) {
+            b.entryBound(v.entryBound);
         }
-        if (!Double.isNaN(scale)) {
-            b.scale(scale);
+        if (!Double.isNaN(v.scale)) {
+            b.scale(v.scale);
         }
-        return b.causal(causal).qkvFlag(qkv);
+        return b.causal(v.causal).qkvFlag(v.qkv);
     }
 
     public int n() {
-        return n;
+        return v.n;
     }
 
     public int d() {
-        return d;
+        return v.d;
     }
 
     public DMatrixRMaj a1() {
-        return a1.copy();
+        return v.a1.copy();
     }
 
     public DMatrixRMaj a2() {
-        return a2.copy();
+        return v.a2.copy();
     }
 
     public DMatrixRMaj a3() {
-        return a3.copy();
+        return v.a3.copy();
     }
 
     /**
@@ -172,10 +83,10 @@ public final class RopeInstance implements AttentionInstance {
      *     ({@link #hasUpstreamGradient()}): {@code E} is then not an input
      */
     public DMatrixRMaj e() {
-        if (upstreamGradient) {
+        if (v.upstreamGradient) {
             throw new IllegalStateException("this instance gives the upstream gradient dO in place of the target E");
         }
-        return e.copy();
+        return v.e.copy();
     }
 
     /**
@@ -183,15 +94,15 @@ public final class RopeInstance implements AttentionInstance {
      * (MATH §9): then {@code c = dO} exactly, and the loss {@code L = ||Att - E||^2 / 2} is undefined.
      */
     public boolean hasUpstreamGradient() {
-        return upstreamGradient;
+        return v.upstreamGradient;
     }
 
     /** The upstream gradient {@code dO}; only when {@link #hasUpstreamGradient()}. */
     public DMatrixRMaj dO() {
-        if (!upstreamGradient) {
+        if (!v.upstreamGradient) {
             throw new IllegalStateException("this instance gives the target E, not the upstream gradient dO");
         }
-        return e.copy();
+        return v.e.copy();
     }
 
     /**
@@ -199,12 +110,12 @@ public final class RopeInstance implements AttentionInstance {
      * (its name is {@link #upstreamName()}). Engines pass its entries to {@link #c(double, double)}.
      */
     public DMatrixRMaj upstream() {
-        return e.copy();
+        return v.e.copy();
     }
 
     /** {@code "dO"} or {@code "E"}: the field name of {@link #upstream()}. */
     public String upstreamName() {
-        return upstreamGradient ? "dO" : "E";
+        return v.upstreamGradient ? "dO" : "E";
     }
 
     /**
@@ -213,59 +124,59 @@ public final class RopeInstance implements AttentionInstance {
      * for the double engines.
      */
     public double c(double att, double u) {
-        return upstreamGradient ? u : att - u;
+        return v.upstreamGradient ? u : att - u;
     }
 
     /** {@code X} ({@code d^2 x d^2}); equals {@code W_Q ⊗ W_K} when built from weights. */
     public DMatrixRMaj x() {
-        return x.copy();
+        return v.x.copy();
     }
 
     /** {@code Y} ({@code d x d}); equals {@code W_V} when built from weights. */
     public DMatrixRMaj y() {
-        return y.copy();
+        return v.y.copy();
     }
 
     /** True when {@code X = W_Q ⊗ W_K} was given through its factors. */
     public boolean hasWeights() {
-        return wq != null;
+        return v.wq != null;
     }
 
     /** True when {@code Y} was given as {@code W_V}. */
     public boolean hasValueWeight() {
-        return yFromWv;
+        return v.yFromWv;
     }
 
     /** {@code W_Q}; only when {@link #hasWeights()}. */
     public DMatrixRMaj wq() {
         requireWeights();
-        return wq.copy();
+        return v.wq.copy();
     }
 
     /** {@code W_K}; only when {@link #hasWeights()}. */
     public DMatrixRMaj wk() {
         requireWeights();
-        return wk.copy();
+        return v.wk.copy();
     }
 
     /** {@code W_V = Y}. */
     public DMatrixRMaj wv() {
-        return y.copy();
+        return v.y.copy();
     }
 
     private void requireWeights() {
-        if (wq == null) {
+        if (v.wq == null) {
             throw new IllegalStateException("this instance was given X directly, not W_Q and W_K");
         }
     }
 
     public PositionFamily family() {
-        return family;
+        return v.family;
     }
 
     /** The declared entry bound {@code B}, or NaN when none was declared. */
     public double entryBound() {
-        return entryBound;
+        return v.entryBound;
     }
 
     /**
@@ -273,17 +184,17 @@ public final class RopeInstance implements AttentionInstance {
      * default is {@code 1/d}; attention kernels use {@code 1/sqrt(d)}.
      */
     public double scale() {
-        return Double.isNaN(scale) ? 1.0 / d : scale;
+        return Double.isNaN(v.scale) ? 1.0 / v.d : v.scale;
     }
 
     /** True when {@code sigma} was left at the papers' default {@code 1/d}. */
     public boolean hasDefaultScale() {
-        return Double.isNaN(scale);
+        return Double.isNaN(v.scale);
     }
 
     /** True for a causal mask (MATH §9): only {@code j <= i} enters row {@code i}. */
     public boolean causal() {
-        return causal;
+        return v.causal;
     }
 
     /**
@@ -293,88 +204,59 @@ public final class RopeInstance implements AttentionInstance {
      * quantities of the problem.
      */
     public boolean hasQkv() {
-        return qkv;
+        return v.qkv;
     }
 
     /** True when the instance uses the papers' conventions: scale {@code 1/d} and no mask. */
     public boolean hasPapersConventions() {
-        return hasDefaultScale() && !causal;
+        return hasDefaultScale() && !v.causal;
     }
 
     /** {@code Q = A1 W_Q} (only with weights). */
     public DMatrixRMaj q() {
         requireWeights();
-        DMatrixRMaj q = new DMatrixRMaj(n, d);
-        CommonOps_DDRM.mult(a1, wq, q);
+        DMatrixRMaj q = new DMatrixRMaj(v.n, v.d);
+        CommonOps_DDRM.mult(v.a1, v.wq, q);
         return q;
     }
 
     /** {@code K = A2 W_K} (only with weights). */
     public DMatrixRMaj k() {
         requireWeights();
-        DMatrixRMaj k = new DMatrixRMaj(n, d);
-        CommonOps_DDRM.mult(a2, wk, k);
+        DMatrixRMaj k = new DMatrixRMaj(v.n, v.d);
+        CommonOps_DDRM.mult(v.a2, v.wk, k);
         return k;
     }
 
     /** {@code h = V = A3 Y} (Def. 3.15). */
     public DMatrixRMaj h() {
-        DMatrixRMaj h = new DMatrixRMaj(n, d);
-        CommonOps_DDRM.mult(a3, y, h);
+        DMatrixRMaj h = new DMatrixRMaj(v.n, v.d);
+        CommonOps_DDRM.mult(v.a3, v.y, h);
         return h;
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("RopeInstance{n=").append(n).append(", d=").append(d).append(", family=").append(family.name());
-        if (!Double.isNaN(entryBound)) {
-            sb.append(", B=").append(entryBound);
-        }
-        if (!Double.isNaN(scale)) {
-            sb.append(", scale=").append(scale);
-        }
-        if (causal) {
-            sb.append(", causal");
-        }
-        if (qkv) {
-            sb.append(", q/k/v");
-        }
-        if (upstreamGradient) {
-            sb.append(", dO");
-        }
-        sb.append('\n');
-        Matrices.appendRows(sb, "A1", a1);
-        Matrices.appendRows(sb, "A2", a2);
-        Matrices.appendRows(sb, "A3", a3);
-        Matrices.appendRows(sb, upstreamName(), e);
-        if (hasWeights()) {
-            Matrices.appendRows(sb, "W_Q", wq);
-            Matrices.appendRows(sb, "W_K", wk);
-        } else {
-            Matrices.appendRows(sb, "X", x);
-        }
-        Matrices.appendRows(sb, yFromWv ? "W_V" : "Y", y);
-        return sb.append('}').toString();
+        return RopeInstanceText.describe(v);
     }
 
     /** Collects the fields of a {@link RopeInstance}; {@link #build()} validates them. */
     public static final class Builder {
-        private DMatrixRMaj a1;
-        private DMatrixRMaj a2;
-        private DMatrixRMaj a3;
-        private DMatrixRMaj e;
-        private DMatrixRMaj dO;
-        private DMatrixRMaj wq;
-        private DMatrixRMaj wk;
-        private DMatrixRMaj x;
-        private DMatrixRMaj y;
-        private DMatrixRMaj wv;
-        private PositionFamily family;
-        private double entryBound = Double.NaN;
-        private double scale = Double.NaN;
-        private boolean causal;
-        private boolean qkv;
+        DMatrixRMaj a1;
+        DMatrixRMaj a2;
+        DMatrixRMaj a3;
+        DMatrixRMaj e;
+        DMatrixRMaj dO;
+        DMatrixRMaj wq;
+        DMatrixRMaj wk;
+        DMatrixRMaj x;
+        DMatrixRMaj y;
+        DMatrixRMaj wv;
+        PositionFamily family;
+        double entryBound = Double.NaN;
+        double scale = Double.NaN;
+        boolean causal;
+        boolean qkv;
 
         /**
          * Sets {@code q, k, v} directly (MATH §9): {@code A1 = q}, {@code A2 = k}, {@code A3 = v} and

@@ -33,75 +33,11 @@ public final class TensorInstance implements AttentionInstance {
     /** Largest accepted {@code d} ({@code X} has {@code d^3} entries). */
     public static final int MAX_D = 64;
 
-    private final int n;
-    private final int d;
-    private final DMatrixRMaj a1;
-    private final DMatrixRMaj a2;
-    private final DMatrixRMaj a3;
-    private final DMatrixRMaj a4;
-    private final DMatrixRMaj a5;
-    private final DMatrixRMaj e;
-    private final DMatrixRMaj x;
-    private final DMatrixRMaj y;
-    private final DMatrixRMaj wq;
-    private final DMatrixRMaj wk1;
-    private final DMatrixRMaj wk2;
-    private final DMatrixRMaj wv1;
-    private final DMatrixRMaj wv2;
-    private final double entryBound;
+    /** The validated fields ({@link TensorInputs}: every check of {@link Builder#build()}). */
+    private final TensorInputs v;
 
     private TensorInstance(Builder b) {
-        if (b.a1 == null) {
-            throw new IllegalArgumentException("A1 is missing (expected n x d)");
-        }
-        this.n = b.a1.numRows;
-        this.d = b.a1.numCols;
-        Require.range("n", n, 1, MAX_N);
-        Require.range("d", d, 1, MAX_D);
-        this.entryBound = b.entryBound;
-        this.a1 = Require.input("A1", b.a1, n, d, entryBound);
-        this.a2 = Require.input("A2", b.a2, n, d, entryBound);
-        this.a3 = Require.input("A3", b.a3, n, d, entryBound);
-        this.a4 = Require.input("A4", b.a4, n, d, entryBound);
-        this.a5 = Require.input("A5", b.a5, n, d, entryBound);
-        this.e = Require.input("E", b.e, n, d, entryBound);
-        boolean anyKey = b.wq != null || b.wk1 != null || b.wk2 != null;
-        if (b.x != null && anyKey) {
-            throw new IllegalArgumentException("give either X or W_Q, W_K1 and W_K2, not both");
-        }
-        if (b.x != null) {
-            this.x = Require.input("X", b.x, d, d * d, entryBound);
-            this.wq = null;
-            this.wk1 = null;
-            this.wk2 = null;
-        } else {
-            if (b.wq == null || b.wk1 == null || b.wk2 == null) {
-                throw new IllegalArgumentException(
-                        "X is missing: give X (d x d^2) or all of W_Q, W_K1, W_K2 (d x d)");
-            }
-            this.wq = Require.input("W_Q", b.wq, d, d, entryBound);
-            this.wk1 = Require.input("W_K1", b.wk1, d, d, entryBound);
-            this.wk2 = Require.input("W_K2", b.wk2, d, d, entryBound);
-            DMatrixRMaj x0 = new DMatrixRMaj(d, d * d);
-            CommonOps_DDRM.multTransB(wq, Kronecker.colKron(wk1, wk2), x0);
-            this.x = x0;
-        }
-        boolean anyValue = b.wv1 != null || b.wv2 != null;
-        if (b.y != null && anyValue) {
-            throw new IllegalArgumentException("give either Y or W_V1 and W_V2, not both");
-        }
-        if (b.y != null) {
-            this.y = Require.input("Y", b.y, d * d, d, entryBound);
-            this.wv1 = null;
-            this.wv2 = null;
-        } else {
-            if (b.wv1 == null || b.wv2 == null) {
-                throw new IllegalArgumentException("Y is missing: give Y (d^2 x d) or both W_V1 and W_V2 (d x d)");
-            }
-            this.wv1 = Require.input("W_V1", b.wv1, d, d, entryBound);
-            this.wv2 = Require.input("W_V2", b.wv2, d, d, entryBound);
-            this.y = Kronecker.colKron(wv1, wv2);
-        }
+        this.v = new TensorInputs(b);
     }
 
     public static Builder builder() {
@@ -110,133 +46,133 @@ public final class TensorInstance implements AttentionInstance {
 
     /** A builder preloaded with this instance's fields (weights when given by weights). */
     public Builder toBuilder() {
-        Builder b = new Builder().a1(a1).a2(a2).a3(a3).a4(a4).a5(a5).e(e);
+        Builder b = new Builder().a1(v.a1).a2(v.a2).a3(v.a3).a4(v.a4).a5(v.a5).e(v.e);
         if (hasKeyWeights()) {
-            b.wq(wq).wk1(wk1).wk2(wk2);
+            b.wq(v.wq).wk1(v.wk1).wk2(v.wk2);
         } else {
-            b.x(x);
+            b.x(v.x);
         }
         if (hasValueWeights()) {
-            b.wv1(wv1).wv2(wv2);
+            b.wv1(v.wv1).wv2(v.wv2);
         } else {
-            b.y(y);
+            b.y(v.y);
         }
-        if (!Double.isNaN(entryBound)) {
-            b.entryBound(entryBound);
+        if (!Double.isNaN(v.entryBound)) {
+            b.entryBound(v.entryBound);
         }
         return b;
     }
 
     public int n() {
-        return n;
+        return v.n;
     }
 
     public int d() {
-        return d;
+        return v.d;
     }
 
     public DMatrixRMaj a1() {
-        return a1.copy();
+        return v.a1.copy();
     }
 
     public DMatrixRMaj a2() {
-        return a2.copy();
+        return v.a2.copy();
     }
 
     public DMatrixRMaj a3() {
-        return a3.copy();
+        return v.a3.copy();
     }
 
     public DMatrixRMaj a4() {
-        return a4.copy();
+        return v.a4.copy();
     }
 
     public DMatrixRMaj a5() {
-        return a5.copy();
+        return v.a5.copy();
     }
 
     public DMatrixRMaj e() {
-        return e.copy();
+        return v.e.copy();
     }
 
     /** {@code X} ({@code d x d^2}); equals {@code W_Q (W_K1 ⊘' W_K2)^T} (rounded to double) when built from weights. */
     public DMatrixRMaj x() {
-        return x.copy();
+        return v.x.copy();
     }
 
     /** {@code Y} ({@code d^2 x d}); equals {@code W_V1 ⊘' W_V2} (rounded to double) when built from weights. */
     public DMatrixRMaj y() {
-        return y.copy();
+        return v.y.copy();
     }
 
     /** True when {@code X} was given through {@code W_Q, W_K1, W_K2}. */
     public boolean hasKeyWeights() {
-        return wq != null;
+        return v.wq != null;
     }
 
     /** True when {@code Y} was given through {@code W_V1, W_V2}. */
     public boolean hasValueWeights() {
-        return wv1 != null;
+        return v.wv1 != null;
     }
 
     public DMatrixRMaj wq() {
         requireKey();
-        return wq.copy();
+        return v.wq.copy();
     }
 
     public DMatrixRMaj wk1() {
         requireKey();
-        return wk1.copy();
+        return v.wk1.copy();
     }
 
     public DMatrixRMaj wk2() {
         requireKey();
-        return wk2.copy();
+        return v.wk2.copy();
     }
 
     public DMatrixRMaj wv1() {
         requireValue();
-        return wv1.copy();
+        return v.wv1.copy();
     }
 
     public DMatrixRMaj wv2() {
         requireValue();
-        return wv2.copy();
+        return v.wv2.copy();
     }
 
     /** {@code Q = A1 W_Q} (only with key weights). */
     public DMatrixRMaj q() {
         requireKey();
-        return mult(a1, wq);
+        return mult(v.a1, v.wq);
     }
 
     /** {@code K1 = A2 W_K1} (only with key weights). */
     public DMatrixRMaj k1() {
         requireKey();
-        return mult(a2, wk1);
+        return mult(v.a2, v.wk1);
     }
 
     /** {@code K2 = A3 W_K2} (only with key weights). */
     public DMatrixRMaj k2() {
         requireKey();
-        return mult(a3, wk2);
+        return mult(v.a3, v.wk2);
     }
 
     /** {@code V1 = A4 W_V1} (only with value weights). */
     public DMatrixRMaj v1() {
         requireValue();
-        return mult(a4, wv1);
+        return mult(v.a4, v.wv1);
     }
 
     /** {@code V2 = A5 W_V2} (only with value weights). */
     public DMatrixRMaj v2() {
         requireValue();
-        return mult(a5, wv2);
+        return mult(v.a5, v.wv2);
     }
 
     /** The declared entry bound {@code B}, or NaN when none was declared. */
     public double entryBound() {
-        return entryBound;
+        return v.entryBound;
     }
 
     private static DMatrixRMaj mult(DMatrixRMaj p, DMatrixRMaj r) {
@@ -246,62 +182,38 @@ public final class TensorInstance implements AttentionInstance {
     }
 
     private void requireKey() {
-        if (wq == null) {
+        if (v.wq == null) {
             throw new IllegalStateException("this instance was given X directly, not W_Q, W_K1, W_K2");
         }
     }
 
     private void requireValue() {
-        if (wv1 == null) {
+        if (v.wv1 == null) {
             throw new IllegalStateException("this instance was given Y directly, not W_V1, W_V2");
         }
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("TensorInstance{n=").append(n).append(", d=").append(d);
-        if (!Double.isNaN(entryBound)) {
-            sb.append(", B=").append(entryBound);
-        }
-        sb.append('\n');
-        Matrices.appendRows(sb, "A1", a1);
-        Matrices.appendRows(sb, "A2", a2);
-        Matrices.appendRows(sb, "A3", a3);
-        Matrices.appendRows(sb, "A4", a4);
-        Matrices.appendRows(sb, "A5", a5);
-        Matrices.appendRows(sb, "E", e);
-        if (hasKeyWeights()) {
-            Matrices.appendRows(sb, "W_Q", wq);
-            Matrices.appendRows(sb, "W_K1", wk1);
-            Matrices.appendRows(sb, "W_K2", wk2);
-        } else {
-            Matrices.appendRows(sb, "X", x);
-        }
-        if (hasValueWeights()) {
-            Matrices.appendRows(sb, "W_V1", wv1);
-            Matrices.appendRows(sb, "W_V2", wv2);
-        } else {
-            Matrices.appendRows(sb, "Y", y);
-        }
-        return sb.append('}').toString();
+        return TensorInstanceText.describe(v);
     }
 
     /** Collects the fields of a {@link TensorInstance}; {@link #build()} validates them. */
     public static final class Builder {
-        private DMatrixRMaj a1;
-        private DMatrixRMaj a2;
-        private DMatrixRMaj a3;
-        private DMatrixRMaj a4;
-        private DMatrixRMaj a5;
-        private DMatrixRMaj e;
-        private DMatrixRMaj x;
-        private DMatrixRMaj y;
-        private DMatrixRMaj wq;
-        private DMatrixRMaj wk1;
-        private DMatrixRMaj wk2;
-        private DMatrixRMaj wv1;
-        private DMatrixRMaj wv2;
-        private double entryBound = Double.NaN;
+        DMatrixRMaj a1;
+        DMatrixRMaj a2;
+        DMatrixRMaj a3;
+        DMatrixRMaj a4;
+        DMatrixRMaj a5;
+        DMatrixRMaj e;
+        DMatrixRMaj x;
+        DMatrixRMaj y;
+        DMatrixRMaj wq;
+        DMatrixRMaj wk1;
+        DMatrixRMaj wk2;
+        DMatrixRMaj wv1;
+        DMatrixRMaj wv2;
+        double entryBound = Double.NaN;
 
         public Builder a1(DMatrixRMaj v) {
             a1 = v;

@@ -14,6 +14,7 @@ import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.report.BoundAttainment;
+import dev.ropecheck.report.RoundingAttainment;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -49,18 +50,18 @@ import org.junit.jupiter.api.Test;
 class ComponentwiseRoundingBoundTightnessTest {
 
     private static RopeInstance projectionInstance(double[] a3row, double[] wvcol, int d) {
-        return BoundAttainment.projectionInstance(a3row, wvcol, d);
+        return RoundingAttainment.projectionInstance(a3row, wvcol, d);
     }
 
     private static double hBound(RopeInstance inst, FloatFormat fmt) {
-        return BoundAttainment.stage1Bound(inst, fmt);
+        return RoundingAttainment.stage1Bound(inst, fmt);
     }
 
     @Test
     @DisplayName("check-verdicts: stage 1 in fp32: three roundings of 0.9u attain 0.6 of gamma_2 + u (derived fraction 0.59)")
     @dev.ropecheck.specs.Spec("check-verdicts")
     void fp32ProjectionAttainsDerivedFraction() {
-        BoundAttainment.Attained a = BoundAttainment.fp32Projection();
+        BoundAttainment.Attained a = RoundingAttainment.fp32Projection();
         assertTrue(a.measured() <= a.allowed(), "unsound: " + a.measured() + " > " + a.allowed());
         assertTrue(a.ratio() >= 0.59, "fp32 stage 1: measured/bound " + a.ratio() + " < 0.59 (derived, see class comment)");
         // and at most 2u of 3u: an fp32 accumulator has no separate storage rounding
@@ -75,7 +76,7 @@ class ComponentwiseRoundingBoundTightnessTest {
             int p = fmt.precision();
             double tail = 15 * Math.scalb(1.0, -(p + 4));
             assertEquals(1.0, fmt.round((float) (1f + (float) tail)), fmt + ": 1 + tail must round to 1");
-            BoundAttainment.Attained a = BoundAttainment.sixteenBitStorage(fmt);
+            BoundAttainment.Attained a = RoundingAttainment.sixteenBitStorage(fmt);
             assertTrue(a.measured() <= a.allowed(), fmt + " unsound: ratio " + a.ratio());
             assertTrue(a.ratio() >= a.fraction() && a.fraction() > 0.93, fmt + ": measured/bound " + a.ratio()
                     + " < derived " + a.fraction());

@@ -1,6 +1,7 @@
 package dev.ropecheck.bounds;
 
 import dev.ropecheck.report.BoundAttainment;
+import dev.ropecheck.report.RoundingAttainment;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ropecheck.engine.Quantity;
@@ -39,7 +40,7 @@ class ExactRoundingModelTightnessTest {
     @Test
     @DisplayName("exact rounding model: the h bound γ_d ĥ is attained to the derived fraction 0.85 (1 - 4u)")
     void hBoundAttained() {
-        BoundAttainment.Attained a = BoundAttainment.exactProjection(SEED);
+        BoundAttainment.Attained a = RoundingAttainment.exactProjection(SEED);
         System.out.printf("h tightness: %s: measured/bound %.4f%n", a.instance(), a.ratio());
         assertTrue(a.measured() <= a.allowed(), "sound: " + a.measured() + " <= " + a.allowed());
         assertTrue(a.ratio() >= 0.85 * (1 - 4 * U), "tight: " + a.ratio() + " seed " + SEED);

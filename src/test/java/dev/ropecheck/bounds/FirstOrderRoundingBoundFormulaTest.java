@@ -165,7 +165,7 @@ class FirstOrderRoundingBoundFormulaTest {
         "gradWK", "gradWV", "dQrot via dQ", "dKrot via dK"};
 
     /** The coefficient of every move of probe {@code probe} with all numbers 0 (at the exact values), by key. */
-    static Map<String, List<Double>> traced(Case c, FirstOrderPass.Mags mags, int probe) {
+    static Map<String, List<Double>> traced(Case c, FirstOrderMags mags, int probe) {
         Map<String, List<Double>> got = new LinkedHashMap<>();
         new FirstOrderPass(c.in(), c.cls(), probe, mags, () -> 0, (kind, slot, t, phi) ->
                 got.computeIfAbsent(FirstOrderHandModel.key(kind, slot, t), k -> new ArrayList<>()).add(phi)).run();
@@ -177,7 +177,7 @@ class FirstOrderRoundingBoundFormulaTest {
      * intermediate (probe 0 included), and none records magnitudes {@code W} of its own, moved, values
      * over the exact pass's (that would show in probe 1's, by {@code u_s} relative in bfloat16).
      */
-    static List<Map<String, List<Double>>> traced(Case c, FirstOrderPass.Mags mags) {
+    static List<Map<String, List<Double>>> traced(Case c, FirstOrderMags mags) {
         Map<String, List<Double>> first = traced(c, mags, 0);
         new FirstOrderPass(c.in(), c.cls(), 0, mags).run();
         return List.of(first, traced(c, mags, 1));
@@ -248,7 +248,7 @@ class FirstOrderRoundingBoundFormulaTest {
         for (Case c : cases()) {
             FirstOrderPass exact = new FirstOrderPass(c.in(), c.cls(), -1);
             exact.run();
-            FirstOrderPass.Mags w = exact.mags();
+            FirstOrderMags w = exact.mags();
             FirstOrderHandModel hand = new FirstOrderHandModel(c.in(), c.cls());
             check(c, "W of Att", hand.wAtt, w.att);
             check(c, "W of r", hand.wR, w.r);

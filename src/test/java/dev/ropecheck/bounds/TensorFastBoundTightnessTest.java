@@ -1,6 +1,6 @@
 package dev.ropecheck.bounds;
 
-import dev.ropecheck.report.BoundAttainment;
+import dev.ropecheck.report.TensorTransferAttainment;
 import dev.ropecheck.contract.TensorChecks;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 class TensorFastBoundTightnessTest {
 
     private static TensorInstance halfAndHalf() {
-        return BoundAttainment.halfAndHalf();
+        return TensorTransferAttainment.halfAndHalf();
     }
 
     private static double worstAttention(TensorResult t, int i, int l, double delta) {
-        return BoundAttainment.worstAttention(t, i, l, delta);
+        return TensorTransferAttainment.worstAttention(t, i, l, delta);
     }
 
     @Test

@@ -61,12 +61,12 @@ class BoundAttainmentTest {
             attained(BoundAttainment.alphaRelative(delta));
         }
         for (double delta : new double[] {1e-6, 1e-3}) {
-            BoundAttainment.tensorTransfer(delta).forEach(BoundAttainmentTest::attained);
+            TensorTransferAttainment.tensorTransfer(delta).forEach(BoundAttainmentTest::attained);
         }
         for (int d : new int[] {1, 2, 4}) {
             attained(BoundAttainment.scoreBound(d, 0.25));
             attained(BoundAttainment.scoreBound(d, 1.5));
         }
-        attained(BoundAttainment.sixteenBitStorage(FloatFormat.BF16));
+        attained(RoundingAttainment.sixteenBitStorage(FloatFormat.BF16));
     }
 }

@@ -5,7 +5,6 @@ import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apfloat.Apfloat;
@@ -138,21 +137,21 @@ public final class ReferenceRopeAttention {
             r[i] = sum;
         }
         v.put(Quantity.R, new ApMatrix(n, 1, r));
-        ApMatrix p = p(f, h, att, c);
+        ApMatrix p = ApBackward.p(f, h, att, c);
         v.put(Quantity.P, p);
-        v.put(Quantity.GRAD_X, gradX(in, p));
+        v.put(Quantity.GRAD_X, ApBackward.gradX(in, p));
         ApMatrix dv = f.transpose().times(c);
         v.put(Quantity.DV, dv);
         v.put(Quantity.GRAD_WV, in.a3().transpose().times(dv));
         if (in.hasWeights()) {
-            ApMatrix[] dqdk = dQdK(in, p, prec);
+            ApMatrix[] dqdk = ApBackward.dQdK(in, p, prec);
             v.put(Quantity.DQ, dqdk[0]);
             v.put(Quantity.DK, dqdk[1]);
             v.put(Quantity.GRAD_WQ, in.a1().transpose().times(dqdk[0]));
             v.put(Quantity.GRAD_WK, in.a2().transpose().times(dqdk[1]));
             if (in.family() instanceof RopeFamily || in.family() instanceof IdentityFamily) {
-                v.put(Quantity.DQROT, rotated(in, dqdk[0]));
-                v.put(Quantity.DKROT, rotated(in, dqdk[1]));
+                v.put(Quantity.DQROT, ApBackward.rotated(in, dqdk[0]));
+                v.put(Quantity.DKROT, ApBackward.rotated(in, dqdk[1]));
             }
         }
         return new Evaluation(v, pByQMinusR(f, h, c, new ApMatrix(n, 1, r)));
@@ -259,212 +258,28 @@ public final class ReferenceRopeAttention {
         return new Forward(s, new ApMatrix(n, n, a), new ApMatrix(n, 1, alpha), fm, h, att, c, loss);
     }
 
-    /** {@code p_ij = f_ij <c_i, h_j - Att_i>} (no cancellation between {@code q_ij} and {@code r_i}). */
-    private static ApMatrix p(ApMatrix f, ApMatrix h, ApMatrix att, ApMatrix c) {
-        int n = f.rows();
-        int d = h.cols();
-        Apfloat[] p = new Apfloat[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                Apfloat sum = Apfloat.ZERO;
-                for (int l = 0; l < d; l++) {
-                    sum = sum.add(c.get(i, l).multiply(h.get(j, l).subtract(att.get(i, l))));
-                }
-                p[i * n + j] = f.get(i, j).multiply(sum);
-            }
-        }
-        return new ApMatrix(n, n, p);
-    }
-
     /**
      * The textbook form {@code p_ij = f_ij (q_ij - r_i)}, {@code q = c h^T} (Lemma 5.1–5.3); equal to
      * the form used by {@link #evaluate} up to the cancellation in {@code q_ij - r_i}.
      */
     public static ApMatrix pByQMinusR(ApMatrix f, ApMatrix h, ApMatrix c, ApMatrix r) {
-        int n = f.rows();
-        int d = h.cols();
-        Apfloat[] p = new Apfloat[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                Apfloat q = Apfloat.ZERO;
-                for (int l = 0; l < d; l++) {
-                    q = q.add(c.get(i, l).multiply(h.get(j, l)));
-                }
-                p[i * n + j] = f.get(i, j).multiply(q.subtract(r.get(i, 0)));
-            }
-        }
-        return new ApMatrix(n, n, p);
-    }
-
-    /**
-     * {@code G[(a,c),(b,e)] = (1/d) Σ_m M_m[a,c] W_m[b,e]}, {@code M_m[a,c] = Σ_{i-j=m} p_ij A1[i,a] A2[j,c]}
-     * (Lemmas 5.4–5.6); exactly zero for {@code (b,e) ∉ S}.
-     */
-    private static ApMatrix gradX(ApInstance in, ApMatrix p) {
-        int n = in.n();
-        int d = in.d();
-        int dd = d * d;
-        Apfloat[][] mm = new Apfloat[2 * n - 1][dd];
-        for (Apfloat[] row : mm) {
-            Arrays.fill(row, Apfloat.ZERO);
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                Apfloat[] m = mm[i - j + n - 1];
-                Apfloat pij = p.get(i, j);
-                for (int a = 0; a < d; a++) {
-                    Apfloat t = pij.multiply(in.a1().get(i, a));
-                    for (int c = 0; c < d; c++) {
-                        m[a * d + c] = m[a * d + c].add(t.multiply(in.a2().get(j, c)));
-                    }
-                }
-            }
-        }
-        Support sup = in.support();
-        Apfloat[] g = new Apfloat[dd * dd];
-        Arrays.fill(g, Apfloat.ZERO);
-        for (int ac = 0; ac < dd; ac++) {
-            for (int k = 0; k < sup.size(); k++) {
-                Apfloat sum = Apfloat.ZERO;
-                for (int m = -(n - 1); m <= n - 1; m++) {
-                    sum = sum.add(mm[m + n - 1][ac].multiply(in.weight(m, k)));
-                }
-                g[ac * dd + sup.pairIndex(k)] = in.scaled(sum);
-            }
-        }
-        return new ApMatrix(dd, dd, g);
-    }
-
-    /**
-     * {@code dQ_i = (1/d) Σ_j p_ij K_j W_{i-j}^T}, {@code dK_j = (1/d) Σ_i p_ij Q_i W_{i-j}} with
-     * {@code Q = A1 W_Q}, {@code K = A2 W_K} (MATH §3 chain rule).
-     */
-    private static ApMatrix[] dQdK(ApInstance in, ApMatrix p, long prec) {
-        int n = in.n();
-        int d = in.d();
-        ApMatrix q = in.a1().times(in.wq());
-        ApMatrix kk = in.a2().times(in.wk());
-        Support sup = in.support();
-        Apfloat[] dq = new Apfloat[n * d];
-        Apfloat[] dk = new Apfloat[n * d];
-        Arrays.fill(dq, Apfloat.ZERO);
-        Arrays.fill(dk, Apfloat.ZERO);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                Apfloat pij = p.get(i, j);
-                for (int k = 0; k < sup.size(); k++) {
-                    int b = sup.row(k);
-                    int e = sup.col(k);
-                    Apfloat pw = pij.multiply(in.weight(i - j, k));
-                    dq[i * d + b] = dq[i * d + b].add(pw.multiply(kk.get(j, e)));
-                    dk[j * d + e] = dk[j * d + e].add(pw.multiply(q.get(i, b)));
-                }
-            }
-        }
-        for (int t = 0; t < dq.length; t++) {
-            dq[t] = in.scaled(dq[t]);
-            dk[t] = in.scaled(dk[t]);
-        }
-        return new ApMatrix[] {new ApMatrix(n, d, dq), new ApMatrix(n, d, dk)};
-    }
-
-    /**
-     * {@code g_i R_i} for every row (MATH §9: {@code dQrot_i = dQ_i R_i}), with {@code R_i = W_i}
-     * ({@code W_{i-0} = R_i R_0^T}, {@code R_0 = I}) at the working precision; for the RoPE and
-     * identity families.
-     */
-    static ApMatrix rotated(ApInstance in, ApMatrix g) {
-        int n = in.n();
-        int d = in.d();
-        Apfloat[] out = new Apfloat[n * d];
-        for (int i = 0; i < n; i++) {
-            ApMatrix w = in.weightMatrix(i);
-            for (int e = 0; e < d; e++) {
-                Apfloat sum = Apfloat.ZERO;
-                for (int b = 0; b < d; b++) {
-                    sum = sum.add(g.get(i, b).multiply(w.get(b, e)));
-                }
-                out[i * d + e] = sum;
-            }
-        }
-        return new ApMatrix(n, d, out);
+        return ApBackward.pByQMinusR(f, h, c, r);
     }
 
     /** The chain rule through {@code G}: {@code ∂L/∂W_Q[a,b] = Σ_{c,e} G[(a,c),(b,e)] W_K[c,e]}. */
     public static ApMatrix gradWQFromG(ApMatrix g, ApMatrix wk) {
-        int d = wk.rows();
-        Apfloat[] out = new Apfloat[d * d];
-        for (int a = 0; a < d; a++) {
-            for (int b = 0; b < d; b++) {
-                Apfloat sum = Apfloat.ZERO;
-                for (int c = 0; c < d; c++) {
-                    for (int e = 0; e < d; e++) {
-                        sum = sum.add(g.get(a * d + c, b * d + e).multiply(wk.get(c, e)));
-                    }
-                }
-                out[a * d + b] = sum;
-            }
-        }
-        return new ApMatrix(d, d, out);
+        return ApBackward.gradWQFromG(g, wk);
     }
 
     /** The chain rule through {@code G}: {@code ∂L/∂W_K[c,e] = Σ_{a,b} G[(a,c),(b,e)] W_Q[a,b]}. */
     public static ApMatrix gradWKFromG(ApMatrix g, ApMatrix wq) {
-        int d = wq.rows();
-        Apfloat[] out = new Apfloat[d * d];
-        for (int c = 0; c < d; c++) {
-            for (int e = 0; e < d; e++) {
-                Apfloat sum = Apfloat.ZERO;
-                for (int a = 0; a < d; a++) {
-                    for (int b = 0; b < d; b++) {
-                        sum = sum.add(g.get(a * d + c, b * d + e).multiply(wq.get(a, b)));
-                    }
-                }
-                out[c * d + e] = sum;
-            }
-        }
-        return new ApMatrix(d, d, out);
+        return ApBackward.gradWKFromG(g, wq);
     }
 
     /** Lemma 4.1 parts 1–7 along {@code xdot} ({@code d^2 x d^2}), at the precision of {@code in}. */
     public Directional directional(ApInstance in, ApMatrix xdot) {
         ApMatrix ds = scores(in, xdot);
-        Forward fw = forward(in);
-        int n = in.n();
-        int d = in.d();
-        ApMatrix f = fw.f();
-        ApMatrix h = fw.h();
-        ApMatrix c = fw.c();
-        Apfloat[] du = new Apfloat[n * n];
-        Apfloat[] dalpha = new Apfloat[n];
-        Apfloat[] df = new Apfloat[n * n];
-        Apfloat[] datt = new Apfloat[n * d];
-        Apfloat dl = Apfloat.ZERO;
-        for (int i = 0; i < n; i++) {
-            Apfloat da = Apfloat.ZERO;
-            Apfloat fd = Apfloat.ZERO;
-            for (int j = 0; j < n; j++) {
-                Apfloat dij = ds.get(i, j);
-                du[i * n + j] = fw.a().get(i, j).multiply(dij);
-                da = da.add(du[i * n + j]);
-                fd = fd.add(f.get(i, j).multiply(dij));
-            }
-            dalpha[i] = da;
-            for (int j = 0; j < n; j++) {
-                df[i * n + j] = f.get(i, j).multiply(ds.get(i, j)).subtract(f.get(i, j).multiply(fd));
-            }
-            for (int l = 0; l < d; l++) {
-                Apfloat sum = Apfloat.ZERO;
-                for (int j = 0; j < n; j++) {
-                    sum = sum.add(f.get(i, j).multiply(ds.get(i, j)).multiply(h.get(j, l)));
-                }
-                datt[i * d + l] = sum.subtract(fd.multiply(fw.attention().get(i, l)));
-                dl = dl.add(c.get(i, l).multiply(datt[i * d + l]));
-            }
-        }
-        ApMatrix dAtt = new ApMatrix(n, d, datt);
-        return new Directional(ds, new ApMatrix(n, n, du), new ApMatrix(n, 1, dalpha), new ApMatrix(n, n, df), dAtt,
-                dAtt, dl);
+        return ApDirectional.along(in, ds, forward(in));
     }
 
     /** {@code v} with finite precision at most {@code prec} (apfloat keeps exact values at infinite precision). */

@@ -253,7 +253,7 @@ final class JsonIn implements AutoCloseable {
     }
 
     /**
-     * {@link ExactDecimal#fastExact} on the current token's characters (a number or a string), without
+     * {@link DecimalFastPaths#exact} on the current token's characters (a number or a string), without
      * copying them: the exact double, or NaN when the exact path must decide.
      */
     double fastExactOfCurrent() {
@@ -262,7 +262,7 @@ final class JsonIn implements AutoCloseable {
             return Double.NaN;
         }
         try {
-            return ExactDecimal.fastExact(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            return DecimalFastPaths.exact(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
         } catch (IOException e) {
             return Double.NaN;
         }
@@ -270,14 +270,14 @@ final class JsonIn implements AutoCloseable {
 
     /**
      * The current token (a number, a decimal string, or NaN/Infinity as token or string) rounded to a double:
-     * {@link ExactDecimal#fastRounded} on the token's characters without copying them, else {@link ExactDecimal#rounded}.
+     * {@link DecimalFastPaths#rounded} on the token's characters without copying them, else {@link ExactDecimal#rounded}.
      */
     double roundedOfCurrent(String where) {
         JsonToken t = current();
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING) {
             double fast;
             try {
-                fast = ExactDecimal.fastRounded(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                fast = DecimalFastPaths.rounded(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
             } catch (IOException e) {
                 fast = Double.NaN;
             }

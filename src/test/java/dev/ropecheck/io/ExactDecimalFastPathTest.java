@@ -10,7 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ExactDecimal#fastExact}, the integer-arithmetic fast path of exact input reading: wherever
+ * {@link DecimalFastPaths#exact}, the integer-arithmetic fast path of exact input reading: wherever
  * it returns a value, the exact {@link BigDecimal} path returns the same double; it never accepts a
  * decimal that is not exactly a binary64 (such texts fall through to the exact path, which rejects
  * them as before); and it does take the texts instances are made of.
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ExactDecimalFastPathTest {
 
     private static double fast(String s) {
-        return ExactDecimal.fastExact(s.toCharArray(), 0, s.length());
+        return DecimalFastPaths.exact(s.toCharArray(), 0, s.length());
     }
 
     /** The exact path's verdict: the double, or NaN when it rejects the text. */

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ExactDecimal#fastRounded}, the fast path of reading a result's numbers: wherever it returns a
+ * {@link DecimalFastPaths#rounded}, the fast path of reading a result's numbers: wherever it returns a
  * value it is bit for bit the one {@link ExactDecimal#rounded} returns (signed zeros, subnormals,
  * ties to even, overflow and underflow included), it takes every text {@link ExactDecimal#shortestText}
  * writes, and it leaves every text outside its subset to {@link ExactDecimal#rounded}.
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class FastRoundedTest {
 
     private static double fast(String s) {
-        return ExactDecimal.fastRounded(s.toCharArray(), 0, s.length());
+        return DecimalFastPaths.rounded(s.toCharArray(), 0, s.length());
     }
 
     private static void agrees(String s, String seed) {

@@ -5,6 +5,7 @@ import static dev.ropecheck.bounds.ExpApproximationBound.gamma;
 
 import dev.ropecheck.engine.Quantity;
 import dev.ropecheck.engine.RopeResult;
+import dev.ropecheck.model.Matrices;
 import dev.ropecheck.model.PositionFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
@@ -91,12 +92,12 @@ public final class FastGradientBound implements QuantityBound {
         this.phi = usable ? 2 * delta / (1 - delta) : Double.POSITIVE_INFINITY;
         this.rhoP = usable ? 2 * rho / (1 - delta - rho) + 4 * U : Double.POSITIVE_INFINITY;
         DMatrixRMaj h = in.h();
-        double hInf = maxAbs(h);
-        this.hErr = Math.nextUp(gamma(d) * maxAbs(absProduct(in.a3(), in.y())) * (1 + 1e-10));
+        double hInf = Matrices.maxAbs(h);
+        this.hErr = Math.nextUp(gamma(d) * Matrices.maxAbs(RoundingSums.absProduct(in.a3(), in.y())) * (1 + 1e-10));
         this.hBar = hInf + hErr;
         // c = Att - E, or c = dO exactly when the instance gives dO (MATH §9)
         boolean dO = in.hasUpstreamGradient();
-        this.cBar = (dO ? 0 : hBar) + maxAbs(in.upstream());
+        this.cBar = (dO ? 0 : hBar) + Matrices.maxAbs(in.upstream());
         double epsA = fwd.attention();
         double epsC = fwd.c();
         // row 2-norms: ||h_j|| <= hRow, ||Att_i|| <= hRow (convex combination), ||c_i|| <= hRow + ||E_i||
@@ -115,7 +116,7 @@ public final class FastGradientBound implements QuantityBound {
         this.a1Sum = maxColAbsSum(in.a1());
         this.a2Sum = maxColAbsSum(in.a2());
         this.a3Sum = maxColAbsSum(in.a3());
-        this.a2Max = maxAbs(in.a2());
+        this.a2Max = Matrices.maxAbs(in.a2());
         Support s = fam.support();
         double[] wBar = weightMagnitudes(fam, n, omega);
         double wm = 0;
@@ -153,8 +154,8 @@ public final class FastGradientBound implements QuantityBound {
      */
     private static double[] weightedRowColumnSums(RopeInstance in, Support s, double[] wBar) {
         int d = in.d();
-        double[] kHat = colMaxAbs(in.k());
-        double[] qHat = colMaxAbs(in.q());
+        double[] kHat = Matrices.colMaxAbs(in.k());
+        double[] qHat = Matrices.colMaxAbs(in.q());
         double gd = gamma(d);
         double[] rows = new double[d];
         double[] cols = new double[d];
@@ -325,7 +326,7 @@ public final class FastGradientBound implements QuantityBound {
 
     private double maxAlpha(RopeResult trusted) {
         if (trusted != null && trusted.has(Quantity.ALPHA)) {
-            return maxAbs(trusted.get(Quantity.ALPHA)) * (1 + 1e-6);
+            return Matrices.maxAbs(trusted.get(Quantity.ALPHA)) * (1 + 1e-6);
         }
         return n * ExpApproximationBound.expUp(fwd.beta());
     }
@@ -354,10 +355,6 @@ public final class FastGradientBound implements QuantityBound {
         return Double.isNaN(v) ? Double.POSITIVE_INFINITY : Math.nextUp(v * (1 + 16 * U));
     }
 
-    static double maxAbs(DMatrixRMaj m) {
-        return dev.ropecheck.model.Matrices.maxAbs(m);
-    }
-
     /** {@code max_i ||m_i||_2} (computed, not rounded up: callers inflate it). */
     static double maxRowNorm(DMatrixRMaj m) {
         double best = 0;
@@ -375,24 +372,6 @@ public final class FastGradientBound implements QuantityBound {
     /** {@code max_c Σ_r |m[r][c]|}, rounded up for its own double evaluation. */
     static double maxColAbsSum(DMatrixRMaj m) {
         return RoundingSums.maxColAbsSum(m) * (1 + gamma(m.numRows + 1));
-    }
-
-    static double[] colMaxAbs(DMatrixRMaj m) {
-        return dev.ropecheck.model.Matrices.colMaxAbs(m);
-    }
-
-    static DMatrixRMaj absProduct(DMatrixRMaj x, DMatrixRMaj y) {
-        DMatrixRMaj out = new DMatrixRMaj(x.numRows, y.numCols);
-        for (int i = 0; i < x.numRows; i++) {
-            for (int j = 0; j < y.numCols; j++) {
-                double s = 0;
-                for (int k = 0; k < x.numCols; k++) {
-                    s += Math.abs(x.unsafe_get(i, k) * y.unsafe_get(k, j));
-                }
-                out.unsafe_set(i, j, s);
-            }
-        }
-        return out;
     }
 
     @Override

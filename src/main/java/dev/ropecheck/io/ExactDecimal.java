@@ -186,15 +186,20 @@ public final class ExactDecimal {
             exponent = negExp ? -exponent : exponent;
         }
         if (!ok || i != end) {
-            String lower = text.toLowerCase(java.util.Locale.ROOT);
-            if (!allowNonFinite && (lower.contains("nan") || lower.contains("inf"))) {
-                throw new FormatException(where + " = " + InputText.quote(text) + " is not a finite number");
-            }
-            throw new FormatException(where + " = " + InputText.quote(text) + " is not a decimal number (ASCII digits"
-                    + " 0-9 with an optional sign, point and exponent" + (allowNonFinite ? ", or NaN, Infinity, -Infinity"
-                    : "") + ")");
+            throw notDecimal(text, where, allowNonFinite);
         }
         return new Scanned(negative, digits.toString(), exponent - fraction);
+    }
+
+    /** The one-line refusal of a text that {@link #scan} does not take. */
+    private static FormatException notDecimal(String text, String where, boolean allowNonFinite) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        if (!allowNonFinite && (lower.contains("nan") || lower.contains("inf"))) {
+            return new FormatException(where + " = " + InputText.quote(text) + " is not a finite number");
+        }
+        return new FormatException(where + " = " + InputText.quote(text) + " is not a decimal number (ASCII digits"
+                + " 0-9 with an optional sign, point and exponent" + (allowNonFinite ? ", or NaN, Infinity, -Infinity"
+                : "") + ")");
     }
 
     private static boolean isDigit(char c) {

@@ -44,10 +44,11 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * {@code K = 1} it is the sequential walk's. The chunks run on at most {@code threads} threads
  * ({@link Workers}; metadata {@code threads = min(threads, K)}); each thread has its own scratch. The chunked
  * order does not loosen the bound: the accumulation over monomials is charged {@code γ_M Σ|terms|}
- * ({@link FastForwardBound#fftRounding}, {@code proofs-notes/fast-forward-error.md} §2), and the chunked sum
- * rounds every term at most as often as the sequential one ({@code (M_c - 1) + (K - 1) <= M - 1} for a
- * chunk of {@code M_c} terms), so the same {@code γ_M} covers it; {@link dev.ropecheck.bounds.FastGradientBound}
- * takes the forward's constant and is covered alike.
+ * ({@link FastForwardBound#fftRounding}, {@code proofs-notes/fast-forward-error.md} §2), a bound of any
+ * summation tree of height {@code <= M - 1}, and a term of a chunk with {@code M_c} terms passes through at
+ * most {@code (M_c - 1) + (K - 1) <= M - 1} roundings (every other chunk holds a term), so the same
+ * {@code γ_M} covers the chunked order; {@link dev.ropecheck.bounds.FastGradientBound} takes the forward's
+ * constant and is covered alike.
  */
 public final class RopeFftEngine_F64 extends PolynomialEngine {
     public static final String NAME = "fast-fft";

@@ -46,8 +46,8 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Threads</b> (as the forward, {@link RopeFftEngine_F64}): the walk is split into the fixed
  * {@link MonomialWalk#chunks} DFS-index chunks, each summed in walk order into its own {@link GradientSums},
- * merged in chunk order ({@link GradientSums#add}); each thread has its own walk, spectra, kernel spectra and
- * kernels' buffers. The result does not depend on the thread count.
+ * merged in chunk order as they finish ({@link ChunkMerge}, {@link GradientSums#add}); each thread has its
+ * own walk, spectra, kernel spectra and kernels' buffers. The result does not depend on the thread count.
  */
 final class FftGradient {
     private FftGradient() {
@@ -67,11 +67,11 @@ final class FftGradient {
         int k = MonomialWalk.chunks(frame.length, monomials);
         double[][] a1 = columns(in.a1());
         double[][] a2 = columns(in.a2());
-        GradientSums[] parts = new GradientSums[k];
         int nw = Math.max(1, Math.min(threads, k));
         MonomialWalk[] walks = new MonomialWalk[nw];
         MonomialWalk.Visitor[] visitors = new MonomialWalk.Visitor[nw];
         GradientSums[] target = new GradientSums[nw];
+        ChunkMerge<GradientSums> merge = new ChunkMerge<>(k, GradientSums::add);
         Workers.run(threads, k, "fast-fft-worker", (w, c) -> {
             if (walks[w] == null) {
                 walks[w] = new MonomialWalk(terms, p.coefficients(), in.scale());
@@ -79,15 +79,13 @@ final class FftGradient {
                 visitors[w] = visitor(in, factors, frame, w == 0 ? ker : ker.scratch(), a1, a2, wantG,
                         () -> target[worker]);
             }
-            parts[c] = new GradientSums(in.n(), in.d(), ker.size);
-            target[w] = parts[c];
+            target[w] = new GradientSums(in.n(), in.d(), ker.size);
             walks[w].walk(visitors[w], MonomialWalk.chunkStart(monomials, k, c),
                     MonomialWalk.chunkStart(monomials, k, c + 1));
+            merge.finish(c, target[w]);
+            target[w] = null;
         });
-        GradientSums sums = parts[0];
-        for (int c = 1; c < k; c++) {
-            sums.add(parts[c]);
-        }
+        GradientSums sums = merge.sum();
         return assemble(in, fwd, factors, sums, wantG);
     }
 

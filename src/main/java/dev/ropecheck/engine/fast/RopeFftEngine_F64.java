@@ -228,7 +228,7 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
     /**
      * One pass of the expansion applied to a set of right-hand sides; under the causal mask (MATH §9)
      * only {@code j <= i} enters row {@code i}. The walk is split into {@link MonomialWalk#chunks} chunks,
-     * each summed into its own {@link Chunk#out}, merged in chunk order.
+     * each summed into its own {@link Chunk#out}, merged in chunk order ({@link ChunkMerge}).
      */
     private static final class Apply {
         final ExpansionTerms terms;
@@ -258,35 +258,42 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
         long run(int threads) {
             long monomials = Binomial.multisets(terms.count, p.degree());
             int k = MonomialWalk.chunks(length, monomials);
-            Chunk[] parts = new Chunk[k];
             long[] visited = new long[k];
+            long[] ffts = new long[k];
             MonomialWalk[] walks = new MonomialWalk[Math.max(1, Math.min(threads, k))];
             Worker[] scratch = new Worker[walks.length];
+            ChunkMerge<double[][]> merge = new ChunkMerge<>(k, Apply::add);
             Workers.run(threads, k, "fast-fft-worker", (w, c) -> {
                 if (walks[w] == null) {
                     walks[w] = new MonomialWalk(terms, p.coefficients(), scale);
                     scratch[w] = new Worker(length);
                 }
-                parts[c] = new Chunk(this, scratch[w]);
-                visited[c] = walks[w].walk(parts[c], MonomialWalk.chunkStart(monomials, k, c),
+                Chunk part = new Chunk(this, scratch[w]);
+                visited[c] = walks[w].walk(part, MonomialWalk.chunkStart(monomials, k, c),
                         MonomialWalk.chunkStart(monomials, k, c + 1));
+                ffts[c] = part.fftMonomials;
+                merge.finish(c, part.out);
             });
-            out = parts[0].out;
-            long total = visited[0];
-            fftMonomials = parts[0].fftMonomials;
-            for (int c = 1; c < k; c++) {
+            out = merge.sum();
+            long total = 0;
+            fftMonomials = 0;
+            for (int c = 0; c < k; c++) {
                 total += visited[c];
-                fftMonomials += parts[c].fftMonomials;
-                for (int r = 0; r < out.length; r++) {
-                    double[] o = out[r];
-                    double[] x = parts[c].out[r];
-                    for (int i = 0; i < n; i++) {
-                        o[i] += x[i];
-                    }
-                }
+                fftMonomials += ffts[c];
             }
             chunks = k;
             return total;
+        }
+
+        /** {@code sum += part}, entry by entry. */
+        private static void add(double[][] sum, double[][] part) {
+            for (int r = 0; r < sum.length; r++) {
+                double[] o = sum[r];
+                double[] x = part[r];
+                for (int i = 0; i < o.length; i++) {
+                    o[i] += x[i];
+                }
+            }
         }
     }
 

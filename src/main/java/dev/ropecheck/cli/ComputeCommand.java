@@ -66,8 +66,8 @@ final class ComputeCommand implements Callable<Integer> {
     double eps;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Most threads the exact and reference-dd engines use (default: the processors the JVM sees,"
-                    + " which -XX:ActiveProcessorCount sets); results do not depend on it.")
+            description = "Most threads the exact, reference-dd and fast-fft engines use (default: the processors"
+                    + " the JVM sees, which -XX:ActiveProcessorCount sets); results do not depend on it.")
     Integer threads;
 
     @Option(names = "--fields", split = ",", paramLabel = "F",

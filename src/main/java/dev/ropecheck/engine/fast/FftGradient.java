@@ -3,6 +3,7 @@ package dev.ropecheck.engine.fast;
 import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.bounds.FastGradientBound;
 import dev.ropecheck.engine.Quantity;
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.RopeInstance;
 import dev.ropecheck.model.Support;
 import org.ejml.data.DMatrixRMaj;
@@ -42,6 +43,11 @@ import org.ejml.data.DMatrixRMaj;
  * kernel is {@code τ_κ(m) W_m [m >= 0]} (its negative half is never loaded), so each convolution, correlation and
  * Parseval sum keeps exactly the pairs {@code j <= i}, and the constant-family plain sums are not
  * used (they would sum over all pairs).
+ *
+ * <p><b>Threads</b> (as the forward, {@link RopeFftEngine_F64}): the walk is split into the fixed
+ * {@link MonomialWalk#chunks} DFS-index chunks, each summed in walk order into its own {@link GradientSums},
+ * merged in chunk order as they finish ({@link ChunkMerge}, {@link GradientSums#add}); each thread has its
+ * own walk, spectra, kernel spectra and kernels' buffers. The result does not depend on the thread count.
  */
 final class FftGradient {
     private FftGradient() {
@@ -49,30 +55,54 @@ final class FftGradient {
 
     /**
      * @param rule applied to Lemma 6.4's factors once built ({@link GradientFactors#AS_BUILT} in the engines)
+     * @param threads the most threads used, at least 1
      */
     static FastGradient compute(RopeInstance in, FastForward fwd, ExpPolynomial p, boolean wantG,
-            GradientFactors.Rule rule) {
+            GradientFactors.Rule rule, int threads) {
         GradientFactors factors = GradientFactors.of(in, fwd, rule);
         FftFrame frame = new FftFrame(in.n(), in.causal());
         SupportKernels ker = new SupportKernels(in.family(), frame);
-        GradientSums sums = new GradientSums(in.n(), in.d(), ker.size);
-        new MonomialWalk(ExpansionTerms.of(in), p.coefficients(), in.scale())
-                .walk(visitor(in, factors, frame, ker, wantG, sums));
+        ExpansionTerms terms = ExpansionTerms.of(in);
+        long monomials = Binomial.multisets(terms.count, p.degree());
+        int k = MonomialWalk.chunks(frame.length, monomials);
+        double[][] a1 = columns(in.a1());
+        double[][] a2 = columns(in.a2());
+        int nw = Math.max(1, Math.min(threads, k));
+        MonomialWalk[] walks = new MonomialWalk[nw];
+        MonomialWalk.Visitor[] visitors = new MonomialWalk.Visitor[nw];
+        GradientSums[] target = new GradientSums[nw];
+        ChunkMerge<GradientSums> merge = new ChunkMerge<>(k, GradientSums::add);
+        Workers.run(threads, k, "fast-fft-worker", (w, c) -> {
+            if (walks[w] == null) {
+                walks[w] = new MonomialWalk(terms, p.coefficients(), in.scale());
+                int worker = w;
+                visitors[w] = visitor(in, factors, frame, w == 0 ? ker : ker.scratch(), a1, a2, wantG,
+                        () -> target[worker]);
+            }
+            target[w] = new GradientSums(in.n(), in.d(), ker.size);
+            walks[w].walk(visitors[w], MonomialWalk.chunkStart(monomials, k, c),
+                    MonomialWalk.chunkStart(monomials, k, c + 1));
+            merge.finish(c, target[w]);
+            target[w] = null;
+        });
+        GradientSums sums = merge.sum();
         return assemble(in, fwd, factors, sums, wantG);
     }
 
-    /** The per-monomial step: the constant-family sums, or the kernels on this monomial's spectra. */
+    /**
+     * The per-monomial step of one thread: the constant-family sums, or the kernels on this monomial's
+     * spectra (its own scratch), added to the current chunk's sums {@code sums.get()}.
+     */
     private static MonomialWalk.Visitor visitor(RopeInstance in, GradientFactors factors, FftFrame frame,
-            SupportKernels ker, boolean wantG, GradientSums sums) {
+            SupportKernels ker, double[][] a1, double[][] a2, boolean wantG,
+            java.util.function.Supplier<GradientSums> sums) {
         boolean weights = in.hasWeights();
-        double[][] a1 = columns(in.a1());
-        double[][] a2 = columns(in.a2());
         if (ker.constant) {
             ConstantFamilyGradient cf = new ConstantFamilyGradient(factors, a1, a2,
                     weights ? columns(in.q()) : null, weights ? columns(in.k()) : null, ker, wantG);
             return (size, gamma, phi, tau, tauConstant, psi) -> {
                 if (gamma != 0) {
-                    cf.add(gamma * tau[0], phi, psi, sums);
+                    cf.add(gamma * tau[0], phi, psi, sums.get());
                 }
             };
         }
@@ -84,15 +114,16 @@ final class FftGradient {
             if (gamma == 0) {
                 return;
             }
+            GradientSums out = sums.get();
             ker.load(frame, tau);
             sp.load(frame, phi, psi);
             if (gx != null) {
-                gx.add(gamma, sp, ker, sums);
+                gx.add(gamma, sp, ker, out);
             }
             if (qk != null) {
-                qk.add(gamma, phi, psi, sp, ker, sums);
+                qk.add(gamma, phi, psi, sp, ker, out);
             }
-            dv.add(gamma, phi, psi, factors, ker, sums);
+            dv.add(gamma, phi, psi, factors, ker, out);
         };
     }
 

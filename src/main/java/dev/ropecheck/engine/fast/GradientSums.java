@@ -17,4 +17,24 @@ final class GradientSums {
         this.dv = new double[d][n];
         this.g = new double[d * d * supportSize];
     }
+
+    /** {@code this += o}, entry by entry (the chunk merge of {@link FftGradient}, in chunk order). */
+    void add(GradientSums o) {
+        add(dq, o.dq);
+        add(dk, o.dk);
+        add(dv, o.dv);
+        for (int i = 0; i < g.length; i++) {
+            g[i] += o.g[i];
+        }
+    }
+
+    private static void add(double[][] x, double[][] y) {
+        for (int r = 0; r < x.length; r++) {
+            double[] a = x[r];
+            double[] b = y[r];
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import dev.ropecheck.approx.ExpPolynomial;
 import dev.ropecheck.approx.Method;
 import dev.ropecheck.approx.ScoreBound;
 import dev.ropecheck.bounds.FastForwardBound;
+import dev.ropecheck.engine.Workers;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.LinkedHashMap;
@@ -32,7 +33,22 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * keeps only the offsets {@code m = i - j >= 0} (the kernel {@code τ_κ(m) [m >= 0]}: its negative half
  * is never loaded), the plain sums become prefix sums, and the rounding constant is charged against
  * {@code alpha_i >= e^{-beta}} ({@link FastForwardBound#causalRounding}).
- * Time {@code O(C(T+g,g) d n log n)}, memory {@code O(g n + L)}.
+ * Time {@code O(C(T+g,g) d n log n)}, memory {@code O(g n + L)} per thread.
+ *
+ * <p><b>Threads.</b> The monomials, in the walk's DFS order, are split into {@code K} contiguous chunks
+ * ({@link MonomialWalk#chunks}: {@code K = 1} when {@code L < 2^13}, else {@code min(8, C(T+g,g))}), a number
+ * fixed by the instance, never by the thread count. Each chunk accumulates, in walk order, into its own
+ * partial sums (the forward's {@code Ã v}, the gradient's {@link GradientSums}); the partials are merged in
+ * chunk order (chunk 0, then {@code + chunk 1}, ..., {@code + chunk K-1}), and every FFT runs on its
+ * calling thread ({@link FftPlans}). So every output is bitwise the same on any number of threads, and with
+ * {@code K = 1} it is the sequential walk's. The chunks run on at most {@code threads} threads
+ * ({@link Workers}; metadata {@code threads = min(threads, K)}); each thread has its own scratch. The chunked
+ * order does not loosen the bound: the accumulation over monomials is charged {@code γ_M Σ|terms|}
+ * ({@link FastForwardBound#fftRounding}, {@code proofs-notes/fast-forward-error.md} §2), a bound of any
+ * summation tree of height {@code <= M - 1}, and a term of a chunk with {@code M_c} terms passes through at
+ * most {@code (M_c - 1) + (K - 1) <= M - 1} roundings (every other chunk holds a term), so the same
+ * {@code γ_M} covers the chunked order; {@link dev.ropecheck.bounds.FastGradientBound} takes the forward's
+ * constant and is covered alike.
  */
 public final class RopeFftEngine_F64 extends PolynomialEngine {
     public static final String NAME = "fast-fft";
@@ -40,17 +56,52 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
     /** Used when every score is exactly 0 (beta = 0): any positive interval covers it. */
     static final double MIN_BETA = 1e-3;
 
+    /** The most threads the engine uses. */
+    private final int threads;
+
+    /** On {@link Workers#available()} threads. */
     public RopeFftEngine_F64(double eps, Method method) {
         this(eps, method, DEFAULT_MONOMIAL_CAP);
+    }
+
+    /**
+     * On at most {@code threads} threads (results do not depend on it).
+     *
+     * @param threads at least 1
+     */
+    public RopeFftEngine_F64(double eps, Method method, int threads) {
+        this(eps, method, DEFAULT_MONOMIAL_CAP, threads);
+    }
+
+    /**
+     * On {@link Workers#available()} threads. The cap is a {@code long}: an {@code int} argument selects
+     * {@link #RopeFftEngine_F64(double, Method, int) the thread count} instead.
+     *
+     * @param eps target {@code max |P(z) - e^z|} on {@code [-beta, beta]}, in {@code (0, 1)}
+     * @param method Taylor or Chebyshev
+     * @param monomialCap largest {@code C(T+g, g)} accepted
+     */
+    public RopeFftEngine_F64(double eps, Method method, long monomialCap) {
+        this(eps, method, monomialCap, Workers.available());
     }
 
     /**
      * @param eps target {@code max |P(z) - e^z|} on {@code [-beta, beta]}, in {@code (0, 1)}
      * @param method Taylor or Chebyshev
      * @param monomialCap largest {@code C(T+g, g)} accepted
+     * @param threads the most threads used, at least 1 (results do not depend on it)
      */
-    public RopeFftEngine_F64(double eps, Method method, long monomialCap) {
+    public RopeFftEngine_F64(double eps, Method method, long monomialCap, int threads) {
         super(eps, method, "monomialCap", monomialCap);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads = " + threads + " must be at least 1");
+        }
+        this.threads = threads;
+    }
+
+    /** The most threads this engine uses. */
+    public int threads() {
+        return threads;
     }
 
     @Override
@@ -61,7 +112,7 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
     @Override
     FastGradient gradient(RopeInstance in, boolean wantG, GradientFactors.Rule rule) {
         FastForward fwd = forward(in);
-        return FftGradient.compute(in, fwd, fwd.polynomial(), wantG, rule);
+        return FftGradient.compute(in, fwd, fwd.polynomial(), wantG, rule, threads);
     }
 
     /** The polynomial this engine uses for {@code instance}. */
@@ -85,7 +136,7 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
             rhs[l + 1] = ExpansionTerms.column(h, l);
         }
         Apply apply = new Apply(terms, p, in.scale(), in.causal(), rhs);
-        long visited = apply.run();
+        long visited = apply.run(threads);
         if (visited != monomials) {
             throw new IllegalStateException("visited " + visited + " monomials, expected C(T+g,g) = " + monomials);
         }
@@ -109,16 +160,18 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
         meta.put("directMonomials", monomials - apply.fftMonomials);
         meta.put("fftLength", length);
         meta.put("flops", estimatedFlops(n, d, length, monomials, apply.fftMonomials));
+        meta.put("chunks", apply.chunks);
+        meta.put("threads", Math.min(threads, apply.chunks));
         return new FastForward(in, p, bound, apply.out[0], numer, h, meta);
     }
 
     /**
      * {@code Ã v} for each given vector (test hook for the expansion identity {@code Ã_ij = P(s̃_ij)}):
-     * the same expansion and FFT path as {@link #forward}, with the polynomial {@code p}.
+     * the same expansion, FFT path and chunks as {@link #forward}, with the polynomial {@code p}, on one thread.
      */
     public static double[][] applyKernel(RopeInstance in, ExpPolynomial p, double[][] vectors) {
         Apply apply = new Apply(ExpansionTerms.of(in), p, in.scale(), in.causal(), vectors);
-        apply.run();
+        apply.run(1);
         return apply.out;
     }
 
@@ -174,21 +227,21 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
 
     /**
      * One pass of the expansion applied to a set of right-hand sides; under the causal mask (MATH §9)
-     * only {@code j <= i} enters row {@code i}.
+     * only {@code j <= i} enters row {@code i}. The walk is split into {@link MonomialWalk#chunks} chunks,
+     * each summed into its own {@link Chunk#out}, merged in chunk order ({@link ChunkMerge}).
      */
-    private static final class Apply implements MonomialWalk.Visitor {
+    private static final class Apply {
         final ExpansionTerms terms;
         final ExpPolynomial p;
         final double scale;
         final boolean causal;
         final double[][] rhs;
-        final double[][] out;
         final int n;
         final int length;
         final DoubleFFT_1D fft;
-        final double[] kernel;
-        final double[] buf;
+        double[][] out;
         long fftMonomials;
+        int chunks;
 
         Apply(ExpansionTerms terms, ExpPolynomial p, double scale, boolean causal, double[][] rhs) {
             this.terms = terms;
@@ -197,15 +250,85 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
             this.causal = causal;
             this.rhs = rhs;
             this.n = terms.n;
-            this.out = new double[rhs.length][n];
             this.length = FftPlans.lengthFor(n);
             this.fft = FftPlans.plan(length);
+        }
+
+        /** Runs every chunk on at most {@code threads} threads; returns how many monomials were visited. */
+        long run(int threads) {
+            long monomials = Binomial.multisets(terms.count, p.degree());
+            int k = MonomialWalk.chunks(length, monomials);
+            long[] visited = new long[k];
+            long[] ffts = new long[k];
+            MonomialWalk[] walks = new MonomialWalk[Math.max(1, Math.min(threads, k))];
+            Worker[] scratch = new Worker[walks.length];
+            ChunkMerge<double[][]> merge = new ChunkMerge<>(k, Apply::add);
+            Workers.run(threads, k, "fast-fft-worker", (w, c) -> {
+                if (walks[w] == null) {
+                    walks[w] = new MonomialWalk(terms, p.coefficients(), scale);
+                    scratch[w] = new Worker(length);
+                }
+                Chunk part = new Chunk(this, scratch[w]);
+                visited[c] = walks[w].walk(part, MonomialWalk.chunkStart(monomials, k, c),
+                        MonomialWalk.chunkStart(monomials, k, c + 1));
+                ffts[c] = part.fftMonomials;
+                merge.finish(c, part.out);
+            });
+            out = merge.sum();
+            long total = 0;
+            fftMonomials = 0;
+            for (int c = 0; c < k; c++) {
+                total += visited[c];
+                fftMonomials += ffts[c];
+            }
+            chunks = k;
+            return total;
+        }
+
+        /** {@code sum += part}, entry by entry. */
+        private static void add(double[][] sum, double[][] part) {
+            for (int r = 0; r < sum.length; r++) {
+                double[] o = sum[r];
+                double[] x = part[r];
+                for (int i = 0; i < o.length; i++) {
+                    o[i] += x[i];
+                }
+            }
+        }
+    }
+
+    /** One thread's transform buffers. */
+    private static final class Worker {
+        final double[] kernel;
+        final double[] buf;
+
+        Worker(int length) {
             this.kernel = new double[length];
             this.buf = new double[length];
         }
+    }
 
-        long run() {
-            return new MonomialWalk(terms, p.coefficients(), scale).walk(this);
+    /** One chunk of the walk and its partial sums {@code out[r] = Σ_κ γ_κ φ_κ ∘ (T_κ (ψ_κ ∘ rhs[r]))}, κ in the chunk. */
+    private static final class Chunk implements MonomialWalk.Visitor {
+        final int n;
+        final int length;
+        final boolean causal;
+        final double[][] rhs;
+        final DoubleFFT_1D fft;
+        final double[] kernel;
+        final double[] buf;
+        final double[][] out;
+        long fftMonomials;
+
+        Chunk(Apply a, Worker w) {
+            this.n = a.n;
+            this.length = a.length;
+            this.causal = a.causal;
+            this.rhs = a.rhs;
+            this.fft = a.fft;
+            this.kernel = w.kernel;
+            this.buf = w.buf;
+            this.out = new double[rhs.length][n];
         }
 
         @Override

@@ -55,6 +55,24 @@ final class SupportKernels {
         this.tauSpectrum = new double[len];
     }
 
+    /** A copy for another thread: the same weights, its own per-monomial spectra. */
+    private SupportKernels(SupportKernels o) {
+        this.size = o.size;
+        this.row = o.row;
+        this.col = o.col;
+        this.w = o.w;
+        this.rep = o.rep;
+        this.sgn = o.sgn;
+        this.constant = o.constant;
+        this.spectrum = new double[size][o.tauSpectrum.length];
+        this.tauSpectrum = new double[o.tauSpectrum.length];
+    }
+
+    /** Another thread's kernels: the weights shared (read only), the per-monomial spectra its own. */
+    SupportKernels scratch() {
+        return new SupportKernels(this);
+    }
+
     private void shareTransforms() {
         for (int t = 0; t < size; t++) {
             rep[t] = t;

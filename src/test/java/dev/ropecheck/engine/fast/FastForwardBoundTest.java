@@ -160,7 +160,7 @@ class FastForwardBoundTest {
                 () -> new RopeLowRankEngine_F64(1e-3, Method.TAYLOR).forward(generalX));
         assertTrue(e2.getMessage().contains("W_Q and W_K"), e2.getMessage());
         IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class,
-                () -> new RopeFftEngine_F64(1e-3, Method.TAYLOR, 1).forward(explicit));
+                () -> new RopeFftEngine_F64(1e-3, Method.TAYLOR, 1L).forward(explicit));
         assertTrue(e3.getMessage().contains("exceeds the cap"), e3.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> new RopeFftEngine_F64(1e-3, Method.TAYLOR).compute(explicit, EnumSet.of(Quantity.A)));

@@ -28,7 +28,7 @@ public final class FastForwardMemory {
         System.gc();
         long base = peakHeap(true);
         long t0 = System.nanoTime();
-        FastForward f = engine.equals("fast-fft") ? new RopeFftEngine_F64(1e-3, Method.CHEBYSHEV, threads).forward(in)
+        FastForward f = engine.equals("fast-fft") ? RopeFftEngine_F64.withThreads(1e-3, Method.CHEBYSHEV, threads).forward(in)
                 : new RopeLowRankEngine_F64(1e-3, Method.CHEBYSHEV).forward(in);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long peak = peakHeap(false);

@@ -84,8 +84,8 @@ public final class EngineRegistry {
                 .register("exact", EngineClass.EXACT, 1 << 16, "its time grows as n^2",
                         o -> new dev.ropecheck.engine.exact.RopeExactEngine_F64(o.threads()))
                 .register("fast-fft", EngineClass.FAST, 1 << 24, "the model's limit on n",
-                        o -> new dev.ropecheck.engine.fast.RopeFftEngine_F64(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV,
-                                o.threads()))
+                        o -> dev.ropecheck.engine.fast.RopeFftEngine_F64.withThreads(o.eps(),
+                                dev.ropecheck.approx.Method.CHEBYSHEV, o.threads()))
                 .register("fast-lowrank", EngineClass.FAST, 1 << 24, "the model's limit on n",
                         o -> new dev.ropecheck.engine.fast.RopeLowRankEngine_F64(o.eps(), dev.ropecheck.approx.Method.CHEBYSHEV));
     }

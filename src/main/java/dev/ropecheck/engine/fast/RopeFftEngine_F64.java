@@ -65,17 +65,18 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
     }
 
     /**
-     * On at most {@code threads} threads (results do not depend on it).
+     * On at most {@code threads} threads (results do not depend on it); the default monomial cap. A factory,
+     * not a constructor, so that an {@code int} cap passed to {@code (eps, method, monomialCap)} is never read
+     * as a thread count.
      *
      * @param threads at least 1
      */
-    public RopeFftEngine_F64(double eps, Method method, int threads) {
-        this(eps, method, DEFAULT_MONOMIAL_CAP, threads);
+    public static RopeFftEngine_F64 withThreads(double eps, Method method, int threads) {
+        return new RopeFftEngine_F64(eps, method, DEFAULT_MONOMIAL_CAP, threads);
     }
 
     /**
-     * On {@link Workers#available()} threads. The cap is a {@code long}: an {@code int} argument selects
-     * {@link #RopeFftEngine_F64(double, Method, int) the thread count} instead.
+     * On {@link Workers#available()} threads ({@link #withThreads} for another count).
      *
      * @param eps target {@code max |P(z) - e^z|} on {@code [-beta, beta]}, in {@code (0, 1)}
      * @param method Taylor or Chebyshev

@@ -39,7 +39,7 @@ class FftThreadsTest {
     }
 
     static RopeResult compute(RopeInstance in, int threads) {
-        RopeFftEngine_F64 e = new RopeFftEngine_F64(EPS, Method.CHEBYSHEV, threads);
+        RopeFftEngine_F64 e = RopeFftEngine_F64.withThreads(EPS, Method.CHEBYSHEV, threads);
         return e.compute(in, e.supported(in));
     }
 
@@ -112,7 +112,7 @@ class FftThreadsTest {
                 assertTrue(size == m / k || size == m / k + 1, m + " " + c);
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> new RopeFftEngine_F64(EPS, Method.CHEBYSHEV, 0));
+        assertThrows(IllegalArgumentException.class, () -> RopeFftEngine_F64.withThreads(EPS, Method.CHEBYSHEV, 0));
     }
 
     /** One visited node, its arrays copied. */
@@ -204,7 +204,7 @@ class FftThreadsTest {
     @DisplayName("applyKernel (one thread, the same chunks) gives the forward's alpha bit for bit")
     void applyKernelMatchesForward() {
         RopeInstance in = instance(4100, 2, FamilyKind.ROPE_INTERLEAVED, true, false, 1412);
-        FastForward f = new RopeFftEngine_F64(EPS, Method.CHEBYSHEV, 2).forward(in);
+        FastForward f = RopeFftEngine_F64.withThreads(EPS, Method.CHEBYSHEV, 2).forward(in);
         assertTrue((int) f.metadata().get("chunks") > 1, f.metadata().toString());
         double[][] one = RopeFftEngine_F64.applyKernel(in, f.polynomial(),
                 new double[][] {RopeFftEngine_F64.ones(in.n())});

@@ -201,7 +201,7 @@ final class CheckJudge {
         }
         List<String> refused = new ArrayList<>();
         if (!choice.equals("reference-dd")) {
-            Optional<EngineRegistry.Entry> ap = context.engines().find("reference").filter(EngineRegistry.Entry::available);
+            Optional<EngineRegistry.Entry> ap = context.engines().find("reference");
             if (ap.isPresent() && instance.n() <= ap.get().maxN()) {
                 try {
                     RopeResult r = computeReference("reference", options, instance, judged);
@@ -211,16 +211,16 @@ final class CheckJudge {
                 }
             } else {
                 refused.add("reference: " + ap.map(e -> "n = " + instance.n() + " > " + e.maxN() + " (" + e.limitReason() + ")")
-                        .orElse("not in this build"));
+                        .orElse("not registered"));
             }
             if (choice.equals("reference")) {
                 throw new Main.Unavailable(String.join("; ", refused));
             }
         }
-        Optional<EngineRegistry.Entry> dd = context.engines().find("reference-dd").filter(EngineRegistry.Entry::available);
+        Optional<EngineRegistry.Entry> dd = context.engines().find("reference-dd");
         if (dd.isEmpty() || instance.n() > dd.get().maxN()) {
             refused.add("reference-dd: " + dd.map(e -> "n = " + instance.n() + " > " + e.maxN() + " (" + e.limitReason() + ")")
-                    .orElse("not in this build"));
+                    .orElse("not registered"));
             throw new Main.Unavailable("no trusted reference can take this instance: " + String.join("; ", refused));
         }
         RopeResult r = computeReference("reference-dd", options, instance, judged);

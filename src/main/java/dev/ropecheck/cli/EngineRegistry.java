@@ -13,8 +13,7 @@ import java.util.stream.Collectors;
  * The one place the command line learns about engines. Each engine is one line in
  * {@link #standard()}: its CLI name, its tolerance class, the largest {@code n} the CLI lets it run on
  * and a factory from the command-line {@link Options} (reference precision in digits, {@code eps} of
- * the fast engines). An {@link Entry} without a factory is listed as unavailable (a test registry
- * may hold one); kernels never depend on this package.
+ * the fast engines); kernels never depend on this package.
  */
 public final class EngineRegistry {
 
@@ -61,14 +60,9 @@ public final class EngineRegistry {
      * @param engineClass what tolerance class its results belong to
      * @param maxN the largest {@code n} the CLI accepts for it
      * @param limitReason why {@code maxN} (shown when it is exceeded)
-     * @param factory builds it; null when the engine is unavailable
-     * @param missing why it is unavailable (when {@code factory} is null)
+     * @param factory builds it
      */
-    public record Entry(String name, EngineClass engineClass, int maxN, String limitReason, Factory factory,
-            String missing) {
-        public boolean available() {
-            return factory != null;
-        }
+    public record Entry(String name, EngineClass engineClass, int maxN, String limitReason, Factory factory) {
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -92,7 +86,7 @@ public final class EngineRegistry {
 
     /** Registers an engine with an explicit factory. */
     public EngineRegistry register(String name, EngineClass cls, int maxN, String reason, Factory factory) {
-        return register(new Entry(name, cls, maxN, reason, factory, null));
+        return register(new Entry(name, cls, maxN, reason, factory));
     }
 
     public EngineRegistry register(Entry entry) {
@@ -100,14 +94,9 @@ public final class EngineRegistry {
         return this;
     }
 
-    /** Every registered entry, available or not, in registration order. */
+    /** Every registered entry, in registration order. */
     public List<Entry> entries() {
         return Collections.unmodifiableList(new ArrayList<>(entries.values()));
-    }
-
-    /** The available entries. */
-    public List<Entry> available() {
-        return entries.values().stream().filter(Entry::available).collect(Collectors.toList());
     }
 
     public Optional<Entry> find(String name) {
@@ -115,18 +104,14 @@ public final class EngineRegistry {
     }
 
     /**
-     * The entry called {@code name}, available.
+     * The entry called {@code name}.
      *
-     * @throws IllegalArgumentException naming the known engines when it is unknown or missing
+     * @throws IllegalArgumentException naming the known engines when it is unknown
      */
     public Entry require(String name) {
         Entry e = entries.get(name);
         if (e == null) {
             throw new IllegalArgumentException("--engine " + name + " is unknown; engines: " + String.join(", ", entries.keySet()));
-        }
-        if (!e.available()) {
-            throw new IllegalArgumentException("--engine " + name + " is not available: " + e.missing()
-                    + "; available: " + available().stream().map(Entry::name).collect(Collectors.joining(", ")));
         }
         return e;
     }
@@ -139,7 +124,7 @@ public final class EngineRegistry {
     public void requireCapacity(String name, int n) {
         Entry e = require(name);
         if (n > e.maxN()) {
-            List<String> can = available().stream().filter(x -> x.maxN() >= n).map(Entry::name).collect(Collectors.toList());
+            List<String> can = entries.values().stream().filter(x -> x.maxN() >= n).map(Entry::name).collect(Collectors.toList());
             throw new IllegalArgumentException("n = " + n + " is beyond what engine " + name + " can hold (n <= " + e.maxN()
                     + ": " + e.limitReason() + ")" + (can.isEmpty() ? "; no available engine takes this n"
                             : "; use --engine " + String.join(" or --engine ", can)));

@@ -23,7 +23,7 @@ final class RegistryEngines implements Engines {
 
     @Override
     public Optional<RopeAttentionEngine> engine(String name) {
-        return cache.computeIfAbsent(name, k -> context.engines().find(k).filter(EngineRegistry.Entry::available)
+        return cache.computeIfAbsent(name, k -> context.engines().find(k)
                 .map(e -> e.factory().create(options)));
     }
 
@@ -39,7 +39,7 @@ final class RegistryEngines implements Engines {
 
     @Override
     public Optional<RopeAttentionEngine> engine(String name, double eps) {
-        return context.engines().find(name).filter(EngineRegistry.Entry::available)
+        return context.engines().find(name)
                 .map(e -> e.factory().create(new EngineRegistry.Options(options.precisionDigits(), eps, options.threads())));
     }
 

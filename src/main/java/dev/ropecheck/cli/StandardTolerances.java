@@ -49,7 +49,7 @@ public final class StandardTolerances implements ToleranceSource {
         b.put(EngineClass.EXACT, eps -> new ExactRoundingModel());
         s.put(EngineClass.EXACT, "dev.ropecheck.bounds.ExactRoundingModel (forward-error model of the exact engine's"
                 + " evaluation order, proofs-notes/rounding-model.md)");
-        engines.find(fastEngine).filter(EngineRegistry.Entry::available).ifPresent(fast -> {
+        engines.find(fastEngine).ifPresent(fast -> {
             b.put(EngineClass.FAST, eps -> new FastCertifiedBound(fast.factory().create(
                     new EngineRegistry.Options(EngineRegistry.Options.DEFAULT_PRECISION, eps))));
             s.put(EngineClass.FAST, "dev.ropecheck.bounds.FastForwardBound as certified by the " + fastEngine

@@ -33,25 +33,4 @@ public interface ToleranceSource {
 
     /** True when this source can judge class {@code cls} at all. */
     boolean supports(EngineClass cls);
-
-    /** A source with no bounds, used while the bounds are not in this build. */
-    static ToleranceSource none(String why) {
-        return new ToleranceSource() {
-            @Override
-            public OptionalDouble allowed(EngineClass cls, RopeInstance instance, RopeResult reference, boolean trusted,
-                    double eps, Quantity q) {
-                return OptionalDouble.empty();
-            }
-
-            @Override
-            public String describe(EngineClass cls) {
-                return why;
-            }
-
-            @Override
-            public boolean supports(EngineClass cls) {
-                return false;
-            }
-        };
-    }
 }

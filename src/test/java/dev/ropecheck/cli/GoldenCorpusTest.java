@@ -215,7 +215,7 @@ class GoldenCorpusTest {
         int zeroFields = 0;
         double worst = 0;
         String worstWhere = "";
-        for (EngineRegistry.Entry entry : ctx.engines().available()) {
+        for (EngineRegistry.Entry entry : ctx.engines().entries()) {
             if (entry.engineClass() == EngineClass.REFERENCE) {
                 continue;
             }

@@ -105,7 +105,7 @@ public final class Main {
         return cl;
     }
 
-    /** A needed engine or bound is not in this build (exit code 3). */
+    /** No registered engine or bound can take this input (exit code 3). */
     public static final class Unavailable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

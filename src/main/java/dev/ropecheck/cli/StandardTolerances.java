@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * The production {@link ToleranceSource}: each engine class is judged by a {@link QuantityBound}
  * of {@code dev.ropecheck.bounds} — the exact class by {@code ExactRoundingModel}, the fast class by
  * {@link FastCertifiedBound} (forward quantities only). A class whose
- * bound is not in this build cannot be judged, and {@code check} says so instead of inventing a
+ * bound is not registered cannot be judged, and {@code check} says so instead of inventing a
  * threshold.
  */
 public final class StandardTolerances implements ToleranceSource {

@@ -9,7 +9,7 @@ public interface Measurement {
 
     String title();
 
-    /** The series measured; empty when what it needs is not in this build. */
+    /** The series measured; empty when what it needs is not registered. */
     List<Series> run(VerificationCases cases, Progress progress);
 
     /** Report sections (tables) of the last {@link #run}; none by default. */

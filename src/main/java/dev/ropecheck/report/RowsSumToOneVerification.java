@@ -40,7 +40,7 @@ public final class RowsSumToOneVerification implements Verification {
     public VerificationResult run(VerificationCases cases, Progress progress) {
         Optional<RopeAttentionEngine> eng = engines.engine("exact");
         if (eng.isEmpty()) {
-            return VerificationResult.skipped(this, "needs the exact engine, which is not in this build");
+            return VerificationResult.skipped(this, "needs the exact engine, which is not registered");
         }
         WiderCases tc = new WiderCases(cases, Math.min(engines.maxN("exact"), cases.extended() ? 1024 : 256));
         List<CaseInstances.Case> list = tc.list;

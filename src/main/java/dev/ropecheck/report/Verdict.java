@@ -6,6 +6,6 @@ public enum Verdict {
     PASS,
     /** Some measured error exceeds its bound. */
     FAIL,
-    /** The check could not run (an engine or bound it needs is not in this build); says why. */
+    /** The check could not run (an engine or bound it needs is not registered or cannot take the cases); says why. */
     SKIPPED
 }

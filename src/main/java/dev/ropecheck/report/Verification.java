@@ -18,7 +18,7 @@ public interface Verification {
      * @param cases the instances and sizes of this run (quick or full)
      * @param progress where to report progress
      * @return the measurement; {@link Verdict#SKIPPED} with the reason when something it needs is
-     *     not in this build
+     *     not registered
      */
     VerificationResult run(VerificationCases cases, Progress progress);
 }

@@ -140,6 +140,130 @@ class DdArithTest {
         }
     }
 
+    @Test
+    @DisplayName("plain double-double kernels: axpyD and dotD (strided) are bitwise one DdArith.mulD and one DdArith.add per term in index order; endsBlock ends a block after every block-th step and at the last step")
+    void plainKernelsAreOneMulAndOneAddPerTerm() {
+        SplittableRandom rnd = new SplittableRandom(20261204L);
+        int len = 11;
+        double[] r = new double[4];
+        // axpyD: y[yo + t] += p x[xo + t]
+        DD p = random(rnd);
+        double[] x = new double[len + 5];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = random(rnd).hi();
+        }
+        double[] yh = new double[len + 4];
+        double[] yl = new double[len + 4];
+        for (int t = 0; t < yh.length; t++) {
+            DD y = random(rnd);
+            yh[t] = y.hi();
+            yl[t] = y.lo();
+        }
+        double[] eh = yh.clone();
+        double[] el = yl.clone();
+        DdKernels.axpyD(p.hi(), p.lo(), x, 3, yh, yl, 2, len);
+        for (int t = 0; t < yh.length; t++) {
+            if (t >= 2 && t < 2 + len) {
+                DdArith.mulD(p.hi(), p.lo(), x[3 + t - 2], r, 0);
+                DdArith.add(eh[t], el[t], r[0], r[1], r, 2);
+                assertEquals(r[2], yh[t], 0.0, "axpyD hi at " + t);
+                assertEquals(r[3], yl[t], 0.0, "axpyD lo at " + t);
+            } else {
+                assertEquals(eh[t], yh[t], 0.0, "axpyD touched " + t);
+                assertEquals(el[t], yl[t], 0.0, "axpyD touched " + t);
+            }
+        }
+        // dotD: Σ_t x[xo + t xs] y[yo + t ys], strides 3 and 2 (300 random vectors)
+        int lowParts = 0;
+        for (int rep = 0; rep < 300; rep++) {
+            int xs = 3;
+            int ys = 2;
+            double[] xd = new double[1 + len * xs];
+            for (int t = 0; t < xd.length; t++) {
+                xd[t] = random(rnd).hi();
+            }
+            double[] dh = new double[2 + len * ys];
+            double[] dl = new double[dh.length];
+            for (int t = 0; t < dh.length; t++) {
+                DD y = random(rnd);
+                dh[t] = y.hi();
+                dl[t] = y.lo();
+            }
+            double[] got = new double[3];
+            DdKernels.dotD(xd, 1, xs, dh, dl, 2, ys, len, got, 1);
+            double sh = 0.0;
+            double sl = 0.0;
+            for (int t = 0; t < len; t++) {
+                DdArith.mulD(dh[2 + t * ys], dl[2 + t * ys], xd[1 + t * xs], r, 0);
+                DdArith.add(sh, sl, r[0], r[1], r, 2);
+                sh = r[2];
+                sl = r[3];
+            }
+            assertEquals(sh, got[1], 0.0, "dotD hi");
+            assertEquals(sl, got[2], 0.0, "dotD lo");
+            lowParts += sl != 0.0 ? 1 : 0;
+        }
+        assertTrue(lowParts > 250, "the low part is exercised: " + lowParts);
+
+        // heavy cancellation, y within a few ulps of -p x (few-bit perturbations): here the final
+        // renormalisation of the addition moves the high part, and the kernels must still agree bitwise
+        int trials = 4000;
+        double[] ch = new double[trials];
+        double[] cl = new double[trials];
+        double[] cph = new double[trials];
+        double[] cpl = new double[trials];
+        double[] cx = new double[trials];
+        for (int q = 0; q < trials; q++) {
+            double ph = rnd.nextDouble(1, 2);
+            double pl = fewBits(rnd, -53 - rnd.nextInt(4));
+            double xq = fewBits(rnd, -rnd.nextInt(4));
+            double yh0 = -(ph * xq) + fewBits(rnd, -54 + rnd.nextInt(5));
+            double yl0 = fewBits(rnd, -108 + rnd.nextInt(5));
+            double sp = ph + pl;
+            cpl[q] = pl - (sp - ph);
+            cph[q] = sp;
+            double sy = yh0 + yl0;
+            cl[q] = yl0 - (sy - yh0);
+            ch[q] = sy;
+            cx[q] = xq;
+        }
+        int cancelled = 0;
+        for (int q = 0; q < trials; q++) {
+            DdArith.mulD(cph[q], cpl[q], cx[q], r, 0);
+            DdArith.add(ch[q], cl[q], r[0], r[1], r, 2);
+            double[] ah1 = {ch[q]};
+            double[] al1 = {cl[q]};
+            DdKernels.axpyD(cph[q], cpl[q], cx, q, ah1, al1, 0, 1);
+            assertEquals(r[2], ah1[0], 0.0, "axpyD under cancellation, trial " + q);
+            assertEquals(r[3], al1[0], 0.0, "axpyD under cancellation, trial " + q);
+            // the same sum as a two-term dotD: y0 * 1 + p * x
+            double[] two = new double[3];
+            DdKernels.dotD(new double[] {1.0, 0.5, cx[q]}, 0, 2, new double[] {ch[q], 0.25, cph[q]},
+                    new double[] {cl[q], 0, cpl[q]}, 0, 2, 2, two, 0);
+            assertEquals(r[2], two[0], 0.0, "dotD under cancellation, trial " + q);
+            assertEquals(r[3], two[1], 0.0, "dotD under cancellation, trial " + q);
+            cancelled += Math.abs(r[2]) < 0x1p-40 * Math.abs(ch[q]) ? 1 : 0;
+        }
+        assertTrue(cancelled > trials / 2, "cancellation exercised: " + cancelled);
+        // endsBlock(t, len, block): (t + 1) a multiple of block, or t the last step
+        int[][] cases = {{70, 32, 31, 63, 69}, {64, 32, 31, 63}, {5, 8, 4}, {3, 1, 0, 1, 2}};
+        for (int[] c : cases) {
+            java.util.Set<Integer> ends = new java.util.HashSet<>();
+            for (int q = 2; q < c.length; q++) {
+                ends.add(c[q]);
+            }
+            for (int t = 0; t < c[0]; t++) {
+                assertEquals(ends.contains(t), DdKernels.endsBlock(t, c[0], c[1]),
+                        "endsBlock(" + t + ", " + c[0] + ", " + c[1] + ")");
+            }
+        }
+    }
+
+    /** {@code ±k 2^e}, {@code k} in {@code 1..15}: few significant bits, so that sums land on ties. */
+    private static double fewBits(SplittableRandom rnd, int e) {
+        return Math.scalb((double) (1 + rnd.nextInt(15)), e) * (rnd.nextBoolean() ? 1 : -1);
+    }
+
     private static BigDecimal exact(double h, double l) {
         return new BigDecimal(h).add(new BigDecimal(l));
     }

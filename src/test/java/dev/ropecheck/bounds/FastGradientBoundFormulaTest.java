@@ -168,8 +168,17 @@ class FastGradientBoundFormulaTest {
             new InstanceSpec(7, 2, FamilyKind.IDENTITY, 0.25, true, 12L),
             new InstanceSpec(3, 4, FamilyKind.ROPE_HALF_SPLIT, 1.0, true, 13L),
         };
+        java.util.Map<String, RopeInstance> cases = new java.util.LinkedHashMap<>();
         for (InstanceSpec spec : specs) {
-            RopeInstance in = spec.build();
+            cases.put(spec.toString(), spec.build());
+        }
+        // an explicit family whose largest weight (3.75, at m = n - 1) is not 1: W̄ scales G's bound
+        RopeInstance growing = ExactRoundingModelFormulaTest.withWeights(3, 2, ExactRoundingModelFormulaTest.growing(3),
+                new java.util.SplittableRandom(14L), 0.6).build();
+        cases.put("explicit growing d=2 n=3", growing);
+        for (java.util.Map.Entry<String, RopeInstance> cs : cases.entrySet()) {
+            String spec = cs.getKey();
+            RopeInstance in = cs.getValue();
             for (double[] regime : new double[][] {{1e-3, 1e-14}, {0, 0}, {0, 1e-13}}) {
                 FastForwardBound fwd = forward(in, regime[0], regime[1]);
                 FastGradientBound b = new FastGradientBound(fwd, in);
@@ -202,33 +211,44 @@ class FastGradientBoundFormulaTest {
     @DisplayName("alpha and loss bounds: from the trusted magnitudes when given, from the a-priori ones otherwise")
     void alphaAndLossUseTrustedMagnitudes() {
         RopeInstance in = new InstanceSpec(4, 2, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 21L).build();
-        FastForwardBound fwd = forward(in, 1e-3, 1e-14);
-        FastGradientBound b = new FastGradientBound(fwd, in);
-        int n = in.n();
-        int d = in.d();
-        double alphaApriori = fwd.alphaRelative() * n * ExpApproximationBound.expUp(fwd.beta());
-        close(alphaApriori, b.allowed(Quantity.ALPHA, in, null), "alpha a priori");
-        double hErr = b.allowed(Quantity.H, in, null);
-        double cBar = maxAbs(in.h()) + hErr + maxAbs(in.e());
-        double epsC = fwd.c();
-        long nd = (long) n * d;
-        double lossApriori = fwd.loss(nd * (cBar + epsC), 0.5 * nd * (cBar + epsC) * (cBar + epsC), nd);
-        close(lossApriori, b.allowed(Quantity.LOSS, in, null), "loss a priori");
+        // approximation-dominated, and rounding alone: there the loss bound's gamma_2nd * lossBar term is of
+        // the order of the rest, so lossBar itself (a priori or from the trusted loss) is resolved
+        for (double[] regime : new double[][] {{1e-3, 1e-14}, {0, 0}}) {
+            FastForwardBound fwd = forward(in, regime[0], regime[1]);
+            FastGradientBound b = new FastGradientBound(fwd, in);
+            String w = " delta=" + regime[0] + " epsRound=" + regime[1];
+            int n = in.n();
+            int d = in.d();
+            double alphaApriori = fwd.alphaRelative() * n * ExpApproximationBound.expUp(fwd.beta());
+            close(alphaApriori, b.allowed(Quantity.ALPHA, in, null), "alpha a priori" + w);
+            double hErr = b.allowed(Quantity.H, in, null);
+            double cBar = maxAbs(in.h()) + hErr + maxAbs(in.e());
+            double epsC = fwd.c();
+            long nd = (long) n * d;
+            double lossApriori = fwd.loss(nd * (cBar + epsC), 0.5 * nd * (cBar + epsC) * (cBar + epsC), nd);
+            close(lossApriori, b.allowed(Quantity.LOSS, in, null), "loss a priori" + w);
 
-        DMatrixRMaj alpha = new DMatrixRMaj(n, 1);
-        alpha.data[2] = 3.5;
-        DMatrixRMaj c = new DMatrixRMaj(n, d);
-        c.data[1] = -0.25;
-        c.data[5] = 0.5;
-        RopeResult trusted = RopeResult.builder("trusted").put(Quantity.ALPHA, alpha).put(Quantity.C, c)
-                .putScalar(Quantity.LOSS, 0.15625).build();
-        // trusted magnitudes are inflated by 1e-6 (they are doubles rounded from the reference)
-        double inflate = 1 + 1e-6;
-        close(fwd.alphaRelative() * 3.5 * inflate, b.allowed(Quantity.ALPHA, in, trusted), "alpha trusted");
-        double sc = (0.75 + nd * epsC) * inflate;
-        double lBar = (0.15625 + epsC * sc + nd * epsC * epsC) * inflate;
-        close(fwd.loss(sc, lBar, nd), b.allowed(Quantity.LOSS, in, trusted), "loss trusted");
-        assertTrue(b.allowed(Quantity.ALPHA, in, trusted) < b.allowed(Quantity.ALPHA, in, null));
+            DMatrixRMaj alpha = new DMatrixRMaj(n, 1);
+            alpha.data[2] = 3.5;
+            DMatrixRMaj c = new DMatrixRMaj(n, d);
+            c.data[1] = -0.25;
+            c.data[5] = 0.5;
+            RopeResult trusted = RopeResult.builder("trusted").put(Quantity.ALPHA, alpha).put(Quantity.C, c)
+                    .putScalar(Quantity.LOSS, 0.15625).build();
+            // trusted magnitudes are inflated by 1e-6 (they are doubles rounded from the reference)
+            double inflate = 1 + 1e-6;
+            close(fwd.alphaRelative() * 3.5 * inflate, b.allowed(Quantity.ALPHA, in, trusted), "alpha trusted" + w);
+            double sc = (0.75 + nd * epsC) * inflate;
+            double lBar = (0.15625 + epsC * sc + nd * epsC * epsC) * inflate;
+            close(fwd.loss(sc, lBar, nd), b.allowed(Quantity.LOSS, in, trusted), "loss trusted" + w);
+            if (regime[0] == 0) {
+                // the regime: the gamma_2nd lossBar term is far above the comparison's resolution
+                assertTrue(g(2 * nd) * lBar > 1e3 * REL * fwd.loss(sc, lBar, nd), "lossBar resolved" + w);
+                assertTrue(g(2 * nd) * lossApriori > 0 && g(2 * nd) * 0.5 * nd * (cBar + epsC) * (cBar + epsC)
+                        > 1e3 * REL * lossApriori, "a-priori lossBar resolved" + w);
+            }
+            assertTrue(b.allowed(Quantity.ALPHA, in, trusted) < b.allowed(Quantity.ALPHA, in, null));
+        }
     }
 
     @Test

@@ -133,4 +133,21 @@ class ReferenceEdgeCaseTest {
                     ap(gFactor * hMax));
         });
     }
+
+    @Test
+    @DisplayName("requested precision: 10 and 10000 digits are accepted, 9 and 10001 refused with the range; withDigits keeps the guard digits")
+    void precisionRangeIsInclusive() {
+        assertEquals(10, new ReferenceRopeAttention(10).digits());
+        assertEquals(10_000, new ReferenceRopeAttention(10_000).digits());
+        for (long bad : new long[] {9, 10_001}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new ReferenceRopeAttention(bad));
+            assertTrue(e.getMessage().contains("[10, 10000]"), e.getMessage());
+        }
+        ReferenceRopeAttention r = new ReferenceRopeAttention().withDigits(25);
+        assertEquals(25, r.digits());
+        assertEquals(25 + ReferenceRopeAttention.GUARD_DIGITS, r.workingDigits());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ReferenceRopeAttention().withDigits(10_001));
+    }
 }

@@ -83,6 +83,32 @@ class DoubleDoubleEngineTest {
         }
     }
 
+    private static DMatrixRMaj fullPrecision(int rows, int cols, java.util.SplittableRandom rnd) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int t = 0; t < m.data.length; t++) {
+            m.data[t] = rnd.nextDouble(-1, 1);
+        }
+        return m;
+    }
+
+    @Test
+    @DisplayName("MATH §2-3: agreement >= 25 digits per entry when inputs and weights carry all 53 bits, so that the projections x W have nonzero residuals")
+    void agreesWithFullPrecisionInputsAndWeights() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261204L);
+        int n = 5;
+        int d = 4;
+        RopeInstance inst = RopeInstance.builder().a1(fullPrecision(n, d, rnd)).a2(fullPrecision(n, d, rnd))
+                .a3(fullPrecision(n, d, rnd)).e(fullPrecision(n, d, rnd)).wq(fullPrecision(d, d, rnd))
+                .wk(fullPrecision(d, d, rnd)).wv(fullPrecision(d, d, rnd))
+                .family(new dev.ropecheck.model.RopeFamily(d)).build();
+        RopeResult r = new RopeReferenceEngine_DD(2).computeAll(inst);
+        Map<Quantity, Double> dig = agreement(inst, r);
+        System.out.println("full-precision inputs, worst digits " + dig);
+        for (Map.Entry<Quantity, Double> e : dig.entrySet()) {
+            assertTrue(e.getValue() >= REQUIRED_DIGITS, e.getKey().key() + ": " + e.getValue() + " digits");
+        }
+    }
+
     @Test
     @DisplayName("Guard: without the residual (hi alone) the agreement drops to double precision, and zeros agree nowhere")
     void residualAndValuesAreBothNeeded() {

@@ -64,4 +64,21 @@ class TensorEngineIdentityTest {
             assertEquals(alpha, a, delta * alpha * (1 + 1e-9));
         }
     }
+
+    @Test
+    @DisplayName("a weight gradient of an instance given by X, Y (no weights) is refused by every tensor engine, naming the engine and the field")
+    void weightGradientWithoutWeightsIsRefused() {
+        TensorInstance in = TensorInstance.builder().a1(filled(2, 1, 0.5)).a2(filled(2, 1, 0.25)).a3(filled(2, 1, 1))
+                .a4(filled(2, 1, 1)).a5(filled(2, 1, 1)).e(filled(2, 1, 0)).x(filled(1, 1, 0.75))
+                .y(filled(1, 1, 1)).build();
+        TensorAttentionEngine[] engines = {new dev.ropecheck.engine.reference.TensorReferenceEngine_AP(),
+            new TensorExactEngine_F64(), new TensorFastEngine_F64(1e-3, false)};
+        for (TensorAttentionEngine eng : engines) {
+            assertTrue(!eng.supported(in).contains(TensorQuantity.GRAD_WQ), eng.name());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> eng.compute(in, java.util.EnumSet.of(TensorQuantity.GRAD_WQ)), eng.name());
+            assertTrue(e.getMessage().contains(eng.name()) && e.getMessage().contains(TensorQuantity.GRAD_WQ.key()),
+                    e.getMessage());
+        }
+    }
 }

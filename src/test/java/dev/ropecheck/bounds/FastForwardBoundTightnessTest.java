@@ -67,6 +67,13 @@ class FastForwardBoundTightnessTest {
             assertTrue(measured / b.alphaRelative() >= 1 - 1e-9, "alpha: " + measured / b.alphaRelative());
             assertEquals(b.deltaEffective() + b.rho(), b.alphaRelative(), 8 * U * b.alphaRelative());
         }
+        // with rounding: rho = epsRound Pabs e^beta of the order of delta, so both parts are resolved
+        for (double epsRound : new double[] {1e-7, 1e-6}) {
+            FastForwardBound b = new FastForwardBound(1.0, 1e-6, 1.0, 0, epsRound, 1, 0, 1);
+            assertTrue(b.rho() > 0.1 * b.deltaEffective(), "rho " + b.rho());
+            assertEquals(b.deltaEffective() + b.rho(), b.alphaRelative(), 8 * U * b.alphaRelative(),
+                    "alphaRelative at epsRound=" + epsRound);
+        }
     }
 
     @Test
@@ -106,6 +113,20 @@ class FastForwardBoundTightnessTest {
             double part = b.roundingSlack() - hErr - 2 * U * hInf;
             assertTrue(attained <= part * (1 + 1e-12), "rho=" + rho);
             assertTrue(attained / part >= 1 - 1e-9, "rho=" + rho + ": slack attained only to " + attained / part);
+        }
+        // rounding together with an approximation error: the slack's 1 - deltaEff - rho at a large delta, and
+        // both attention bounds as their approximation part plus the slack
+        for (double delta : new double[] {0.3, 1e-6}) {
+            FastForwardBound b = new FastForwardBound(0.0, delta, 1.0, 0.0, 1e-4, hInf, hErr, 0.0);
+            double de = b.deltaEffective();
+            double r = b.rho();
+            double closed = hErr + 2 * r * hInf / (1 - de - r) + 2 * U * hInf;
+            assertTrue(b.roundingSlack() >= closed && b.roundingSlack() <= closed * (1 + 20 * U),
+                    "delta=" + delta + ": slack " + b.roundingSlack() + " vs " + closed);
+            assertEquals(b.attentionApproximation() + b.roundingSlack(), b.attention(), 4 * U * b.attention(),
+                    "attention at delta=" + delta);
+            assertEquals(b.attentionApproximationCrude() + b.roundingSlack(), b.attentionCrude(),
+                    4 * U * b.attentionCrude(), "attentionCrude at delta=" + delta);
         }
     }
 

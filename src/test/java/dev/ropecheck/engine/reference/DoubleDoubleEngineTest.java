@@ -193,6 +193,22 @@ class DoubleDoubleEngineTest {
         assertTrue(Double.isInfinite(dd.get(Quantity.ALPHA).get(0, 0)));
         assertEquals(0.0, dd.residual(Quantity.ALPHA).get(0, 0), 0.0);
         assertArrayEquals(ap.get(Quantity.ATTENTION).data, dd.get(Quantity.ATTENTION).data, 0.0);
+        // e^max finite, alpha = 2 e^max not: two scores 26.64^2 = 709.69 (ln MAX_VALUE = 709.78)
+        DMatrixRMaj c = new DMatrixRMaj(2, 1);
+        c.fill(26.64);
+        DMatrixRMaj one = new DMatrixRMaj(1, 1);
+        one.fill(1.0);
+        RopeInstance edge = RopeInstance.builder().a1(c).a2(c).a3(c).e(c).wq(one).wk(one).wv(one)
+                .family(new IdentityFamily(1)).build();
+        RopeResult dd2 = new RopeReferenceEngine_DD(2).compute(edge, EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION));
+        RopeResult ap2 = new RopeReferenceEngine_AP().compute(edge, EnumSet.of(Quantity.ALPHA, Quantity.ATTENTION));
+        assertTrue(Double.isFinite(Math.exp(26.64 * 26.64)), "the regime: e^max is finite");
+        assertArrayEquals(ap2.get(Quantity.ALPHA).data, dd2.get(Quantity.ALPHA).data, 0.0);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(Double.isInfinite(dd2.get(Quantity.ALPHA).get(i, 0)), "alpha = 2 e^709.69 overflows");
+            assertEquals(0.0, dd2.residual(Quantity.ALPHA).get(i, 0), 0.0);
+        }
+        assertArrayEquals(ap2.get(Quantity.ATTENTION).data, dd2.get(Quantity.ATTENTION).data, 0.0);
     }
 
     @Test

@@ -207,4 +207,22 @@ class StandardExactEngineTest {
     void rejectsMissingInstance() {
         assertThrows(IllegalArgumentException.class, () -> StandardExactEngine_F64.evaluate(null));
     }
+
+    @Test
+    @DisplayName("stable softmax: scores of 400 and 380 (e^400 overflows) give f = (1, e^-20)/(1 + e^-20), finite, rows summing to 1")
+    void largeScoresAreShiftedByTheRowMaximum() {
+        DMatrixRMaj a1 = new DMatrixRMaj(new double[][] {{20}, {20}});
+        DMatrixRMaj a2 = new DMatrixRMaj(new double[][] {{20}, {19}});
+        DMatrixRMaj a3 = new DMatrixRMaj(new double[][] {{1}, {-1}});
+        DMatrixRMaj e = new DMatrixRMaj(2, 1);
+        DMatrixRMaj one = new DMatrixRMaj(new double[][] {{1}});
+        StandardExactEngine_F64.Values v = StandardExactEngine_F64.evaluate(new StandardInstance(a1, a2, a3, e, one, one));
+        double small = Math.exp(-20);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(1 / (1 + small), v.f().get(i, 0), 4e-16, "f[" + i + ",0]");
+            assertEquals(small / (1 + small), v.f().get(i, 1), 4e-16 * small, "f[" + i + ",1]");
+            assertEquals((1 - small) / (1 + small), v.attention().get(i, 0), 4e-16, "Att[" + i + "]");
+        }
+        assertTrue(Double.isFinite(v.loss()) && Double.isFinite(v.gradient().get(0, 0)));
+    }
 }

@@ -179,7 +179,7 @@ class FastGradientBoundFormulaTest {
         for (java.util.Map.Entry<String, RopeInstance> cs : cases.entrySet()) {
             String spec = cs.getKey();
             RopeInstance in = cs.getValue();
-            for (double[] regime : new double[][] {{1e-3, 1e-14}, {0, 0}, {0, 1e-13}}) {
+            for (double[] regime : new double[][] {{1e-3, 1e-14}, {0, 0}, {0, 1e-13}, {1e-3, 1e-8}}) {
                 FastForwardBound fwd = forward(in, regime[0], regime[1]);
                 FastGradientBound b = new FastGradientBound(fwd, in);
                 Expected e = new Expected(fwd, in);

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -73,5 +77,21 @@ class WorkersTest {
         });
         IllegalStateException w = assertThrows(IllegalStateException.class, () -> Workers.run(tasks, 2, "test", v -> { }));
         assertTrue(w.getCause() instanceof IOException);
+    }
+
+    @Test
+    @DisplayName("with 3 threads, 3 tasks that wait for each other all run at once, on three distinct threads")
+    void threadsReallyRunConcurrently() {
+        CyclicBarrier barrier = new CyclicBarrier(3);
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        Workers.run(3, 3, "test", (w, k) -> {
+            names.add(Thread.currentThread().getName());
+            try {
+                barrier.await(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("task " + k + " did not meet the other two: the workers did not run at once", e);
+            }
+        });
+        assertEquals(3, names.size(), names.toString());
     }
 }

@@ -34,11 +34,7 @@ final class JsonGrids {
             if (t != JsonToken.START_ARRAY) {
                 throw json.error(name + "[" + rows + "]: expected a row (an array of numbers), found " + JsonIn.describe(t));
             }
-            int c = 0;
-            while ((t = json.next()) != JsonToken.END_ARRAY) {
-                values.add(json, name, rows, c, mode);
-                c++;
-            }
+            int c = readRow(json, values, name, rows, mode);
             if (cols < 0) {
                 cols = c;
             } else if (c != cols) {
@@ -51,6 +47,16 @@ final class JsonGrids {
             throw json.error(name + " is empty (" + rows + " rows, " + Math.max(cols, 0) + " columns)");
         }
         return values.grid(rows, cols, 2);
+    }
+
+    /** Reads the entries of row {@code row} (its opening bracket just consumed) up to its closing bracket; returns how many. */
+    private static int readRow(JsonIn json, JsonValues values, String name, int row, JsonIn.Numbers mode) {
+        int c = 0;
+        while (json.next() != JsonToken.END_ARRAY) {
+            values.add(json, name, row, c, mode);
+            c++;
+        }
+        return c;
     }
 
     /**
@@ -70,11 +76,7 @@ final class JsonGrids {
                         throw json.error(name + "[" + rows + "]: expected a row (an array of numbers), found "
                                 + JsonIn.describe(t));
                     }
-                    int c = 0;
-                    while ((t = json.next()) != JsonToken.END_ARRAY) {
-                        values.add(json, name, rows, c, mode);
-                        c++;
-                    }
+                    int c = readRow(json, values, name, rows, mode);
                     if (cols < 0) {
                         cols = c;
                     } else if (c != cols) {

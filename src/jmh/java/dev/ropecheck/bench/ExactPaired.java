@@ -56,8 +56,8 @@ public final class ExactPaired {
         }
         double mw = median(wall);
         double mc = median(cpu);
-        System.out.printf("java exact %s n=%d d=%d threads=%d median wall_ms %.1f cpu_ms %.1f", train ? "train" : "fwd", n,
-                d, threads, mw, mc);
+        System.out.printf("java exact %s n=%d d=%d threads=%d kernels %s median wall_ms %.1f cpu_ms %.1f",
+                train ? "train" : "fwd", n, d, threads, RopeExactEngine_F64.kernels(), mw, mc);
         if (!train) {
             System.out.printf(" useful_gflops_per_s wall %.2f cpu %.2f", 4.0 * n * n * d / (mw * 1e6),
                     4.0 * n * n * d / (mc * 1e6));

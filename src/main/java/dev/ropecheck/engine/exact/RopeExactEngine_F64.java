@@ -42,7 +42,9 @@ import org.ejml.data.DMatrixRMaj;
  * requested, the engine takes the {@link RotatedPath} instead: {@code W_{i-j} = R_i R_j^T}, so the
  * rows are rotated once and every {@code n x n x d} product is a blocked matrix product,
  * {@code O(n^2 d)}; the offset-grouped path above stays for explicit families, a general {@code X},
- * {@code gradX} and an engine built with replaced {@link OffsetPathRules} (the tests' seam).
+ * {@code gradX} and an engine built with replaced {@link OffsetPathRules} (the tests' seam). Its
+ * products run on SIMD lanes when the JVM has {@code jdk.incubator.vector}
+ * ({@code java --add-modules jdk.incubator.vector}; {@link #kernels}), with the same results bit for bit.
  *
  * <p>Threads: {@link #RopeExactEngine_F64(int)}, default {@link Runtime#availableProcessors()} (which
  * follows {@code -XX:ActiveProcessorCount}); every result is bitwise the same for every thread count.
@@ -126,6 +128,15 @@ public final class RopeExactEngine_F64 implements RopeAttentionEngine {
             throw new IllegalArgumentException("instance is missing");
         }
         return RopeAttentionEngine.withoutWeightQuantities(EnumSet.allOf(Quantity.class), instance);
+    }
+
+    /**
+     * The rotated route's kernels in this JVM: {@code "simd xL"} ({@code L} doubles per vector) when
+     * {@code jdk.incubator.vector} is in the boot layer and {@code -Dropecheck.simd=false} is not set,
+     * else {@code "scalar"}. Either gives the same results, bit for bit.
+     */
+    public static String kernels() {
+        return Simd.describe(Simd.ENABLED);
     }
 
     /** The number of parts of the offset-grouped path for an instance with {@code n} tokens. */

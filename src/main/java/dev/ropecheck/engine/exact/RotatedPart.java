@@ -77,7 +77,11 @@ final class RotatedPart implements Runnable {
             lim[r] = pl.limit(i0 + r);
             maxLim = Math.max(maxLim, lim[r]);
         }
-        ScoreKernel.block(pl.qr, i0, rows, pl.kr, n, d, lim, w.s);
+        if (pl.simd) {
+            SimdKernels.scores(pl.qr, i0, rows, pl.kr, pl.krT, pl.ld, n, d, lim, w.s);
+        } else {
+            ScoreKernel.block(pl.qr, i0, rows, pl.kr, n, d, lim, w.s);
+        }
         for (int r = 0; r < rows; r++) {
             w.hk[r] = softmax(i0 + r, lim[r], w.s, w.f, r * n) * d;
         }
@@ -86,7 +90,9 @@ final class RotatedPart implements Runnable {
         for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
             for (int r = 0; r < rows; r++) {
                 int j1 = Math.min(j0 + CHUNK, lim[r]);
-                if (j1 > j0) {
+                if (j1 > j0 && pl.simd) {
+                    SimdKernels.centred(w.f, r * n, j0, j1, pl.h, d, w.hk[r], w.dcen, r * d);
+                } else if (j1 > j0) {
                     RowKernels.centred(w.f, r * n, j0, j1, pl.hT, pl.ld, pl.h, d, w.hk[r], w.dcen, r * d);
                 }
             }
@@ -108,7 +114,10 @@ final class RotatedPart implements Runnable {
         for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
             for (int r = 0; r < rows; r++) {
                 int j1 = Math.min(j0 + CHUNK, lim[r]);
-                if (j1 > j0) {
+                if (j1 > j0 && pl.simd) {
+                    SimdKernels.shifted(pl.c, (i0 + r) * d, pl.h, pl.hT, pl.ld, w.hk[r], w.dcen, r * d, d, j0, j1, t,
+                            r * n);
+                } else if (j1 > j0) {
                     RowKernels.shifted(pl.c, (i0 + r) * d, pl.h, w.hk[r], w.dcen, r * d, d, j0, j1, t, r * n);
                 }
             }
@@ -126,10 +135,19 @@ final class RotatedPart implements Runnable {
             dqBlock(w, i0, rows, maxLim);
         }
         if (pl.needDK) {
-            RowKernels.scatter(p, n, pl.qr, i0, rows, lim, maxLim, d, dk);
+            scatter(p, pl.qr, i0, rows, lim, maxLim, dk);
         }
         if (pl.needDV) {
-            RowKernels.scatter(w.f, n, pl.c, i0, rows, lim, maxLim, d, dv);
+            scatter(w.f, pl.c, i0, rows, lim, maxLim, dv);
+        }
+    }
+
+    /** {@code out += w^T x} over the block's rows ({@link RowKernels#scatter}, or its SIMD twin). */
+    private void scatter(double[] wt, double[] x, int i0, int rows, int[] lim, int maxLim, double[] out) {
+        if (pl.simd) {
+            SimdKernels.scatter(wt, pl.n, x, i0, rows, lim, maxLim, pl.d, out);
+        } else {
+            RowKernels.scatter(wt, pl.n, x, i0, rows, lim, maxLim, pl.d, out);
         }
     }
 
@@ -142,7 +160,9 @@ final class RotatedPart implements Runnable {
         for (int j0 = 0; j0 < maxLim; j0 += CHUNK) {
             for (int r = 0; r < rows; r++) {
                 int j1 = Math.min(j0 + CHUNK, w.lim[r]);
-                if (j1 > j0) {
+                if (j1 > j0 && pl.simd) {
+                    SimdKernels.rowTimes(w.p, r * n, j0, j1, pl.kr, d, acc, r * d);
+                } else if (j1 > j0) {
                     RowKernels.rowTimes(w.p, r * n, j0, j1, pl.krT, pl.ld, d, acc, r * d);
                 }
             }

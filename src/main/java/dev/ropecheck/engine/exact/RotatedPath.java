@@ -43,7 +43,13 @@ final class RotatedPath {
 
     /** Computes {@code wanted} for {@code inst} into {@code out}; returns the number of parts. */
     static int compute(RopeInstance inst, java.util.Set<Quantity> wanted, int threads, RopeResult.Builder out) {
-        RotatedPlan pl = new RotatedPlan(inst, wanted);
+        return compute(inst, wanted, threads, Simd.ENABLED, out);
+    }
+
+    /** As {@link #compute(RopeInstance, java.util.Set, int, RopeResult.Builder)}, on the SIMD kernels or not. */
+    static int compute(RopeInstance inst, java.util.Set<Quantity> wanted, int threads, boolean simd,
+            RopeResult.Builder out) {
+        RotatedPlan pl = new RotatedPlan(inst, wanted, simd);
         int[] b = partition(pl.n);
         RotatedPart[] parts = new RotatedPart[b.length - 1];
         for (int t = 0; t < parts.length; t++) {

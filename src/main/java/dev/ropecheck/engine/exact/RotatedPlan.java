@@ -48,9 +48,12 @@ final class RotatedPlan {
     final double[] aOut;
     final double[] fOut;
     final double[] pOut;
+    /** Products on {@link SimdKernels} (else the scalar kernels; the same results, bit for bit). */
+    final boolean simd;
 
-    RotatedPlan(RopeInstance inst, Set<Quantity> wanted) {
+    RotatedPlan(RopeInstance inst, Set<Quantity> wanted, boolean simd) {
         this.inst = inst;
+        this.simd = simd;
         this.n = inst.n();
         this.d = inst.d();
         this.causal = inst.causal();
@@ -58,13 +61,13 @@ final class RotatedPlan {
         this.sigma = inst.scale();
         this.wanted = EnumSet.noneOf(Quantity.class);
         this.wanted.addAll(wanted);
-        double[] q = DenseOps.mult(inst.a1().data, n, d, inst.wq().data, d);
-        double[] k = DenseOps.mult(inst.a2().data, n, d, inst.wk().data, d);
+        double[] q = mult(inst.a1().data, inst.wq().data);
+        double[] k = mult(inst.a2().data, inst.wk().data);
         this.qr = RotatedRows.rotate(q, n, d, inst.family());
         this.kr = RotatedRows.rotate(k, n, d, inst.family());
         this.ld = n + 8;
         this.krT = RotatedRows.transpose(kr, n, d, ld);
-        this.h = DenseOps.mult(inst.a3().data, n, d, inst.y().data, d);
+        this.h = mult(inst.a3().data, inst.y().data);
         this.hT = RotatedRows.transpose(h, n, d, ld);
         this.e = inst.upstream().data;
         this.wantA = wanted.contains(Quantity.A);
@@ -84,6 +87,11 @@ final class RotatedPlan {
         this.aOut = wantA ? new double[n * n] : null;
         this.fOut = wantF ? new double[n * n] : null;
         this.pOut = wantP ? new double[n * n] : null;
+    }
+
+    /** {@code x y} for {@code x: n x d}, {@code y: d x d}. */
+    private double[] mult(double[] x, double[] y) {
+        return simd ? SimdKernels.mult(x, n, d, y, d) : DenseOps.mult(x, n, d, y, d);
     }
 
     /** {@code sigma x}: {@code x / d} for the default scale, {@code x * sigma} otherwise (one rounding). */

@@ -185,15 +185,32 @@ final class RowKernels {
     /**
      * {@code out[j d + a] += w[r n + j] x[(i0 + r) d + a]} for the block's rows {@code r} in increasing
      * order with {@code j < lim[r]}, {@code j < maxLim}: a block's terms of {@code Σ_i w_ij x_i}
-     * ({@code P^T Qr}, {@code f^T c}). Where all eight rows of a full block take part, the eight
-     * weights stay in registers and the loop runs over {@code a}.
+     * ({@code P^T Qr}, {@code f^T c}). Where all eight rows of a full block take part ({@code j <}
+     * {@link #commonLimit}), the eight weights stay in registers and the loop runs over {@code a}
+     * ({@link #eight}); elsewhere row by row ({@link #rowsOf}).
      */
     static void scatter(double[] w, int n, double[] x, int i0, int rows, int[] lim, int maxLim, int d, double[] out) {
+        int common = commonLimit(rows, lim);
+        for (int j = 0; j < maxLim; j++) {
+            if (j < common) {
+                eight(w, n, x, i0 * d, d, out, j, 0);
+            } else {
+                rowsOf(w, n, x, i0, rows, lim, d, out, j);
+            }
+        }
+    }
+
+    /** The columns {@code j} that all rows of a full block of eight see: {@code min lim}, or 0 for a shorter block. */
+    static int commonLimit(int rows, int[] lim) {
         int common = rows == 8 ? lim[0] : 0;
         for (int r = 1; r < rows && common > 0; r++) {
             common = Math.min(common, lim[r]);
         }
-        int x0 = i0 * d;
+        return common;
+    }
+
+    /** Column {@code j}, features {@code a0 <= a < d}, of a full block: {@code out[j d + a] += w_rj x_ra}, {@code r = 0..7} in order. */
+    static void eight(double[] w, int n, double[] x, int x0, int d, double[] out, int j, int a0) {
         int x1 = x0 + d;
         int x2 = x1 + d;
         int x3 = x2 + d;
@@ -201,38 +218,38 @@ final class RowKernels {
         int x5 = x4 + d;
         int x6 = x5 + d;
         int x7 = x6 + d;
-        for (int j = 0; j < maxLim; j++) {
-            int jo = j * d;
-            if (j < common) {
-                double w0 = w[j];
-                double w1 = w[n + j];
-                double w2 = w[2 * n + j];
-                double w3 = w[3 * n + j];
-                double w4 = w[4 * n + j];
-                double w5 = w[5 * n + j];
-                double w6 = w[6 * n + j];
-                double w7 = w[7 * n + j];
+        int jo = j * d;
+        double w0 = w[j];
+        double w1 = w[n + j];
+        double w2 = w[2 * n + j];
+        double w3 = w[3 * n + j];
+        double w4 = w[4 * n + j];
+        double w5 = w[5 * n + j];
+        double w6 = w[6 * n + j];
+        double w7 = w[7 * n + j];
+        for (int a = a0; a < d; a++) {
+            double s = out[jo + a];
+            s += w0 * x[x0 + a];
+            s += w1 * x[x1 + a];
+            s += w2 * x[x2 + a];
+            s += w3 * x[x3 + a];
+            s += w4 * x[x4 + a];
+            s += w5 * x[x5 + a];
+            s += w6 * x[x6 + a];
+            s += w7 * x[x7 + a];
+            out[jo + a] = s;
+        }
+    }
+
+    /** Column {@code j} row by row: {@code out[j d + a] += w_rj x_ra} for the rows with {@code j < lim[r]}, in order. */
+    static void rowsOf(double[] w, int n, double[] x, int i0, int rows, int[] lim, int d, double[] out, int j) {
+        int jo = j * d;
+        for (int r = 0; r < rows; r++) {
+            if (j < lim[r]) {
+                double wj = w[r * n + j];
+                int xo = (i0 + r) * d;
                 for (int a = 0; a < d; a++) {
-                    double s = out[jo + a];
-                    s += w0 * x[x0 + a];
-                    s += w1 * x[x1 + a];
-                    s += w2 * x[x2 + a];
-                    s += w3 * x[x3 + a];
-                    s += w4 * x[x4 + a];
-                    s += w5 * x[x5 + a];
-                    s += w6 * x[x6 + a];
-                    s += w7 * x[x7 + a];
-                    out[jo + a] = s;
-                }
-                continue;
-            }
-            for (int r = 0; r < rows; r++) {
-                if (j < lim[r]) {
-                    double wj = w[r * n + j];
-                    int xo = (i0 + r) * d;
-                    for (int a = 0; a < d; a++) {
-                        out[jo + a] += wj * x[xo + a];
-                    }
+                    out[jo + a] += wj * x[xo + a];
                 }
             }
         }

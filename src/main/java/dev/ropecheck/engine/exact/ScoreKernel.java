@@ -38,7 +38,7 @@ final class ScoreKernel {
     }
 
     /** Entries {@code j0 <= j < j1} of one row, one dot product each. */
-    private static void edge(double[] qr, int qo, double[] kr, int d, double[] out, int o, int j0, int j1) {
+    static void edge(double[] qr, int qo, double[] kr, int d, double[] out, int o, int j0, int j1) {
         for (int j = j0; j < j1; j++) {
             int ko = j * d;
             double s = 0.0;

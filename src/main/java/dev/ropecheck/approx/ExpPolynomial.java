@@ -93,6 +93,15 @@ public final class ExpPolynomial {
         return absSum;
     }
 
+    /**
+     * An upper bound on {@code Σ |a_k| x^k} for {@code x >= 0}, for a rounding scale at a magnitude other than
+     * {@code beta} (the fast-fft engine's expansion, {@code proofs-notes/fast-forward-error.md} §2): {@link #absValue}
+     * enlarged by its relative error {@code γ_{2g+1}} ({@code fl(1 + 4γ) >= 1 + 2γ >= 1/(1 - γ)}), rounded up.
+     */
+    public double absSumAt(double x) {
+        return Math.nextUp(absValue(x) * (1 + 4 * ExpApproximationBound.gamma(2 * degree() + 1)));
+    }
+
     /** {@code Σ |a_k| x^k} for {@code x >= 0}, computed in double (relative error {@code <= γ_{2g+1}}). */
     public double absValue(double x) {
         double r = 0;

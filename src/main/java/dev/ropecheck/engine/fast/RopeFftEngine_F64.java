@@ -6,6 +6,7 @@ import dev.ropecheck.approx.Method;
 import dev.ropecheck.approx.ScoreBound;
 import dev.ropecheck.bounds.FastForwardBound;
 import dev.ropecheck.engine.Workers;
+import dev.ropecheck.model.IdentityFamily;
 import dev.ropecheck.model.RopeFamily;
 import dev.ropecheck.model.RopeInstance;
 import java.util.LinkedHashMap;
@@ -23,7 +24,9 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * {@code m} (every monomial of the identity family) take a plain sum instead.
  *
  * <p>{@code P} is the minimal-degree {@link ExpApproximations approximation} with
- * {@code etaPolynomial <= eps} on {@code [-beta, beta]}, {@code beta = ScoreBound.beta}. A general
+ * {@code etaPolynomial <= eps} on {@code [-beta, beta]}, {@code beta} = {@link #intervalBeta} (for RoPE and
+ * identity with weights the rotation-invariant {@code ScoreBound.betaRotated} when smaller), while the
+ * expansion's rounding is scaled by {@link #expansionBeta} ({@code ScoreBound.beta}). A general
  * {@code X} is handled through {@code T = d |S|} terms (see {@link ExpansionTerms}); the monomial
  * count is capped ({@link #DEFAULT_MONOMIAL_CAP}) with an {@link IllegalArgumentException} naming
  * the count. Error: {@link FastForwardBound} with {@link FastForwardBound#fftRounding}.
@@ -116,10 +119,32 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
         return FftGradient.compute(in, fwd, fwd.polynomial(), wantG, rule, threads);
     }
 
-    /** The polynomial this engine uses for {@code instance}. */
+    /** The polynomial this engine uses for {@code instance}: on {@code [-beta, beta]}, {@code beta} = {@link #intervalBeta}. */
     public ExpPolynomial polynomial(RopeInstance instance) {
-        double beta = roundUp(Math.max(ScoreBound.beta(instance), MIN_BETA));
+        double beta = roundUp(Math.max(intervalBeta(instance), MIN_BETA));
         return ExpApproximations.minimalDegree(method, beta, eps, ExpApproximations.Scope.POLYNOMIAL);
+    }
+
+    /**
+     * The bound on the scores that the polynomial must cover ({@code proofs-notes/fast-forward-error.md} §1):
+     * {@link ScoreBound#beta}, or for the rotation families (RoPE, identity) with weights the smaller of it and
+     * {@link ScoreBound#betaRotated}. Each bounds every {@code |s_ij|} and every double score {@code |s~_ij|}; the
+     * rounding of the expansion is scaled by {@link #expansionBeta} instead, which bounds the sum of the terms'
+     * magnitudes.
+     */
+    static double intervalBeta(RopeInstance in) {
+        double beta = ScoreBound.beta(in);
+        boolean rotation = in.family() instanceof RopeFamily || in.family() instanceof IdentityFamily;
+        return rotation && in.hasWeights() ? Math.min(beta, ScoreBound.betaRotated(in)) : beta;
+    }
+
+    /**
+     * {@code (1/d) Σ_S Q̄ W̄ K̄} ({@link ScoreBound#beta}), at least the polynomial's {@code beta}: the magnitude at
+     * which the expansion's terms are summed, so {@code Pabs = Σ |a_t| expansionBeta^t} and the score rounding
+     * {@code sigma} scale with it ({@code fast-forward-error.md} §1–2).
+     */
+    static double expansionBeta(RopeInstance in, ExpPolynomial p) {
+        return Math.max(roundUp(ScoreBound.beta(in)), p.beta());
     }
 
     @Override
@@ -144,8 +169,9 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
         int length = FftPlans.lengthFor(n);
         double[] hs = FastForward.hStats(in, h);
         double epsRound = FastForwardBound.fftRounding(length, p.degree(), monomials, n);
-        FastForwardBound bound = new FastForwardBound(p.beta(), p.deltaPolynomial(), p.absSum(),
-                FastForwardBound.scoreRounding(d, p.beta(), omega(in), p.beta()),
+        double betaAbs = expansionBeta(in, p);
+        FastForwardBound bound = new FastForwardBound(p.beta(), p.deltaPolynomial(), p.absSumAt(betaAbs),
+                FastForwardBound.scoreRounding(d, betaAbs, omega(in), betaAbs),
                 in.causal() ? FastForwardBound.causalRounding(epsRound, n) : epsRound, hs[0], hs[1],
                 FastForward.maxAbs(in.upstream()));
         double[][] numer = new double[d][];

@@ -103,7 +103,8 @@ class FastEngineStatedValuesTest {
         assertEquals(omega, RopeFftEngine_F64.omega(in), 0);
         FastForward ff = new RopeFftEngine_F64(EPS, Method.CHEBYSHEV).forward(in);
         ExpPolynomial p = ff.polynomial();
-        assertEquals(FastForwardBound.scoreRounding(in.d(), p.beta(), omega, p.beta()), ff.bound().sigma(), 0);
+        double betaAbs = RopeFftEngine_F64.expansionBeta(in, p);
+        assertEquals(FastForwardBound.scoreRounding(in.d(), betaAbs, omega, betaAbs), ff.bound().sigma(), 0);
         FastForward fl = new RopeLowRankEngine_F64(EPS, Method.CHEBYSHEV).forward(in);
         assertEquals(FastForwardBound.rotatedScoreRounding(in.d(), fl.polynomial().beta(), omega), fl.bound().sigma(), 0);
         RopeInstance explicit = new ConventionCase(new InstanceSpec(5, 2, FamilyKind.EXPLICIT, 0.5, true, 4203), true,

@@ -203,7 +203,7 @@ class FftThreadsTest {
     @Test
     @DisplayName("applyKernel (one thread, the same chunks) gives the forward's alpha bit for bit")
     void applyKernelMatchesForward() {
-        RopeInstance in = instance(4100, 2, FamilyKind.ROPE_INTERLEAVED, true, false, 1412);
+        RopeInstance in = instance(4100, 2, FamilyKind.ROPE_INTERLEAVED, 2.0, true, false, 1412);
         FastForward f = RopeFftEngine_F64.withThreads(EPS, Method.CHEBYSHEV, 2).forward(in);
         assertTrue((int) f.metadata().get("chunks") > 1, f.metadata().toString());
         double[][] one = RopeFftEngine_F64.applyKernel(in, f.polynomial(),

@@ -141,6 +141,47 @@ class DdArithTest {
     }
 
     @Test
+    @DisplayName("fold: each entry is TwoSum(s, c) added to y by DdArith.add, bit for bit, and the accumulator reset")
+    void foldIsTwoSumThenAdd() {
+        SplittableRandom rnd = new SplittableRandom(20261205L);
+        int len = 4000;
+        double[] s = new double[len + 3];
+        double[] c = new double[len + 3];
+        double[] yh = new double[len + 2];
+        double[] yl = new double[len + 2];
+        for (int t = 0; t < len; t++) {
+            DD a = random(rnd);
+            s[t + 3] = a.hi();
+            c[t + 3] = a.hi() * Math.ulp(1.0) * rnd.nextDouble(-4, 4); // a compensation term, a few ulps of s
+            // half the cases cancel: y within a few ulps of -(s + c), so the low parts decide the result
+            DD y = t % 2 == 0 ? random(rnd) : DD.ofSum(-(s[t + 3] + c[t + 3]),
+                    Math.ulp(s[t + 3]) * rnd.nextInt(-3, 4) * 0.25);
+            yh[t + 2] = y.hi();
+            yl[t + 2] = y.lo();
+        }
+        double[] s0 = s.clone();
+        double[] c0 = c.clone();
+        double[] eh = yh.clone();
+        double[] el = yl.clone();
+        DdKernels.fold(s, c, 3, yh, yl, 2, len);
+        double[] r = new double[2];
+        for (int t = 0; t < len; t++) {
+            double a = s0[t + 3];
+            double b = c0[t + 3];
+            double zh = a + b;
+            double v = zh - a;
+            double zl = (a - (zh - v)) + (b - v);
+            DdArith.add(eh[t + 2], el[t + 2], zh, zl, r, 0);
+            assertEquals(r[0], yh[t + 2], 0.0, "fold hi at " + t);
+            assertEquals(r[1], yl[t + 2], 0.0, "fold lo at " + t);
+            assertEquals(0.0, s[t + 3], 0.0, "s reset at " + t);
+            assertEquals(0.0, c[t + 3], 0.0, "c reset at " + t);
+        }
+        assertEquals(eh[0], yh[0], 0.0);
+        assertEquals(s0[0], s[0], 0.0);
+    }
+
+    @Test
     @DisplayName("plain double-double kernels: axpyD and dotD (strided) are bitwise one DdArith.mulD and one DdArith.add per term in index order; endsBlock ends a block after every block-th step and at the last step")
     void plainKernelsAreOneMulAndOneAddPerTerm() {
         SplittableRandom rnd = new SplittableRandom(20261204L);

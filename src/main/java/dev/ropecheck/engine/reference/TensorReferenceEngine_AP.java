@@ -151,11 +151,7 @@ public final class TensorReferenceEngine_AP implements TensorAttentionEngine {
     public Values evaluate(ApInputs in) {
         int n = in.n();
         int d = in.d();
-        long work = (long) n * n * n * d * d;
-        if (work > MAX_WORK) {
-            throw new IllegalArgumentException("reference work n^3 d^2 = " + work + " (n = " + n + ", d = " + d
-                    + ") exceeds the reference limit " + MAX_WORK + "; use the exact double engine");
-        }
+        requireWithinLimit(n, d);
         Apfloat invD = new Apfloat(1, digits).divide(new Apfloat(d, digits));
         Values v = new Values();
         scoresAndSoftmax(v, in, invD);
@@ -362,5 +358,18 @@ public final class TensorReferenceEngine_AP implements TensorAttentionEngine {
         public Apfloat[][] p;
         public Apfloat[][] gradX;
         public Apfloat[][] gradY;
+    }
+
+    /**
+     * The size guard: refuses {@code n^3 d^2 > MAX_WORK}, naming the work and the limit.
+     *
+     * @throws IllegalArgumentException if the instance is larger than the reference limit
+     */
+    static void requireWithinLimit(int n, int d) {
+        long work = (long) n * n * n * d * d;
+        if (work > MAX_WORK) {
+            throw new IllegalArgumentException("reference work n^3 d^2 = " + work + " (n = " + n + ", d = " + d
+                    + ") exceeds the reference limit " + MAX_WORK + "; use the exact double engine");
+        }
     }
 }

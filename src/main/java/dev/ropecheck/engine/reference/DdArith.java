@@ -113,13 +113,4 @@ public final class DdArith {
         double sl = q2 - (sh - q1);
         addD(sh, sl, q3, r, k);
     }
-
-    /**
-     * Compares double-doubles {@code a} and {@code b}: negative, zero or positive as {@code a < b},
-     * {@code a = b}, {@code a > b} (normalised pairs compare by {@code hi}, then {@code lo}).
-     */
-    public static int compare(double ah, double al, double bh, double bl) {
-        int c = Double.compare(ah, bh);
-        return c != 0 ? c : Double.compare(al, bl);
-    }
 }

@@ -83,11 +83,6 @@ final class DdDotScores extends DdScores {
     }
 
     @Override
-    boolean hasWeights() {
-        return true;
-    }
-
-    @Override
     void accumulateDq(int i, int j, double ph, double pl, double[] accS, double[] accC, int off, double[] tmp) {
         DdKernels.axpyAcc(ph, pl, kh, kl, j * d, accS, accC, off, d);
     }

@@ -83,11 +83,6 @@ final class DdOffsetScores extends DdScores {
     }
 
     @Override
-    boolean hasWeights() {
-        return qh != null;
-    }
-
-    @Override
     void accumulateDq(int i, int j, double ph, double pl, double[] accS, double[] accC, int off, double[] tmp) {
         int wBase = (i - j + n - 1) * support.size();
         for (int s = 0; s < support.size(); s++) {

@@ -69,9 +69,6 @@ abstract class DdScores {
         return DdKernels.BLOCK;
     }
 
-    /** True when {@code dQ, dK} can be accumulated (the instance has {@code W_Q, W_K}). */
-    abstract boolean hasWeights();
-
     /**
      * {@code acc += p * ∂s_ij/∂Q_i / sigma} for row {@code i}, into the compensated accumulator
      * {@code (accS, accC)} of length {@code d} at {@code off} ({@link DdKernels}); the caller folds it.

@@ -40,6 +40,22 @@ class DdArithTest {
     }
 
     @Test
+    @DisplayName("addD (DWPlusFP): the result is normalised (hi = fl(hi + lo)) and within 2u^2 of a + b, 20000 cases")
+    void addDIsNormalisedAndAccurate() {
+        SplittableRandom rnd = new SplittableRandom(20261206L);
+        double[] r = new double[2];
+        for (int t = 0; t < 20_000; t++) {
+            DD a = random(rnd);
+            // half the cases cancel: b within a few ulps of -a.hi
+            double b = t % 2 == 0 ? random(rnd).hi() : -a.hi() + Math.ulp(a.hi()) * rnd.nextInt(-3, 4);
+            DdArith.addD(a.hi(), a.lo(), b, r, 0);
+            assertEquals(r[0], r[0] + r[1], 0.0, "not normalised at case " + t + ": " + r[0] + " + " + r[1]);
+            BigDecimal exact = new BigDecimal(a.hi()).add(new BigDecimal(a.lo())).add(new BigDecimal(b));
+            assertTrue(relErr(r[0], r[1], exact) <= 2 * U2, "case " + t);
+        }
+    }
+
+    @Test
     @DisplayName("double-double add, mul, mulD, div, divD: relative error <= 4u^2 exactly measured, and within 4u^2 of commons-numbers DD")
     void operationsMeetTheModelBound() {
         SplittableRandom rnd = new SplittableRandom(20261201L);

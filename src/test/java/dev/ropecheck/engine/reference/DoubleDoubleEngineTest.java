@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,6 +105,48 @@ class DoubleDoubleEngineTest {
         RopeResult r = new RopeReferenceEngine_DD(2).computeAll(inst);
         Map<Quantity, Double> dig = agreement(inst, r);
         System.out.println("full-precision inputs, worst digits " + dig);
+        for (Map.Entry<Quantity, Double> e : dig.entrySet()) {
+            assertTrue(e.getValue() >= REQUIRED_DIGITS, e.getKey().key() + ": " + e.getValue() + " digits");
+        }
+    }
+
+    @Test
+    @DisplayName("MATH §2-3: the offset-grouped path (an explicit family, full 53-bit inputs, weights and W_m) agrees >= 25 digits per entry")
+    void explicitFamilyAgreesWithFullPrecision() {
+        explicitFamilyAgreement(5, 4);
+    }
+
+    @Test
+    @Tag("long")
+    @DisplayName("As explicitFamilyAgreesWithFullPrecision at d = 16, where entry()'s scratch for u's low parts needs all 16 slots below u's high parts (16 s)")
+    void explicitFamilyAgreesWithFullPrecisionAtSixteen() {
+        explicitFamilyAgreement(3, 16);
+    }
+
+    private static void explicitFamilyAgreement(int n, int d) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261207L);
+        boolean[][] mask = new boolean[d][d];
+        for (int b = 0; b < d; b++) {
+            for (int e = 0; e < d; e++) {
+                mask[b][e] = (b + e) % 3 != 1;
+            }
+        }
+        dev.ropecheck.model.Support sup = dev.ropecheck.model.Support.ofMask(mask);
+        DMatrixRMaj[] w = new DMatrixRMaj[2 * n - 1];
+        for (int m = 0; m < w.length; m++) {
+            w[m] = new DMatrixRMaj(d, d);
+            for (int k = 0; k < sup.size(); k++) {
+                w[m].unsafe_set(sup.row(k), sup.col(k), rnd.nextDouble(-1, 1));
+            }
+        }
+        RopeInstance inst = RopeInstance.builder().a1(fullPrecision(n, d, rnd)).a2(fullPrecision(n, d, rnd))
+                .a3(fullPrecision(n, d, rnd)).e(fullPrecision(n, d, rnd)).wq(fullPrecision(d, d, rnd))
+                .wk(fullPrecision(d, d, rnd)).wv(fullPrecision(d, d, rnd))
+                .family(new dev.ropecheck.model.ExplicitFamily(w, sup)).build();
+        RopeResult r = new RopeReferenceEngine_DD(2).computeAll(inst);
+        assertTrue(r.has(Quantity.DQ) && r.has(Quantity.DK) && r.has(Quantity.GRAD_X), r.quantities().toString());
+        Map<Quantity, Double> dig = agreement(inst, r);
+        System.out.println("explicit family, full-precision inputs, worst digits " + dig);
         for (Map.Entry<Quantity, Double> e : dig.entrySet()) {
             assertTrue(e.getValue() >= REQUIRED_DIGITS, e.getKey().key() + ": " + e.getValue() + " digits");
         }

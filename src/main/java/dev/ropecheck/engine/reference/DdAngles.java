@@ -1,6 +1,5 @@
 package dev.ropecheck.engine.reference;
 
-import dev.ropecheck.model.ExactValues;
 import dev.ropecheck.model.RopeFamily;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -111,16 +110,6 @@ public final class DdAngles {
         out[k + 1] = Math.scalb(x.subtract(hiFixed).doubleValue(), -FRACTION_BITS);
     }
 
-    /** {@code v} rounded to a double-double: {@code hi = RN(v)}, {@code lo = RN(v - hi)}. */
-    static void toDd(Apfloat v, double[] out, int k) {
-        double hi = ApMatrix.toDouble(v);
-        out[k] = hi;
-        out[k + 1] = Double.isFinite(hi) ? ApMatrix.toDouble(v.subtract(ExactValues.apfloat(hi, v.precision()))) : 0.0;
-    }
-
-    public int count() {
-        return count;
-    }
 
     public double cosHi(int k, int m) {
         return cosH[k * count + m];

@@ -75,6 +75,22 @@ class RotatedPathTest {
     }
 
     @Test
+    @DisplayName("rotated route: the parts depend on n alone (256 rows each, at most 8), and the metadata says how many ran")
+    void partitionAndItsMetadata() {
+        assertArrayEquals(new int[] {0, 255}, RotatedPath.partition(255));
+        assertArrayEquals(new int[] {0, 256}, RotatedPath.partition(256));
+        assertArrayEquals(new int[] {0, 128, 257}, RotatedPath.partition(257));
+        assertEquals(9, RotatedPath.partition(100_000).length);
+        RopeInstance inst = new InstanceSpec(600, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 3L).build();
+        Set<Quantity> wanted = EnumSet.of(Quantity.ATTENTION);
+        RopeResult.Builder out = RopeResult.builder("test");
+        assertEquals(3, RotatedPath.compute(inst, wanted, 2, out));
+        RopeResult r = new RopeExactEngine_F64(2).compute(inst, wanted);
+        assertEquals("3", r.metadata().get("parts"));
+        assertEquals("2", r.metadata().get("threads"));
+    }
+
+    @Test
     @DisplayName("rotated route: several parts (n = 700), within the rotated counts")
     void severalPartsMatchNaive() {
         RopeInstance inst = new InstanceSpec(700, 4, FamilyKind.ROPE_HALF_SPLIT, 1.0, true, 11L).build();

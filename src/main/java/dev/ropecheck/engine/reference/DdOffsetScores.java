@@ -45,11 +45,6 @@ final class DdOffsetScores extends DdScores {
     }
 
     @Override
-    int scratch() {
-        return 4 * d + 16;
-    }
-
-    @Override
     void entry(int i, int j, double[] r, int k, double[] tmp) {
         int dd = d * d;
         int tBase = (i - j + n - 1) * dd;

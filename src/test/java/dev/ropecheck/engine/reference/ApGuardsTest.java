@@ -67,6 +67,16 @@ class ApGuardsTest {
     }
 
     @Test
+    @DisplayName("StandardReferenceEngine_AP: 10 and 10000 digits accepted, 9 and 10001 refused")
+    void standardReferenceDigitRange() {
+        assertDoesNotThrow(() -> new StandardReferenceEngine_AP(10));
+        assertDoesNotThrow(() -> new StandardReferenceEngine_AP(10_000));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new StandardReferenceEngine_AP(9)).getMessage()
+                .contains("[10, 10000]"));
+        assertThrows(IllegalArgumentException.class, () -> new StandardReferenceEngine_AP(10_001));
+    }
+
+    @Test
     @DisplayName("ApInstance.round: more digits than asked are rounded away, fewer and zero are kept")
     void rounding() {
         Apfloat third = new Apfloat(1, 50).divide(new Apfloat(3, 50));

@@ -1,0 +1,70 @@
+package dev.ropecheck.model;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ropecheck.gen.FamilyKind;
+import dev.ropecheck.gen.InstanceSpec;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Argument guards of the instance model (MATH §1-2): {@code d <= 256} and {@code n >= 1} for an instance,
+ * an explicit family's {@code W_m} shapes and finiteness (named by their offset {@code m}), and q/k/v
+ * instances keep identity weights. Each refusal is one {@link IllegalArgumentException} naming what is wrong.
+ */
+class ModelGuardsTest {
+
+    private static String refused(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    }
+
+    @Test
+    @DisplayName("an instance needs 1 <= n and 1 <= d <= 256")
+    void instanceSizes() {
+        RopeInstance base = new InstanceSpec(2, 2, FamilyKind.IDENTITY, 0.5, true, 1L).build();
+        String m = refused(() -> base.toBuilder().a1(new DMatrixRMaj(2, 257)).build());
+        assertTrue(m.contains("d") && m.contains("256"), m);
+        m = refused(() -> base.toBuilder().a1(new DMatrixRMaj(0, 2)).build());
+        assertTrue(m.contains("n"), m);
+    }
+
+    @Test
+    @DisplayName("explicit family: each W_m is d x d and finite, named by its offset; its name is 'explicit'")
+    void explicitFamilyGuards() {
+        Support s = Support.ofMask(new boolean[][] {{true, false}, {false, true}});
+        DMatrixRMaj[] ok = {CommonOps_DDRM.identity(2), CommonOps_DDRM.identity(2), CommonOps_DDRM.identity(2)};
+        ExplicitFamily f = new ExplicitFamily(ok, s);
+        assertEquals("explicit", f.name());
+        assertEquals(2, f.n());
+        DMatrixRMaj[] wrongShape = {CommonOps_DDRM.identity(2), new DMatrixRMaj(2, 3), CommonOps_DDRM.identity(2)};
+        String m = refused(() -> new ExplicitFamily(wrongShape, s));
+        assertTrue(m.contains("W[m=0]"), m);
+        DMatrixRMaj nan = CommonOps_DDRM.identity(2);
+        nan.set(0, 0, Double.NaN);
+        DMatrixRMaj[] notFinite = {nan, CommonOps_DDRM.identity(2), CommonOps_DDRM.identity(2)};
+        m = refused(() -> new ExplicitFamily(notFinite, s));
+        assertTrue(m.contains("W[m=-1]"), m);
+        m = refused(() -> new ExplicitFamily(new DMatrixRMaj[] {ok[0], ok[1]}, s));
+        assertTrue(m.contains("got 2"), m);
+        assertTrue(refused(() -> new ExplicitFamily(null, s)).contains("got none"));
+    }
+
+    @Test
+    @DisplayName("q/k/v instances: identity weights are accepted, anything else refused")
+    void qkvKeepsIdentityWeights() {
+        DMatrixRMaj q = new DMatrixRMaj(new double[][] {{0.5, -0.25}, {0.125, 0.75}});
+        RopeInstance.Builder b = RopeInstance.builder().qkv(q, q.copy(), q.copy()).e(new DMatrixRMaj(2, 2))
+                .family(new IdentityFamily(2));
+        assertDoesNotThrow(b::build);
+        DMatrixRMaj twice = CommonOps_DDRM.identity(2);
+        CommonOps_DDRM.scale(2.0, twice);
+        String m = refused(() -> RopeInstance.builder().qkv(q, q.copy(), q.copy()).e(new DMatrixRMaj(2, 2))
+                .family(new IdentityFamily(2)).wk(twice).build());
+        assertTrue(m.contains("identity"), m);
+    }
+}

@@ -93,20 +93,4 @@ public interface RopeAttentionEngine extends Engine<RopeInstance, Quantity> {
                 || instance.family() instanceof dev.ropecheck.model.IdentityFamily;
     }
 
-    /**
-     * Refuses an instance outside the papers' conventions (a scale other than {@code 1/d}, or a causal
-     * mask; MATH §9) for an engine that does not implement them, so that no engine returns the numbers
-     * of a different problem.
-     *
-     * @throws IllegalArgumentException naming the engine and the convention
-     */
-    static void requirePapersConventions(String engine, RopeInstance instance) {
-        if (!instance.hasDefaultScale()) {
-            throw new IllegalArgumentException("engine " + engine + " supports only the scale 1/d, not "
-                    + instance.scale());
-        }
-        if (instance.causal()) {
-            throw new IllegalArgumentException("engine " + engine + " does not support a causal mask");
-        }
-    }
 }

@@ -31,6 +31,8 @@ class ModelGuardsTest {
         assertTrue(m.contains("d") && m.contains("256"), m);
         m = refused(() -> base.toBuilder().a1(new DMatrixRMaj(0, 2)).build());
         assertTrue(m.contains("n"), m);
+        m = refused(() -> RopeInstance.builder().entryBound(0.0));
+        assertTrue(m.contains("0"), m);
     }
 
     @Test

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * ({@code lse} through {@code alpha}; the per-field model where the componentwise one does not apply).
  */
 class RoundingToleranceFormulaTest {
+    /** A RoPE instance with weights (the componentwise model applies) and its exact-engine reference. */
+    private static final RopeInstance INSTANCE = new InstanceSpec(6, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 8L).build();
+    private static final RopeResult REFERENCE = new RopeExactEngine_F64().computeAll(INSTANCE);
 
     @Test
     @DisplayName("lseBound = (-log(1 - rho) + 2 u_a max(log n, |lse|) + (u_a + u_s) |lse| + floor) (1 + 2^-20); infinite at rho >= 1")
@@ -73,8 +76,8 @@ class RoundingToleranceFormulaTest {
     @Test
     @DisplayName("allowed: lse alone is bounded through alpha (with a reference alpha) or UNCHECKED (without); fields are the asked ones")
     void routing() {
-        RopeInstance inst = new InstanceSpec(6, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 8L).build();
-        RopeResult ref = new RopeExactEngine_F64().computeAll(inst);
+        RopeInstance inst = INSTANCE;
+        RopeResult ref = REFERENCE;
         RoundingClass cls = RoundingClass.worstCase(FloatFormat.FP32);
         RoundingTolerance model = new RoundingTolerance(cls, 1);
         assertTrue(model.allowed(inst, EnumSet.noneOf(Quantity.class), ref).allowed().isEmpty());
@@ -100,8 +103,8 @@ class RoundingToleranceFormulaTest {
     @Test
     @DisplayName("first-order classes are sharpened (never looser than worst-case) and say so; others do not")
     void firstOrderSharpensAndIsNamed() {
-        RopeInstance inst = new InstanceSpec(6, 4, FamilyKind.ROPE_INTERLEAVED, 0.5, true, 8L).build();
-        RopeResult ref = new RopeExactEngine_F64().computeAll(inst);
+        RopeInstance inst = INSTANCE;
+        RopeResult ref = REFERENCE;
         RoundingClass fo = RoundingClass.firstOrder(FloatFormat.FP32);
         RoundingTolerance sharp = new RoundingTolerance(fo, 1);
         assertTrue(sharp.describe().contains("FirstOrderRoundingBound"), sharp.describe());

@@ -110,7 +110,6 @@ public final class DdAngles {
         out[k + 1] = Math.scalb(x.subtract(hiFixed).doubleValue(), -FRACTION_BITS);
     }
 
-
     public double cosHi(int k, int m) {
         return cosH[k * count + m];
     }

@@ -69,4 +69,62 @@ class ModelGuardsTest {
                 .family(new IdentityFamily(2)).wk(twice).build());
         assertTrue(m.contains("identity"), m);
     }
+
+    @Test
+    @DisplayName("q/k/v instances: the identity check also refuses an X given in place of W_Q, W_K")
+    void qkvRefusesAnX() {
+        DMatrixRMaj q = new DMatrixRMaj(new double[][] {{0.5, -0.25}, {0.125, 0.75}});
+        String m = refused(() -> RopeInstance.builder().qkv(q, q.copy(), q.copy()).e(new DMatrixRMaj(2, 2))
+                .family(new IdentityFamily(2)).clearX().x(CommonOps_DDRM.identity(4)).build());
+        assertTrue(m.contains("identity"), m);
+    }
+
+    @Test
+    @DisplayName("MATH §2: W_V is held to the declared entry bound B and named in the refusal")
+    void valueWeightsHeldToTheEntryBound() {
+        RopeInstance base = new InstanceSpec(2, 2, FamilyKind.IDENTITY, 0.5, true, 1L).build();
+        DMatrixRMaj big = CommonOps_DDRM.identity(2);
+        big.set(1, 0, 3.0);
+        String m = refused(() -> base.toBuilder().entryBound(2.0).clearY().wv(big).build());
+        assertTrue(m.startsWith("W_V[1][0] = 3.0") && m.endsWith("B = 2.0"), m);
+        m = refused(() -> base.toBuilder().entryBound(2.0).clearY().y(big).build());
+        assertTrue(m.startsWith("Y[1][0] = 3.0"), m);
+    }
+
+    @Test
+    @DisplayName("MATH §7: a standard instance needs 1 <= n and 1 <= d <= 256")
+    void standardInstanceSizes() {
+        DMatrixRMaj i2 = CommonOps_DDRM.identity(2);
+        DMatrixRMaj none = new DMatrixRMaj(0, 2);
+        String m = refused(() -> new StandardInstance(none, none, none, none, i2, i2));
+        assertTrue(m.startsWith("n = 0"), m);
+        DMatrixRMaj wide = new DMatrixRMaj(1, 257);
+        DMatrixRMaj sq = new DMatrixRMaj(257, 257);
+        m = refused(() -> new StandardInstance(wide, wide, wide, wide, sq, sq));
+        assertTrue(m.startsWith("d = 257") && m.contains("256"), m);
+        DMatrixRMaj empty = new DMatrixRMaj(2, 0);
+        DMatrixRMaj zero = new DMatrixRMaj(0, 0);
+        m = refused(() -> new StandardInstance(empty, empty, empty, empty, zero, zero));
+        assertTrue(m.startsWith("d = 0"), m);
+    }
+
+    @Test
+    @DisplayName("the identity family needs 1 <= d <= 4096; its name is 'identity'")
+    void identityFamilyGuards() {
+        assertTrue(refused(() -> new IdentityFamily(0)).startsWith("d = 0"));
+        assertTrue(refused(() -> new IdentityFamily(4097)).contains("4096"));
+        IdentityFamily f = new IdentityFamily(3);
+        assertEquals("identity", f.name());
+        assertEquals(3, f.support().size());
+    }
+
+    @Test
+    @DisplayName("MATH §9: a problem set is single exactly when batch = heads = 1")
+    void problemSetSingle() {
+        RopeInstance one = new InstanceSpec(2, 2, FamilyKind.IDENTITY, 0.5, true, 1L).build();
+        assertTrue(ProblemSet.of(one).isSingle());
+        assertTrue(!new ProblemSet(2, 1, java.util.List.of(one, one)).isSingle());
+        assertTrue(!new ProblemSet(1, 2, java.util.List.of(one, one)).isSingle());
+        assertTrue(refused(() -> new ProblemSet(2, 2, java.util.List.of(one))).contains("2 x 2"));
+    }
 }

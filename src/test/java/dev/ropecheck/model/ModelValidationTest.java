@@ -105,12 +105,12 @@ class ModelValidationTest {
     @Test
     @DisplayName("Def. 3.1: an explicit family needs 2n-1 matrices covering every offset")
     void explicitFamilyLength() {
-        DMatrixRMaj[] w = new DMatrixRMaj[3];
-        for (int i = 0; i < 3; i++) {
+        DMatrixRMaj[] w = new DMatrixRMaj[5];
+        for (int i = 0; i < 5; i++) {
             w[i] = CommonOps_DDRM.identity(4);
         }
-        ExplicitFamily twoTokens = new ExplicitFamily(w, Support.full(4));
-        rejects("defines W_m for |m| <= 1 (2n-1 = 3 matrices) but n = 4 needs |m| <= 3", b -> b.family(twoTokens));
+        ExplicitFamily threeTokens = new ExplicitFamily(w, Support.full(4));
+        rejects("defines W_m for |m| <= 2 (2n-1 = 5 matrices) but n = 4 needs |m| <= 3", b -> b.family(threeTokens));
         IllegalArgumentException even = assertThrows(IllegalArgumentException.class,
                 () -> new ExplicitFamily(new DMatrixRMaj[2], Support.full(4)));
         assertTrue(even.getMessage().contains("2n-1 matrices"), even.getMessage());

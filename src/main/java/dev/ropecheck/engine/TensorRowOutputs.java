@@ -16,14 +16,12 @@ public final class TensorRowOutputs {
 
     /** True when {@code wanted} asks for {@code ∇_X L} or a key/query weight gradient derived from it. */
     public static boolean needsGradX(Set<TensorQuantity> wanted) {
-        return wanted.contains(TensorQuantity.GRAD_X) || wanted.contains(TensorQuantity.GRAD_WQ)
-                || wanted.contains(TensorQuantity.GRAD_WK1) || wanted.contains(TensorQuantity.GRAD_WK2);
+        return wanted.contains(TensorQuantity.GRAD_X) || wanted.stream().anyMatch(TensorQuantity::needsKeyWeights);
     }
 
     /** True when {@code wanted} asks for {@code ∇_Y L} or a value weight gradient derived from it. */
     public static boolean needsGradY(Set<TensorQuantity> wanted) {
-        return wanted.contains(TensorQuantity.GRAD_Y) || wanted.contains(TensorQuantity.GRAD_WV1)
-                || wanted.contains(TensorQuantity.GRAD_WV2);
+        return wanted.contains(TensorQuantity.GRAD_Y) || wanted.stream().anyMatch(TensorQuantity::needsValueWeights);
     }
 
     /**

@@ -251,6 +251,8 @@ class ExactRoundingModelFormulaTest {
                     double want = ExactRoundingHandModel.bound(q, inst, trusted);
                     close(want, ExactRoundingModel.tolerance(q, inst, trusted).bound(), what + " engine");
                     close(want, new ExactRoundingModel().allowed(q, inst, trusted), what + " allowed");
+                    ErrorBound<RopeInstance, Quantity> kindGeneric = new ExactRoundingModel();
+                    close(want, kindGeneric.allowed(q, inst, (dev.ropecheck.engine.Result<Quantity>) trusted), what + " as an ErrorBound");
                     assertEquals(q, ExactRoundingModel.tolerance(q, inst, trusted).quantity());
                     compared++;
                 }

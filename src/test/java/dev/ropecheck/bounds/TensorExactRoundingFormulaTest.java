@@ -175,6 +175,9 @@ class TensorExactRoundingFormulaTest {
                     double[] want = note(in, t);
                     for (int k = 0; k < FIELDS.length; k++) {
                         double got = bound.allowed(FIELDS[k], in, t);
+                        ErrorBound<TensorInstance, TensorQuantity> kindGeneric = bound;
+                        assertEquals(got, kindGeneric.allowed(FIELDS[k], in, (dev.ropecheck.engine.Result<TensorQuantity>) t), 0,
+                                "the kind-generic form");
                         assertTrue(want[k] > 0, FIELDS[k] + " bound must be positive");
                         assertEquals(want[k], got, REL * want[k], FIELDS[k] + " n=" + n + " d=" + d + " B=" + b
                                 + ": class " + got + " vs note " + want[k] + " (relative " + (got / want[k] - 1) + ")");

@@ -47,4 +47,31 @@ class ModelTextTest {
         }
         assertNotEquals(0.0, f.matrix(3).get(0, 1), "sin(3 theta_0) is not zero");
     }
+
+    @Test
+    @DisplayName("MATH §9: toString names every convention (B, scale, causal, q/k/v, dO) and every input by its name")
+    void instanceText() {
+        DMatrixRMaj q = new DMatrixRMaj(new double[][] {{1.0, 2.0}});
+        DMatrixRMaj k = new DMatrixRMaj(new double[][] {{3.0, 4.0}});
+        DMatrixRMaj v = new DMatrixRMaj(new double[][] {{5.0, 6.0}});
+        DMatrixRMaj dO = new DMatrixRMaj(new double[][] {{0.5, -0.5}});
+        RopeInstance all = RopeInstance.builder().qkv(q, k, v).dO(dO).family(new IdentityFamily(2)).entryBound(8.0)
+                .scale(0.25).causal(true).build();
+        String id = "[[1.0, 0.0], [0.0, 1.0]]";
+        assertEquals("RopeInstance{n=1, d=2, family=identity, B=8.0, scale=0.25, causal, q/k/v, dO\n"
+                + "  A1 = [[1.0, 2.0]]\n  A2 = [[3.0, 4.0]]\n  A3 = [[5.0, 6.0]]\n  dO = [[0.5, -0.5]]\n"
+                + "  W_Q = " + id + "\n  W_K = " + id + "\n  W_V = " + id + "\n}", all.toString());
+        DMatrixRMaj x = new DMatrixRMaj(4, 4);
+        x.set(3, 0, -1.0);
+        RopeInstance plain = RopeInstance.builder().a1(q).a2(k).a3(v).e(dO).x(x).y(idTwice())
+                .family(new IdentityFamily(2)).build();
+        assertEquals("RopeInstance{n=1, d=2, family=identity\n"
+                + "  A1 = [[1.0, 2.0]]\n  A2 = [[3.0, 4.0]]\n  A3 = [[5.0, 6.0]]\n  E = [[0.5, -0.5]]\n"
+                + "  X = [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [-1.0, 0.0, 0.0, 0.0]]\n"
+                + "  Y = [[2.0, 0.0], [0.0, 2.0]]\n}", plain.toString());
+    }
+
+    private static DMatrixRMaj idTwice() {
+        return new DMatrixRMaj(new double[][] {{2.0, 0.0}, {0.0, 2.0}});
+    }
 }

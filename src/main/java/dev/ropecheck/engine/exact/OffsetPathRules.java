@@ -12,12 +12,7 @@ import dev.ropecheck.model.RopeInstance;
 interface OffsetPathRules {
 
     /** The rules of the paper: MATH §9's scale, Definition 3.1's {@code W_{i-j}}, Lemma 4.1's {@code p}. */
-    OffsetPathRules STANDARD = new OffsetPathRules() {
-        @Override
-        public String toString() {
-            return "standard";
-        }
-    };
+    OffsetPathRules STANDARD = new OffsetPathRules() { };
 
     /** The score scale of {@code inst} (MATH §9, {@code specs/score-scale.md}). */
     default ScoreScale scale(RopeInstance inst) {

@@ -42,6 +42,20 @@ final class ChunkMerge<T> {
         }
     }
 
+    /**
+     * {@code sum += part}, entry by entry, for partials held as rows ({@code part} has {@code sum}'s
+     * shape): the merge of the fast-fft forward and of each array of {@link GradientSums}.
+     */
+    static void addRows(double[][] sum, double[][] part) {
+        for (int r = 0; r < sum.length; r++) {
+            double[] o = sum[r];
+            double[] x = part[r];
+            for (int i = 0; i < o.length; i++) {
+                o[i] += x[i];
+            }
+        }
+    }
+
     /** The merged sums, once every chunk has finished. */
     synchronized T sum() {
         if (next != waiting.length) {

@@ -20,21 +20,11 @@ final class GradientSums {
 
     /** {@code this += o}, entry by entry (the chunk merge of {@link FftGradient}, in chunk order). */
     void add(GradientSums o) {
-        add(dq, o.dq);
-        add(dk, o.dk);
-        add(dv, o.dv);
+        ChunkMerge.addRows(dq, o.dq);
+        ChunkMerge.addRows(dk, o.dk);
+        ChunkMerge.addRows(dv, o.dv);
         for (int i = 0; i < g.length; i++) {
             g[i] += o.g[i];
-        }
-    }
-
-    private static void add(double[][] x, double[][] y) {
-        for (int r = 0; r < x.length; r++) {
-            double[] a = x[r];
-            double[] b = y[r];
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
-            }
         }
     }
 }

@@ -289,7 +289,7 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
             long[] ffts = new long[k];
             MonomialWalk[] walks = new MonomialWalk[Math.max(1, Math.min(threads, k))];
             Worker[] scratch = new Worker[walks.length];
-            ChunkMerge<double[][]> merge = new ChunkMerge<>(k, Apply::add);
+            ChunkMerge<double[][]> merge = new ChunkMerge<>(k, ChunkMerge::addRows);
             Workers.run(threads, k, "fast-fft-worker", (w, c) -> {
                 if (walks[w] == null) {
                     walks[w] = new MonomialWalk(terms, p.coefficients(), scale);
@@ -310,17 +310,6 @@ public final class RopeFftEngine_F64 extends PolynomialEngine {
             }
             chunks = k;
             return total;
-        }
-
-        /** {@code sum += part}, entry by entry. */
-        private static void add(double[][] sum, double[][] part) {
-            for (int r = 0; r < sum.length; r++) {
-                double[] o = sum[r];
-                double[] x = part[r];
-                for (int i = 0; i < o.length; i++) {
-                    o[i] += x[i];
-                }
-            }
         }
     }
 

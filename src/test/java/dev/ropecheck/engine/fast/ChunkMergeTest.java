@@ -40,4 +40,16 @@ class ChunkMergeTest {
         part.finish(1, new StringBuilder("1"));
         assertThrows(IllegalStateException.class, part::sum);
     }
+
+    @Test
+    @DisplayName("addRows: sum += part in every row and every entry (the fast-fft forward's chunk merge)")
+    void addRowsAddsEveryEntry() {
+        double[][] sum = {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}};
+        double[][] part = {{0.5, -0.25, 8.0}, {-16.0, 0.125, 1e-3}};
+        ChunkMerge.addRows(sum, part);
+        assertEquals(java.util.Arrays.deepToString(new double[][] {{1.5, 1.75, 11.0}, {-12.0, 5.125, 6.001}}),
+                java.util.Arrays.deepToString(sum));
+        assertEquals(java.util.Arrays.deepToString(new double[][] {{0.5, -0.25, 8.0}, {-16.0, 0.125, 1e-3}}),
+                java.util.Arrays.deepToString(part), "part is left as it was");
+    }
 }

@@ -76,26 +76,24 @@ class RoundingToleranceFormulaTest {
     @Test
     @DisplayName("allowed: lse alone is bounded through alpha (with a reference alpha) or UNCHECKED (without); fields are the asked ones")
     void routing() {
-        RopeInstance inst = INSTANCE;
-        RopeResult ref = REFERENCE;
         RoundingClass cls = RoundingClass.worstCase(FloatFormat.FP32);
         RoundingTolerance model = new RoundingTolerance(cls, 1);
-        assertTrue(model.allowed(inst, EnumSet.noneOf(Quantity.class), ref).allowed().isEmpty());
+        assertTrue(model.allowed(INSTANCE, EnumSet.noneOf(Quantity.class), REFERENCE).allowed().isEmpty());
 
-        ToleranceModel.Tolerances lseOnly = model.allowed(inst, EnumSet.of(Quantity.LSE), ref);
+        ToleranceModel.Tolerances lseOnly = model.allowed(INSTANCE, EnumSet.of(Quantity.LSE), REFERENCE);
         assertEquals(EnumSet.of(Quantity.LSE), lseOnly.allowed().keySet());
-        DMatrixRMaj alphaBound = new ComponentwiseRoundingBound(cls, 1).allowed(inst, EnumSet.of(Quantity.ALPHA))
+        DMatrixRMaj alphaBound = new ComponentwiseRoundingBound(cls, 1).allowed(INSTANCE, EnumSet.of(Quantity.ALPHA))
                 .get(Quantity.ALPHA);
-        DMatrixRMaj expected = model.lseBound(alphaBound, ref.get(Quantity.ALPHA), inst.n());
-        for (int i = 0; i < inst.n(); i++) {
+        DMatrixRMaj expected = model.lseBound(alphaBound, REFERENCE.get(Quantity.ALPHA), INSTANCE.n());
+        for (int i = 0; i < INSTANCE.n(); i++) {
             assertEquals(expected.get(i, 0), lseOnly.allowed().get(Quantity.LSE).get(i, 0), 0.0, "lse row " + i);
         }
 
-        ToleranceModel.Tolerances noRef = model.allowed(inst, EnumSet.of(Quantity.LSE, Quantity.LOSS), null);
+        ToleranceModel.Tolerances noRef = model.allowed(INSTANCE, EnumSet.of(Quantity.LSE, Quantity.LOSS), null);
         assertEquals(EnumSet.of(Quantity.LOSS), noRef.allowed().keySet());
         assertTrue(noRef.unchecked().get(Quantity.LSE).contains("through alpha"), noRef.unchecked().toString());
 
-        ToleranceModel.Tolerances two = model.allowed(inst, EnumSet.of(Quantity.ATTENTION, Quantity.LOSS), ref);
+        ToleranceModel.Tolerances two = model.allowed(INSTANCE, EnumSet.of(Quantity.ATTENTION, Quantity.LOSS), REFERENCE);
         assertEquals(EnumSet.of(Quantity.ATTENTION, Quantity.LOSS), two.allowed().keySet());
         assertTrue(two.unchecked().isEmpty());
     }
@@ -103,16 +101,14 @@ class RoundingToleranceFormulaTest {
     @Test
     @DisplayName("first-order classes are sharpened (never looser than worst-case) and say so; others do not")
     void firstOrderSharpensAndIsNamed() {
-        RopeInstance inst = INSTANCE;
-        RopeResult ref = REFERENCE;
         RoundingClass fo = RoundingClass.firstOrder(FloatFormat.FP32);
         RoundingTolerance sharp = new RoundingTolerance(fo, 1);
         assertTrue(sharp.describe().contains("FirstOrderRoundingBound"), sharp.describe());
         assertFalse(new RoundingTolerance(RoundingClass.worstCase(FloatFormat.FP32), 1).describe()
                 .contains("FirstOrderRoundingBound"));
-        DMatrixRMaj stage = new ComponentwiseRoundingBound(fo, 1).allowed(inst, EnumSet.of(Quantity.ATTENTION))
+        DMatrixRMaj stage = new ComponentwiseRoundingBound(fo, 1).allowed(INSTANCE, EnumSet.of(Quantity.ATTENTION))
                 .get(Quantity.ATTENTION);
-        DMatrixRMaj got = sharp.allowed(inst, EnumSet.of(Quantity.ATTENTION), ref).allowed().get(Quantity.ATTENTION);
+        DMatrixRMaj got = sharp.allowed(INSTANCE, EnumSet.of(Quantity.ATTENTION), REFERENCE).allowed().get(Quantity.ATTENTION);
         assertNotNull(got);
         boolean smaller = false;
         for (int t = 0; t < stage.data.length; t++) {
